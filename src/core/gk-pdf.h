@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include "gk-types.h"
+
+G_BEGIN_DECLS
+
+/* Text extraction with poppler, page by page.  Poppler access to one
+ * document is never shared between threads. */
+
+typedef struct
+{
+  GStrv    pages;          /* text of each page, NULL-terminated */
+  guint    n_pages;
+  gboolean has_text;       /* FALSE: image-only, needs OCR */
+  gboolean first_page_ok;  /* FALSE: page 1 could not be read */
+  char    *title;          /* document info title, if any */
+} GkPdfText;
+
+void       gk_pdf_text_free   (GkPdfText *text);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkPdfText, gk_pdf_text_free)
+
+/* TRUE if the file starts like a PDF (%PDF- within the first 1024 bytes). */
+gboolean   gk_pdf_sniff       (const char *path);
+
+/* Extract the text of every page.  Errors: GK_ERROR_PASSWORD (encrypted,
+ * no or wrong password), GK_ERROR_DAMAGED (poppler cannot open it),
+ * GK_ERROR_CANCELLED. */
+GkPdfText *gk_pdf_extract     (const char   *path,
+                               const char   *password,
+                               GCancellable *cancellable,
+                               GError      **error);
+
+G_END_DECLS
