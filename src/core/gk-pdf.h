@@ -2,9 +2,16 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <poppler.h>
 #include "gk-types.h"
 
 G_BEGIN_DECLS
+
+/* poppler-glib 22.12 (Debian 12) has no autoptr cleanups of its own. */
+#if !POPPLER_CHECK_VERSION (23, 0, 0)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+#endif
 
 /* Text extraction with poppler, page by page.  Poppler access to one
  * document is never shared between threads. */
