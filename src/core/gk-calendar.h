@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * [2025] holidays=2025-01-01;…  workdays=2025-01-26;…  source=国办发明电〔2024〕12号).
  * Years beyond the file count only weekends. */
 
+#define GK_TYPE_CALENDAR (gk_calendar_get_type ())
+GType       gk_calendar_get_type      (void) G_GNUC_CONST;
+
 GkCalendar *gk_calendar_new_default   (void);  /* the shipped data file, found via $GONGKAI_DATA_DIR, SRCDATADIR or PKGDATADIR */
 GkCalendar *gk_calendar_new_from_file (const char *path, GError **error);
 GkCalendar *gk_calendar_ref           (GkCalendar *self);
@@ -24,8 +27,19 @@ int         gk_calendar_working_days_between (GkCalendar *self, const GDate *a, 
 /* Disclosure deadline (条例 Art. 26): written_date + 20 working days, as
  * YYYY-MM-DD; NULL if written_date is NULL or invalid. */
 char       *gk_calendar_disclosure_due (GkCalendar *self, const char *written_date);
-/* Years covered by the data file, for the admin page. */
+/* Working days left until due_date (YYYY-MM-DD) as seen on today
+ * (YYYY-MM-DD, NULL = gk_date_today()): 0 when due today, positive before,
+ * negative once overdue (at least -1 the day after, even on a weekend).
+ * 0 if a date is invalid. */
+int         gk_calendar_days_left     (GkCalendar *self,
+                                       const char *due_date,
+                                       const char *today);
+/* Years covered by the data file, for the admin page: a GArray of int,
+ * ascending. */
 GArray     *gk_calendar_get_years     (GkCalendar *self);
+/* The `source=` notice of a year (e.g. 国办发明电〔2024〕12号), or NULL. */
+const char *gk_calendar_get_source    (GkCalendar *self,
+                                       int         year);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkCalendar, gk_calendar_unref)
 
