@@ -300,7 +300,7 @@ import_one (ImportRun  *run,
       return g_steal_pointer (&result);
     }
 
-  text = gk_pdf_extract (path, run->password, run->cancellable, &error);
+  text = gk_pdf_extract_isolated (path, run->password, run->cancellable, &error);
   if (text == NULL)
     {
       fail (result, error);

@@ -5,7 +5,9 @@
 
 #include <glib/gi18n.h>
 #include <poppler.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "gk-pdf.h"
@@ -137,4 +139,267 @@ gk_pdf_extract (const char   *path,
   result->n_pages = (guint) n_pages;
   result->title = gk_strdup_or_null (poppler_document_get_title (document));
   return g_steal_pointer (&result);
+}
+
+/**
+ * gk_pdf_text_to_json:
+ * @text: (nullable): extracted text
+ * @error: (nullable): the error when @text is %NULL
+ *
+ * Returns: (transfer full): what gongkai-extract prints
+ */
+char *
+gk_pdf_text_to_json (const GkPdfText *text,
+                     const GError    *error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  if (text == NULL)
+    {
+      json_builder_set_member_name (b, "error");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_int_value (b, error && error->domain == GK_ERROR ? error->code : GK_ERROR_DAMAGED);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error ? error->message : "");
+      json_builder_end_object (b);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "has_text");
+      json_builder_add_boolean_value (b, text->has_text);
+      json_builder_set_member_name (b, "first_page_ok");
+      json_builder_add_boolean_value (b, text->first_page_ok);
+      json_builder_set_member_name (b, "title");
+      if (text->title)
+        json_builder_add_string_value (b, text->title);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "pages");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < text->n_pages; i++)
+        json_builder_add_string_value (b, text->pages[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return gk_json_to_string (root, FALSE);
+}
+
+static GkPdfText *
+text_from_json (const char *json,
+                GError    **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GkPdfText) text = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonObject *object;
+  JsonArray *pages;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
+                           _("The PDF reader gave no usable answer: the file is damaged"));
+      return NULL;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (object, "error"))
+    {
+      JsonObject *e = json_object_get_object_member (object, "error");
+      g_set_error_literal (error, GK_ERROR,
+                           (int) json_object_get_int_member_with_default (e, "code", GK_ERROR_DAMAGED),
+                           json_object_get_string_member_with_default (e, "message", ""));
+      return NULL;
+    }
+
+  text = g_new0 (GkPdfText, 1);
+  text->has_text = json_object_get_boolean_member_with_default (object, "has_text", FALSE);
+  text->first_page_ok = json_object_get_boolean_member_with_default (object, "first_page_ok", FALSE);
+  text->title = g_strdup (json_object_get_string_member_with_default (object, "title", NULL));
+  pages = json_object_get_array_member (object, "pages");
+  builder = g_strv_builder_new ();
+  for (guint i = 0; pages && i < json_array_get_length (pages); i++)
+    g_strv_builder_add (builder, json_array_get_string_element (pages, i));
+  text->pages = g_strv_builder_end (builder);
+  text->n_pages = g_strv_length (text->pages);
+  if (text->n_pages == 0)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED, _("The PDF has no pages"));
+      return NULL;
+    }
+  return g_steal_pointer (&text);
+}
+
+static char *
+find_helper (void)
+{
+  const char *env = g_getenv ("GONGKAI_EXTRACT_HELPER");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  char *candidate;
+
+  if (env != NULL && g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (env);
+  if (dir != NULL)
+    {
+      /* Installed beside the program, or in the build tree. */
+      candidate = g_build_filename (dir, "gongkai-extract", NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        return candidate;
+      g_free (candidate);
+      candidate = g_build_filename (dir, "..", "core", "gongkai-extract", NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        return candidate;
+      g_free (candidate);
+    }
+  candidate = g_build_filename (LIBEXECDIR, "gongkai-extract", NULL);
+  if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+    return candidate;
+  g_free (candidate);
+  return NULL;
+}
+
+#define EXTRACT_TIMEOUT_SECONDS 120
+#define EXTRACT_MEMORY_LIMIT ((rlim_t) 3 << 30)
+
+static void
+limit_child (gpointer user_data)
+{
+  struct rlimit memory = { EXTRACT_MEMORY_LIMIT, EXTRACT_MEMORY_LIMIT };
+  struct rlimit cpu = { EXTRACT_TIMEOUT_SECONDS, EXTRACT_TIMEOUT_SECONDS + 5 };
+  struct rlimit core = { 0, 0 };
+
+  setrlimit (RLIMIT_AS, &memory);
+  setrlimit (RLIMIT_CPU, &cpu);
+  setrlimit (RLIMIT_CORE, &core);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  timed_out;
+  char     *out;
+  GError   *error;
+} Communicate;
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Communicate *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, NULL, &c->error);
+  c->done = TRUE;
+}
+
+static gboolean
+on_extract_timeout (gpointer user_data)
+{
+  GSubprocess *process = user_data;
+
+  g_object_set_data (G_OBJECT (process), "timed-out", GINT_TO_POINTER (1));
+  g_subprocess_force_exit (process);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gk_pdf_extract_isolated:
+ * @path: a PDF file
+ * @password: (nullable): its user password
+ * @cancellable: (nullable): stops the helper
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): as gk_pdf_extract()
+ */
+GkPdfText *
+gk_pdf_extract_isolated (const char   *path,
+                         const char   *password,
+                         GCancellable *cancellable,
+                         GError      **error)
+{
+  g_autofree char *helper = find_helper ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autofree char *input = NULL;
+  Communicate c = { 0 };
+  GSource *timeout;
+
+  if (helper == NULL)
+    return gk_pdf_extract (path, password, cancellable, error);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &c.error, helper, "--", path, NULL);
+  if (process == NULL)
+    {
+      g_main_context_pop_thread_default (context);
+      g_clear_error (&c.error);
+      return gk_pdf_extract (path, password, cancellable, error);
+    }
+
+  /* The password goes through a pipe, never the command line. */
+  input = g_strdup_printf ("%s\n", password ? password : "");
+  g_subprocess_communicate_utf8_async (process, input, cancellable, on_communicated, &c);
+
+  timeout = g_timeout_source_new_seconds (EXTRACT_TIMEOUT_SECONDS);
+  g_source_set_callback (timeout, on_extract_timeout, process, NULL);
+  g_source_attach (timeout, context);
+
+  while (!c.done)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  if (!g_subprocess_get_if_exited (process) && !c.error)
+    g_subprocess_wait (process, NULL, NULL);
+  g_main_context_pop_thread_default (context);
+
+  if (c.error != NULL)
+    {
+      if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_subprocess_force_exit (process);
+          g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
+        }
+      else
+        g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                     _("The PDF could not be read: %s"), c.error->message);
+      g_clear_error (&c.error);
+      g_free (c.out);
+      return NULL;
+    }
+
+  if (g_object_get_data (G_OBJECT (process), "timed-out") != NULL)
+    {
+      g_free (c.out);
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("Reading the PDF took longer than %d seconds; it was stopped. "
+                     "The file may be damaged or built to hang readers."), EXTRACT_TIMEOUT_SECONDS);
+      return NULL;
+    }
+
+  if (g_subprocess_get_if_signaled (process))
+    {
+      g_free (c.out);
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
+                           _("The PDF made the reader crash: it is damaged or malformed, "
+                             "and was not imported"));
+      return NULL;
+    }
+
+  {
+    GkPdfText *text = text_from_json (c.out ? c.out : "", error);
+    g_free (c.out);
+    return text;
+  }
 }

@@ -39,4 +39,18 @@ GkPdfText *gk_pdf_extract     (const char   *path,
                                GCancellable *cancellable,
                                GError      **error);
 
+/* Like gk_pdf_extract(), but in a separate process (gongkai-extract) with
+ * a time and memory limit, so that a hostile PDF that crashes or hangs
+ * poppler costs that one file, never the program.  Falls back to
+ * in-process extraction when the helper cannot be found. */
+GkPdfText *gk_pdf_extract_isolated (const char   *path,
+                                    const char   *password,
+                                    GCancellable *cancellable,
+                                    GError      **error);
+
+/* For gongkai-extract: the result (or the error) as JSON text. */
+char      *gk_pdf_text_to_json     (const GkPdfText *text,
+                                    const GError    *error);
+
+
 G_END_DECLS

@@ -1024,14 +1024,14 @@ scan_level_at (PageScan   *scan,
                const Line *line,
                glong       line_start,
                glong       line_end,
-               glong       pos)
+               glong       pos,
+               gboolean    at_line_start)
 {
   const gunichar *t = scan->text;
   g_autoptr(GString) value = g_string_new (NULL);
   glong mi = skip_spaces (t, MIN (line_end, pos + 3), pos + 1);
   glong q, end, before, after;
   gboolean star = FALSE, weak_star = FALSE, term = FALSE, label = FALSE, gap = FALSE;
-  gboolean at_line_start;
   glong period_end;
   glong n;
 
@@ -1087,10 +1087,6 @@ scan_level_at (PageScan   *scan,
     before--;
   label = before >= line_start + 1 && t[before] == 0x7EA7 && t[before - 1] == 0x5BC6;  /* 密级 */
 
-  at_line_start = TRUE;
-  for (glong p = line_start; p < pos; p++)
-    if (!is_space (t[p]) && !is_digit (t[p]))
-      at_line_start = FALSE;
   gap = q + 1 < line_end && ((is_space (t[q]) && is_space (t[q + 1])) || t[q] == 0x3000 || t[q] == '\t');
 
   if ((star && (!weak_star || pos == line_start || !is_han (t[pos - 1]))) ||
@@ -1106,6 +1102,7 @@ scan_line (PageScan *scan,
            gboolean  copy_number_zone)
 {
   gboolean has_mark;
+  gboolean opening = TRUE;
 
   line->m = 0;
   line->n_covered = 0;
@@ -1127,12 +1124,15 @@ scan_line (PageScan *scan,
 
   scan_warning_marks (scan, line);
 
+  /* Only spaces and a 份号 may come before a mark that opens the line. */
   for (glong p = line_start; p < line_end; p++)
     {
       gunichar c = scan->text[p];
 
       if (c == 0x7EDD || c == 0x673A || c == 0x79D8)  /* 绝 机 秘 */
-        scan_level_at (scan, line, line_start, line_end, p);
+        scan_level_at (scan, line, line_start, line_end, p, opening);
+      if (!is_space (c) && !is_digit (c))
+        opening = FALSE;
     }
 }
 
@@ -1276,7 +1276,6 @@ automaton_new (const char *const *words)
   {
     GHashTableIter iter;
     gpointer key, value;
-    g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (gint64));
 
     /* Collect the edges per node once; the table is keyed by edge. */
     g_autoptr(GPtrArray) by_node = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -1361,7 +1360,7 @@ scan_keywords (PageScan  *scan,
           if (node->word >= 0)
             add_finding (scan, "keyword", g_ptr_array_index (ac->words, node->word),
                          origin[m - node->depth + 1], p + 1);
-          out = node->word >= 0 ? node->next_out : node->next_out;
+          out = node->next_out;
         }
       m++;
     }
