@@ -150,7 +150,7 @@ doc_new (void)
 {
   Doc *doc = g_new0 (Doc, 1);
 
-  doc->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_string_free_and_steal);
+  doc->pages = g_ptr_array_new ();
   doc->expected = g_ptr_array_new_with_free_func ((GDestroyNotify) expected_free);
   g_ptr_array_add (doc->pages, g_string_new (NULL));
   return doc;
@@ -160,8 +160,7 @@ static void
 doc_free (Doc *doc)
 {
   for (guint i = 0; i < doc->pages->len; i++)
-    g_free (g_string_free (g_ptr_array_index (doc->pages, i), FALSE));
-  g_ptr_array_set_free_func (doc->pages, NULL);
+    g_string_free (g_ptr_array_index (doc->pages, i), TRUE);
   g_ptr_array_unref (doc->pages);
   g_ptr_array_unref (doc->expected);
   g_free (doc);

@@ -641,7 +641,10 @@ scan_run (PageScan    *scan,
               has_code_label_before (scan, start))
             break;
 
+          /* The span covers what was printed: "+86 …", "(021)…". */
           if (g_str_equal (kind, "mobile") && start > 0 && scan->text[start - 1] == '+')
+            start--;
+          if (i < j && groups[i + 1].after_paren)
             start--;
           add_number_finding (scan, kind, out, start, groups[j].end);
         }

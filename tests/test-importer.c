@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gk-fixtures.h"
+#include "gk-importer.h"
+#include "gk-store.h"
+#include "gk-util.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *library;
+  char    *inbox;
+  GkStore *store;
+} Fixture;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            rm_rf (child);
+          else
+            g_unlink (child);
+        }
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("gk-importer-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->library = g_build_filename (f->dir, "library", NULL);
+  f->inbox = g_build_filename (f->dir, "收件 (inbox)", NULL);
+  g_mkdir_with_parents (f->inbox, 0700);
+  f->store = gk_store_open (f->library, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (gk_store_set_member (f->store, "tester", "tester",
+                                     GK_ROLE_ADMIN | GK_ROLE_DRAFTER, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->store);
+  rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->library);
+  g_free (f->inbox);
+}
+
+static GPtrArray *
+import_paths (Fixture *f, const char *const *paths, const char *password)
+{
+  g_autoptr(GkImporter) importer = gk_importer_new (f->store, "tester");
+  g_autoptr(GError) error = NULL;
+  GPtrArray *results;
+
+  gk_importer_set_password (importer, password);
+  results = gk_importer_import_sync (importer, paths, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
+}
+
+static GkImportResult *
+import_one (Fixture *f, const char *path, const char *password)
+{
+  const char *paths[] = { path, NULL };
+  g_autoptr(GPtrArray) results = import_paths (f, paths, password);
+  GkImportResult *r;
+
+  g_assert_cmpuint (results->len, ==, 1);
+  r = g_ptr_array_steal_index (results, 0);
+  g_assert_cmpstr (r->path, ==, path);
+  return r;
+}
+
+static guint
+count_store_files (Fixture *f)
+{
+  g_autofree char *files = g_build_filename (f->library, "files", NULL);
+  g_autoptr(GDir) top = g_dir_open (files, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (top && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (files, name, NULL);
+      g_autoptr(GDir) dir = g_dir_open (sub, 0, NULL);
+      const char *leaf;
+
+      while (dir && (leaf = g_dir_read_name (dir)) != NULL)
+        if (!g_str_has_prefix (leaf, ".") && strlen (leaf) == 64)
+          n++;
+    }
+  return n;
+}
+
+static guint
+count_items (Fixture *f)
+{
+  GkQuery query = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n = gk_store_count (f->store, &query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* The whole corpus, from a folder with spaces, brackets and Chinese in
+ * its name: every file imported, its detected fields in the record, and
+ * a second import finds only duplicates of the same items. */
+static void
+test_corpus_and_duplicates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  const char *paths[] = { f->inbox, NULL };
+  guint n_docs = 0;
+  const GkFixtureDoc *docs = gk_fixture_corpus (&n_docs);
+
+  g_assert_true (gk_fixture_write_corpus (f->inbox, &error));
+  g_assert_no_error (error);
+
+  first = import_paths (f, paths, NULL);
+  g_assert_cmpuint (first->len, ==, n_docs);
+  for (guint i = 0; i < first->len; i++)
+    {
+      GkImportResult *r = g_ptr_array_index (first, i);
+      g_autoptr(GkItem) item = NULL;
+      g_autofree char *base = g_path_get_basename (r->path);
+      const GkFixtureDoc *doc = NULL;
+
+      if (r->status != GK_IMPORT_IMPORTED)
+        g_error ("%s: %s", r->path, r->error ? r->error : "not imported");
+      for (guint j = 0; j < n_docs; j++)
+        if (strcmp (docs[j].file_name, base) == 0)
+          doc = &docs[j];
+      g_assert_nonnull (doc);
+
+      item = gk_store_get_item (f->store, r->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (item->file_name, ==, doc->file_name);
+      g_assert_cmpint (item->pages, ==, doc->n_pages);
+      g_assert_cmpint (item->state, ==, GK_STATE_DRAFT);
+      g_assert_nonnull (item->index_no);
+      g_assert_nonnull (item->detected_json);
+      /* Detected values fill the empty record. */
+      g_assert_cmpstr (item->doc_number, ==, r->detected->doc_number);
+      g_assert_cmpstr (item->title, ==, r->detected->title);
+      g_assert_cmpstr (item->written_date, ==, r->detected->written_date);
+    }
+  g_assert_cmpuint (count_items (f), ==, n_docs);
+  g_assert_cmpuint (count_store_files (f), ==, n_docs);
+
+  again = import_paths (f, paths, NULL);
+  g_assert_cmpuint (again->len, ==, n_docs);
+  for (guint i = 0; i < again->len; i++)
+    {
+      GkImportResult *r = g_ptr_array_index (again, i);
+      GkImportResult *before = g_ptr_array_index (first, i);
+
+      g_assert_cmpint (r->status, ==, GK_IMPORT_DUPLICATE);
+      g_assert_cmpstr (r->id, ==, before->id);
+    }
+  g_assert_cmpuint (count_items (f), ==, n_docs);
+}
+
+static void
+test_bad_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = g_build_filename (f->dir, "坏 文件", NULL);
+  g_autoptr(GkImportResult) empty = NULL;
+  g_autoptr(GkImportResult) random = NULL;
+  g_autoptr(GkImportResult) png = NULL;
+  g_autoptr(GkImportResult) image = NULL;
+  g_autoptr(GkImportResult) xref = NULL;
+  g_autoptr(GkImportResult) locked = NULL;
+  g_autoptr(GkImportResult) wrong = NULL;
+  g_autoptr(GkImportResult) unlocked = NULL;
+  g_autoptr(GkImportResult) truncated = NULL;
+  g_autoptr(GkImportResult) missing = NULL;
+  g_autoptr(GkItem) item = NULL;
+  g_autofree char *p = NULL;
+
+  g_assert_true (gk_fixture_write_bad_files (bad, &error));
+  g_assert_no_error (error);
+
+#define BAD(name) (g_free (p), p = g_build_filename (bad, name, NULL))
+
+  empty = import_one (f, BAD ("empty.pdf"), NULL);
+  g_assert_cmpint (empty->status, ==, GK_IMPORT_FAILED);
+  g_assert_nonnull (strstr (empty->error, "empty"));
+
+  random = import_one (f, BAD ("random.pdf"), NULL);
+  g_assert_cmpint (random->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (random->error_code, ==, GK_ERROR_UNSUPPORTED);
+
+  png = import_one (f, BAD ("png-renamed.pdf"), NULL);
+  g_assert_cmpint (png->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (png->error_code, ==, GK_ERROR_UNSUPPORTED);
+  /* The message names the real type. */
+  g_assert_nonnull (strstr (png->error, "image/png"));
+
+  image = import_one (f, BAD ("image-only.pdf"), NULL);
+  g_assert_cmpint (image->status, ==, GK_IMPORT_IMPORTED);
+  g_assert_nonnull (image->warning);
+  g_assert_nonnull (strstr (image->warning, "OCR"));
+  item = gk_store_get_item (f->store, image->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (item->flags & GK_ITEM_FLAG_NEEDS_OCR);
+  g_assert_null (item->title);
+  g_assert_null (item->doc_number);
+
+  xref = import_one (f, BAD ("broken-xref.pdf"), NULL);
+  g_assert_cmpint (xref->status, ==, GK_IMPORT_IMPORTED);
+  g_assert_null (xref->warning);
+  g_assert_nonnull (xref->detected->doc_number);
+
+  locked = import_one (f, BAD ("encrypted-secret.pdf"), NULL);
+  g_assert_cmpint (locked->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (locked->error_code, ==, GK_ERROR_PASSWORD);
+  g_assert_nonnull (strstr (locked->error, "Password required"));
+  wrong = import_one (f, BAD ("encrypted-secret.pdf"), "guess");
+  g_assert_cmpint (wrong->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (wrong->error_code, ==, GK_ERROR_PASSWORD);
+  unlocked = import_one (f, BAD ("encrypted-secret.pdf"), "secret");
+  g_assert_cmpint (unlocked->status, ==, GK_IMPORT_IMPORTED);
+
+  /* A truncated PDF either fails cleanly or is read as far as it goes;
+   * either way the program goes on and nothing half-imported stays. */
+  truncated = import_one (f, BAD ("truncated.pdf"), NULL);
+  g_assert_true (truncated->status == GK_IMPORT_FAILED || truncated->status == GK_IMPORT_IMPORTED);
+  if (truncated->status == GK_IMPORT_FAILED)
+    g_assert_nonnull (truncated->error);
+
+  missing = import_one (f, BAD ("no-such-file.pdf"), NULL);
+  g_assert_cmpint (missing->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (missing->error_code, ==, GK_ERROR_NOT_FOUND);
+#undef BAD
+
+  /* Only what was imported is in the library. */
+  g_assert_cmpuint (count_items (f), ==, 3 + (truncated->status == GK_IMPORT_IMPORTED));
+  g_assert_cmpuint (count_store_files (f), ==, count_items (f));
+}
+
+/* A reader that crashes costs one file, never the program. */
+static void
+test_crashing_reader (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = g_build_filename (f->dir, "crash.sh", NULL);
+  g_autofree char *pdf = g_build_filename (f->inbox, "hostile.pdf", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("GONGKAI_EXTRACT_HELPER"));
+  g_autoptr(GkImportResult) r = NULL;
+
+  g_assert_true (g_file_set_contents (helper, "#!/bin/sh\nkill -SEGV $$\n", -1, NULL));
+  g_chmod (helper, 0700);
+  g_assert_true (gk_fixture_write_long_pdf (pdf, 2, &error));
+  g_assert_no_error (error);
+
+  g_setenv ("GONGKAI_EXTRACT_HELPER", helper, TRUE);
+  r = import_one (f, pdf, NULL);
+  if (saved)
+    g_setenv ("GONGKAI_EXTRACT_HELPER", saved, TRUE);
+  else
+    g_unsetenv ("GONGKAI_EXTRACT_HELPER");
+
+  g_assert_cmpint (r->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (r->error_code, ==, GK_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (r->error, "crash"));
+  g_assert_cmpuint (count_items (f), ==, 0);
+  g_assert_cmpuint (count_store_files (f), ==, 0);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         calls;
+  guint         total;
+  GPtrArray    *results;
+  GError       *error;
+  gboolean      done;
+  GThread      *main_thread;
+} AsyncRun;
+
+static void
+on_progress (guint done, guint total, const GkImportResult *result, gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  /* Progress arrives on the caller's thread, in order. */
+  g_assert_true (g_thread_self () == run->main_thread);
+  g_assert_cmpuint (done, ==, run->calls + 1);
+  run->calls = done;
+  run->total = total;
+  if (done == 2 && run->cancellable != NULL)
+    g_cancellable_cancel (run->cancellable);
+}
+
+static void
+on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->results = gk_importer_import_finish (GK_IMPORTER (source), result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+run_async (Fixture *f, AsyncRun *run)
+{
+  g_autoptr(GkImporter) importer = gk_importer_new (f->store, "tester");
+  const char *paths[] = { f->inbox, NULL };
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  run->main_thread = g_thread_self ();
+  gk_importer_set_max_workers (importer, 1);
+  gk_importer_import_async (importer, paths, on_progress, run, NULL, run->cancellable,
+                            on_imported, run);
+  while (!run->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (run->done);
+}
+
+static void
+test_async_progress_and_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AsyncRun cancelled = { 0 };
+  AsyncRun rest = { 0 };
+  guint n_docs = 0;
+
+  gk_fixture_corpus (&n_docs);
+  g_assert_true (gk_fixture_write_corpus (f->inbox, &error));
+
+  cancelled.cancellable = g_cancellable_new ();
+  run_async (f, &cancelled);
+  g_assert_no_error (cancelled.error);
+  g_assert_cmpuint (cancelled.total, ==, n_docs);
+  /* Files not started when cancelled are not imported, and not reported
+   * as results; what was imported is whole. */
+  g_assert_cmpuint (cancelled.results->len, <, n_docs);
+  g_assert_cmpuint (count_items (f), ==, cancelled.results->len);
+  g_assert_cmpuint (count_store_files (f), ==, cancelled.results->len);
+
+  /* Importing again finishes the job. */
+  run_async (f, &rest);
+  g_assert_no_error (rest.error);
+  g_assert_cmpuint (rest.results->len, ==, n_docs);
+  g_assert_cmpuint (rest.calls, ==, n_docs);
+  g_assert_cmpuint (count_items (f), ==, n_docs);
+
+  g_clear_object (&cancelled.cancellable);
+  g_ptr_array_unref (cancelled.results);
+  g_ptr_array_unref (rest.results);
+}
+
+static void
+test_unsupported_types (Fixture *f, gconstpointer data)
+{
+  g_autofree char *docx = g_build_filename (f->inbox, "通知.docx", NULL);
+  g_autofree char *txt = g_build_filename (f->inbox, "说明.txt", NULL);
+  g_autoptr(GkImportResult) a = NULL;
+  g_autoptr(GkImportResult) b = NULL;
+
+  /* A DOCX is a ZIP file. */
+  g_assert_true (g_file_set_contents (docx, "PK\003\004\024\000\000\000\010\000", 10, NULL));
+  g_assert_true (g_file_set_contents (txt, "关于印发的通知\n", -1, NULL));
+  a = import_one (f, docx, NULL);
+  b = import_one (f, txt, NULL);
+  g_assert_cmpint (a->status, ==, GK_IMPORT_FAILED);
+  g_assert_cmpint (a->error_code, ==, GK_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (a->error, "Only PDF"));
+  g_assert_cmpint (b->status, ==, GK_IMPORT_FAILED);
+  g_assert_nonnull (strstr (b->error, "text/plain"));
+  g_assert_cmpuint (count_items (f), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/importer/corpus-and-duplicates", Fixture, NULL, fixture_set_up, test_corpus_and_duplicates, fixture_tear_down);
+  g_test_add ("/importer/bad-files", Fixture, NULL, fixture_set_up, test_bad_files, fixture_tear_down);
+  g_test_add ("/importer/crashing-reader", Fixture, NULL, fixture_set_up, test_crashing_reader, fixture_tear_down);
+  g_test_add ("/importer/async-progress-cancel", Fixture, NULL, fixture_set_up, test_async_progress_and_cancel, fixture_tear_down);
+  g_test_add ("/importer/unsupported-types", Fixture, NULL, fixture_set_up, test_unsupported_types, fixture_tear_down);
+  return g_test_run ();
+}
