@@ -577,81 +577,83 @@ is_one_grouped_number (const Group *groups,
   return total > MAX_NUMBER_DIGITS;
 }
 
+/* Reads the longest valid number made of whole groups from groups[first];
+ * reports it unless its context says it is not personal.  Returns how
+ * many groups it used, 0 if none makes a number. */
+static guint
+read_number (PageScan    *scan,
+             const Group *groups,
+             guint        n,
+             guint        first,
+             const char  *ascii)
+{
+  guint last_fit = first;
+  gsize total = 0;
+
+  if (groups[first].poison_left || groups[first].n_digits > MAX_NUMBER_DIGITS)
+    return 0;
+
+  for (guint j = first; j < n; j++)
+    {
+      total += groups[j].n_digits + groups[j].has_x;
+      if (total > MAX_NUMBER_DIGITS)
+        break;
+      last_fit = j;
+    }
+
+  /* The longest valid reading wins: "110101 19900307 1234" is one
+   * identity number, not three short ones. */
+  for (guint j = last_fit + 1; j-- > first;)
+    {
+      char digits[MAX_NUMBER_DIGITS + 2];
+      char out[MAX_NUMBER_DIGITS + 2];
+      const char *kind;
+      gsize len = 0;
+      glong start = groups[first].start;
+
+      if (groups[j].poison_right)
+        continue;
+
+      for (guint g = first; g <= j; g++)
+        {
+          memcpy (digits + len, ascii + groups[g].start, groups[g].n_digits);
+          len += groups[g].n_digits;
+          if (groups[g].has_x)
+            digits[len++] = 'X';
+        }
+      digits[len] = '\0';
+
+      kind = classify_number (scan, groups, first, j, digits, len, out);
+      if (kind == NULL)
+        continue;
+
+      if (is_serial_number (scan, start, groups[j].end) ||
+          has_code_label_before (scan, start))
+        return j - first + 1;
+
+      /* The span covers what was printed: "+86 …", "(021)…". */
+      if (g_str_equal (kind, "mobile") && start > 0 && scan->text[start - 1] == '+')
+        start--;
+      if (first < j && groups[first + 1].after_paren)
+        start--;
+      add_number_finding (scan, kind, out, start, groups[j].end);
+      return j - first + 1;
+    }
+
+  return 0;
+}
+
 static void
 scan_run (PageScan    *scan,
           const Group *groups,
           guint        n,
           const char  *ascii)
 {
-  guint i = 0;
-
   if (is_one_grouped_number (groups, n))
     return;
 
-  while (i < n)
-    {
-      guint last_fit = i;
-      gsize total = 0;
-      gboolean found = FALSE;
-
-      if (groups[i].poison_left || groups[i].n_digits > MAX_NUMBER_DIGITS)
-        {
-          i++;
-          continue;
-        }
-
-      for (guint j = i; j < n; j++)
-        {
-          total += groups[j].n_digits + groups[j].has_x;
-          if (total > MAX_NUMBER_DIGITS)
-            break;
-          last_fit = j;
-        }
-
-      /* The longest valid reading wins: "110101 19900307 1234" is one
-       * identity number, not three short ones. */
-      for (guint j = last_fit + 1; j-- > i && !found;)
-        {
-          char digits[MAX_NUMBER_DIGITS + 2];
-          char out[MAX_NUMBER_DIGITS + 2];
-          const char *kind;
-          gsize len = 0;
-          glong start = groups[i].start;
-
-          if (groups[j].poison_right)
-            continue;
-
-          for (guint g = i; g <= j; g++)
-            {
-              memcpy (digits + len, ascii + groups[g].start, groups[g].n_digits);
-              len += groups[g].n_digits;
-              if (groups[g].has_x)
-                digits[len++] = 'X';
-            }
-          digits[len] = '\0';
-
-          kind = classify_number (scan, groups, i, j, digits, len, out);
-          if (kind == NULL)
-            continue;
-
-          found = TRUE;
-          i = j + 1;
-
-          if (is_serial_number (scan, start, groups[j].end) ||
-              has_code_label_before (scan, start))
-            break;
-
-          /* The span covers what was printed: "+86 …", "(021)…". */
-          if (g_str_equal (kind, "mobile") && start > 0 && scan->text[start - 1] == '+')
-            start--;
-          if (i < j && groups[i + 1].after_paren)
-            start--;
-          add_number_finding (scan, kind, out, start, groups[j].end);
-        }
-
-      if (!found)
-        i++;
-    }
+  for (guint i = 0; i < n;)
+    i += MAX (read_number (scan, groups, n, i, ascii), 1);
 }
 
 static void

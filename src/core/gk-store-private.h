@@ -171,10 +171,10 @@ GkCalendar    *gk_store_priv_get_calendar    (GkStore *self);
 char          *gk_store_priv_compute_due     (GkStore    *self,
                                               const char *written_date);
 
-/* Defined in gk-store-tags.c: are these tag names in the catalog?  When
- * added is non-NULL, names not in it (newly added) must also be usable
- * (neither the tag nor an ancestor is retired).  Fills *ids (gint64,
- * the order of names) when non-NULL. */
+/* Defined in gk-store-tags.c: are these tag names in the catalog?  Names
+ * not in previous (newly added to the item) must also be usable: neither
+ * the tag nor an ancestor is retired.  Fills *ids (gint64, in the order
+ * of names) when ids is non-NULL. */
 gboolean       gk_store_priv_check_tags      (GkStore           *self,
                                               const char *const *names,
                                               const char *const *previous,
@@ -184,6 +184,9 @@ gboolean       gk_store_priv_check_tags      (GkStore           *self,
 gboolean       gk_store_priv_check_topic     (GkStore    *self,
                                               const char *topic,
                                               GError    **error);
+/* Fill the topics table from data/topics.txt when it is empty. */
+gboolean       gk_store_priv_seed_topics     (GkStore *self,
+                                              GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreLocker, gk_store_priv_unlock)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreTx, gk_store_priv_rollback)

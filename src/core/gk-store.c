@@ -1,2 +1,1626 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: not written yet */
+#define G_LOG_DOMAIN "GongkaiStore"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gio/gunixoutputstream.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gk-store-private.h"
+#include "gk-util.h"
+
+struct _GkStore
+{
+  GObject      parent_instance;
+
+  char        *path;
+  char        *files_dir;
+  sqlite3     *db;
+  GkCalendar  *calendar;
+
+  GRecMutex    lock;
+  guint        lock_depth;     /* under lock */
+  guint        tx_depth;       /* under lock */
+  GHashTable  *statements;     /* SQL text → sqlite3_stmt*, under lock */
+  GPtrArray   *pending;        /* item ids to announce, under lock */
+  gboolean     pending_many;
+};
+
+struct _GkStoreTx
+{
+  GkStore *store;
+  guint    depth;              /* 1 = the outermost transaction */
+};
+
+G_DEFINE_FINAL_TYPE (GkStore, gk_store, G_TYPE_OBJECT)
+
+enum {
+  ITEMS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define DB_NAME "library.db"
+
+/* Schema migrations.  migrations[i] takes a library from user_version i
+ * to i + 1, in one transaction.  Never edit a step that has shipped:
+ * libraries in the field were made by it.  Append new migrations here
+ * (at the end of the array) and raise GK_STORE_SCHEMA_VERSION in
+ * gk-store.h to the new count. */
+static const char *const migrations[] = {
+  /* 1: the initial schema. */
+  "CREATE TABLE settings ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TABLE members ("
+  "  user     TEXT PRIMARY KEY,"
+  "  roles    INTEGER NOT NULL DEFAULT 0,"
+  "  added_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE tags ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  name       TEXT NOT NULL UNIQUE,"
+  "  parent_id  INTEGER REFERENCES tags (id),"
+  "  retired    INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX tags_parent ON tags (parent_id);"
+  "CREATE TABLE topics ("
+  "  name     TEXT PRIMARY KEY,"
+  "  position INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE items ("
+  "  num                 INTEGER PRIMARY KEY,"
+  "  id                  TEXT NOT NULL UNIQUE,"
+  "  index_no            TEXT,"
+  "  title               TEXT,"
+  "  doc_number          TEXT,"
+  "  doc_number_original TEXT,"
+  "  issuer              TEXT,"
+  "  written_date        TEXT,"
+  "  publish_date        TEXT,"
+  "  genre               TEXT,"
+  "  topic               TEXT,"
+  "  category            TEXT,"
+  "  audience            TEXT NOT NULL DEFAULT '[]',"
+  "  disclosure          TEXT,"
+  "  disclosure_ground   TEXT,"
+  "  validity_status     TEXT,"
+  "  effective_from      TEXT,"
+  "  effective_until     TEXT,"
+  "  service_url         TEXT,"
+  "  interprets          TEXT,"
+  "  related             TEXT NOT NULL DEFAULT '[]',"
+  "  summary             TEXT,"
+  "  file_sha256         TEXT,"
+  "  file_media_type     TEXT,"
+  "  file_name           TEXT,"
+  "  file_bytes          INTEGER NOT NULL DEFAULT 0,"
+  "  revision            INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),"
+  "  state               TEXT NOT NULL DEFAULT 'draft' CHECK (state IN"
+  "                        ('draft', 'in_review', 'returned', 'approved', 'published', 'withdrawn')),"
+  "  stage               TEXT CHECK (stage IS NULL OR stage IN ('confidentiality', 'release')),"
+  "  pages               INTEGER NOT NULL DEFAULT 0,"
+  "  flags               INTEGER NOT NULL DEFAULT 0,"
+  "  detected_json       TEXT,"
+  "  created_at          TEXT NOT NULL,"
+  "  created_by          TEXT NOT NULL,"
+  "  updated_at          TEXT,"
+  "  updated_by          TEXT,"
+  "  submitted_at        TEXT,"
+  "  submitted_by        TEXT,"
+  "  due_date            TEXT,"
+  "  public_url          TEXT"
+  ");"
+  "CREATE UNIQUE INDEX items_index_no ON items (index_no);"
+  "CREATE UNIQUE INDEX items_file_sha256 ON items (file_sha256);"
+  "CREATE INDEX items_state ON items (state, stage);"
+  "CREATE INDEX items_created ON items (created_at, num);"
+  "CREATE INDEX items_written ON items (written_date);"
+  "CREATE INDEX items_due ON items (due_date);"
+  "CREATE INDEX items_until ON items (effective_until);"
+  "CREATE INDEX items_created_by ON items (created_by);"
+  "CREATE INDEX items_category ON items (category);"
+  "CREATE INDEX items_title ON items (title);"
+  "CREATE INDEX items_doc_number ON items (doc_number);"
+  "CREATE INDEX items_issuer ON items (issuer);"
+  "CREATE TABLE item_tags ("
+  "  item_id  TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  tag_id   INTEGER NOT NULL REFERENCES tags (id),"
+  "  position INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (item_id, tag_id)"
+  ");"
+  "CREATE INDEX item_tags_tag ON item_tags (tag_id);"
+  "CREATE TABLE pages ("
+  "  item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  page_no INTEGER NOT NULL,"
+  "  text    TEXT NOT NULL,"
+  "  PRIMARY KEY (item_id, page_no)"
+  ");"
+  /* rowid = items.num; body = the page texts joined. */
+  "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+  "  title, doc_number, issuer, body, tokenize = 'trigram'"
+  ");"
+  "CREATE TRIGGER items_fts_update AFTER UPDATE OF title, doc_number, issuer ON items "
+  "BEGIN"
+  "  UPDATE items_fts SET title = new.title, doc_number = new.doc_number, issuer = new.issuer"
+  "   WHERE rowid = new.num;"
+  "END;"
+  "CREATE TRIGGER items_fts_delete AFTER DELETE ON items "
+  "BEGIN"
+  "  DELETE FROM items_fts WHERE rowid = old.num;"
+  "END;"
+  "CREATE TABLE findings ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  item_id     TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  kind        TEXT NOT NULL,"
+  "  value       TEXT,"
+  "  page        INTEGER NOT NULL DEFAULT 0,"
+  "  char_offset INTEGER NOT NULL DEFAULT 0,"
+  "  char_length INTEGER NOT NULL DEFAULT 0,"
+  "  status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'dismissed', 'info')),"
+  "  reason      TEXT,"
+  "  decided_by  TEXT,"
+  "  decided_at  TEXT"
+  ");"
+  "CREATE INDEX findings_item ON findings (item_id);"
+  "CREATE TABLE approvals ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  item_id     TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  revision    INTEGER NOT NULL,"
+  "  stage       TEXT NOT NULL,"
+  "  actor       TEXT NOT NULL,"
+  "  file_sha256 TEXT,"
+  "  record_json TEXT NOT NULL,"
+  "  at          TEXT NOT NULL"
+  ");"
+  "CREATE INDEX approvals_item ON approvals (item_id, revision);"
+  "CREATE TABLE index_counters ("
+  "  year     INTEGER PRIMARY KEY,"
+  "  next_seq INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE audit ("
+  "  seq       INTEGER PRIMARY KEY,"
+  "  at        TEXT NOT NULL,"
+  "  actor     TEXT NOT NULL,"
+  "  action    TEXT NOT NULL,"
+  "  item_id   TEXT,"
+  "  details   TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash      TEXT NOT NULL"
+  ");"
+  "CREATE INDEX audit_item ON audit (item_id, seq);"
+  /* The newest entry, so that verify also sees entries cut off the end. */
+  "CREATE TABLE audit_head ("
+  "  id   INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  seq  INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");"
+  /* Append-only through the program.  Someone with the file can drop
+   * these; the hash chain then shows what they changed. */
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+  "BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+  "BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;",
+
+  /* 2: who drafted, edited and submitted each revision, so that the
+   * workflow can keep a reviewer off a revision they worked on.  Schema 1
+   * knew only created_by and submitted_by: carry those over. */
+  "CREATE TABLE item_contributors ("
+  "  item_id  TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  revision INTEGER NOT NULL,"
+  "  user     TEXT NOT NULL,"
+  "  what     TEXT NOT NULL CHECK (what IN ('drafted', 'edited', 'submitted')),"
+  "  at       TEXT NOT NULL,"
+  "  PRIMARY KEY (item_id, revision, user, what)"
+  ");"
+  "INSERT INTO item_contributors (item_id, revision, user, what, at)"
+  "  SELECT id, 1, created_by, 'drafted', created_at FROM items;"
+  "INSERT OR IGNORE INTO item_contributors (item_id, revision, user, what, at)"
+  "  SELECT id, revision, updated_by, 'edited', COALESCE (updated_at, created_at) FROM items"
+  "   WHERE updated_by IS NOT NULL AND updated_at IS NOT NULL AND updated_at <> created_at;"
+  "INSERT OR IGNORE INTO item_contributors (item_id, revision, user, what, at)"
+  "  SELECT id, revision, submitted_by, 'submitted', COALESCE (submitted_at, created_at) FROM items"
+  "   WHERE submitted_by IS NOT NULL;",
+
+  /* Append new migrations here. */
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GK_STORE_SCHEMA_VERSION);
+
+static const struct
+{
+  const char *key;
+  const char *value;
+} setting_defaults[] = {
+  { "org_code", "000000000" },
+  { "index_template", "{org_code}/{year}-{seq:05}" },
+  { "review_stages", "2" },
+};
+
+static const char *const role_names[] = { "drafter", "reviewer", "publisher", "admin" };
+
+/* helpers */
+
+static gboolean
+sha256_is_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (guint i = 0; i < 64; i++)
+    if (!g_ascii_isdigit (text[i]) && !(text[i] >= 'a' && text[i] <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+read_user_version (sqlite3 *db,
+                   int     *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static gboolean
+set_db_error (sqlite3    *db,
+              const char *context,
+              GError    **error)
+{
+  int code = sqlite3_errcode (db);
+  int extended = sqlite3_extended_errcode (db);
+  const char *message = sqlite3_errmsg (db);
+
+  if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
+    g_set_error (error, GK_ERROR, GK_ERROR_CONFLICT,
+                 _("The value is already used by another record (%s: %s)."), context, message);
+  else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                 _("The library is busy: another program is writing to it. Try again in a moment (%s)."),
+                 context);
+  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                 _("The library database is damaged or is not a Gongkai Desk library (%s: %s)."),
+                 context, message);
+  else
+    g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                 _("The library database failed (%s: %s)."), context, message);
+  return FALSE;
+}
+
+static gboolean
+exec_db (sqlite3    *db,
+         const char *sql,
+         const char *context,
+         GError    **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_db_error (db, context, error);
+  return TRUE;
+}
+
+/* Take the library from its user_version up to target, one step per
+ * transaction.  The version is read again inside each transaction so two
+ * programs opening an old library at once migrate it once. */
+static gboolean
+migrate (sqlite3 *db,
+         int      target,
+         GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *set_version = NULL;
+      int version = 0;
+
+      if (!exec_db (db, "BEGIN IMMEDIATE", "migrate", error))
+        return FALSE;
+      if (read_user_version (db, &version) != SQLITE_OK)
+        {
+          set_db_error (db, "migrate", error);
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      if (version >= target)
+        return exec_db (db, "COMMIT", "migrate", error);
+
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+      if (!exec_db (db, migrations[version], "migrate", error) ||
+          !exec_db (db, set_version, "migrate", error) ||
+          !exec_db (db, "COMMIT", "migrate", error))
+        {
+          g_prefix_error (error, _("Could not update the library to schema %d: "), version + 1);
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      g_debug ("Library migrated to schema %d", version + 1);
+    }
+}
+
+static gboolean
+open_db (const char *dir,
+         gboolean    create,
+         sqlite3   **out_db,
+         GError    **error)
+{
+  g_autofree char *db_path = g_build_filename (dir, DB_NAME, NULL);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char *mode;
+  int rc;
+
+  if (!create && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                   _("There is no library in “%s”. Create one with “gongkai-ctl init”."), dir);
+      return FALSE;
+    }
+  if (create)
+    {
+      g_autofree char *files = g_build_filename (dir, "files", NULL);
+
+      if (g_mkdir_with_parents (files, 0750) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                       _("Could not create the library folder “%s”: %s"),
+                       dir, g_strerror (saved));
+          return FALSE;
+        }
+      flags |= SQLITE_OPEN_CREATE;
+    }
+
+  rc = sqlite3_open_v2 (db_path, &db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not open the library database “%s”: %s"),
+                   db_path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, 5000);
+
+  /* WAL: readers never block the writer, and a crash never loses a
+   * committed transaction; NORMAL sync is durable enough in WAL mode. */
+  rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      g_autofree char *context = g_strdup_printf ("%s", db_path);
+
+      set_db_error (db, context, error);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+      return FALSE;
+    }
+  mode = (const char *) sqlite3_column_text (stmt, 0);
+  if (g_ascii_strcasecmp (mode ? mode : "", "wal") != 0)
+    g_warning ("The library database is not in WAL mode (%s); is it on a network share?",
+               mode ? mode : "?");
+  sqlite3_finalize (stmt);
+
+  if (!exec_db (db, "PRAGMA foreign_keys = ON;"
+                    "PRAGMA synchronous = NORMAL;"
+                    "PRAGMA busy_timeout = 5000;",
+                "open", error))
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  *out_db = db;
+  return TRUE;
+}
+
+static gboolean
+ensure_files_dir (GkStore *self,
+                  GError **error)
+{
+  if (g_mkdir_with_parents (self->files_dir, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create the folder “%s”: %s"),
+                   self->files_dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+user_name_is_valid (const char *user)
+{
+  if (gk_str_is_blank (user) || !g_utf8_validate (user, -1, NULL) || gk_utf8_length (user) > 64)
+    return FALSE;
+  for (const char *p = user; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c) || c == ',')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GkRole
+read_roles (GkStore    *self,
+            const char *user)
+{
+  g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT roles FROM members WHERE user = ?1", NULL);
+
+  if (stmt == NULL || user == NULL)
+    return GK_ROLE_NONE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return (GkRole) sqlite3_column_int (stmt, 0);
+  return GK_ROLE_NONE;
+}
+
+static guint
+count_admins (GkStore *self)
+{
+  g_autoptr(GkStoreStmt) stmt =
+    gk_store_priv_prepare (self, "SELECT count(*) FROM members WHERE roles & 8", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return (guint) sqlite3_column_int (stmt, 0);
+  return 0;
+}
+
+static gboolean
+check_setting (const char *key,
+               const char *value,
+               GError    **error)
+{
+  if (gk_str_is_blank (key) || strlen (key) > 64)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("A setting needs a name."));
+      return FALSE;
+    }
+  for (const char *p = key; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '.')
+      {
+        g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                     _("“%s” is not a valid setting name (use lowercase letters, digits and “_”)."), key);
+        return FALSE;
+      }
+  if (strstr (key, "token") != NULL || strstr (key, "password") != NULL || strstr (key, "secret") != NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("“%s” cannot be stored in the library: tokens and passwords go to the keyring or a token file, never into the library."),
+                   key);
+      return FALSE;
+    }
+  if (value != NULL && !g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The value of the setting “%s” is not valid UTF-8 text."), key);
+      return FALSE;
+    }
+  if (gk_str_is_blank (value))
+    return TRUE;
+
+  if (strcmp (key, "review_stages") == 0 && strcmp (value, "1") != 0 && strcmp (value, "2") != 0)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
+                           _("review_stages must be 1 (release sign-off only) or 2 (confidentiality review, then release sign-off)."));
+      return FALSE;
+    }
+  if (strcmp (key, "org_code") == 0 && (gk_utf8_length (value) > 32 || strpbrk (value, "{}") != NULL))
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
+                           _("org_code must be the agency's organisation code (at most 32 characters, no braces)."));
+      return FALSE;
+    }
+  if (strcmp (key, "index_template") == 0)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *sample = gk_store_expand_index_template (value, "000000000", 2024, 1, &local);
+
+      if (sample == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  if (strcmp (key, "portal_url") == 0 && !gk_url_is_http (value))
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
+                           _("portal_url must be an absolute http or https address."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GkStore *
+store_new (const char *dir,
+           sqlite3    *db)
+{
+  GkStore *self = g_object_new (GK_TYPE_STORE, NULL);
+
+  self->path = g_strdup (dir);
+  self->files_dir = g_build_filename (dir, "files", NULL);
+  self->db = db;
+  return self;
+}
+
+/* GObject */
+
+static void
+gk_store_finalize (GObject *object)
+{
+  GkStore *self = GK_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->calendar, gk_calendar_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_free (self->path);
+  g_free (self->files_dir);
+  g_rec_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (gk_store_parent_class)->finalize (object);
+}
+
+static void
+gk_store_class_init (GkStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gk_store_finalize;
+
+  /**
+   * GkStore::items-changed:
+   * @store: the store
+   * @item_id: (nullable): the changed item, or %NULL when many changed
+   *
+   * Emitted after a committed change to items, on the thread that made
+   * the change and without the store's lock held.  The GUI re-dispatches
+   * it to the main thread.
+   */
+  signals[ITEMS_CHANGED] =
+    g_signal_new ("items-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+gk_store_init (GkStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+  self->pending = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* Private API (gk-store-private.h) */
+
+sqlite3 *
+gk_store_priv_get_db (GkStore *self)
+{
+  return self->db;
+}
+
+GkStoreLocker *
+gk_store_priv_lock (GkStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+  self->lock_depth++;
+  return self;
+}
+
+void
+gk_store_priv_unlock (GkStoreLocker *self)
+{
+  g_autoptr(GPtrArray) announce = NULL;
+  gboolean many = FALSE;
+
+  g_assert (self->lock_depth > 0);
+
+  self->lock_depth--;
+  if (self->lock_depth == 0 && (self->pending->len > 0 || self->pending_many))
+    {
+      many = self->pending_many;
+      announce = g_steal_pointer (&self->pending);
+      self->pending = g_ptr_array_new_with_free_func (g_free);
+      self->pending_many = FALSE;
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  if (many)
+    g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
+  else if (announce != NULL)
+    for (guint i = 0; i < announce->len; i++)
+      g_signal_emit (self, signals[ITEMS_CHANGED], 0, g_ptr_array_index (announce, i));
+}
+
+GkStoreTx *
+gk_store_priv_begin (GkStore *self,
+                     GError **error)
+{
+  GkStoreTx *tx;
+
+  g_assert (self->lock_depth > 0);
+
+  if (self->tx_depth == 0)
+    {
+      if (!exec_db (self->db, "BEGIN IMMEDIATE", "begin", error))
+        return NULL;
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("SAVEPOINT gk_sp_%u", self->tx_depth);
+
+      if (!exec_db (self->db, sql, "savepoint", error))
+        return NULL;
+    }
+
+  tx = g_new0 (GkStoreTx, 1);
+  tx->store = g_object_ref (self);
+  tx->depth = ++self->tx_depth;
+  return tx;
+}
+
+static void
+tx_free (GkStoreTx *tx)
+{
+  g_object_unref (tx->store);
+  g_free (tx);
+}
+
+void
+gk_store_priv_rollback (GkStoreTx *tx)
+{
+  GkStore *self;
+
+  if (tx == NULL)
+    return;
+  self = tx->store;
+  g_assert (tx->depth == self->tx_depth);
+
+  if (tx->depth == 1)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      /* Nothing changed after all. */
+      g_ptr_array_set_size (self->pending, 0);
+      self->pending_many = FALSE;
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO gk_sp_%u; RELEASE gk_sp_%u",
+                                              tx->depth - 1, tx->depth - 1);
+
+      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+    }
+  self->tx_depth--;
+  tx_free (tx);
+}
+
+gboolean
+gk_store_priv_commit (GkStoreTx *tx,
+                      GError   **error)
+{
+  GkStore *self = tx->store;
+  g_autofree char *sql = NULL;
+
+  g_assert (tx->depth == self->tx_depth);
+
+  if (tx->depth == 1)
+    sql = g_strdup ("COMMIT");
+  else
+    sql = g_strdup_printf ("RELEASE gk_sp_%u", tx->depth - 1);
+
+  if (!exec_db (self->db, sql, "commit", error))
+    {
+      gk_store_priv_rollback (tx);
+      return FALSE;
+    }
+  self->tx_depth--;
+  tx_free (tx);
+  return TRUE;
+}
+
+gboolean
+gk_store_priv_in_transaction (GkStore *self)
+{
+  return self->tx_depth > 0;
+}
+
+GkStoreStmt *
+gk_store_priv_prepare (GkStore    *self,
+                       const char *sql,
+                       GError    **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        {
+          g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+          set_db_error (self->db, "prepare", error);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+void
+gk_store_priv_release (GkStoreStmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+gboolean
+gk_store_priv_step_done (GkStore     *self,
+                         GkStoreStmt *stmt,
+                         GError     **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      gboolean ret = gk_store_priv_sql_error (self, rc, "write", error);
+
+      sqlite3_reset (stmt);
+      return ret;
+    }
+  return TRUE;
+}
+
+gboolean
+gk_store_priv_exec (GkStore    *self,
+                    const char *sql,
+                    GError    **error)
+{
+  return exec_db (self->db, sql, "exec", error);
+}
+
+gboolean
+gk_store_priv_sql_error (GkStore    *self,
+                         int         rc,
+                         const char *context,
+                         GError    **error)
+{
+  return set_db_error (self->db, context, error);
+}
+
+void
+gk_store_priv_bind_text (GkStoreStmt *stmt,
+                         int          index,
+                         const char  *text)
+{
+  if (gk_str_is_blank (text))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+char *
+gk_store_priv_column_text (GkStoreStmt *stmt,
+                           int          column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text ? g_strdup (text) : NULL;
+}
+
+void
+gk_store_priv_emit_changed (GkStore    *self,
+                            const char *item_id)
+{
+  g_assert (self->lock_depth > 0);
+
+  if (item_id == NULL)
+    {
+      self->pending_many = TRUE;
+      return;
+    }
+  for (guint i = 0; i < self->pending->len; i++)
+    if (strcmp (g_ptr_array_index (self->pending, i), item_id) == 0)
+      return;
+  g_ptr_array_add (self->pending, g_strdup (item_id));
+}
+
+gboolean
+gk_store_priv_put_setting (GkStore    *self,
+                           const char *key,
+                           const char *value,
+                           GError    **error)
+{
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreStmt) stmt = NULL;
+
+  if (value == NULL)
+    stmt = gk_store_priv_prepare (self, "DELETE FROM settings WHERE key = ?1", error);
+  else
+    stmt = gk_store_priv_prepare (self,
+                                  "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return gk_store_priv_step_done (self, stmt, error);
+}
+
+GkCalendar *
+gk_store_priv_get_calendar (GkStore *self)
+{
+  return self->calendar;
+}
+
+gboolean
+gk_store_priv_add_contributor (GkStore    *self,
+                               const char *item_id,
+                               gint64      revision,
+                               const char *user,
+                               const char *what,
+                               GError    **error)
+{
+  g_autoptr(GkStoreStmt) stmt =
+    gk_store_priv_prepare (self,
+                           "INSERT OR IGNORE INTO item_contributors (item_id, revision, user, what, at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           error);
+  g_autofree char *now = gk_timestamp_now ();
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, revision);
+  sqlite3_bind_text (stmt, 3, user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, what, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
+  return gk_store_priv_step_done (self, stmt, error);
+}
+
+GStrv
+gk_store_priv_get_contributors (GkStore    *self,
+                                const char *item_id,
+                                gint64      revision,
+                                GError    **error)
+{
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreStmt) stmt =
+    gk_store_priv_prepare (self,
+                           "SELECT DISTINCT user FROM item_contributors "
+                           "WHERE item_id = ?1 AND revision = ?2 ORDER BY user",
+                           error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, revision);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      gk_store_priv_sql_error (self, rc, "contributors", error);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Public API */
+
+/**
+ * gk_role_to_string:
+ * @role: one role bit
+ *
+ * Returns: the role's name on the command line ("drafter"…), "" if @role
+ *   is not exactly one known role
+ */
+const char *
+gk_role_to_string (GkRole role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (role == (GkRole) (1 << i))
+      return role_names[i];
+  return "";
+}
+
+/**
+ * gk_roles_to_string:
+ * @roles: a set of roles
+ *
+ * Returns: (transfer full): the names joined with "," ("drafter,reviewer"),
+ *   "" for none
+ */
+char *
+gk_roles_to_string (GkRole roles)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (roles & (1 << i))
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ',');
+        g_string_append (text, role_names[i]);
+      }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * gk_roles_parse:
+ * @text: role names separated by commas ("drafter,reviewer"), or "none"
+ * @out: (out): the roles
+ * @error: a %GK_ERROR_INVALID error naming the unknown role
+ *
+ * Returns: %TRUE if every name is a role
+ */
+gboolean
+gk_roles_parse (const char *text,
+                GkRole     *out,
+                GError    **error)
+{
+  g_auto(GStrv) parts = NULL;
+  GkRole roles = GK_ROLE_NONE;
+  guint n = 0;
+
+  if (text == NULL)
+    text = "";
+  parts = g_strsplit_set (text, ", ;", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      gboolean known = FALSE;
+
+      g_strstrip (parts[i]);
+      if (*parts[i] == '\0')
+        continue;
+      n++;
+      if (g_ascii_strcasecmp (parts[i], "none") == 0)
+        continue;
+      for (guint r = 0; r < G_N_ELEMENTS (role_names); r++)
+        if (g_ascii_strcasecmp (parts[i], role_names[r]) == 0)
+          {
+            roles |= 1 << r;
+            known = TRUE;
+          }
+      if (!known)
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                       _("“%s” is not a role. Roles: drafter, reviewer, publisher, admin."), parts[i]);
+          return FALSE;
+        }
+    }
+  if (n == 0)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
+                           _("No role given. Roles: drafter, reviewer, publisher, admin."));
+      return FALSE;
+    }
+  *out = roles;
+  return TRUE;
+}
+
+/**
+ * gk_member_free:
+ * @member: (nullable): a member
+ */
+void
+gk_member_free (GkMember *member)
+{
+  if (member == NULL)
+    return;
+  g_free (member->user);
+  g_free (member->added_at);
+  g_free (member);
+}
+
+/**
+ * gk_store_open:
+ * @dir: the library folder
+ * @create: create the folder and database when missing
+ * @error: return location for an error
+ *
+ * Opens (or creates) a library: library.db in WAL mode with foreign keys
+ * on, and the files/ folder.  An older schema is migrated step by step;
+ * a newer one is refused with %GK_ERROR_NEWER_SCHEMA.  Without @create a
+ * missing library is %GK_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+GkStore *
+gk_store_open (const char *dir,
+               gboolean    create,
+               GError    **error)
+{
+  g_autoptr(GkStore) self = NULL;
+  sqlite3 *db = NULL;
+  int version = 0;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+
+  if (gk_str_is_blank (dir))
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("No library folder given."));
+      return NULL;
+    }
+
+  if (!open_db (dir, create, &db, error))
+    return NULL;
+  self = store_new (dir, db);
+
+  if (read_user_version (db, &version) != SQLITE_OK)
+    {
+      set_db_error (db, dir, error);
+      return NULL;
+    }
+  if (version > GK_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_NEWER_SCHEMA,
+                   _("This library was created by a newer version of Gongkai Desk (schema %d); "
+                     "this version understands up to %d."),
+                   version, GK_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (version < GK_STORE_SCHEMA_VERSION && !migrate (db, GK_STORE_SCHEMA_VERSION, error))
+    return NULL;
+
+  if (!ensure_files_dir (self, error))
+    return NULL;
+
+  self->calendar = gk_calendar_new_default ();
+
+  if (!gk_store_priv_seed_topics (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * gk_store_create_at_version:
+ * @dir: a folder for a new library
+ * @version: the schema version to stop at (1 … GK_STORE_SCHEMA_VERSION)
+ * @error: return location for an error
+ *
+ * For tests of migrations only: creates a library whose schema is
+ * @version, as an older release of the program would have made it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_create_at_version (const char *dir,
+                            int         version,
+                            GError    **error)
+{
+  sqlite3 *db = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (version >= 1 && version <= GK_STORE_SCHEMA_VERSION, FALSE);
+
+  if (!open_db (dir, TRUE, &db, error))
+    return FALSE;
+  ok = migrate (db, version, error);
+  sqlite3_close (db);
+  return ok;
+}
+
+/**
+ * gk_store_get_path:
+ * @self: a store
+ *
+ * Returns: the library folder
+ */
+const char *
+gk_store_get_path (GkStore *self)
+{
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * gk_store_get_file_path:
+ * @self: a store
+ * @sha256: a lowercase hex SHA-256
+ *
+ * Returns: (transfer full) (nullable): files/ab/abcdef… for @sha256 (the
+ *   file may not exist), %NULL if @sha256 is not 64 lowercase hex digits
+ */
+char *
+gk_store_get_file_path (GkStore    *self,
+                        const char *sha256)
+{
+  char prefix[3];
+
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  if (!sha256_is_valid (sha256))
+    return NULL;
+  prefix[0] = sha256[0];
+  prefix[1] = sha256[1];
+  prefix[2] = '\0';
+  return g_build_filename (self->files_dir, prefix, sha256, NULL);
+}
+
+/**
+ * gk_store_add_file:
+ * @self: a store
+ * @source_path: the file to copy
+ * @sha256: its SHA-256 (the caller hashed it)
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Copies @source_path into files/ under @sha256: into a temporary file in
+ * the same folder, synced to disk, size checked, then renamed, so a crash
+ * never leaves a half-written file under a hash name.  Nothing is done if
+ * the file is already there.
+ *
+ * Returns: %TRUE when the file is in the library
+ */
+gboolean
+gk_store_add_file (GkStore      *self,
+                   const char   *source_path,
+                   const char   *sha256,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GOutputStream) output = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local = NULL;
+  GStatBuf st;
+  goffset expected;
+  gssize copied;
+  int fd;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  target = gk_store_get_file_path (self, sha256);
+  if (target == NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("“%s” is not a SHA-256 hash (64 lowercase hexadecimal digits)."),
+                   sha256 ? sha256 : "");
+      return FALSE;
+    }
+  if (g_file_test (target, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+
+  dir = g_path_get_dirname (target);
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create the folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  source = g_file_new_for_path (source_path);
+  input = g_file_read (source, cancellable, &local);
+  if (input != NULL)
+    info = g_file_input_stream_query_info (input, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, &local);
+  if (info == NULL)
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
+      else
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                     _("Could not read “%s”: %s"), source_path, local->message);
+      return FALSE;
+    }
+  expected = g_file_info_get_size (info);
+
+  tmp_path = g_build_filename (dir, ".incoming-XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0640);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create a file in “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  output = g_unix_output_stream_new (fd, TRUE);
+
+  copied = g_output_stream_splice (output, G_INPUT_STREAM (input),
+                                   G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                   cancellable, &local);
+  if (copied >= 0 && fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (&local, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      copied = -1;
+    }
+  if (copied >= 0 && !g_output_stream_close (output, cancellable, &local))
+    copied = -1;
+
+  if (copied < 0)
+    {
+      g_unlink (tmp_path);
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
+      else
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                     _("Could not copy “%s” into the library: %s"), source_path, local->message);
+      return FALSE;
+    }
+
+  if (g_stat (tmp_path, &st) != 0 || (goffset) st.st_size != expected || copied != expected)
+    {
+      g_unlink (tmp_path);
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Copying “%s” into the library gave a file of the wrong size (the disk may be full)."),
+                   source_path);
+      return FALSE;
+    }
+
+  if (g_rename (tmp_path, target) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp_path);
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not store “%s” in the library: %s"), source_path, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* Make the rename itself durable before the item row refers to it. */
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
+
+/**
+ * gk_store_get_schema_version:
+ * @self: a store
+ *
+ * Returns: the library's schema version (PRAGMA user_version)
+ */
+int
+gk_store_get_schema_version (GkStore *self)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  int version = 0;
+
+  g_return_val_if_fail (GK_IS_STORE (self), 0);
+
+  locker = gk_store_priv_lock (self);
+  read_user_version (self->db, &version);
+  return version;
+}
+
+/**
+ * gk_store_get_setting:
+ * @self: a store
+ * @key: a setting name
+ *
+ * Returns: (transfer full) (nullable): the value; for org_code,
+ *   index_template and review_stages the default when unset
+ */
+char *
+gk_store_get_setting (GkStore    *self,
+                      const char *key)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  locker = gk_store_priv_lock (self);
+  stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        return gk_store_priv_column_text (stmt, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (setting_defaults); i++)
+    if (strcmp (setting_defaults[i].key, key) == 0)
+      return g_strdup (setting_defaults[i].value);
+  return NULL;
+}
+
+/**
+ * gk_store_set_setting:
+ * @self: a store
+ * @actor: the acting user (must be admin)
+ * @key: a setting name
+ * @value: (nullable): the value; blank goes back to the default
+ * @error: return location for an error
+ *
+ * Checks known settings (index_template, review_stages, org_code,
+ * portal_url) and refuses names that would hold a secret.  Audited as
+ * "setting".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_set_setting (GkStore    *self,
+                      const char *actor,
+                      const char *key,
+                      const char *value,
+                      GError    **error)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreTx) tx = NULL;
+  g_autoptr(JsonObject) details = NULL;
+  const char *stored = gk_str_is_blank (value) ? NULL : value;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  if (!check_setting (key, value, error))
+    return FALSE;
+
+  locker = gk_store_priv_lock (self);
+  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+    return FALSE;
+
+  {
+    g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), stored) == 0)
+          return TRUE;
+      }
+    else if (stored == NULL)
+      return TRUE;
+  }
+
+  if ((tx = gk_store_priv_begin (self, error)) == NULL)
+    return FALSE;
+  if (!gk_store_priv_put_setting (self, key, stored, error))
+    return FALSE;
+
+  details = json_object_new ();
+  json_object_set_string_member (details, "key", key);
+  if (stored == NULL)
+    json_object_set_null_member (details, "value");
+  else if (gk_utf8_length (stored) <= 200)
+    json_object_set_string_member (details, "value", stored);
+  else
+    {
+      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, stored, -1);
+
+      /* Long values (a sensitive-word list) are summarised. */
+      json_object_set_int_member (details, "chars", gk_utf8_length (stored));
+      json_object_set_string_member (details, "sha256", digest);
+    }
+  if (!gk_store_priv_audit (self, actor, "setting", NULL, details, error))
+    return FALSE;
+  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+}
+
+/**
+ * gk_store_set_member:
+ * @self: a store
+ * @actor: the acting user (admin, unless the library has no admin yet)
+ * @user: the member's account name
+ * @roles: the roles to grant; %GK_ROLE_NONE removes the member
+ * @error: return location for an error
+ *
+ * Grants exactly @roles to @user.  The last admin cannot lose the admin
+ * role.  Audited as "member".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_set_member (GkStore    *self,
+                     const char *actor,
+                     const char *user,
+                     GkRole      roles,
+                     GError    **error)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreTx) tx = NULL;
+  g_autoptr(GkStoreStmt) stmt = NULL;
+  g_autoptr(JsonObject) details = NULL;
+  g_autofree char *roles_text = NULL;
+  g_autofree char *old_text = NULL;
+  g_autofree char *now = NULL;
+  GkRole old;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  if (!user_name_is_valid (user))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("“%s” is not a valid user name (no spaces or commas, at most 64 characters)."),
+                   user ? user : "");
+      return FALSE;
+    }
+  if (roles & ~(GK_ROLE_DRAFTER | GK_ROLE_REVIEWER | GK_ROLE_PUBLISHER | GK_ROLE_ADMIN))
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("Unknown role."));
+      return FALSE;
+    }
+
+  locker = gk_store_priv_lock (self);
+
+  /* Bootstrap: a new library has no admin; its first admin is named by
+   * whoever creates it (gongkai-ctl init --admin). */
+  if (count_admins (self) > 0 && !gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+    return FALSE;
+
+  old = read_roles (self, user);
+  if (old == roles)
+    {
+      g_autoptr(GkStoreStmt) exists = gk_store_priv_prepare (self, "SELECT 1 FROM members WHERE user = ?1", error);
+
+      if (exists == NULL)
+        return FALSE;
+      sqlite3_bind_text (exists, 1, user, -1, SQLITE_TRANSIENT);
+      if (roles == GK_ROLE_NONE || sqlite3_step (exists) == SQLITE_ROW)
+        return TRUE;
+    }
+  if ((old & GK_ROLE_ADMIN) && !(roles & GK_ROLE_ADMIN) && count_admins (self) == 1)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("“%s” is the library's only admin. Make another member admin first."), user);
+      return FALSE;
+    }
+
+  if ((tx = gk_store_priv_begin (self, error)) == NULL)
+    return FALSE;
+
+  now = gk_timestamp_now ();
+  if (roles == GK_ROLE_NONE)
+    stmt = gk_store_priv_prepare (self, "DELETE FROM members WHERE user = ?1", error);
+  else
+    stmt = gk_store_priv_prepare (self,
+                                  "INSERT INTO members (user, roles, added_at) VALUES (?1, ?2, ?3) "
+                                  "ON CONFLICT (user) DO UPDATE SET roles = excluded.roles",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, user, -1, SQLITE_TRANSIENT);
+  if (roles != GK_ROLE_NONE)
+    {
+      sqlite3_bind_int (stmt, 2, roles);
+      sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
+    }
+  if (!gk_store_priv_step_done (self, stmt, error))
+    return FALSE;
+
+  roles_text = gk_roles_to_string (roles);
+  old_text = gk_roles_to_string (old);
+  details = json_object_new ();
+  json_object_set_string_member (details, "user", user);
+  json_object_set_string_member (details, "roles", roles_text);
+  json_object_set_string_member (details, "previous", old_text);
+  if (!gk_store_priv_audit (self, actor ? actor : "", "member", NULL, details, error))
+    return FALSE;
+  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+}
+
+/**
+ * gk_store_get_roles:
+ * @self: a store
+ * @user: (nullable): an account name
+ *
+ * Returns: the roles of @user (%GK_ROLE_NONE for a non-member)
+ */
+GkRole
+gk_store_get_roles (GkStore    *self,
+                    const char *user)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (self), GK_ROLE_NONE);
+
+  locker = gk_store_priv_lock (self);
+  return read_roles (self, user);
+}
+
+/**
+ * gk_store_list_members:
+ * @self: a store
+ *
+ * Returns: (transfer full) (element-type GkMember): the members by name
+ */
+GPtrArray *
+gk_store_list_members (GkStore *self)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreStmt) stmt = NULL;
+  GPtrArray *members = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_member_free);
+
+  g_return_val_if_fail (GK_IS_STORE (self), members);
+
+  locker = gk_store_priv_lock (self);
+  stmt = gk_store_priv_prepare (self, "SELECT user, roles, added_at FROM members ORDER BY user", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      GkMember *member = g_new0 (GkMember, 1);
+
+      member->user = gk_store_priv_column_text (stmt, 0);
+      member->roles = (GkRole) sqlite3_column_int (stmt, 1);
+      member->added_at = gk_store_priv_column_text (stmt, 2);
+      g_ptr_array_add (members, member);
+    }
+  return members;
+}
+
+/**
+ * gk_store_check_role:
+ * @self: a store
+ * @user: (nullable): the acting user
+ * @any_of: the roles that allow the action
+ * @error: a %GK_ERROR_PERMISSION error naming the role(s) needed
+ *
+ * Returns: %TRUE if @user holds at least one of @any_of
+ */
+gboolean
+gk_store_check_role (GkStore    *self,
+                     const char *user,
+                     GkRole      any_of,
+                     GError    **error)
+{
+  g_autofree char *needed = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  if (user != NULL && (gk_store_get_roles (self, user) & any_of) != 0)
+    return TRUE;
+
+  needed = gk_roles_to_string (any_of);
+  if (strchr (needed, ',') == NULL)
+    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
+                 _("“%s” does not have the %s role needed for this. An admin can grant it with “gongkai-ctl member add”."),
+                 user ? user : "", needed);
+  else
+    {
+      g_auto(GStrv) names = g_strsplit (needed, ",", -1);
+      g_autofree char *listed = g_strjoinv (", ", names);
+
+      g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
+                   _("“%s” needs one of these roles for this: %s. An admin can grant it with “gongkai-ctl member add”."),
+                   user ? user : "", listed);
+    }
+  return FALSE;
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gongkai-ctl end to end: the real binary on a real library, --json
+ * parsed, exit statuses as DESIGN.md says. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gk-fixtures.h"
+
+static char *tmp_dir;
+static char *library;
+static char *inbox;
+
+typedef struct
+{
+  int       status;
+  char     *out;
+  char     *err;
+  JsonNode *json;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_clear_pointer (&r->json, json_node_unref);
+  memset (r, 0, sizeof *r);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs gongkai-ctl --library L --as USER ARGS…; parses stdout as JSON
+ * when --json is among the arguments. */
+static void
+ctl (Run *r, const char *user, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
+  g_ptr_array_add (argv, "--library");
+  g_ptr_array_add (argv, library);
+  g_ptr_array_add (argv, "--as");
+  g_ptr_array_add (argv, (char *) user);
+  va_start (args, user);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    {
+      if (strcmp (arg, "--json") == 0)
+        json = TRUE;
+      g_ptr_array_add (argv, (char *) arg);
+    }
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r->status = g_subprocess_get_exit_status (process);
+  if (json && r->out && *r->out)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      if (!json_parser_load_from_data (parser, r->out, -1, &error))
+        g_error ("not JSON (%s): %s", error->message, r->out);
+      r->json = json_node_copy (json_parser_get_root (parser));
+    }
+}
+
+static JsonObject *
+obj (Run *r)
+{
+  g_assert_nonnull (r->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (r->json));
+  return json_node_get_object (r->json);
+}
+
+static char *
+first_id (void)
+{
+  g_auto(Run) r = { 0 };
+  JsonArray *items;
+
+  ctl (&r, "drafter", "--json", "list", "--sort", "doc_number", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  items = json_object_get_array_member (obj (&r), "items");
+  g_assert_cmpuint (json_array_get_length (items), >, 0);
+  return g_strdup (json_object_get_string_member (json_array_get_object_element (items, 0), "id"));
+}
+
+static void
+test_init_and_members (void)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+  g_auto(Run) d = { 0 };
+  g_auto(Run) e = { 0 };
+  g_auto(Run) f = { 0 };
+
+  ctl (&a, "admin", "list", NULL);
+  g_assert_cmpint (a.status, ==, 4);
+  g_assert_nonnull (strstr (a.err, "init"));
+
+  ctl (&b, "admin", "--json", "init", "--org-code", "000014349", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (obj (&b), "created"));
+
+  ctl (&c, "admin", "--json", "init", NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_false (json_object_get_boolean_member (obj (&c), "created"));
+
+  ctl (&d, "admin", "member", "add", "drafter", "--role", "drafter", NULL);
+  g_assert_cmpint (d.status, ==, 0);
+  ctl (&e, "admin", "member", "add", "bob", "--role", "poet", NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  g_assert_nonnull (strstr (e.err, "poet"));
+  /* Only an admin manages members. */
+  ctl (&f, "drafter", "member", "add", "mallory", "--role", "admin", NULL);
+  g_assert_cmpint (f.status, ==, 3);
+}
+
+static void
+test_import (void)
+{
+  g_auto(Run) r = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad_dir = g_build_filename (tmp_dir, "bad files", NULL);
+  JsonArray *results;
+  guint n_docs = 0;
+
+  gk_fixture_corpus (&n_docs);
+  g_assert_true (gk_fixture_write_corpus (inbox, &error));
+  g_assert_no_error (error);
+
+  ctl (&refused, "stranger", "import", inbox, NULL);
+  g_assert_cmpint (refused.status, ==, 3);
+
+  ctl (&r, "drafter", "--json", "import", inbox, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  results = json_object_get_array_member (obj (&r), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, n_docs);
+  for (guint i = 0; i < n_docs; i++)
+    {
+      JsonObject *o = json_array_get_object_element (results, i);
+      JsonObject *detected;
+
+      g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "imported");
+      g_assert_true (json_object_has_member (o, "path"));
+      g_assert_true (json_object_has_member (o, "error"));
+      g_assert_true (json_object_has_member (o, "findings"));
+      detected = json_object_get_object_member (o, "detected");
+      g_assert_nonnull (detected);
+      for (const char *const *k = (const char *const[]) { "doc_number", "title", "issuer",
+                                                          "written_date", "disclosure",
+                                                          "secrecy_mark", NULL }; *k; k++)
+        g_assert_true (json_object_has_member (detected, *k));
+      g_assert_cmpuint (strlen (json_object_get_string_member (o, "id")), ==, 36);
+    }
+
+  ctl (&again, "drafter", "--json", "import", inbox, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  results = json_object_get_array_member (obj (&again), "results");
+  for (guint i = 0; i < n_docs; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"),
+                     ==, "duplicate");
+
+  g_assert_true (gk_fixture_write_bad_files (bad_dir, &error));
+  ctl (&bad, "drafter", "--json", "import", bad_dir, NULL);
+  /* Done in part: the good ones kept, the bad ones reported. */
+  g_assert_cmpint (bad.status, ==, 1);
+  results = json_object_get_array_member (obj (&bad), "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *o = json_array_get_object_element (results, i);
+      const char *path = json_object_get_string_member (o, "path");
+      const char *status = json_object_get_string_member (o, "status");
+
+      if (g_str_has_suffix (path, "empty.pdf") || g_str_has_suffix (path, "png-renamed.pdf") ||
+          g_str_has_suffix (path, "random.pdf") || g_str_has_suffix (path, "encrypted-secret.pdf"))
+        {
+          g_assert_cmpstr (status, ==, "failed");
+          g_assert_nonnull (json_object_get_string_member (o, "error"));
+        }
+      if (g_str_has_suffix (path, "image-only.pdf"))
+        g_assert_cmpstr (status, ==, "imported");
+    }
+}
+
+static void
+test_list_show_search (void)
+{
+  g_auto(Run) list = { 0 };
+  g_auto(Run) bad_state = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) search = { 0 };
+  g_auto(Run) human = { 0 };
+  g_autofree char *id = first_id ();
+  JsonObject *o;
+
+  ctl (&list, "drafter", "--json", "list", "--state", "draft", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (&list), "total"), >, 30);
+
+  ctl (&bad_state, "drafter", "list", "--state", "lost", NULL);
+  g_assert_cmpint (bad_state.status, ==, 2);
+
+  ctl (&show, "drafter", "--json", "show", id, NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  o = obj (&show);
+  g_assert_cmpstr (json_object_get_string_member (o, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "draft");
+  g_assert_cmpint (json_object_get_int_member (o, "revision"), ==, 1);
+  g_assert_true (json_object_has_member (o, "findings"));
+  g_assert_true (json_object_has_member (o, "detected"));
+  g_assert_true (json_object_has_member (o, "pages"));
+  g_assert_true (json_object_has_member (o, "index_no"));
+
+  ctl (&missing, "drafter", "show", "ffffffff-0000-0000-0000-000000000000", NULL);
+  g_assert_cmpint (missing.status, ==, 4);
+
+  /* A 2-character Chinese query works (trigram needs 3). */
+  ctl (&search, "drafter", "--json", "search", "应急", NULL);
+  g_assert_cmpint (search.status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (&search), "total"), >, 0);
+
+  ctl (&human, "drafter", "show", id, NULL);
+  g_assert_cmpint (human.status, ==, 0);
+  g_assert_nonnull (strstr (human.out, id));
+}
+
+static void
+test_edit_and_tag (void)
+{
+  g_autofree char *id = first_id ();
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) bad_date = { 0 };
+  g_auto(Run) bad_field = { 0 };
+  g_auto(Run) bad_url = { 0 };
+  g_auto(Run) no_tag = { 0 };
+  g_auto(Run) catalog = { 0 };
+  g_auto(Run) tagged = { 0 };
+  g_auto(Run) stranger = { 0 };
+  g_auto(Run) audit = { 0 };
+  g_auto(Run) verify = { 0 };
+  JsonArray *entries;
+  gboolean saw_edit = FALSE, saw_import = FALSE;
+
+  ctl (&ok, "drafter", "--json", "edit", id, "title=关于测试的通知", "category=normative_document",
+       "validity.status=valid", "service_url=https://zwdt.sh.gov.cn/x", NULL);
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (&ok), "title"), ==, "关于测试的通知");
+
+  ctl (&bad_date, "drafter", "edit", id, "written_date=2023-02-30", NULL);
+  g_assert_cmpint (bad_date.status, ==, 2);
+  g_assert_nonnull (strstr (bad_date.err, "written_date"));
+  ctl (&bad_field, "drafter", "edit", id, "colour=red", NULL);
+  g_assert_cmpint (bad_field.status, ==, 2);
+  ctl (&bad_url, "drafter", "edit", id, "service_url=javascript:alert(1)", NULL);
+  g_assert_cmpint (bad_url.status, ==, 2);
+  g_assert_nonnull (strstr (bad_url.err, "service_url"));
+
+  ctl (&no_tag, "drafter", "tag", id, "+政务公开", NULL);
+  g_assert_cmpint (no_tag.status, !=, 0);
+  g_assert_nonnull (strstr (no_tag.err, "政务公开"));
+  ctl (&catalog, "admin", "catalog", "add", "政务公开", NULL);
+  g_assert_cmpint (catalog.status, ==, 0);
+  ctl (&tagged, "drafter", "--json", "tag", id, "+政务公开", NULL);
+  g_assert_cmpint (tagged.status, ==, 0);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (obj (&tagged), "tags"), 0),
+                   ==, "政务公开");
+
+  ctl (&stranger, "stranger", "edit", id, "title=x", NULL);
+  g_assert_cmpint (stranger.status, ==, 3);
+
+  ctl (&audit, "drafter", "--json", "audit", "log", id, NULL);
+  g_assert_cmpint (audit.status, ==, 0);
+  entries = json_object_get_array_member (obj (&audit), "entries");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      const char *action = json_object_get_string_member (json_array_get_object_element (entries, i), "action");
+      saw_import |= g_strcmp0 (action, "import") == 0;
+      saw_edit |= g_strcmp0 (action, "edit") == 0;
+    }
+  g_assert_true (saw_import);
+  g_assert_true (saw_edit);
+
+  ctl (&verify, "drafter", "audit", "verify", NULL);
+  g_assert_cmpint (verify.status, ==, 0);
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  ctl (&a, "drafter", "frobnicate", NULL);
+  g_assert_cmpint (a.status, ==, 2);
+  ctl (&b, "drafter", "edit", NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  ctl (&c, "drafter", "import", "--no-such-option", NULL);
+  g_assert_cmpint (c.status, ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("gk-cli-XXXXXX", NULL);
+  library = g_build_filename (tmp_dir, "my library", NULL);
+  inbox = g_build_filename (tmp_dir, "公文 (2023)", NULL);
+
+  /* In order: each step builds on the library the previous one left. */
+  g_test_add_func ("/cli/init-and-members", test_init_and_members);
+  g_test_add_func ("/cli/import", test_import);
+  g_test_add_func ("/cli/list-show-search", test_list_show_search);
+  g_test_add_func ("/cli/edit-and-tag", test_edit_and_tag);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  status = g_test_run ();
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmp_dir);
+  }
+  return status;
+}
