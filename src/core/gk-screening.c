@@ -653,7 +653,11 @@ scan_run (PageScan    *scan,
     return;
 
   for (guint i = 0; i < n;)
-    i += MAX (read_number (scan, groups, n, i, ascii), 1);
+    {
+      guint used = read_number (scan, groups, n, i, ascii);
+
+      i += used > 0 ? used : 1;
+    }
 }
 
 static void
