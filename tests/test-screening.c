@@ -429,7 +429,10 @@ test_numbers_decoys (void)
   g_autofree char *bad_card = break_card (card);
   g_autofree char *serial = make_card ("123456789012345");   /* Luhn, no card prefix */
   g_autofree char *long_run = g_strdup_printf ("202400%s", id); /* 24 digits */
-  g_autofree char *grouped = g_strdup ("6222 0212 3456 7893 1234 5678");
+  g_autofree char *card16 = make_card ("622202123456789");
+  static const int card_sizes[] = { 4, 4, 4, 4, 0 };
+  g_autofree char *card16_split = split_number (card16, card_sizes, " ");
+  g_autofree char *grouped = g_strdup_printf ("%s 1234 5678", card16_split); /* 24 digits */
   g_autofree char *page = NULL;
 
   page = g_strdup_printf (
@@ -441,12 +444,13 @@ test_numbers_decoys (void)
     "校验位错误 %s；不存在的日期 %s；未来出生 %s；无效地区 %s\n"
     "已脱敏：3101**********123X，138****1234，6222 **** **** 1234，1381234****\n"
     "热线 12345、12350、110、119、12315、96110、400-820-8820\n"
-    "长串 %s 不是身份证；编号 ABC%s 也不是\n"
+    "长串 %s 不是身份证；编号 ABC%s、%sK9 和 %s** 也不是\n"
     "卡号校验失败 %s；流水号 %s；分组长串 %s\n"
     "圆周率 3.141592653589793238 和 13812345678.5 元\n"
-    "不动产权证 沪(2023)浦字第13812345678号\n"
+    "不动产权证 沪(2023)浦字第13812345678号，登记第 13700001111 批，凭证13600001111号\n"
+    "空格拆开的旧式号码 110105 491231 002 不算（无校验位）\n"
     "页码 — 3 —\n",
-    as_credit_code, bad_check, feb30, future, province, long_run, id,
+    as_credit_code, bad_check, feb30, future, province, long_run, id, id, card,
     bad_card, serial, grouped);
 
   doc_text (doc, page);

@@ -32,46 +32,6 @@ typedef enum
 #define DISCLOSURE_WORKING_DAYS 20
 #define HOLIDAYS_FILE "holidays.ini"
 
-/* Strict YYYY-MM-DD: a GDate would also take "2025-1-1" or trailing text,
- * and a data file with such typos should fail loudly. */
-static gboolean
-parse_iso_date (const char *text,
-                GDate      *out)
-{
-  guint year = 0, month = 0, day = 0;
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-
-  for (guint i = 0; i < 10; i++)
-    {
-      if (i == 4 || i == 7)
-        continue;
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-    }
-
-  year = (guint) g_ascii_strtoull (text, NULL, 10);
-  month = (guint) g_ascii_strtoull (text + 5, NULL, 10);
-  day = (guint) g_ascii_strtoull (text + 8, NULL, 10);
-
-  if (year < 1 || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
-    return FALSE;
-
-  g_date_clear (out, 1);
-  g_date_set_dmy (out, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
-  return TRUE;
-}
-
-static char *
-format_date (const GDate *date)
-{
-  return g_strdup_printf ("%04u-%02u-%02u",
-                          (guint) g_date_get_year (date),
-                          (guint) g_date_get_month (date),
-                          (guint) g_date_get_day (date));
-}
-
 static gboolean
 is_weekend_julian (guint32 julian)
 {
@@ -112,7 +72,7 @@ add_day (GkCalendar  *self,
 
   if (existing != 0 && existing != kind)
     {
-      g_autofree char *text = format_date (date);
+      g_autofree char *text = gk_date_format (date);
 
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
                    _("The holiday calendar “%s” lists %s in [%s] both as a holiday and as a working day."),
@@ -136,28 +96,29 @@ add_entry (GkCalendar  *self,
 {
   g_autofree char *text = g_strstrip (g_strdup (entry));
   const char *dots = strstr (text, "..");
-  GDate first, last;
-  gboolean ok;
+  g_autoptr(GDate) first = NULL;
+  g_autoptr(GDate) last = NULL;
 
   if (*text == '\0')
     return TRUE;  /* "a;b;" leaves an empty last item */
 
+  /* Strictly YYYY-MM-DD: a typo must fail loudly, not move a deadline. */
   if (dots != NULL)
     {
       g_autofree char *head = g_strstrip (g_strndup (text, dots - text));
       g_autofree char *tail = g_strstrip (g_strdup (dots + 2));
 
-      ok = parse_iso_date (head, &first) && parse_iso_date (tail, &last) &&
-           g_date_compare (&first, &last) <= 0 &&
-           g_date_days_between (&first, &last) <= 366;
+      first = gk_date_parse (head);
+      last = gk_date_parse (tail);
     }
   else
     {
-      ok = parse_iso_date (text, &first);
-      last = first;
+      first = gk_date_parse (text);
+      last = gk_date_parse (text);
     }
 
-  if (!ok)
+  if (first == NULL || last == NULL || g_date_compare (first, last) > 0 ||
+      g_date_days_between (first, last) > 366)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
                    _("The holiday calendar “%s” has “%s” in %s of [%s], which is not a date written as YYYY-MM-DD or a range FIRST..LAST."),
@@ -165,7 +126,7 @@ add_entry (GkCalendar  *self,
       return FALSE;
     }
 
-  for (GDate day = first; g_date_compare (&day, &last) <= 0; g_date_add_days (&day, 1))
+  for (GDate day = *first; g_date_compare (&day, last) <= 0; g_date_add_days (&day, 1))
     if (!add_day (self, path, group, &day, kind, error))
       return FALSE;
 
@@ -496,16 +457,17 @@ char *
 gk_calendar_disclosure_due (GkCalendar *self,
                             const char *written_date)
 {
+  g_autoptr(GDate) written = NULL;
   g_autoptr(GDate) due = NULL;
-  GDate written;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (!parse_iso_date (written_date, &written))
+  written = gk_date_parse (written_date);
+  if (written == NULL)
     return NULL;
 
-  due = gk_calendar_add_working_days (self, &written, DISCLOSURE_WORKING_DAYS);
-  return due != NULL ? format_date (due) : NULL;
+  due = gk_calendar_add_working_days (self, written, DISCLOSURE_WORKING_DAYS);
+  return due != NULL ? gk_date_format (due) : NULL;
 }
 
 /**
@@ -526,7 +488,8 @@ gk_calendar_days_left (GkCalendar *self,
                        const char *today)
 {
   g_autofree char *today_owned = NULL;
-  GDate due, now;
+  g_autoptr(GDate) due = NULL;
+  g_autoptr(GDate) now = NULL;
   int days;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -534,11 +497,13 @@ gk_calendar_days_left (GkCalendar *self,
   if (today == NULL)
     today = today_owned = gk_date_today ();
 
-  if (!parse_iso_date (due_date, &due) || !parse_iso_date (today, &now))
+  due = gk_date_parse (due_date);
+  now = gk_date_parse (today);
+  if (due == NULL || now == NULL)
     return 0;
 
-  days = gk_calendar_working_days_between (self, &now, &due);
-  if (g_date_compare (&now, &due) > 0)
+  days = gk_calendar_working_days_between (self, now, due);
+  if (g_date_compare (now, due) > 0)
     days = MIN (days, -1);
 
   return days;

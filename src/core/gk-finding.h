@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 struct _GkFinding
 {
   gint64  id;         /* store row id, 0 before it is stored */
-  char   *kind;       /* secrecy_mark | id_card | mobile | bank_card | keyword | landline | copy_number */
+  char   *kind;       /* secrecy_mark (also 份号 and warning marks) | id_card | mobile | bank_card | keyword | landline (info) */
   char   *value;      /* masked value or the matched mark/word */
   int     page;       /* 1-based page number */
   int     offset;     /* character offset of the match in that page's text */

@@ -447,7 +447,8 @@ static gboolean
 has_code_label_before (PageScan *scan,
                        glong     start)
 {
-  static const char *const labels[] = { "信用代码", "机构代码", "索引号", "识别号" };
+  /* Not 纳税人识别号: a person's is their identity number. */
+  static const char *const labels[] = { "信用代码", "机构代码", "索引号" };
   glong from = MAX (0, start - 16);
 
   for (glong p = start - 1; p >= from; p--)
@@ -484,7 +485,7 @@ is_serial_number (PageScan *scan,
 }
 
 /* What the groups [first, last] spell, if anything; writes the digits to
- * report (masked later) into out. */
+ * report (masked later) into out, which holds MAX_NUMBER_DIGITS + 2. */
 static const char *
 classify_number (PageScan    *scan,
                  const Group *groups,
@@ -502,9 +503,10 @@ classify_number (PageScan    *scan,
     if (!groups[g].after_break)
       single_line = FALSE;
 
+  memcpy (out, digits, len + 1);
+
   if (len == 18 && id_card_valid (digits, len, scan->today))
     {
-      memcpy (out, digits, len + 1);
       out[17] = g_ascii_toupper (out[17]);
       return "id_card";
     }
@@ -514,23 +516,14 @@ classify_number (PageScan    *scan,
 
   /* The 15-digit form has no check digit: only accept it unbroken (or
    * broken by a line wrap), never assembled from spaced groups. */
-  if (len == 15 && (first == last || single_line) && id_card_valid (digits, len, scan->today))
-    {
-      memcpy (out, digits, len + 1);
-      return "id_card";
-    }
+  if (len == 15 && single_line && id_card_valid (digits, len, scan->today))
+    return "id_card";
 
   if (bank_card_valid (digits, len))
-    {
-      memcpy (out, digits, len + 1);
-      return "bank_card";
-    }
+    return "bank_card";
 
   if (len == 11 && mobile_valid (digits))
-    {
-      memcpy (out, digits, len + 1);
-      return "mobile";
-    }
+    return "mobile";
 
   /* +86 / 86- / 0086 before a mobile number: the prefix must stand apart
    * or follow a "+", so a 13-digit serial starting with 86 is no phone. */
@@ -540,16 +533,15 @@ classify_number (PageScan    *scan,
       (groups[first].n_digits == len - 11 ||
        (groups[first].start > 0 && scan->text[groups[first].start - 1] == '+')))
     {
-      memcpy (out, digits + len - 11, 12);
+      memmove (out, out + len - 11, 12);
       return "mobile";
     }
 
+  /* The area code stands apart ("021-…", "(021)…") or the number is
+   * written in one piece. */
   area = landline_area_length (digits, len);
   if (area > 0 && (first == last || groups[first].n_digits == (guint) area))
-    {
-      memcpy (out, digits, len + 1);
-      return "landline";
-    }
+    return "landline";
 
   return NULL;
 }

@@ -18,7 +18,9 @@ G_BEGIN_DECLS
 
 /* pages: text per page; sensitive_words: NULL-terminated, may be NULL.
  * Returns GkFinding* (status "open", or "info" for landlines), ordered by
- * page and offset. */
+ * page and offset.  Kinds: secrecy_mark (密级 marks, 份号 as "份号 000123",
+ * warning marks such as 内部资料), id_card, mobile, bank_card, keyword,
+ * landline. */
 GPtrArray *gk_screening_scan          (const char *const *pages,
                                        guint              n_pages,
                                        const char *const *sensitive_words);

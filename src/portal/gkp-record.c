@@ -338,6 +338,96 @@ gkp_json_parse (const char *data,
   return json_node_copy (json_parser_get_root (parser));
 }
 
+static char *
+decode_member_name (const char *raw,
+                    gsize       len)
+{
+  g_autofree char *wrapped = g_strdup_printf ("[%.*s]", (int) len, raw);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, wrapped, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return g_strdup (json_array_get_string_element (json_node_get_array (root), 0));
+}
+
+/**
+ * gkp_json_object_with_members:
+ * @text: a JSON object, already checked by gkp_json_parse()
+ * @extra: members to add, replacing members of the same name
+ *
+ * Adds members to a JSON object without regenerating the rest of it, so
+ * every other value comes back exactly as it was written (json-glib
+ * would rewrite numbers such as 1e22).
+ *
+ * Returns: (transfer full): the new JSON text
+ */
+char *
+gkp_json_object_with_members (const char *text,
+                              JsonObject *extra)
+{
+  Scanner s = { text, text + strlen (text), 0, NULL };
+  GString *out = g_string_new ("{");
+  gboolean first = TRUE;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  skip_space (&s);
+  if (s.p < s.end && *s.p == '{')
+    {
+      s.p++;
+      skip_space (&s);
+      while (s.p < s.end && *s.p == '"')
+        {
+          const char *key_start = s.p, *value_start;
+          g_autofree char *key = NULL;
+
+          if (!scan_string (&s))
+            break;
+          key = decode_member_name (key_start, (gsize) (s.p - key_start));
+          skip_space (&s);
+          if (s.p >= s.end || *s.p != ':')
+            break;
+          s.p++;
+          skip_space (&s);
+          value_start = s.p;
+          if (!scan_value (&s))
+            break;
+          if (key != NULL && !json_object_has_member (extra, key))
+            {
+              if (!first)
+                g_string_append_c (out, ',');
+              first = FALSE;
+              g_string_append_len (out, key_start, value_start - key_start);
+              g_string_append_len (out, value_start, s.p - value_start);
+            }
+          skip_space (&s);
+          if (s.p >= s.end || *s.p != ',')
+            break;
+          s.p++;
+          skip_space (&s);
+        }
+    }
+
+  json_object_iter_init (&iter, extra);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      g_autoptr(JsonNode) name_node = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *name_text = NULL;
+      g_autofree char *value_text = NULL;
+
+      json_node_set_string (name_node, name);
+      name_text = json_to_string (name_node, FALSE);
+      value_text = json_to_string (value, FALSE);
+      g_string_append_printf (out, "%s%s:%s", first ? "" : ",", name_text, value_text);
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 /**
  * gkp_json_equal:
  * @a: a JSON value
@@ -745,6 +835,7 @@ gkp_record_validate (JsonObject     *record,
                      GPtrArray      *problems)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) file_fields = g_ptr_array_new_with_free_func (g_free);
   const char *id, *text, *disclosure;
   JsonObject *validity, *file;
   JsonArray *array;
@@ -839,7 +930,10 @@ gkp_record_validate (JsonObject     *record,
     add_problem (problems, "file", "required");
   else if ((file = optional_object (record, "file", "file", problems)) != NULL &&
            (text = check_file_ref (file, "file", problems)) != NULL)
-    g_ptr_array_add (files, g_strdup (text));
+    {
+      g_ptr_array_add (files, g_strdup (text));
+      g_ptr_array_add (file_fields, g_strdup ("file.sha256"));
+    }
 
   array = optional_array (record, "attachments", "attachments", problems);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
@@ -850,7 +944,10 @@ gkp_record_validate (JsonObject     *record,
       if (!JSON_NODE_HOLDS_OBJECT (item))
         add_problem (problems, field, "not an object");
       else if ((text = check_file_ref (json_node_get_object (item), field, problems)) != NULL)
-        g_ptr_array_add (files, g_strdup (text));
+        {
+          g_ptr_array_add (files, g_strdup (text));
+          g_ptr_array_add (file_fields, g_strdup_printf ("%s.sha256", field));
+        }
     }
 
   if (problems->len > 0)
@@ -860,9 +957,7 @@ gkp_record_validate (JsonObject     *record,
   for (guint i = 0; i < files->len; i++)
     if (!has_file (files->pdata[i], user_data))
       {
-        g_autofree char *field = i == 0 ? g_strdup ("file.sha256")
-                                        : g_strdup_printf ("attachments[%u].sha256", i - 1);
-        add_problem (problems, field, "not stored on the portal (PUT /files first)");
+        add_problem (problems, file_fields->pdata[i], "not stored on the portal (PUT /files first)");
         n_invalid++;
       }
   return n_invalid > 0 ? GKP_RECORD_FILE_MISSING : GKP_RECORD_VALID;

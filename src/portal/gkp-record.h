@@ -29,6 +29,8 @@ void              gkp_problem_free        (GkpProblem *problem);
 JsonNode         *gkp_json_parse          (const char *data,
                                            gsize       len,
                                            GError    **error);
+char             *gkp_json_object_with_members (const char *text,
+                                                JsonObject *extra);
 gboolean          gkp_json_equal          (JsonNode   *a,
                                            JsonNode   *b);
 
