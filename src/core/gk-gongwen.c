@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "gk-gongwen.h"
@@ -20,9 +21,9 @@
 
 typedef struct
 {
-  char  *text;     /* whitespace collapsed to single spaces */
-  char  *compact;  /* no whitespace */
-  guint  page;
+  char *text;    /* whitespace collapsed to single spaces */
+  char *compact; /* no whitespace */
+  guint page;
 } Line;
 
 typedef struct
@@ -46,22 +47,28 @@ typedef struct
   GRegex *order_title;
   GRegex *printed;
   GRegex *office;
+  GRegex *person;
+  GRegex *han;
+  GRegex *han_only;
+  GRegex *line_break;
+  GRegex *bare_number;
+  GRegex *date_parts;
 } Patterns;
 
-#define DATE_Y "(?:(?:19|20)\\d{2}|[〇○零Oo０一二三四五六七八九]{4})"
-#define DATE_MD "(?:\\d{1,2}|[一二三四五六七八九十]{1,3})"
-#define DATE_RE DATE_Y "年" DATE_MD "月" DATE_MD "日"
-#define OPEN_BRACKETS "〔﹝\\[［(（【"
+#define DATE_Y         "(?:(?:19|20)\\d{2}|[〇○零Oo０一二三四五六七八九]{4})"
+#define DATE_MD        "(?:\\d{1,2}|[一二三四五六七八九十]{1,3})"
+#define DATE_RE        DATE_Y "年" DATE_MD "月" DATE_MD "日"
+#define OPEN_BRACKETS  "〔﹝\\[［(（【"
 #define CLOSE_BRACKETS "〕﹞\\]］)）】"
-#define GENRES "决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要"
-#define AGENCY_SUFFIXES \
+#define GENRES         "决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要"
+#define AGENCY_SUFFIXES                                                                                              \
   "人民政府|政府|办公厅|办公室|委员会|秘书局|局|厅|委|部|署|院|中心|总队|支队|大队|" \
   "队|处|所|站|办|公司|集团|会|组|室|行|社|馆|校|大学|街道|（室）|（局）"
 
 static GRegex *
 compile (const char *pattern)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GRegex *regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
 
   if (regex == NULL)
@@ -73,38 +80,56 @@ static const Patterns *
 patterns (void)
 {
   static Patterns p;
-  static gsize ready = 0;
+  static gsize    ready = 0;
 
   if (g_once_init_enter (&ready))
     {
       /* "—1—", "- 2 -", "第3页", "4/12": page numbers outside the text. */
-      p.page_number = compile ("^(?:[-—–－―─~～]+\\d{1,4}[-—–－―─~～]+|第\\d{1,4}页(?:共\\d{1,4}页)?|\\d{1,4}/\\d{1,4})$");
+      p.page_number = compile ("^(?:[-—–－―─~～]+\\d{1,4}[-—–－―─~～]+"
+                               "|第\\d{1,4}页(?:共\\d{1,4}页)?"
+                               "|\\d{1,4}/\\d{1,4})$");
       /* 份号, 密级★期限 and 紧急程度, alone or together on a head line. */
       p.mark = compile ("^(?:(?<copy>\\d{6})(?!\\d))?"
-                        "(?:(?<level>绝密|机密|秘密)(?:(?<star>[★☆*＊⋆✩✭])(?<term>长期|\\d{1,2}(?:年|个月))?)?)?"
+                        "(?:(?<level>绝密|机密|秘密)"
+                        "(?:(?<star>[★☆*＊⋆✩✭])(?<term>长期|\\d{1,2}(?:年|个月))?)?)?"
                         "(?<urgency>特急|加急|特提|平急)?$");
       p.doc_number = compile ("^(?<code>[\\p{Han}A-Za-z]{0,20}?)[" OPEN_BRACKETS "]"
                               "(?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"
                               "(?<nth>第?)(?<serial>\\d{1,5})号"
                               "(?<rest>签发人[:：].*)?$");
       p.order_number = compile ("^第(?<serial>\\d{1,6})号$");
-      p.order_line = compile ("^(?<issuer>\\p{Han}{2,30}令)第(?<serial>\\d{1,6})号$");
+      p.order_line = compile ("^(?<issuer>\\p{Han}{1,30}令)第(?<serial>\\d{1,6})号$");
       p.signer = compile ("签发人[:：](?<name>.*)$");
       p.date = compile ("^" DATE_RE "$");
-      p.enumerator = compile ("^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\\d]+[)）]|\\d+[.、．]|第[一二三四五六七八九十百]+[条章])");
+      p.enumerator = compile ("^(?:[一二三四五六七八九十]+[、.．]"
+                              "|[（(][一二三四五六七八九十\\d]+[)）]"
+                              "|\\d+[.、．]"
+                              "|第[一二三四五六七八九十百]+[条章])");
       p.genre = compile ("(?<genre>" GENRES ")$");
       p.agency = compile ("^[^。，；：:、,;!?！？“”《》]{2,40}(?:" AGENCY_SUFFIXES ")$");
-      p.recipients_end = compile ("(?:" AGENCY_SUFFIXES "|单位|部门|处室|机构|科室|企业|办事处|[)）])[:：]$");
-      p.note = compile ("^[（(]此件(?<value>公开发布|主动公开|依申请公开|不予公开|免予公开|不公开)[)）]$");
-      p.option = compile ("^[（(]?(?:公开方式|信息公开选项|公开选项|公开属性|信息公开形式|公开类型)[:：]"
+      p.recipients_end =
+          compile ("(?:" AGENCY_SUFFIXES "|单位|部门|处室|机构|科室|企业|办事处|[)）])[:：]$");
+      p.note = compile ("^[（(]此件"
+                        "(?<value>公开发布|主动公开|依申请公开|不予公开|免予公开|不公开)"
+                        "[)）]$");
+      p.option = compile ("^[（(]?"
+                          "(?:公开方式|信息公开选项|公开选项|公开属性|信息公开形式|公开类型)[:：]"
                           "(?<value>主动公开|依申请公开|不予公开|免予公开|不公开)[)）]?$");
       p.effective = compile ("自(?<from>" DATE_RE ")起(?:施行|实施|执行|生效)"
-                             "(?:[，,]?(?:有效期至(?<until>" DATE_RE ")|有效期为?(?<years>[一二三四五六七八九十\\d]{1,2})年))?");
+                             "(?:[，,]?(?:有效期至(?<until>" DATE_RE ")"
+                             "|有效期为?(?<years>[一二三四五六七八九十\\d]{1,2})年))?");
       p.effective_years = compile ("有效期为?(?<years>[一二三四五六七八九十\\d]{1,2})年");
       p.until = compile ("有效期至(?<until>" DATE_RE ")");
       p.order_title = compile ("《(?<title>[^》]{2,80})》(?:已经|业经|经)");
       p.printed = compile ("^(?<agency>.*?)(?<date>" DATE_RE ")印发$");
       p.office = compile ("^(?<agency>.{2,40}?)(?:办公室|办公厅|秘书处|秘书局|综合处)$");
+      /* "龚正", "市长龚正": a signing officer above the date. */
+      p.person = compile ("^(?:\\p{Han}{1,6}(?:长|主任|总理|主席|书记))?\\p{Han}{2,4}$");
+      p.han = compile ("\\p{Han}");
+      p.han_only = compile ("^\\p{Han}+$");
+      p.line_break = compile ("\\r\\n|\\r|\\n|\\f");
+      p.bare_number = compile ("^\\d{1,3}$");
+      p.date_parts = compile ("[年月日]");
       g_once_init_leave (&ready, 1);
     }
   return &p;
@@ -125,19 +150,21 @@ is_cjk (gunichar c)
 {
   GUnicodeScript script = g_unichar_get_script (c);
 
-  return script == G_UNICODE_SCRIPT_HAN ||
-         (c >= 0x3000 && c <= 0x303f) ||   /* CJK punctuation */
-         (c >= 0xff00 && c <= 0xffef) ||   /* full-width forms */
-         (c >= 0xfe30 && c <= 0xfe6f) ||   /* compatibility forms ﹝﹞ */
+  return script == G_UNICODE_SCRIPT_HAN || (c >= 0x3000 && c <= 0x303f) || /* CJK punctuation */
+         (c >= 0xff00 && c <= 0xffef) ||                                   /* full-width forms */
+         (c >= 0xfe30 && c <= 0xfe6f) || /* compatibility forms ﹝﹞ */
          c == 0x2014 || c == 0x201c || c == 0x201d || c == 0x2605;
 }
 
-/* Whitespace runs to one space, full-width digits to ASCII, trimmed. */
+/* Full-width digits to ASCII, control characters and U+FFFD dropped,
+ * trimmed.  Whitespace runs become runs of ASCII spaces as wide as they
+ * were (a full-width space counts two, at most 8), so that a word gap can
+ * still be told from a letter-spacing gap. */
 static char *
 normalise_line (const char *line)
 {
   GString *out = g_string_new (NULL);
-  gboolean pending_space = FALSE;
+  guint    gap = 0;
 
   for (const char *p = line; *p; p = g_utf8_next_char (p))
     {
@@ -147,14 +174,17 @@ normalise_line (const char *line)
         break;
       if (is_space (c) || g_unichar_iscntrl (c))
         {
-          pending_space = out->len > 0;
+          if (out->len > 0)
+            gap += c == 0x3000 ? 2 : 1;
           continue;
         }
+      if (c == 0xfffd)
+        continue;
       if (c >= 0xff10 && c <= 0xff19)
         c = '0' + (c - 0xff10);
-      if (pending_space)
+      for (guint i = 0; i < MIN (gap, 8u); i++)
         g_string_append_c (out, ' ');
-      pending_space = FALSE;
+      gap = 0;
       g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
@@ -171,54 +201,92 @@ remove_spaces (const char *text)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+is_cjk_or_digit (gunichar c)
+{
+  return is_cjk (c) || g_ascii_isdigit (c);
+}
+
 /* Spaces poppler puts between letter-spaced characters go; a space that
  * separates words (two agencies in a joint title) stays.  A line is
- * letter-spaced when most of its CJK neighbours are space-separated. */
+ * letter-spaced when most of its neighbours are space-separated; then
+ * only gaps wider than the usual one are word breaks.  Elsewhere a space
+ * goes where it only separates CJK from digits or punctuation
+ * ("2023 年", "（ 此件"). */
 static char *
 despace_text (const char *text)
 {
   g_autofree gunichar *chars = g_utf8_to_ucs4 (text, -1, NULL, NULL, NULL);
-  guint spaced = 0, joined = 0;
-  gboolean letter_spaced;
-  GString *out;
+  guint                spaced = 0, joined = 0, unit = G_MAXUINT;
+  gboolean             letter_spaced;
+  GString             *out;
 
   if (chars == NULL)
     return g_strdup (text);
   for (guint i = 1; chars[i] != 0; i++)
     {
-      if (is_cjk (chars[i - 1]) && is_cjk (chars[i]))
-        joined++;
-      else if (chars[i] == ' ' && chars[i + 1] != 0 && i > 0 &&
-               is_cjk (chars[i - 1]) && is_cjk (chars[i + 1]))
-        spaced++;
+      if (chars[i] != ' ' && chars[i - 1] != ' ')
+        joined += is_cjk_or_digit (chars[i - 1]) && is_cjk_or_digit (chars[i]);
+      else if (chars[i] == ' ' && chars[i - 1] != ' ')
+        {
+          guint width = 0;
+          while (chars[i + width] == ' ')
+            width++;
+          if (chars[i + width] != 0 && is_cjk_or_digit (chars[i - 1]) &&
+              is_cjk_or_digit (chars[i + width]))
+            {
+              spaced++;
+              unit = MIN (unit, width);
+            }
+        }
     }
   letter_spaced = spaced >= 2 && spaced * 2 >= joined;
 
   out = g_string_new (NULL);
   for (guint i = 0; chars[i] != 0; i++)
     {
-      if (chars[i] == ' ' && i > 0 && chars[i + 1] != 0)
+      if (chars[i] == ' ')
         {
-          gunichar a = chars[i - 1], b = chars[i + 1];
-          gboolean a_cjk = is_cjk (a), b_cjk = is_cjk (b);
+          guint    width = 0;
+          gunichar a, b;
 
-          /* "2023 年", "第 5 号": spaces at a digit/CJK seam always go. */
-          if ((a_cjk && b_cjk && letter_spaced) ||
-              (a_cjk && g_ascii_isdigit (b)) || (g_ascii_isdigit (a) && b_cjk) ||
-              (a_cjk && !b_cjk && !g_unichar_isalnum (b)) ||
-              (b_cjk && !a_cjk && !g_unichar_isalnum (a)) ||
+          while (chars[i + width] == ' ')
+            width++;
+          a = i > 0 ? chars[i - 1] : 0;
+          b = chars[i + width];
+          i += width - 1;
+          if (a == 0 || b == 0)
+            continue;
+          if (letter_spaced)
+            {
+              if (width > unit)
+                g_string_append_c (out, ' ');
+              continue;
+            }
+          if ((is_cjk (a) && g_ascii_isdigit (b)) || (g_ascii_isdigit (a) && is_cjk (b)) ||
+              (is_cjk (a) && !g_unichar_isalnum (b)) || (is_cjk (b) && !g_unichar_isalnum (a)) ||
               (is_cjk (a) && g_unichar_ispunct (a)) || (is_cjk (b) && g_unichar_ispunct (b)))
             continue;
+          g_string_append_c (out, ' ');
+          continue;
         }
       g_string_append_unichar (out, chars[i]);
     }
   return g_string_free (out, FALSE);
 }
 
+/* The first space-separated word of a line, letter-spacing undone. */
+static char *
+first_word (const char *text)
+{
+  g_autofree char *plain = despace_text (text);
+  const char      *space = strchr (plain, ' ');
+
+  return space ? g_strndup (plain, space - plain) : g_steal_pointer (&plain);
+}
+
 static gboolean
-matches (GRegex      *regex,
-         const char  *text,
-         GMatchInfo **info)
+matches (GRegex *regex, const char *text, GMatchInfo **info)
 {
   gboolean found = g_regex_match (regex, text, 0, info);
 
@@ -228,8 +296,7 @@ matches (GRegex      *regex,
 }
 
 static char *
-group (GMatchInfo *info,
-       const char *name)
+group (GMatchInfo *info, const char *name)
 {
   char *value = g_match_info_fetch_named (info, name);
 
@@ -244,7 +311,7 @@ chinese_digit (gunichar c)
   static const gunichar digits[] = { 0x3007, 0x4e00, 0x4e8c, 0x4e09, 0x56db,
                                      0x4e94, 0x516d, 0x4e03, 0x516b, 0x4e5d };
   if (c == 0x25cb || c == 0x96f6 || c == 'O' || c == 'o' || c == 0xff2f || c == 0xff10)
-    return 0;  /* ○ 零 O */
+    return 0; /* ○ 零 O */
   for (int i = 0; i < 10; i++)
     if (digits[i] == c)
       return i;
@@ -258,8 +325,8 @@ static int
 parse_small_number (const char *text)
 {
   g_autofree gunichar *chars = g_utf8_to_ucs4 (text, -1, NULL, NULL, NULL);
-  glong n = 0;
-  int value = 0;
+  glong                n = 0;
+  int                  value = 0;
 
   if (chars == NULL)
     return -1;
@@ -279,7 +346,7 @@ parse_small_number (const char *text)
     }
   for (glong i = 0; i < n; i++)
     {
-      if (chars[i] == 0x5341)  /* 十 */
+      if (chars[i] == 0x5341) /* 十 */
         {
           int tens = i == 0 ? 1 : chinese_digit (chars[i - 1]);
           int units = i + 1 < n ? chinese_digit (chars[i + 1]) : 0;
@@ -299,7 +366,7 @@ static int
 parse_year (const char *text)
 {
   g_autofree gunichar *chars = g_utf8_to_ucs4 (text, -1, NULL, NULL, NULL);
-  int year = 0;
+  int                  year = 0;
 
   if (chars == NULL)
     return -1;
@@ -325,7 +392,7 @@ gk_gongwen_parse_date (const char *text)
 {
   g_autofree char *line = NULL;
   g_autofree char *compact = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   int year, month, day;
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
@@ -335,7 +402,7 @@ gk_gongwen_parse_date (const char *text)
   if (!g_regex_match (patterns ()->date, compact, 0, NULL))
     return NULL;
   /* "YYYY年M月D日" → {"YYYY", "M", "D", ""} */
-  parts = g_regex_split_simple ("[年月日]", compact, 0, 0);
+  parts = g_regex_split (patterns ()->date_parts, compact, 0);
   if (g_strv_length (parts) < 3)
     return NULL;
   year = parse_year (parts[0]);
@@ -359,7 +426,7 @@ char *
 gk_gongwen_normalize_doc_number (const char *text)
 {
   const Patterns *p = patterns ();
-  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr (GMatchInfo) info = NULL;
   g_autofree char *line = NULL;
   g_autofree char *compact = NULL;
 
@@ -389,16 +456,15 @@ gk_gongwen_normalize_doc_number (const char *text)
 typedef struct
 {
   const Patterns *p;
-  GPtrArray      *lines;     /* Line*, page numbers removed */
-  guint           first_page_end;  /* index after the last line of page 1 */
+  GPtrArray      *lines;          /* Line*, page numbers removed */
+  guint           first_page_end; /* index after the last line of page 1 */
   GkDetected     *out;
 
-  guint           head_end;  /* lines of page 1 that are 版头 */
-  int             number_line;
-  int             title_start;
-  int             title_end;   /* exclusive */
-  int             date_line;
-  char           *header_issuer;
+  guint head_end; /* lines of page 1 that are 版头 */
+  int   number_line;
+  int   title_start;
+  int   title_end; /* exclusive */
+  int   date_line;
 } Detector;
 
 static void
@@ -412,34 +478,34 @@ line_free (gpointer data)
 }
 
 static Line *
-line_at (Detector *d,
-         int       i)
+line_at (Detector *d, int i)
 {
   if (i < 0 || (guint) i >= d->lines->len)
     return NULL;
   return g_ptr_array_index (d->lines, i);
 }
 
+/* The lines of every page, normalised, page numbers dropped: "—1—"
+ * anywhere, a bare "3" only as the first or last line of its page. */
 static GPtrArray *
-split_lines (const char *const *pages,
-             guint              n_pages,
-             const Patterns    *p)
+split_lines (const char *const *pages, guint n_pages, const Patterns *p)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (line_free);
 
   for (guint page = 0; page < n_pages; page++)
     {
-      g_auto(GStrv) raw = NULL;
+      g_auto (GStrv) raw = NULL;
       g_autofree char *valid = NULL;
+      guint            page_start = lines->len;
 
       if (pages[page] == NULL)
         continue;
       valid = g_utf8_make_valid (pages[page], -1);
-      raw = g_regex_split_simple ("\\r\\n|\\r|\\n|\\f", valid, 0, 0);
+      raw = g_regex_split (p->line_break, valid, 0);
       for (guint i = 0; raw[i] != NULL; i++)
         {
           g_autofree char *text = normalise_line (raw[i]);
-          Line *line;
+          Line            *line;
 
           if (*text == '\0')
             continue;
@@ -447,13 +513,18 @@ split_lines (const char *const *pages,
           line->compact = remove_spaces (text);
           line->text = g_steal_pointer (&text);
           line->page = page;
-          if (g_regex_match (p->page_number, line->compact, 0, NULL))
+          if (g_regex_match (p->page_number, line->compact, 0, NULL) ||
+              (lines->len == page_start && g_regex_match (p->bare_number, line->compact, 0, NULL)))
             {
               line_free (line);
               continue;
             }
           g_ptr_array_add (lines, line);
         }
+      if (lines->len > page_start &&
+          g_regex_match (p->bare_number,
+                         ((Line *) g_ptr_array_index (lines, lines->len - 1))->compact, 0, NULL))
+        g_ptr_array_remove_index (lines, lines->len - 1);
     }
   return lines;
 }
@@ -465,20 +536,36 @@ utf8_len (const char *s)
 }
 
 static gboolean
-has_suffix (const char *s,
-            const char *suffix)
+has_suffix (const char *s, const char *suffix)
 {
   return g_str_has_suffix (s, suffix);
 }
 
 static gboolean
-is_agency (Detector   *d,
-           const char *compact)
+is_agency (Detector *d, const char *compact)
 {
-  return g_regex_match (d->p->agency, compact, 0, NULL) &&
-         !g_str_has_prefix (compact, "附件") &&
-         !g_str_has_prefix (compact, "抄送") &&
-         !g_str_has_prefix (compact, "主题词");
+  return g_regex_match (d->p->agency, compact, 0, NULL) && !g_str_has_prefix (compact, "附件") &&
+         !g_str_has_prefix (compact, "抄送") && !g_str_has_prefix (compact, "主题词");
+}
+
+/* An agency name, or agencies side by side ("A    B"). */
+static gboolean
+is_agency_line (Detector *d, Line *line)
+{
+  g_autofree char *first = NULL;
+
+  if (is_agency (d, line->compact))
+    return TRUE;
+  first = first_word (line->text);
+  return is_agency (d, first);
+}
+
+/* What may stand above a 成文日期: an agency, or a signing officer
+ * ("市长　龚正" may come out as "市长" and "龚正"). */
+static gboolean
+is_signature (Detector *d, Line *line)
+{
+  return is_agency_line (d, line) || g_regex_match (d->p->person, line->compact, 0, NULL);
 }
 
 /* 份号, 密级 and 紧急程度 at the head of page 1. */
@@ -489,10 +576,24 @@ detect_marks (Detector *d)
 
   for (guint i = 0; i < limit; i++)
     {
-      Line *line = line_at (d, i);
-      g_autoptr(GMatchInfo) info = NULL;
+      Line            *line = line_at (d, i);
+      Line            *next = line_at (d, i + 1);
+      g_autofree char *both = NULL;
+      g_autoptr (GMatchInfo) info = NULL;
+      guint used = 1;
 
-      if (!matches (d->p->mark, line->compact, &info) || *line->compact == '\0')
+      if (*line->compact == '\0')
+        continue;
+      /* "秘　密" and "加　急" can come out as two one-character lines. */
+      if (!matches (d->p->mark, line->compact, &info) && next != NULL && i + 1 < limit &&
+          utf8_len (line->compact) <= 2 && utf8_len (next->compact) <= 4)
+        {
+          both = g_strconcat (line->compact, next->compact, NULL);
+          if (!matches (d->p->mark, both, &info))
+            continue;
+          used = 2;
+        }
+      if (info == NULL)
         continue;
       {
         g_autofree char *copy = group (info, "copy");
@@ -504,28 +605,26 @@ detect_marks (Detector *d)
         if (copy != NULL && d->out->copy_number == NULL)
           d->out->copy_number = g_strdup (copy);
         if (level != NULL && d->out->secrecy_mark == NULL)
-          d->out->secrecy_mark = star != NULL
-            ? g_strconcat (level, "★", term ? term : "", NULL)
-            : g_strdup (level);
+          d->out->secrecy_mark =
+              star != NULL ? g_strconcat (level, "★", term ? term : "", NULL) : g_strdup (level);
         if (urgency != NULL && d->out->urgency == NULL)
           d->out->urgency = g_strdup (urgency);
-        d->head_end = MAX (d->head_end, i + 1);
+        d->head_end = MAX (d->head_end, i + used);
+        i += used - 1;
       }
     }
 }
 
 static void
-take_signer (Detector   *d,
-             int         i,
-             const char *name)
+take_signer (Detector *d, int i, const char *name)
 {
   g_autofree char *joined = remove_spaces (name);
-  Line *next = line_at (d, i + 1);
+  Line            *next = line_at (d, i + 1);
 
   /* A full-width space in "马　坚" can push the rest of the name onto a
    * line of its own. */
-  if (utf8_len (joined) <= 1 && next != NULL && next->page == 0 &&
-      utf8_len (next->compact) <= 3 && g_regex_match_simple ("^\\p{Han}+$", next->compact, 0, 0))
+  if (utf8_len (joined) <= 1 && next != NULL && next->page == 0 && utf8_len (next->compact) <= 3 &&
+      g_regex_match (d->p->han_only, next->compact, 0, NULL))
     {
       char *longer = g_strconcat (joined, next->compact, NULL);
       g_free (joined);
@@ -533,6 +632,32 @@ take_signer (Detector   *d,
     }
   if (*joined != '\0' && d->out->signer == NULL)
     d->out->signer = g_steal_pointer (&joined);
+}
+
+/* A 文号 line may be wrapped in parentheses under a web-style title:
+ * "（沪府办规〔2024〕3号）".  Returns the line without them. */
+static char *
+strip_parentheses (const char *compact)
+{
+  const char *open[] = { "（", "(" };
+  const char *close[] = { "）", ")" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (open); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (close); j++)
+      if (g_str_has_prefix (compact, open[i]) && has_suffix (compact, close[j]) &&
+          strlen (compact) > strlen (open[i]) + strlen (close[j]))
+        return g_strndup (compact + strlen (open[i]),
+                          strlen (compact) - strlen (open[i]) - strlen (close[j]));
+  return g_strdup (compact);
+}
+
+static gboolean
+is_doc_number_line (Detector *d, const char *compact)
+{
+  g_autofree char *bare = strip_parentheses (compact);
+
+  return g_regex_match (d->p->doc_number, bare, 0, NULL) ||
+         g_regex_match (d->p->order_line, bare, 0, NULL);
 }
 
 /* 发文字号 and 签发人, near the top of page 1 (or under a web-style
@@ -545,33 +670,33 @@ detect_doc_number (Detector *d)
   d->number_line = -1;
   for (guint i = 0; i < limit; i++)
     {
-      Line *line = line_at (d, i);
-      g_autoptr(GMatchInfo) info = NULL;
+      Line            *line = line_at (d, i);
+      g_autofree char *bare = strip_parentheses (line->compact);
+      g_autoptr (GMatchInfo) info = NULL;
 
-      if (d->number_line < 0 && matches (d->p->doc_number, line->compact, &info))
+      if (d->number_line < 0 && matches (d->p->doc_number, bare, &info))
         {
           g_autofree char *code = group (info, "code");
           g_autofree char *year = group (info, "year");
           g_autofree char *serial = group (info, "serial");
           g_autofree char *rest = group (info, "rest");
-          gint start = 0, end = 0;
+          gint             start = 0, end = 0;
 
           g_match_info_fetch_pos (info, 0, &start, &end);
           if (rest != NULL)
             end -= strlen (rest);
           d->out->doc_number = g_strdup_printf ("%s〔%s〕%s号", code ? code : "", year, serial);
-          d->out->doc_number_original = g_strndup (line->compact + start, end - start);
+          d->out->doc_number_original = g_strndup (bare + start, end - start);
           d->number_line = i;
           g_clear_pointer (&info, g_match_info_free);
         }
-      else if (d->number_line < 0 && matches (d->p->order_line, line->compact, NULL))
+      else if (d->number_line < 0 && matches (d->p->order_line, bare, NULL))
         {
-          d->out->doc_number = g_strdup (line->compact);
-          d->out->doc_number_original = g_strdup (line->compact);
+          d->out->doc_number = g_strdup (bare);
+          d->out->doc_number_original = g_strdup (bare);
           d->number_line = i;
         }
-      else if (d->number_line < 0 && i > 0 &&
-               matches (d->p->order_number, line->compact, NULL) &&
+      else if (d->number_line < 0 && i > 0 && matches (d->p->order_number, line->compact, NULL) &&
                has_suffix (line_at (d, i - 1)->compact, "令"))
         {
           d->out->doc_number = g_strconcat (line_at (d, i - 1)->compact, line->compact, NULL);
@@ -588,43 +713,54 @@ detect_doc_number (Detector *d)
 }
 
 static gboolean
-is_head_line (Detector *d,
-              Line     *line)
+is_head_line (Detector *d, Line *line)
 {
   const char *c = line->compact;
 
   return has_suffix (c, "文件") || g_str_has_prefix (c, "签发人") ||
-         g_regex_match (d->p->mark, c, 0, NULL) ||
-         g_regex_match (d->p->doc_number, c, 0, NULL);
+         g_regex_match (d->p->mark, c, 0, NULL) || is_doc_number_line (d, c);
+}
+
+/* "联系人：张三" is not a title line; "《关于…：…》" may be. */
+static gboolean
+has_colon_outside_quotes (const char *text)
+{
+  int depth = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x300a) /* 《 */
+        depth++;
+      else if (c == 0x300b && depth > 0) /* 》 */
+        depth--;
+      else if ((c == 0xff1a || c == ':') && depth == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
-is_title_line (Detector *d,
-               Line     *line)
+is_title_line (Detector *d, Line *line)
 {
   const char *c = line->compact;
 
   return line->page == 0 && utf8_len (c) <= 26 && utf8_len (c) >= 2 &&
-         strstr (c, "。") == NULL && strstr (c, "；") == NULL &&
-         !has_suffix (c, "：") && !has_suffix (c, ":") &&
-         !g_str_has_prefix (c, "（此页无正文）") &&
-         !g_regex_match (d->p->enumerator, c, 0, NULL) &&
-         !g_regex_match (d->p->doc_number, c, 0, NULL) &&
-         !g_regex_match (d->p->order_number, c, 0, NULL) &&
-         !g_regex_match (d->p->date, c, 0, NULL) &&
-         !g_str_has_prefix (c, "签发人");
+         g_regex_match (d->p->han, c, 0, NULL) && strstr (c, "。") == NULL &&
+         strstr (c, "；") == NULL && !has_colon_outside_quotes (c) &&
+         !g_str_has_prefix (c, "（此页无正文）") && !g_regex_match (d->p->enumerator, c, 0, NULL) &&
+         !is_doc_number_line (d, c) && !g_regex_match (d->p->order_number, c, 0, NULL) &&
+         !g_regex_match (d->p->date, c, 0, NULL) && !g_str_has_prefix (c, "签发人");
 }
 
 /* The title: consecutive short lines, cut after the last one that ends
  * with a 文种 when one does.  Returns the number of lines, 0 if none. */
 static guint
-title_group (Detector *d,
-             int       start,
-             int       stop,
-             gboolean *has_genre)
+title_group (Detector *d, int start, int stop, gboolean *has_genre)
 {
   guint n = 0, with_genre = 0;
-  g_autoptr(GString) joined = g_string_new (NULL);
+  g_autoptr (GString) joined = g_string_new (NULL);
 
   for (int i = start; i < stop && n < 4; i++)
     {
@@ -644,12 +780,18 @@ title_group (Detector *d,
 }
 
 static void
-set_title (Detector *d,
-           int       start,
-           guint     n)
+set_title (Detector *d, int start, guint n)
 {
-  g_autoptr(GString) title = g_string_new (NULL);
-  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr (GString) title = g_string_new (NULL);
+  g_autoptr (GMatchInfo) info = NULL;
+
+  /* A 函's agency-name header right above a title that repeats it. */
+  if (n >= 2 && is_agency (d, line_at (d, start)->compact) &&
+      g_str_has_prefix (line_at (d, start + 1)->compact, line_at (d, start)->compact))
+    {
+      start++;
+      n--;
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -666,8 +808,8 @@ set_title (Detector *d,
 static void
 detect_title (Detector *d)
 {
-  int start;
-  guint n;
+  int      start;
+  guint    n;
   gboolean genre_after = FALSE, genre_before = FALSE;
 
   d->title_start = d->title_end = -1;
@@ -675,8 +817,8 @@ detect_title (Detector *d)
   /* A 令 is named by the regulation it publishes. */
   if (d->out->doc_number != NULL && strstr (d->out->doc_number, "令第") != NULL)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autoptr(GMatchInfo) info = NULL;
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autoptr (GMatchInfo) info = NULL;
 
       for (guint i = d->number_line + 1; i < d->first_page_end; i++)
         g_string_append (text, line_at (d, i)->compact);
@@ -696,9 +838,8 @@ detect_title (Detector *d)
       Line *prev = line_at (d, start - 1);
 
       if (is_head_line (d, line) ||
-          (prev != NULL && g_str_has_prefix (prev->compact, "签发人") &&
-           d->out->signer != NULL && strstr (prev->compact, d->out->signer) == NULL &&
-           utf8_len (line->compact) <= 3))
+          (prev != NULL && g_str_has_prefix (prev->compact, "签发人") && d->out->signer != NULL &&
+           strstr (prev->compact, d->out->signer) == NULL && utf8_len (line->compact) <= 3))
         start++;
       else
         break;
@@ -709,14 +850,13 @@ detect_title (Detector *d)
    * ("web" layout with the 文号 under the title, or no 版头 at all). */
   if (d->number_line >= 0)
     {
-      int before = d->head_end;
+      int   before = d->head_end;
       guint m;
 
       while (before < d->number_line && is_head_line (d, line_at (d, before)))
         before++;
       m = title_group (d, before, d->number_line, &genre_before);
-      if (m > 0 && before + (int) m == d->number_line &&
-          genre_before && (!genre_after || n == 0))
+      if (m > 0 && before + (int) m == d->number_line && genre_before && (!genre_after || n == 0))
         {
           set_title (d, before, m);
           d->title_end = d->number_line + 1;
@@ -733,7 +873,7 @@ detect_title (Detector *d)
 static void
 detect_recipients (Detector *d)
 {
-  g_autoptr(GString) joined = g_string_new (NULL);
+  g_autoptr (GString) joined = g_string_new (NULL);
 
   if (d->title_end < 0)
     return;
@@ -752,11 +892,47 @@ detect_recipients (Detector *d)
           if (!g_regex_match (d->p->recipients_end, joined->str, 0, NULL) ||
               strstr (joined->str, "如下") != NULL)
             return;
-          g_string_truncate (joined, joined->len - (has_suffix (joined->str, ":") ? 1 : strlen ("：")));
+          g_string_truncate (joined,
+                             joined->len - (has_suffix (joined->str, ":") ? 1 : strlen ("：")));
           d->out->recipients = g_string_free (g_steal_pointer (&joined), FALSE);
           d->title_end = i + 1;
           return;
         }
+    }
+}
+
+/* An 上行文 may list its 主送 in the 版记 instead: "主送：市人民政府。",
+ * wrapped lines following under the colon. */
+static void
+detect_recipients_in_colophon (Detector *d)
+{
+  int from = MAX (MAX (d->title_end, d->date_line), 0);
+
+  if (d->out->recipients != NULL)
+    return;
+  for (int i = d->lines->len - 1; i >= from && i >= (int) d->lines->len - 15; i--)
+    {
+      Line *line = line_at (d, i);
+      g_autoptr (GString) joined = NULL;
+
+      if (!g_str_has_prefix (line->compact, "主送：") && !g_str_has_prefix (line->compact, "主送:"))
+        continue;
+      joined = g_string_new (strchr (line->compact, ':') ? strchr (line->compact, ':') + 1
+                                                         : line->compact + strlen ("主送："));
+      for (int j = i + 1; j < (int) d->lines->len && !has_suffix (joined->str, "。"); j++)
+        {
+          const char *next = line_at (d, j)->compact;
+
+          if (g_str_has_prefix (next, "抄送") || g_regex_match (d->p->printed, next, 0, NULL) ||
+              is_agency (d, next) || utf8_len (next) < 2)
+            break;
+          g_string_append (joined, next);
+        }
+      if (has_suffix (joined->str, "。"))
+        g_string_truncate (joined, joined->len - strlen ("。"));
+      if (joined->len > 0)
+        d->out->recipients = g_string_free (g_steal_pointer (&joined), FALSE);
+      return;
     }
 }
 
@@ -771,13 +947,14 @@ detect_signature (Detector *d)
 
   for (guint i = start; i < d->lines->len && signed_date < 0; i++)
     {
-      Line *line = line_at (d, i);
-      Line *next = line_at (d, i + 1);
-      Line *prev = line_at (d, (int) i - 1);
+      Line    *line = line_at (d, i);
+      Line    *next = line_at (d, i + 1);
+      Line    *prev = line_at (d, (int) i - 1);
       gboolean is_date = g_regex_match (d->p->date, line->compact, 0, NULL);
 
       /* "2023年4月" + "10日" split over two lines. */
-      if (!is_date && next != NULL && utf8_len (line->compact) <= 12 && utf8_len (next->compact) <= 6)
+      if (!is_date && next != NULL && utf8_len (line->compact) <= 12 &&
+          utf8_len (next->compact) <= 6)
         {
           g_autofree char *both = g_strconcat (line->compact, next->compact, NULL);
           if (g_regex_match (d->p->date, both, 0, NULL))
@@ -793,12 +970,8 @@ detect_signature (Detector *d)
         continue;
       if (first_date < 0)
         first_date = i;
-      if (prev != NULL && (int) i - 1 >= start)
-        {
-          g_auto(GStrv) cells = g_strsplit (prev->text, " ", -1);
-          if (is_agency (d, prev->compact) || (cells[0] && is_agency (d, cells[0])))
-            signed_date = i;
-        }
+      if (prev != NULL && (int) i - 1 >= start && is_signature (d, prev))
+        signed_date = i;
     }
   d->date_line = signed_date >= 0 ? signed_date : first_date;
   if (d->date_line < 0)
@@ -812,29 +985,13 @@ detect_signature (Detector *d)
 
     for (int i = d->date_line - 1; i >= start && i >= d->date_line - 4; i--)
       {
-        Line *line = line_at (d, i);
-        g_auto(GStrv) cells = g_strsplit (line->text, " ", -1);
-
-        if (is_agency (d, line->compact) || (cells[0] && is_agency (d, cells[0])))
+        if (is_agency_line (d, line_at (d, i)))
           top = i;
         else
           break;
       }
     if (top >= 0)
-      {
-        Line *line = line_at (d, top);
-        g_auto(GStrv) cells = g_strsplit (line->text, " ", -1);
-
-        if (!is_agency (d, line->compact) && cells[0] != NULL)
-          d->out->issuer = g_strdup (cells[0]);
-        else
-          {
-            g_autofree char *text = despace_text (line->text);
-            g_auto(GStrv) words = g_strsplit (text, " ", -1);
-            d->out->issuer = g_strdup (words[0]);
-            /* Letter-spaced names come back whole from despace_text(). */
-          }
-      }
+      d->out->issuer = first_word (line_at (d, top)->text);
   }
 }
 
@@ -863,7 +1020,7 @@ detect_disclosure (Detector *d)
       for (guint i = begin; i < end; i++)
         {
           Line *line = line_at (d, i);
-          g_autoptr(GMatchInfo) info = NULL;
+          g_autoptr (GMatchInfo) info = NULL;
 
           if (matches (d->p->note, line->compact, &info) ||
               matches (d->p->option, line->compact, &info))
@@ -877,11 +1034,10 @@ detect_disclosure (Detector *d)
 }
 
 static char *
-add_years (const char *iso,
-           int         years)
+add_years (const char *iso, int years)
 {
   int y, m, dd;
-  g_autoptr(GDate) date = NULL;
+  g_autoptr (GDate) date = NULL;
   char buf[16];
 
   if (iso == NULL || sscanf (iso, "%d-%d-%d", &y, &m, &dd) != 3 || years <= 0)
@@ -898,8 +1054,8 @@ add_years (const char *iso,
 static void
 detect_effective (Detector *d)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GMatchInfo) info = NULL;
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
   g_autofree char *years = NULL;
@@ -940,31 +1096,54 @@ detect_effective (Detector *d)
     d->out->effective_until = add_years (d->out->effective_from, parse_small_number (years));
 }
 
-/* The 发文机关标志 names the issuer when there is no 署名. */
+/* The 发文机关标志 names the issuer when there is no 署名.  A header
+ * spread over the width can come out one character per line: runs of
+ * such lines are read as one. */
 static char *
 header_issuer (Detector *d)
 {
   guint limit = d->title_start >= 0 ? (guint) d->title_start : MIN (d->first_page_end, 10);
-  gboolean joint_suffix = FALSE;
-  int first_agency = -1;
+  g_autoptr (GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) run = g_string_new (NULL);
+  gboolean    joint_suffix = FALSE;
+  const char *first_agency = NULL;
 
-  for (guint i = d->head_end; i < limit; i++)
+  for (guint i = d->head_end; i <= limit; i++)
     {
-      const char *c = line_at (d, i)->compact;
+      Line *line = i < limit ? line_at (d, i) : NULL;
+
+      if (line != NULL && (int) i == d->number_line)
+        continue;
+      if (line != NULL && utf8_len (line->compact) <= 2 && !g_str_equal (line->compact, "文件"))
+        {
+          g_string_append (run, line->compact);
+          continue;
+        }
+      if (run->len > 0)
+        g_ptr_array_add (heads, g_strdup (run->str));
+      g_string_truncate (run, 0);
+      if (line != NULL)
+        g_ptr_array_add (heads, g_strdup (line->compact));
+    }
+
+  for (guint i = 0; i < heads->len; i++)
+    {
+      const char *c = g_ptr_array_index (heads, i);
 
       if (g_str_equal (c, "文件"))
         joint_suffix = TRUE;
       else if (has_suffix (c, "文件") && utf8_len (c) > 3)
         return g_strndup (c, strlen (c) - strlen ("文件"));
-      else if (has_suffix (c, "令") && (int) i + 1 == d->number_line)
+      else if (has_suffix (c, "令") && d->number_line >= 0 && d->out->genre != NULL &&
+               g_str_equal (d->out->genre, "令"))
         return g_strndup (c, strlen (c) - strlen ("令"));
       else if (has_suffix (c, "会议纪要") && utf8_len (c) > 5)
         return g_strndup (c, strlen (c) - strlen ("会议纪要"));
-      else if (first_agency < 0 && is_agency (d, c))
-        first_agency = i;
+      else if (first_agency == NULL && is_agency (d, c))
+        first_agency = c;
     }
-  if (first_agency >= 0 && (joint_suffix || d->number_line > first_agency))
-    return g_strdup (line_at (d, first_agency)->compact);
+  if (first_agency != NULL && (joint_suffix || d->number_line >= 0))
+    return g_strdup (first_agency);
   return NULL;
 }
 
@@ -972,9 +1151,9 @@ header_issuer (Detector *d)
 static char *
 title_issuer (Detector *d)
 {
-  const char *about;
+  const char      *about;
   g_autofree char *head = NULL;
-  g_auto(GStrv) words = NULL;
+  g_auto (GStrv) words = NULL;
 
   if (d->out->title == NULL || (about = strstr (d->out->title, "关于")) == NULL ||
       about == d->out->title)
@@ -993,7 +1172,7 @@ printer_issuer (Detector *d)
   for (int i = d->lines->len - 1; i >= 0 && i >= (int) d->lines->len - 12; i--)
     {
       Line *line = line_at (d, i);
-      g_autoptr(GMatchInfo) info = NULL;
+      g_autoptr (GMatchInfo) info = NULL;
       g_autofree char *agency = NULL;
 
       if (!matches (d->p->printed, line->compact, &info))
@@ -1038,8 +1217,7 @@ detect_issuer (Detector *d)
  * Returns: (transfer full): the detected fields
  */
 GkDetected *
-gk_gongwen_detect (const char *const *pages,
-                   guint              n_pages)
+gk_gongwen_detect (const char *const *pages, guint n_pages)
 {
   Detector d = { 0 };
 
@@ -1049,7 +1227,8 @@ gk_gongwen_detect (const char *const *pages,
 
   d.p = patterns ();
   d.lines = split_lines (pages, n_pages, d.p);
-  while (d.first_page_end < d.lines->len && line_at (&d, d.first_page_end)->page == line_at (&d, 0)->page)
+  while (d.first_page_end < d.lines->len &&
+         line_at (&d, d.first_page_end)->page == line_at (&d, 0)->page)
     d.first_page_end++;
   d.number_line = -1;
   d.date_line = -1;
@@ -1067,6 +1246,7 @@ gk_gongwen_detect (const char *const *pages,
       detect_title (&d);
       detect_recipients (&d);
       detect_signature (&d);
+      detect_recipients_in_colophon (&d);
       detect_disclosure (&d);
       detect_effective (&d);
       detect_issuer (&d);
@@ -1111,8 +1291,12 @@ gk_detected_free (GkDetected *detected)
 JsonNode *
 gk_detected_to_json (const GkDetected *detected)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const struct { const char *name; const char *value; } fields[] = {
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  const struct
+  {
+    const char *name;
+    const char *value;
+  } fields[] = {
     { "doc_number", detected->doc_number },
     { "doc_number_original", detected->doc_number_original },
     { "title", detected->title },

@@ -1,2 +1,883 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: not written yet */
+#define G_LOG_DOMAIN "GongkaiItemList"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gk-item-list.h"
+
+/* How many pages of GK_ITEM_LIST_PAGE_SIZE items stay loaded. */
+#define MAX_CACHED_PAGES 64
+/* Bursts of store changes (an import of many files) are folded into one
+ * query at most this often. */
+#define COALESCE_MS 40
+
+/* Shared between the list (main context) and the store's signal handler
+ * (any thread): the handler must not touch a list that may be finalized
+ * under it, so it reaches the list through a weak reference. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  GWeakRef         list;
+  GMainContext    *context;
+  GHashTable      *pending_ids;
+  gboolean         pending_many;
+  gboolean         scheduled;
+} ListLink;
+
+struct _GkItemList
+{
+  GObject       parent_instance;
+
+  GkStore      *store;
+  ListLink     *link;
+  gulong        changed_handler;
+
+  /* Owned copies of the filters; query points into them. */
+  char         *state;
+  char         *stage;
+  char         *tag;
+  char         *category;
+  char         *text;
+  char         *created_by;
+  char         *from_date;
+  char         *to_date;
+  char         *expiring_before;
+  char         *sort;
+  int           due_within;
+  gboolean      descending;
+  GkQuery       query;
+
+  GStrv         ids;
+  guint         n_ids;
+  GHashTable   *pages;      /* page index → GPtrArray of GkItem */
+  GQueue        lru;        /* page indexes, most recently used first */
+
+  guint         freeze_count;
+  gboolean      dirty_while_frozen;
+  GError       *error;
+};
+
+static void gk_item_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GkItemList, gk_item_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      gk_item_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void requery (GkItemList *self, GHashTable *changed_ids, gboolean many);
+
+/* Link */
+
+static ListLink *
+link_new (GkItemList *list)
+{
+  ListLink *link = g_new0 (ListLink, 1);
+
+  g_atomic_ref_count_init (&link->ref_count);
+  g_mutex_init (&link->mutex);
+  g_weak_ref_init (&link->list, list);
+  link->context = g_main_context_ref_thread_default ();
+  return link;
+}
+
+static ListLink *
+link_ref (ListLink *link)
+{
+  g_atomic_ref_count_inc (&link->ref_count);
+  return link;
+}
+
+static void
+link_unref (ListLink *link)
+{
+  if (!g_atomic_ref_count_dec (&link->ref_count))
+    return;
+  g_weak_ref_clear (&link->list);
+  g_clear_pointer (&link->pending_ids, g_hash_table_unref);
+  g_main_context_unref (link->context);
+  g_mutex_clear (&link->mutex);
+  g_free (link);
+}
+
+static gboolean
+dispatch_pending_cb (gpointer data)
+{
+  ListLink *link = data;
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GkItemList) list = NULL;
+  gboolean many;
+
+  g_mutex_lock (&link->mutex);
+  ids = g_steal_pointer (&link->pending_ids);
+  many = link->pending_many;
+  link->pending_many = FALSE;
+  link->scheduled = FALSE;
+  g_mutex_unlock (&link->mutex);
+
+  list = g_weak_ref_get (&link->list);
+  if (list != NULL)
+    requery (list, ids, many);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on whatever thread changed the store. */
+static void
+on_store_items_changed_cb (GkStore    *store,
+                           const char *item_id,
+                           ListLink   *link)
+{
+  g_mutex_lock (&link->mutex);
+  if (item_id == NULL)
+    link->pending_many = TRUE;
+  else
+    {
+      if (link->pending_ids == NULL)
+        link->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (link->pending_ids, g_strdup (item_id));
+    }
+  if (!link->scheduled)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (COALESCE_MS);
+
+      link->scheduled = TRUE;
+      g_source_set_callback (source, dispatch_pending_cb, link_ref (link),
+                             (GDestroyNotify) link_unref);
+      g_source_set_name (source, "[gongkai] item list refresh");
+      g_source_attach (source, link->context);
+    }
+  g_mutex_unlock (&link->mutex);
+}
+
+/* Pages */
+
+static void
+drop_pages (GkItemList *self)
+{
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->lru);
+}
+
+static void
+touch_page (GkItemList *self,
+            guint       page)
+{
+  gpointer key = GUINT_TO_POINTER (page);
+
+  g_queue_remove (&self->lru, key);
+  g_queue_push_head (&self->lru, key);
+  while (g_queue_get_length (&self->lru) > MAX_CACHED_PAGES)
+    g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
+}
+
+/* An item the store could not give (removed meanwhile, or an error):
+ * the list must still hand out an object for every position. */
+static GkItem *
+placeholder_item (const char *id)
+{
+  GkItem *item = gk_item_new ();
+
+  item->id = g_strdup (id);
+  return item;
+}
+
+static GPtrArray *
+load_items (GkItemList        *self,
+            const char *const *ids,
+            guint              n_ids)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *result = g_ptr_array_new_full (n_ids, g_object_unref);
+
+  loaded = gk_store_get_items (self->store, ids, n_ids, &error);
+  if (loaded == NULL)
+    g_warning ("Could not load items: %s", error ? error->message : "?");
+  for (guint i = 0; loaded != NULL && i < loaded->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (loaded, i);
+
+      if (item != NULL && item->id != NULL)
+        g_hash_table_insert (by_id, item->id, item);
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      GkItem *item = g_hash_table_lookup (by_id, ids[i]);
+
+      g_ptr_array_add (result, item ? g_object_ref (item) : placeholder_item (ids[i]));
+    }
+  return result;
+}
+
+static GPtrArray *
+get_page (GkItemList *self,
+          guint       page)
+{
+  GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+
+  if (items == NULL)
+    {
+      guint first = page * GK_ITEM_LIST_PAGE_SIZE;
+      guint n = MIN (GK_ITEM_LIST_PAGE_SIZE, self->n_ids - first);
+
+      items = load_items (self, (const char *const *) self->ids + first, n);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+    }
+  touch_page (self, page);
+  return items;
+}
+
+/* Querying */
+
+static void
+sync_query (GkItemList *self)
+{
+  self->query.state = self->state;
+  self->query.stage = self->stage;
+  self->query.tag = self->tag;
+  self->query.category = self->category;
+  self->query.text = self->text;
+  self->query.from_date = self->from_date;
+  self->query.to_date = self->to_date;
+  self->query.created_by = self->created_by;
+  self->query.expiring_before = self->expiring_before;
+  self->query.due_within = self->due_within;
+  self->query.sort = self->sort;
+  self->query.descending = self->descending;
+}
+
+/* Reload the cached copies of items that changed without moving. */
+static void
+reload_changed (GkItemList *self,
+                GHashTable *changed_ids,
+                guint       skip_from,
+                guint       skip_to)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint page = GPOINTER_TO_UINT (key);
+      GPtrArray *items = value;
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          GkItem *item = g_ptr_array_index (items, i);
+          guint position = page * GK_ITEM_LIST_PAGE_SIZE + i;
+
+          if (position >= skip_from && position < skip_to)
+            continue;
+          if (item->id != NULL && g_hash_table_contains (changed_ids, item->id))
+            {
+              g_autoptr(GPtrArray) fresh = load_items (self, (const char *const *) &item->id, 1);
+
+              g_ptr_array_index (items, i) = g_object_ref (g_ptr_array_index (fresh, 0));
+              g_object_unref (item);
+              g_array_append_val (positions, position);
+            }
+        }
+    }
+  for (guint i = 0; i < positions->len; i++)
+    g_list_model_items_changed (G_LIST_MODEL (self), g_array_index (positions, guint, i), 1, 1);
+}
+
+static void
+requery (GkItemList *self,
+         GHashTable *changed_ids,
+         gboolean    many)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) old_ids = NULL;
+  GStrv new_ids;
+  guint n_old, n_new, prefix = 0, suffix = 0, removed, added;
+
+  if (self->freeze_count > 0)
+    {
+      self->dirty_while_frozen = TRUE;
+      return;
+    }
+
+  sync_query (self);
+  new_ids = gk_store_query_ids (self->store, &self->query, &error);
+  g_clear_error (&self->error);
+  if (new_ids == NULL)
+    {
+      if (error != NULL)
+        {
+          g_warning ("Could not list items: %s", error->message);
+          self->error = g_steal_pointer (&error);
+        }
+      new_ids = g_new0 (char *, 1);
+    }
+
+  old_ids = g_steal_pointer (&self->ids);
+  n_old = self->n_ids;
+  n_new = g_strv_length (new_ids);
+  self->ids = new_ids;
+  self->n_ids = n_new;
+
+  while (prefix < MIN (n_old, n_new) && strcmp (old_ids[prefix], new_ids[prefix]) == 0)
+    prefix++;
+  while (suffix < MIN (n_old, n_new) - prefix &&
+         strcmp (old_ids[n_old - 1 - suffix], new_ids[n_new - 1 - suffix]) == 0)
+    suffix++;
+  removed = n_old - prefix - suffix;
+  added = n_new - prefix - suffix;
+
+  if (removed > 0 || added > 0)
+    {
+      /* Positions moved: cached pages no longer line up. */
+      drop_pages (self);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
+      return;
+    }
+
+  if (many)
+    {
+      g_autoptr(GList) pages = g_hash_table_get_keys (self->pages);
+
+      drop_pages (self);
+      for (GList *l = pages; l != NULL; l = l->next)
+        {
+          guint first = GPOINTER_TO_UINT (l->data) * GK_ITEM_LIST_PAGE_SIZE;
+          guint n = MIN (GK_ITEM_LIST_PAGE_SIZE, n_new - first);
+
+          g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+        }
+      return;
+    }
+
+  if (changed_ids != NULL && g_hash_table_size (changed_ids) > 0)
+    reload_changed (self, changed_ids, G_MAXUINT, G_MAXUINT);
+}
+
+static void
+set_string (GkItemList  *self,
+            char       **field,
+            const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  requery (self, NULL, FALSE);
+}
+
+/* GListModel */
+
+static GType
+gk_item_list_get_item_type (GListModel *model)
+{
+  return GK_TYPE_ITEM;
+}
+
+static guint
+gk_item_list_get_n_items (GListModel *model)
+{
+  return GK_ITEM_LIST (model)->n_ids;
+}
+
+static gpointer
+gk_item_list_get_item (GListModel *model,
+                       guint       position)
+{
+  GkItemList *self = GK_ITEM_LIST (model);
+  GPtrArray *items;
+
+  if (position >= self->n_ids)
+    return NULL;
+  items = get_page (self, position / GK_ITEM_LIST_PAGE_SIZE);
+  return g_object_ref (g_ptr_array_index (items, position % GK_ITEM_LIST_PAGE_SIZE));
+}
+
+static void
+gk_item_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = gk_item_list_get_item_type;
+  iface->get_n_items = gk_item_list_get_n_items;
+  iface->get_item = gk_item_list_get_item;
+}
+
+/* GObject */
+
+static void
+gk_item_list_constructed (GObject *object)
+{
+  GkItemList *self = GK_ITEM_LIST (object);
+
+  G_OBJECT_CLASS (gk_item_list_parent_class)->constructed (object);
+
+  g_assert (GK_IS_STORE (self->store));
+
+  self->link = link_new (self);
+  self->changed_handler =
+    g_signal_connect_data (self->store, "items-changed",
+                           G_CALLBACK (on_store_items_changed_cb),
+                           link_ref (self->link),
+                           (GClosureNotify) (void (*) (void)) link_unref, 0);
+  requery (self, NULL, FALSE);
+}
+
+static void
+gk_item_list_dispose (GObject *object)
+{
+  GkItemList *self = GK_ITEM_LIST (object);
+
+  if (self->store != NULL && self->changed_handler != 0)
+    g_clear_signal_handler (&self->changed_handler, self->store);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (gk_item_list_parent_class)->dispose (object);
+}
+
+static void
+gk_item_list_finalize (GObject *object)
+{
+  GkItemList *self = GK_ITEM_LIST (object);
+
+  g_clear_pointer (&self->link, link_unref);
+  g_clear_pointer (&self->ids, g_strfreev);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_queue_clear (&self->lru);
+  g_clear_error (&self->error);
+  g_free (self->state);
+  g_free (self->stage);
+  g_free (self->tag);
+  g_free (self->category);
+  g_free (self->text);
+  g_free (self->created_by);
+  g_free (self->from_date);
+  g_free (self->to_date);
+  g_free (self->expiring_before);
+  g_free (self->sort);
+
+  G_OBJECT_CLASS (gk_item_list_parent_class)->finalize (object);
+}
+
+static void
+gk_item_list_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GkItemList *self = GK_ITEM_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gk_item_list_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GkItemList *self = GK_ITEM_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gk_item_list_class_init (GkItemListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = gk_item_list_constructed;
+  object_class->dispose = gk_item_list_dispose;
+  object_class->finalize = gk_item_list_finalize;
+  object_class->get_property = gk_item_list_get_property;
+  object_class->set_property = gk_item_list_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, GK_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gk_item_list_init (GkItemList *self)
+{
+  self->ids = g_new0 (char *, 1);
+  self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify) g_ptr_array_unref);
+  g_queue_init (&self->lru);
+}
+
+/* Public API */
+
+/**
+ * gk_item_list_new:
+ * @store: the library
+ *
+ * Makes a list of every item (the store's default order), queried at once.
+ * Changes to the store are followed on the calling thread's main context.
+ *
+ * Returns: (transfer full): a new #GkItemList
+ */
+GkItemList *
+gk_item_list_new (GkStore *store)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+
+  return g_object_new (GK_TYPE_ITEM_LIST, "store", store, NULL);
+}
+
+/**
+ * gk_item_list_get_store:
+ * @self: a list
+ *
+ * Returns: (transfer none): the store the list reads
+ */
+GkStore *
+gk_item_list_get_store (GkItemList *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * gk_item_list_set_state:
+ * @self: a list
+ * @state: (nullable): a state name, "queue" or "due"
+ *
+ * Shows only items in @state.
+ */
+void
+gk_item_list_set_state (GkItemList *self,
+                        const char *state)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->state, state);
+}
+
+/**
+ * gk_item_list_set_stage:
+ * @self: a list
+ * @stage: (nullable): confidentiality or release
+ *
+ * Shows only items in this review stage.
+ */
+void
+gk_item_list_set_stage (GkItemList *self,
+                        const char *stage)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->stage, stage);
+}
+
+/**
+ * gk_item_list_set_tag:
+ * @self: a list
+ * @tag: (nullable): a tag name from the catalog
+ *
+ * Shows only items with this tag.
+ */
+void
+gk_item_list_set_tag (GkItemList *self,
+                      const char *tag)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->tag, tag);
+}
+
+/**
+ * gk_item_list_set_category:
+ * @self: a list
+ * @category: (nullable): a category value
+ *
+ * Shows only items of this category.
+ */
+void
+gk_item_list_set_category (GkItemList *self,
+                           const char *category)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->category, category);
+}
+
+/**
+ * gk_item_list_set_text:
+ * @self: a list
+ * @text: (nullable): words to search for in title, 文号, issuer and body
+ *
+ * Shows only items the full-text search finds.
+ */
+void
+gk_item_list_set_text (GkItemList *self,
+                       const char *text)
+{
+  g_autofree char *stripped = text ? g_strstrip (g_strdup (text)) : NULL;
+
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->text, stripped);
+}
+
+/**
+ * gk_item_list_set_created_by:
+ * @self: a list
+ * @user: (nullable): who imported the items
+ *
+ * Shows only items @user created ("My drafts").
+ */
+void
+gk_item_list_set_created_by (GkItemList *self,
+                             const char *user)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->created_by, user);
+}
+
+/**
+ * gk_item_list_set_date_range:
+ * @self: a list
+ * @from_date: (nullable): earliest 成文日期, YYYY-MM-DD
+ * @to_date: (nullable): latest 成文日期, YYYY-MM-DD
+ *
+ * Shows only items written in this range.
+ */
+void
+gk_item_list_set_date_range (GkItemList *self,
+                             const char *from_date,
+                             const char *to_date)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  gk_item_list_freeze (self);
+  set_string (self, &self->from_date, from_date);
+  set_string (self, &self->to_date, to_date);
+  gk_item_list_thaw (self);
+}
+
+/**
+ * gk_item_list_set_expiring_before:
+ * @self: a list
+ * @date: (nullable): YYYY-MM-DD
+ *
+ * Shows only items whose 有效期至 is between today and @date.
+ */
+void
+gk_item_list_set_expiring_before (GkItemList *self,
+                                  const char *date)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  set_string (self, &self->expiring_before, date);
+}
+
+/**
+ * gk_item_list_set_due_within:
+ * @self: a list
+ * @working_days: 0 for no filter
+ *
+ * Shows only unpublished items due within this many working days
+ * (overdue ones included).
+ */
+void
+gk_item_list_set_due_within (GkItemList *self,
+                             int         working_days)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  if (self->due_within == working_days)
+    return;
+  self->due_within = working_days;
+  requery (self, NULL, FALSE);
+}
+
+/**
+ * gk_item_list_set_sort:
+ * @self: a list
+ * @sort: (nullable): a sort key of #GkQuery
+ * @descending: reverse the order
+ *
+ * Orders the list; the store sorts, so this is cheap for any size.
+ */
+void
+gk_item_list_set_sort (GkItemList *self,
+                       const char *sort,
+                       gboolean    descending)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  descending = !!descending;
+  if (self->descending == descending && g_strcmp0 (self->sort, sort) == 0)
+    return;
+  self->descending = descending;
+  g_free (self->sort);
+  self->sort = g_strdup (sort);
+  requery (self, NULL, FALSE);
+}
+
+/**
+ * gk_item_list_set_query:
+ * @self: a list
+ * @query: (nullable): all filters and the order, copied
+ *
+ * Replaces every filter at once and queries once.
+ */
+void
+gk_item_list_set_query (GkItemList    *self,
+                        const GkQuery *query)
+{
+  GkQuery empty = { 0 };
+
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  if (query == NULL)
+    query = &empty;
+
+  gk_item_list_freeze (self);
+  set_string (self, &self->state, query->state);
+  set_string (self, &self->stage, query->stage);
+  set_string (self, &self->tag, query->tag);
+  set_string (self, &self->category, query->category);
+  set_string (self, &self->text, query->text);
+  set_string (self, &self->created_by, query->created_by);
+  set_string (self, &self->from_date, query->from_date);
+  set_string (self, &self->to_date, query->to_date);
+  set_string (self, &self->expiring_before, query->expiring_before);
+  gk_item_list_set_due_within (self, query->due_within);
+  gk_item_list_set_sort (self, query->sort, query->descending);
+  gk_item_list_thaw (self);
+}
+
+/**
+ * gk_item_list_get_query:
+ * @self: a list
+ *
+ * Returns: (transfer none): the current filters and order
+ */
+const GkQuery *
+gk_item_list_get_query (GkItemList *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), NULL);
+
+  sync_query (self);
+  return &self->query;
+}
+
+/**
+ * gk_item_list_freeze:
+ * @self: a list
+ *
+ * Holds queries back until the matching gk_item_list_thaw().
+ */
+void
+gk_item_list_freeze (GkItemList *self)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  self->freeze_count++;
+}
+
+/**
+ * gk_item_list_thaw:
+ * @self: a list
+ *
+ * Queries once if a setter changed something while frozen.
+ */
+void
+gk_item_list_thaw (GkItemList *self)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+  g_return_if_fail (self->freeze_count > 0);
+
+  if (--self->freeze_count == 0 && self->dirty_while_frozen)
+    {
+      self->dirty_while_frozen = FALSE;
+      requery (self, NULL, FALSE);
+    }
+}
+
+/**
+ * gk_item_list_refresh:
+ * @self: a list
+ *
+ * Queries again now and reloads every cached item.
+ */
+void
+gk_item_list_refresh (GkItemList *self)
+{
+  g_return_if_fail (GK_IS_ITEM_LIST (self));
+
+  requery (self, NULL, TRUE);
+}
+
+/**
+ * gk_item_list_find:
+ * @self: a list
+ * @id: an item id
+ *
+ * Returns: the position of @id, or %G_MAXUINT when it is not listed
+ */
+guint
+gk_item_list_find (GkItemList *self,
+                   const char *id)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), G_MAXUINT);
+
+  if (id == NULL)
+    return G_MAXUINT;
+  for (guint i = 0; i < self->n_ids; i++)
+    if (strcmp (self->ids[i], id) == 0)
+      return i;
+  return G_MAXUINT;
+}
+
+/**
+ * gk_item_list_get_id:
+ * @self: a list
+ * @position: a position
+ *
+ * Returns: (nullable): the id at @position, without loading the item
+ */
+const char *
+gk_item_list_get_id (GkItemList *self,
+                     guint       position)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), NULL);
+
+  return position < self->n_ids ? self->ids[position] : NULL;
+}
+
+/**
+ * gk_item_list_get_error:
+ * @self: a list
+ *
+ * Returns: (nullable): why the last query failed
+ */
+const GError *
+gk_item_list_get_error (GkItemList *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), NULL);
+
+  return self->error;
+}

@@ -1,2 +1,1519 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: not written yet */
+#define G_LOG_DOMAIN "GongkaiPortal"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "gk-portal-client.h"
+#include "gk-token.h"
+#include "gk-util.h"
+
+/* One SoupSession for every request of a client, so that the requests of
+ * a batch share keep-alive connections; at most max_connections at once.
+ *
+ * Timeouts are ours, per request: the connect timeout runs from sending
+ * until the request headers are written (DNS, TCP, TLS), then the
+ * response timeout is the longest silence allowed while the body goes
+ * out or the answer comes in (re-armed on every bit of progress, so a
+ * large upload is not cut, a hung portal is).  When one fires the
+ * request is cancelled and answered as GK_PORTAL_TRANSIENT.
+ *
+ * Bodies are always given as GBytes, so libsoup sends a Content-Length
+ * (never chunked) and can send the same bytes again when it restarts a
+ * request on a keep-alive connection the server had closed. */
+
+#define DEFAULT_MAX_CONNECTIONS 4
+#define DEFAULT_CONNECT_TIMEOUT_MS 15000
+#define DEFAULT_RESPONSE_TIMEOUT_MS 60000
+#define MAX_RESPONSE_BYTES (16 * 1024 * 1024)
+#define MAX_MESSAGE_CHARS 2000
+#define MAX_FIELDS 200
+#define READ_CHUNK 65536
+/* Retry-After of more than a day is nonsense; the caller caps it anyway. */
+#define MAX_RETRY_AFTER_S (24 * 3600)
+
+/* A TLS database that trusts the system's authorities plus those of an
+ * extra file (an agency-internal CA).  GIO has no "union" database, so
+ * verification asks the system first and, if it does not vouch for the
+ * chain, the file's database; lookups go to the system's database. */
+
+#define GK_TYPE_PORTAL_TLS_DATABASE (gk_portal_tls_database_get_type ())
+G_DECLARE_FINAL_TYPE (GkPortalTlsDatabase, gk_portal_tls_database, GK, PORTAL_TLS_DATABASE, GTlsDatabase)
+
+struct _GkPortalTlsDatabase
+{
+  GTlsDatabase  parent_instance;
+
+  GTlsDatabase *system;  /* may be NULL when the backend has none */
+  GTlsDatabase *extra;
+};
+
+G_DEFINE_FINAL_TYPE (GkPortalTlsDatabase, gk_portal_tls_database, G_TYPE_TLS_DATABASE)
+
+struct _GkPortalClient
+{
+  GObject       parent_instance;
+
+  char         *base_url;       /* without a trailing "/" */
+  char         *auth_header;    /* "Bearer …": wiped on finalize */
+  char         *token;          /* to scrub it from anything the portal says */
+  SoupSession  *session;
+  guint         connect_timeout_ms;
+  guint         response_timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (GkPortalClient, gk_portal_client, G_TYPE_OBJECT)
+
+typedef enum
+{
+  KIND_HEALTH,
+  KIND_HEAD_FILE,
+  KIND_PUT_FILE,
+  KIND_PUT_DOCUMENT,
+  KIND_GET_DOCUMENT,
+  KIND_DELETE_DOCUMENT,
+  KIND_LIST_DOCUMENTS,
+} RequestKind;
+
+typedef struct
+{
+  GkPortalClient *client;      /* unowned: the task holds it */
+  RequestKind     kind;
+  SoupMessage    *msg;
+  GCancellable   *cancellable; /* ours: cancelled by a timeout or the caller's */
+  GCancellable   *caller;
+  gulong          caller_handler;
+  GSource        *timer;
+  gboolean        timed_out;
+  gboolean        connected;
+  GInputStream   *stream;
+  GByteArray     *body;
+} Request;
+
+/* GkPortalTlsDatabase */
+
+static GTlsCertificateFlags
+tls_database_verify_chain (GTlsDatabase             *database,
+                           GTlsCertificate          *chain,
+                           const char               *purpose,
+                           GSocketConnectable       *identity,
+                           GTlsInteraction          *interaction,
+                           GTlsDatabaseVerifyFlags   flags,
+                           GCancellable             *cancellable,
+                           GError                  **error)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
+  GTlsCertificateFlags system_flags = G_TLS_CERTIFICATE_UNKNOWN_CA;
+  GTlsCertificateFlags extra_flags;
+
+  if (self->system != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      system_flags = g_tls_database_verify_chain (self->system, chain, purpose, identity,
+                                                  interaction, flags, cancellable, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return G_TLS_CERTIFICATE_GENERIC_ERROR;
+        }
+      if (system_flags == 0)
+        return 0;
+    }
+
+  extra_flags = g_tls_database_verify_chain (self->extra, chain, purpose, identity,
+                                             interaction, flags, cancellable, error);
+  if (extra_flags == 0)
+    return 0;
+  /* Report the system's view unless it had none. */
+  return self->system != NULL ? system_flags : extra_flags;
+}
+
+static char *
+tls_database_create_certificate_handle (GTlsDatabase    *database,
+                                        GTlsCertificate *certificate)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
+  char *handle = NULL;
+
+  if (self->system != NULL)
+    handle = g_tls_database_create_certificate_handle (self->system, certificate);
+  if (handle == NULL)
+    handle = g_tls_database_create_certificate_handle (self->extra, certificate);
+  return handle;
+}
+
+static GTlsCertificate *
+tls_database_lookup_certificate_for_handle (GTlsDatabase             *database,
+                                            const char               *handle,
+                                            GTlsInteraction          *interaction,
+                                            GTlsDatabaseLookupFlags   flags,
+                                            GCancellable             *cancellable,
+                                            GError                  **error)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
+  GTlsCertificate *certificate = NULL;
+
+  if (self->system != NULL)
+    certificate = g_tls_database_lookup_certificate_for_handle (self->system, handle, interaction,
+                                                                flags, cancellable, NULL);
+  if (certificate == NULL)
+    certificate = g_tls_database_lookup_certificate_for_handle (self->extra, handle, interaction,
+                                                                flags, cancellable, error);
+  return certificate;
+}
+
+static GTlsCertificate *
+tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
+                                        GTlsCertificate          *certificate,
+                                        GTlsInteraction          *interaction,
+                                        GTlsDatabaseLookupFlags   flags,
+                                        GCancellable             *cancellable,
+                                        GError                  **error)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
+  GTlsCertificate *issuer = NULL;
+
+  if (self->system != NULL)
+    issuer = g_tls_database_lookup_certificate_issuer (self->system, certificate, interaction,
+                                                       flags, cancellable, NULL);
+  if (issuer == NULL)
+    issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
+                                                       flags, cancellable, error);
+  return issuer;
+}
+
+static GList *
+tls_database_lookup_certificates_issued_by (GTlsDatabase             *database,
+                                            GByteArray               *issuer_raw_dn,
+                                            GTlsInteraction          *interaction,
+                                            GTlsDatabaseLookupFlags   flags,
+                                            GCancellable             *cancellable,
+                                            GError                  **error)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
+  GList *list = NULL;
+
+  if (self->system != NULL)
+    list = g_tls_database_lookup_certificates_issued_by (self->system, issuer_raw_dn, interaction,
+                                                         flags, cancellable, NULL);
+  return g_list_concat (list,
+                        g_tls_database_lookup_certificates_issued_by (self->extra, issuer_raw_dn,
+                                                                      interaction, flags,
+                                                                      cancellable, error));
+}
+
+static void
+gk_portal_tls_database_finalize (GObject *object)
+{
+  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (object);
+
+  g_clear_object (&self->system);
+  g_clear_object (&self->extra);
+  G_OBJECT_CLASS (gk_portal_tls_database_parent_class)->finalize (object);
+}
+
+static void
+gk_portal_tls_database_class_init (GkPortalTlsDatabaseClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
+
+  object_class->finalize = gk_portal_tls_database_finalize;
+  database_class->verify_chain = tls_database_verify_chain;
+  database_class->create_certificate_handle = tls_database_create_certificate_handle;
+  database_class->lookup_certificate_for_handle = tls_database_lookup_certificate_for_handle;
+  database_class->lookup_certificate_issuer = tls_database_lookup_certificate_issuer;
+  database_class->lookup_certificates_issued_by = tls_database_lookup_certificates_issued_by;
+}
+
+static void
+gk_portal_tls_database_init (GkPortalTlsDatabase *self)
+{
+}
+
+static GTlsDatabase *
+create_tls_database (const char  *ca_file,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GTlsDatabase) extra = g_tls_file_database_new (ca_file, &local_error);
+  GkPortalTlsDatabase *self;
+  GTlsDatabase *system;
+
+  if (extra == NULL)
+    {
+      g_autofree char *display = g_filename_display_name (ca_file);
+
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The CA file %s cannot be used: %s."), display, local_error->message);
+      return NULL;
+    }
+
+  self = g_object_new (GK_TYPE_PORTAL_TLS_DATABASE, NULL);
+  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  self->system = system; /* transfer full */
+  self->extra = g_steal_pointer (&extra);
+  return G_TLS_DATABASE (self);
+}
+
+/* helpers */
+
+static char *
+scrub (GkPortalClient *self,
+       const char     *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  const char *p;
+  gsize token_len;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, -1);
+  if (g_utf8_strlen (valid, -1) > MAX_MESSAGE_CHARS)
+    {
+      char *end = g_utf8_offset_to_pointer (valid, MAX_MESSAGE_CHARS);
+      *end = '\0';
+    }
+  if (self->token == NULL || (token_len = strlen (self->token)) == 0)
+    return g_steal_pointer (&valid);
+
+  /* A hostile or careless portal might echo the Authorization header. */
+  out = g_string_new (NULL);
+  p = valid;
+  for (;;)
+    {
+      const char *hit = strstr (p, self->token);
+
+      if (hit == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, hit - p);
+      g_string_append (out, "***");
+      p = hit + token_len;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+problem_free (gpointer data)
+{
+  GkPortalProblem *problem = data;
+
+  g_free (problem->field);
+  g_free (problem->problem);
+  g_free (problem);
+}
+
+static GkPortalResponse *
+response_new (GkPortalOutcome outcome,
+              guint           status)
+{
+  GkPortalResponse *response = g_new0 (GkPortalResponse, 1);
+
+  response->outcome = outcome;
+  response->status = status;
+  response->retry_after_ms = -1;
+  response->fields = g_ptr_array_new_with_free_func (problem_free);
+  return response;
+}
+
+static gboolean
+is_sha256_hex (const char *text)
+{
+  gsize n = 0;
+
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+      return FALSE;
+  return n == 64;
+}
+
+static gint64
+parse_retry_after (const char *value)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  const char *p;
+  gint64 seconds = 0;
+  GTimeSpan span;
+
+  if (value == NULL)
+    return -1;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (*value == '\0')
+    return -1;
+
+  if (g_ascii_isdigit (*value))
+    {
+      for (p = value; g_ascii_isdigit (*p); p++)
+        {
+          seconds = seconds * 10 + (*p - '0');
+          if (seconds > MAX_RETRY_AFTER_S)
+            seconds = MAX_RETRY_AFTER_S;
+        }
+      while (g_ascii_isspace (*p))
+        p++;
+      return *p == '\0' ? seconds * 1000 : -1;
+    }
+
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+  span = g_date_time_difference (when, now);
+  if (span <= 0)
+    return 0;
+  return MIN (span / 1000, (gint64) MAX_RETRY_AFTER_S * 1000);
+}
+
+/* "abc" → abc; W/"abc" (weak) → NULL: weak ETags never match. */
+static char *
+unquote_etag (const char *value)
+{
+  gsize len;
+
+  if (value == NULL)
+    return NULL;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (g_str_has_prefix (value, "W/"))
+    return NULL;
+  len = strlen (value);
+  while (len > 0 && g_ascii_isspace (value[len - 1]))
+    len--;
+  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
+    return g_strndup (value + 1, len - 2);
+  if (len == 0)
+    return NULL;
+  return g_strndup (value, len);
+}
+
+static JsonNode *
+parse_json (const guint8 *data,
+            gsize         len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (len == 0 || !g_utf8_validate ((const char *) data, len, NULL))
+    return NULL;
+  if (!json_parser_load_from_data (parser, (const char *) data, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root != NULL ? json_node_ref (root) : NULL;
+}
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The error shape: {"error": {"code", "message", "fields": [{field, problem}]}} */
+static void
+read_error_shape (GkPortalClient   *self,
+                  GkPortalResponse *response)
+{
+  JsonObject *root;
+  JsonObject *error;
+  JsonNode *fields;
+
+  if (response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body))
+    return;
+  root = json_node_get_object (response->body);
+  if (!json_object_has_member (root, "error") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
+    return;
+  error = json_object_get_object_member (root, "error");
+
+  response->error_code = scrub (self, object_get_string (error, "code"));
+  {
+    g_autofree char *message = scrub (self, object_get_string (error, "message"));
+
+    if (!gk_str_is_blank (message))
+      {
+        g_free (response->message);
+        response->message = g_steal_pointer (&message);
+      }
+  }
+
+  fields = json_object_get_member (error, "fields");
+  if (fields != NULL && JSON_NODE_HOLDS_ARRAY (fields))
+    {
+      JsonArray *array = json_node_get_array (fields);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < MAX_FIELDS; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          GkPortalProblem *problem;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          problem = g_new0 (GkPortalProblem, 1);
+          problem->field = scrub (self, object_get_string (json_node_get_object (element), "field"));
+          problem->problem = scrub (self, object_get_string (json_node_get_object (element), "problem"));
+          if (problem->field == NULL)
+            problem->field = g_strdup ("");
+          if (problem->problem == NULL)
+            problem->problem = g_strdup ("");
+          g_ptr_array_add (response->fields, problem);
+        }
+    }
+}
+
+static const char *
+status_phrase (guint status)
+{
+  const char *phrase = soup_status_get_phrase (status);
+
+  return phrase != NULL ? phrase : "";
+}
+
+/* What the answer means by the contract. */
+static GkPortalResponse *
+classify_answer (GkPortalClient *self,
+                 Request        *req)
+{
+  guint status = soup_message_get_status (req->msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+  gboolean expect_json = req->kind == KIND_HEALTH || req->kind == KIND_PUT_DOCUMENT ||
+                         req->kind == KIND_GET_DOCUMENT || req->kind == KIND_LIST_DOCUMENTS;
+  GkPortalResponse *response = response_new (GK_PORTAL_OK, status);
+
+  response->retry_after_ms = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"));
+  if (req->body != NULL && req->body->len > 0)
+    response->body = parse_json (req->body->data, req->body->len);
+  {
+    g_autofree char *etag = unquote_etag (soup_message_headers_get_one (headers, "ETag"));
+    response->etag = scrub (self, etag);
+  }
+
+  if (status >= 200 && status < 300)
+    {
+      if (expect_json && status != 204 &&
+          (response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body)))
+        {
+          response->outcome = GK_PORTAL_TRANSIENT;
+          response->message = g_strdup (_("The portal’s answer could not be read (it is not the "
+                                          "expected JSON; the connection may have been cut)."));
+          return response;
+        }
+      if (response->etag == NULL && response->body != NULL && JSON_NODE_HOLDS_OBJECT (response->body))
+        response->etag = scrub (self, object_get_string (json_node_get_object (response->body), "etag"));
+      if (req->kind == KIND_PUT_DOCUMENT && gk_str_is_blank (response->etag))
+        {
+          response->outcome = GK_PORTAL_TRANSIENT;
+          response->message = g_strdup (_("The portal accepted the document but sent no ETag."));
+          return response;
+        }
+      response->outcome = GK_PORTAL_OK;
+      return response;
+    }
+
+  if (status >= 300 && status < 400)
+    {
+      response->outcome = GK_PORTAL_FATAL;
+      response->message = g_strdup_printf (_("The portal answered with a redirect (HTTP %u). Set the "
+                                             "portal address to the final address of its API."),
+                                           status);
+      return response;
+    }
+
+  if (status >= 400)
+    read_error_shape (self, response);
+
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_FORBIDDEN:
+      response->outcome = GK_PORTAL_AUTH;
+      break;
+    case SOUP_STATUS_NOT_FOUND:
+      response->outcome = (req->kind == KIND_PUT_FILE || req->kind == KIND_PUT_DOCUMENT ||
+                           req->kind == KIND_HEALTH || req->kind == KIND_LIST_DOCUMENTS)
+                          ? GK_PORTAL_REFUSED : GK_PORTAL_NOT_FOUND;
+      break;
+    case SOUP_STATUS_PRECONDITION_FAILED:
+      response->outcome = GK_PORTAL_CONFLICT;
+      break;
+    case SOUP_STATUS_REQUEST_TIMEOUT:
+    case 429: /* Too Many Requests */
+      response->outcome = GK_PORTAL_TRANSIENT;
+      break;
+    default:
+      response->outcome = status >= 400 && status < 500 ? GK_PORTAL_REFUSED : GK_PORTAL_TRANSIENT;
+      break;
+    }
+
+  if (response->message == NULL)
+    response->message = g_strdup_printf (_("The portal answered HTTP %u %s."), status, status_phrase (status));
+  return response;
+}
+
+static char *
+describe_certificate_errors (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup (_("it is not signed by a known authority (give the agency’s CA file with --ca-file)"));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup (_("it is not for this host name"));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup (_("it is not valid yet"));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup (_("it has expired"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup (_("it has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return g_strdup (_("it uses an insecure algorithm"));
+  return g_strdup (_("it could not be verified"));
+}
+
+/* A request that got no answer. */
+static GkPortalResponse *
+classify_error (GkPortalClient *self,
+                Request        *req,
+                const GError   *error)
+{
+  GkPortalResponse *response = response_new (GK_PORTAL_TRANSIENT, 0);
+  g_autofree char *detail = scrub (self, error->message);
+
+  if (req->timed_out)
+    {
+      if (req->connected)
+        response->message = g_strdup_printf (_("The portal did not answer within %.1f seconds."),
+                                             self->response_timeout_ms / 1000.0);
+      else
+        response->message = g_strdup_printf (_("The portal could not be reached within %.1f seconds."),
+                                             self->connect_timeout_ms / 1000.0);
+      return response;
+    }
+
+  if (error->domain == G_TLS_ERROR)
+    {
+      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        {
+          g_autofree char *why =
+            describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (req->msg));
+
+          response->outcome = GK_PORTAL_FATAL;
+          response->message = g_strdup_printf (_("The portal’s certificate is not trusted: %s."), why);
+          return response;
+        }
+      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_INAPPROPRIATE_FALLBACK))
+        {
+          response->outcome = GK_PORTAL_FATAL;
+          response->message = g_strdup_printf (_("A secure (TLS) connection to the portal could not "
+                                                 "be made: %s."), detail);
+          return response;
+        }
+    }
+
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS) ||
+      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    {
+      response->outcome = GK_PORTAL_FATAL;
+      response->message = g_strdup_printf (_("The portal answered with a redirect that cannot be "
+                                             "followed: %s."), detail);
+      return response;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+    response->message = g_strdup_printf (_("The portal’s answer was cut short: %s."), detail);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    response->message = g_strdup_printf (_("The portal refused the connection: %s."), detail);
+  else
+    response->message = g_strdup_printf (_("The connection to the portal failed: %s."), detail);
+  return response;
+}
+
+/* requests */
+
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_funcs = {
+  NULL, NULL, deadline_dispatch, NULL, NULL, NULL,
+};
+
+static gboolean
+on_deadline_cb (gpointer user_data)
+{
+  Request *req = user_data;
+
+  req->timed_out = TRUE;
+  g_cancellable_cancel (req->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+arm (Request *req,
+     guint    ms)
+{
+  if (req->timer == NULL)
+    {
+      req->timer = g_source_new (&deadline_funcs, sizeof (GSource));
+      g_source_set_name (req->timer, "[gongkai] portal request deadline");
+      g_source_set_callback (req->timer, on_deadline_cb, req, NULL);
+      g_source_attach (req->timer, g_main_context_get_thread_default ());
+    }
+  if (!req->timed_out)
+    g_source_set_ready_time (req->timer, g_get_monotonic_time () + (gint64) ms * 1000);
+}
+
+static void
+on_msg_progress_cb (SoupMessage *msg,
+                    gpointer     user_data)
+{
+  Request *req = user_data;
+
+  req->connected = TRUE;
+  arm (req, req->client->response_timeout_ms);
+}
+
+static void
+on_msg_body_data_cb (SoupMessage *msg,
+                     guint        chunk_size,
+                     gpointer     user_data)
+{
+  on_msg_progress_cb (msg, user_data);
+}
+
+static void
+on_caller_cancelled_cb (GCancellable *caller,
+                        gpointer      user_data)
+{
+  Request *req = user_data;
+
+  g_cancellable_cancel (req->cancellable);
+}
+
+static void
+request_free (gpointer data)
+{
+  Request *req = data;
+
+  if (req->timer != NULL)
+    {
+      g_source_destroy (req->timer);
+      g_source_unref (req->timer);
+    }
+  if (req->caller != NULL && req->caller_handler != 0)
+    g_cancellable_disconnect (req->caller, req->caller_handler);
+  if (req->msg != NULL)
+    g_signal_handlers_disconnect_by_data (req->msg, req);
+  g_clear_object (&req->stream);
+  g_clear_object (&req->msg);
+  g_clear_object (&req->cancellable);
+  g_clear_object (&req->caller);
+  g_clear_pointer (&req->body, g_byte_array_unref);
+  g_free (req);
+}
+
+static void
+stop_timer (Request *req)
+{
+  if (req->timer != NULL)
+    g_source_set_ready_time (req->timer, -1);
+}
+
+static void
+return_response (GTask            *task,
+                 GkPortalResponse *response)
+{
+  Request *req = g_task_get_task_data (task);
+
+  stop_timer (req);
+  g_debug ("%s %s → %u %s", soup_message_get_method (req->msg),
+           g_uri_get_path (soup_message_get_uri (req->msg)), response->status,
+           gk_portal_outcome_to_string (response->outcome));
+  g_task_return_pointer (task, response, (GDestroyNotify) gk_portal_response_free);
+}
+
+static void
+return_error (GTask        *task,
+              const GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+
+  stop_timer (req);
+  if (!req->timed_out && req->caller != NULL && g_cancellable_is_cancelled (req->caller))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled."));
+      return;
+    }
+  return_response (task, classify_error (req->client, req, error));
+}
+
+static void read_next (GTask *task);
+
+static void
+on_closed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  return_response (task, classify_answer (req->client, req));
+}
+
+static void
+on_read_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, NULL, on_closed_cb,
+                                  g_steal_pointer (&task));
+      return;
+    }
+  if (req->body->len + g_bytes_get_size (bytes) > MAX_RESPONSE_BYTES)
+    {
+      GkPortalResponse *response = response_new (GK_PORTAL_TRANSIENT, soup_message_get_status (req->msg));
+
+      /* Dropping the stream unread closes the connection. */
+      g_cancellable_cancel (req->cancellable);
+      response->message = g_strdup (_("The portal’s answer is too large."));
+      return_response (task, response);
+      return;
+    }
+  g_byte_array_append (req->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  arm (req, req->client->response_timeout_ms);
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+read_next (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   req->cancellable, on_read_cb, task);
+}
+
+static void
+on_sent_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  req->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (req->stream == NULL)
+    {
+      return_error (task, error);
+      return;
+    }
+  req->connected = TRUE;
+  req->body = g_byte_array_new ();
+  arm (req, req->client->response_timeout_ms);
+  read_next (g_steal_pointer (&task));
+}
+
+static void
+send_request (GkPortalClient      *self,
+              RequestKind          kind,
+              gpointer             source_tag,
+              const char          *method,
+              const char          *path,
+              const char          *content_type,
+              GBytes              *body,
+              const char          *if_match,
+              gboolean             if_none_match_star,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  SoupMessageHeaders *headers;
+  Request *req = g_new0 (Request, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, req, request_free);
+  req->client = self;
+  req->kind = kind;
+  req->cancellable = g_cancellable_new ();
+
+  req->msg = soup_message_new (method, url);
+  if (req->msg == NULL)
+    {
+      GkPortalResponse *response = response_new (GK_PORTAL_FATAL, 0);
+
+      response->message = g_strdup (_("The portal address is not a valid URL."));
+      g_task_return_pointer (task, response, (GDestroyNotify) gk_portal_response_free);
+      return;
+    }
+  soup_message_add_flags (req->msg, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (req->msg);
+  soup_message_headers_replace (headers, "Authorization", self->auth_header);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (if_match != NULL)
+    {
+      g_autofree char *quoted = g_strdup_printf ("\"%s\"", if_match);
+      soup_message_headers_replace (headers, "If-Match", quoted);
+    }
+  if (if_none_match_star)
+    soup_message_headers_replace (headers, "If-None-Match", "*");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (req->msg, content_type, body);
+
+  g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (on_msg_progress_cb), req);
+  g_signal_connect (req->msg, "wrote-body-data", G_CALLBACK (on_msg_body_data_cb), req);
+  g_signal_connect (req->msg, "wrote-body", G_CALLBACK (on_msg_progress_cb), req);
+  g_signal_connect (req->msg, "got-headers", G_CALLBACK (on_msg_progress_cb), req);
+
+  if (cancellable != NULL)
+    {
+      req->caller = g_object_ref (cancellable);
+      req->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
+                                                   req, NULL);
+    }
+  arm (req, self->connect_timeout_ms);
+  soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->cancellable,
+                           on_sent_cb, g_steal_pointer (&task));
+}
+
+/* GObject */
+
+static void
+gk_portal_client_finalize (GObject *object)
+{
+  GkPortalClient *self = GK_PORTAL_CLIENT (object);
+
+  soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  if (self->auth_header != NULL)
+    memset (self->auth_header, 0, strlen (self->auth_header));
+  g_free (self->auth_header);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  G_OBJECT_CLASS (gk_portal_client_parent_class)->finalize (object);
+}
+
+static void
+gk_portal_client_class_init (GkPortalClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gk_portal_client_finalize;
+}
+
+static void
+gk_portal_client_init (GkPortalClient *self)
+{
+}
+
+/* public API */
+
+/**
+ * gk_portal_response_free:
+ * @response: (nullable): a response
+ */
+void
+gk_portal_response_free (GkPortalResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->etag);
+  g_clear_pointer (&response->body, json_node_unref);
+  g_free (response->error_code);
+  g_free (response->message);
+  g_clear_pointer (&response->fields, g_ptr_array_unref);
+  g_free (response);
+}
+
+/**
+ * gk_portal_outcome_to_string:
+ * @outcome: an outcome
+ *
+ * Returns: a short name for logs and tests
+ */
+const char *
+gk_portal_outcome_to_string (GkPortalOutcome outcome)
+{
+  switch (outcome)
+    {
+    case GK_PORTAL_OK:
+      return "ok";
+    case GK_PORTAL_NOT_FOUND:
+      return "not_found";
+    case GK_PORTAL_CONFLICT:
+      return "conflict";
+    case GK_PORTAL_REFUSED:
+      return "refused";
+    case GK_PORTAL_AUTH:
+      return "auth";
+    case GK_PORTAL_TRANSIENT:
+      return "transient";
+    case GK_PORTAL_FATAL:
+    default:
+      return "fatal";
+    }
+}
+
+/**
+ * gk_portal_response_fields_json:
+ * @response: a response
+ *
+ * Returns: (transfer full): `[{"field", "problem"}, …]`
+ */
+JsonNode *
+gk_portal_response_fields_json (const GkPortalResponse *response)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; response->fields != NULL && i < response->fields->len; i++)
+    {
+      GkPortalProblem *problem = g_ptr_array_index (response->fields, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "field", problem->field);
+      json_object_set_string_member (object, "problem", problem->problem);
+      json_array_add_object_element (array, object);
+    }
+  json_node_take_array (node, array);
+  return node;
+}
+
+/**
+ * gk_portal_response_describe:
+ * @response: a response
+ *
+ * Returns: (transfer full): what happened, as a sentence for the user
+ */
+char *
+gk_portal_response_describe (const GkPortalResponse *response)
+{
+  g_autoptr(GString) fields = g_string_new (NULL);
+  const char *message = response->message != NULL ? response->message : "";
+
+  for (guint i = 0; response->fields != NULL && i < response->fields->len; i++)
+    {
+      GkPortalProblem *problem = g_ptr_array_index (response->fields, i);
+
+      g_string_append_printf (fields, "%s%s: %s", fields->len > 0 ? "; " : "",
+                              problem->field, problem->problem);
+    }
+
+  switch (response->outcome)
+    {
+    case GK_PORTAL_OK:
+      return g_strdup_printf (_("The portal answered HTTP %u."), response->status);
+    case GK_PORTAL_NOT_FOUND:
+      return g_strdup_printf (_("The portal does not have it (HTTP %u)."), response->status);
+    case GK_PORTAL_CONFLICT:
+      return g_strdup_printf (_("The portal’s copy was changed by someone else since the last sync "
+                                "(HTTP %u: %s). A person must decide which copy to keep."),
+                              response->status, message);
+    case GK_PORTAL_AUTH:
+      return g_strdup_printf (_("The portal refused the token (HTTP %u: %s). Check the token, or ask "
+                                "the portal’s administrator for one that may publish."),
+                              response->status, message);
+    case GK_PORTAL_REFUSED:
+      if (fields->len > 0)
+        return g_strdup_printf (_("The portal refused it (HTTP %u %s): %s — %s"), response->status,
+                                response->error_code ? response->error_code : "", message, fields->str);
+      return g_strdup_printf (_("The portal refused it (HTTP %u %s): %s"), response->status,
+                              response->error_code ? response->error_code : "", message);
+    case GK_PORTAL_TRANSIENT:
+      if (response->status != 0)
+        return g_strdup_printf (_("The portal is unavailable for now (HTTP %u): %s"),
+                                response->status, message);
+      return g_strdup (message);
+    case GK_PORTAL_FATAL:
+    default:
+      return g_strdup (message);
+    }
+}
+
+/**
+ * gk_portal_host_is_loopback:
+ * @host: (nullable): a host name or address literal
+ *
+ * Returns: %TRUE for localhost, 127.0.0.0/8 and ::1
+ */
+gboolean
+gk_portal_host_is_loopback (const char *host)
+{
+  g_autofree char *bare = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  gsize len;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  len = strlen (host);
+  if (host[0] == '[' && host[len - 1] == ']')
+    bare = g_strndup (host + 1, len - 2);
+  else
+    bare = g_strdup (host);
+
+  if (g_ascii_strcasecmp (bare, "localhost") == 0 || g_ascii_strcasecmp (bare, "localhost.") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * gk_portal_check_url:
+ * @base_url: (nullable): the portal's API base URL
+ * @allow_insecure: whether plain http:// may go to another computer
+ * @error: the error location
+ *
+ * Returns: %TRUE if requests may be sent to @base_url
+ */
+gboolean
+gk_portal_check_url (const char *base_url,
+                     gboolean    allow_insecure,
+                     GError    **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (gk_str_is_blank (base_url))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("No portal address: give one with --portal URL or set the library setting portal_url."));
+      return FALSE;
+    }
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_scheme (uri) == NULL || g_uri_get_host (uri) == NULL ||
+      *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The portal address is not an absolute URL (such as https://portal.example.gov.cn/api/v1)."));
+      return FALSE;
+    }
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The portal address must not hold a user name or password; the token is given separately."));
+      return FALSE;
+    }
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The portal address must not have a query (?…) or fragment (#…)."));
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The portal address must start with https:// (or http:// for a portal on this computer)."));
+      return FALSE;
+    }
+  if (!allow_insecure && !gk_portal_host_is_loopback (host))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Plain http:// is allowed only for a portal on this computer (127.0.0.1, ::1, "
+                     "localhost): the token and the documents would cross the network unencrypted. "
+                     "Use https://, or --allow-insecure if you really mean it."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * gk_portal_client_new:
+ * @base_url: the portal's API base URL
+ * @token: the bearer token
+ * @options: (nullable): transport options
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): a client
+ */
+GkPortalClient *
+gk_portal_client_new (const char                  *base_url,
+                      const char                  *token,
+                      const GkPortalClientOptions *options,
+                      GError                     **error)
+{
+  static const GkPortalClientOptions defaults = { 0 };
+  g_autoptr(GkPortalClient) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *user_agent = NULL;
+  guint max_connections;
+  gsize len;
+
+  if (options == NULL)
+    options = &defaults;
+  if (!gk_portal_check_url (base_url, options->allow_insecure, error))
+    return NULL;
+  if (!gk_token_is_valid (token))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The portal token cannot be sent: it must be visible ASCII characters without spaces."));
+      return NULL;
+    }
+
+  self = g_object_new (GK_TYPE_PORTAL_CLIENT, NULL);
+  self->base_url = g_strstrip (g_strdup (base_url));
+  len = strlen (self->base_url);
+  while (len > 0 && self->base_url[len - 1] == '/')
+    self->base_url[--len] = '\0';
+  self->token = g_strdup (token);
+  self->auth_header = g_strconcat ("Bearer ", token, NULL);
+  self->connect_timeout_ms = options->connect_timeout_ms ? options->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
+  self->response_timeout_ms = options->response_timeout_ms ? options->response_timeout_ms : DEFAULT_RESPONSE_TIMEOUT_MS;
+  max_connections = options->max_connections ? options->max_connections : DEFAULT_MAX_CONNECTIONS;
+  user_agent = g_strdup (options->user_agent ? options->user_agent : "gongkai/" PACKAGE_VERSION);
+
+  /* Our own deadlines bound every request; the session's are off. */
+  self->session = soup_session_new_with_options ("max-conns", max_connections,
+                                                 "max-conns-per-host", max_connections,
+                                                 "timeout", 0,
+                                                 "idle-timeout", 30,
+                                                 "user-agent", user_agent,
+                                                 NULL);
+  if (options->ca_file != NULL && *options->ca_file != '\0')
+    {
+      g_autoptr(GTlsDatabase) database = create_tls_database (options->ca_file, error);
+
+      if (database == NULL)
+        return NULL;
+      soup_session_set_tls_database (self->session, database);
+    }
+
+  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  /* A system proxy must not stand between us and a portal on this computer. */
+  if (uri != NULL && gk_portal_host_is_loopback (g_uri_get_host (uri)))
+    soup_session_set_proxy_resolver (self->session, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * gk_portal_client_get_base_url:
+ * @self: a client
+ *
+ * Returns: the base URL, without a trailing slash
+ */
+const char *
+gk_portal_client_get_base_url (GkPortalClient *self)
+{
+  g_return_val_if_fail (GK_IS_PORTAL_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * gk_portal_client_abort:
+ * @self: a client
+ */
+void
+gk_portal_client_abort (GkPortalClient *self)
+{
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  soup_session_abort (self->session);
+}
+
+/**
+ * gk_portal_client_health_async:
+ * @self: a client
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_health_async (GkPortalClient      *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  send_request (self, KIND_HEALTH, gk_portal_client_health_async, "GET", "/health",
+                NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_health_finish:
+ * @self: a client
+ * @result: the result
+ * @max_file_bytes: (out) (optional): the portal's file size limit, or 0
+ * @error: the error location
+ *
+ * Returns: %TRUE when the portal answered and accepted the token
+ */
+gboolean
+gk_portal_client_health_finish (GkPortalClient  *self,
+                                GAsyncResult    *result,
+                                gint64          *max_file_bytes,
+                                GError         **error)
+{
+  g_autoptr(GkPortalResponse) response = NULL;
+  g_autofree char *description = NULL;
+  JsonObject *object;
+  JsonNode *api;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (max_file_bytes != NULL)
+    *max_file_bytes = 0;
+  response = g_task_propagate_pointer (G_TASK (result), error);
+  if (response == NULL)
+    return FALSE;
+
+  if (response->outcome != GK_PORTAL_OK)
+    {
+      description = gk_portal_response_describe (response);
+      g_set_error_literal (error, GK_ERROR,
+                           response->outcome == GK_PORTAL_AUTH ? GK_ERROR_PERMISSION : GK_ERROR_FAILED,
+                           description);
+      return FALSE;
+    }
+
+  object = json_node_get_object (response->body);
+  api = json_object_get_member (object, "api");
+  if (api == NULL || !JSON_NODE_HOLDS_VALUE (api) || json_node_get_value_type (api) != G_TYPE_INT64 ||
+      json_node_get_int (api) != 1)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("The server answered but does not speak version 1 of the portal API."));
+      return FALSE;
+    }
+  if (max_file_bytes != NULL && json_object_has_member (object, "max_file_bytes"))
+    {
+      JsonNode *node = json_object_get_member (object, "max_file_bytes");
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+        *max_file_bytes = MAX (0, json_node_get_int (node));
+    }
+  return TRUE;
+}
+
+/**
+ * gk_portal_client_head_file_async:
+ * @self: a client
+ * @sha256: lowercase hex SHA-256 of the file
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_head_file_async (GkPortalClient      *self,
+                                  const char          *sha256,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (is_sha256_hex (sha256));
+  path = g_strconcat ("/files/", sha256, NULL);
+  send_request (self, KIND_HEAD_FILE, gk_portal_client_head_file_async, "HEAD", path,
+                NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_put_file_async:
+ * @self: a client
+ * @sha256: lowercase hex SHA-256 of @content
+ * @media_type: (nullable): the file's media type; default application/pdf
+ * @content: the file's bytes (a mapped file is best)
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_put_file_async (GkPortalClient      *self,
+                                 const char          *sha256,
+                                 const char          *media_type,
+                                 GBytes              *content,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (is_sha256_hex (sha256));
+  g_return_if_fail (content != NULL);
+  path = g_strconcat ("/files/", sha256, NULL);
+  send_request (self, KIND_PUT_FILE, gk_portal_client_put_file_async, "PUT", path,
+                media_type ? media_type : "application/pdf", content, NULL, FALSE,
+                cancellable, callback, user_data);
+}
+
+static char *
+document_path (const char *id)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+
+  return g_strconcat ("/documents/", escaped, NULL);
+}
+
+/**
+ * gk_portal_client_put_document_async:
+ * @self: a client
+ * @id: the item's UUID
+ * @body: the exact JSON record
+ * @precondition: which precondition header to send
+ * @etag: (nullable): the bare ETag for %GK_PORTAL_PRECONDITION_IF_MATCH
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_put_document_async (GkPortalClient       *self,
+                                     const char           *id,
+                                     GBytes               *body,
+                                     GkPortalPrecondition  precondition,
+                                     const char           *etag,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (id != NULL && body != NULL);
+  g_return_if_fail (precondition != GK_PORTAL_PRECONDITION_IF_MATCH || etag != NULL);
+  path = document_path (id);
+  send_request (self, KIND_PUT_DOCUMENT, gk_portal_client_put_document_async, "PUT", path,
+                "application/json", body,
+                precondition == GK_PORTAL_PRECONDITION_IF_MATCH ? etag : NULL,
+                precondition == GK_PORTAL_PRECONDITION_CREATE,
+                cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_get_document_async:
+ * @self: a client
+ * @id: the item's UUID
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_get_document_async (GkPortalClient      *self,
+                                     const char          *id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  path = document_path (id);
+  send_request (self, KIND_GET_DOCUMENT, gk_portal_client_get_document_async, "GET", path,
+                NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_delete_document_async:
+ * @self: a client
+ * @id: the item's UUID
+ * @etag: (nullable): a bare ETag for If-Match
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_delete_document_async (GkPortalClient      *self,
+                                        const char          *id,
+                                        const char          *etag,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  path = document_path (id);
+  send_request (self, KIND_DELETE_DOCUMENT, gk_portal_client_delete_document_async, "DELETE", path,
+                NULL, NULL, etag, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_list_documents_async:
+ * @self: a client
+ * @limit: page size, 1–1000
+ * @after: (nullable): the cursor the previous page returned
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_portal_client_list_documents_async (GkPortalClient      *self,
+                                       guint                limit,
+                                       const char          *after,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
+  limit = CLAMP (limit, 1, 1000);
+  if (after != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (after, NULL, FALSE);
+      path = g_strdup_printf ("/documents?limit=%u&after=%s", limit, escaped);
+    }
+  else
+    path = g_strdup_printf ("/documents?limit=%u", limit);
+  send_request (self, KIND_LIST_DOCUMENTS, gk_portal_client_list_documents_async, "GET", path,
+                NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * gk_portal_client_request_finish:
+ * @self: a client
+ * @result: the result
+ * @error: the error location (only for cancellation)
+ *
+ * Returns: (transfer full) (nullable): the response
+ */
+GkPortalResponse *
+gk_portal_client_request_finish (GkPortalClient  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -849,9 +849,18 @@ gk_store_priv_emit_changed (GkStore    *self,
       self->pending_many = TRUE;
       return;
     }
+  if (self->pending_many)
+    return;
   for (guint i = 0; i < self->pending->len; i++)
     if (strcmp (g_ptr_array_index (self->pending, i), item_id) == 0)
       return;
+  /* A bulk change is announced once, as "many". */
+  if (self->pending->len >= 32)
+    {
+      g_ptr_array_set_size (self->pending, 0);
+      self->pending_many = TRUE;
+      return;
+    }
   g_ptr_array_add (self->pending, g_strdup (item_id));
 }
 

@@ -1,2 +1,656 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: not written yet */
+#define G_LOG_DOMAIN "GongkaiToken"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gk-token.h"
+
+/* Where the portal token comes from.  The token is a secret: no message
+ * built here contains it, and every buffer that held it is wiped. */
+
+#define MAX_TOKEN_FILE_BYTES (64 * 1024)
+#define MAX_TOKEN_CHARS 4096
+
+static const SecretSchema token_schema = {
+  GK_TOKEN_SCHEMA_NAME,
+  SECRET_SCHEMA_NONE,
+  {
+    { "portal", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+/* helpers */
+
+static void
+wipe (char  *buffer,
+      gsize  len)
+{
+  volatile char *p = buffer;
+
+  while (len-- > 0)
+    *p++ = 0;
+}
+
+static char *
+normalize_url (const char *portal_url)
+{
+  char *url = g_strstrip (g_strdup (portal_url ? portal_url : ""));
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    url[--len] = '\0';
+  return url;
+}
+
+/* The first line of text, trimmed, as a new string. */
+static char *
+first_line_trimmed (const char *text,
+                    gsize       len)
+{
+  gsize start = 0;
+  gsize end;
+
+  while (start < len && g_ascii_isspace (text[start]))
+    start++;
+  end = start;
+  while (end < len && text[end] != '\n' && text[end] != '\r')
+    end++;
+  while (end > start && g_ascii_isspace (text[end - 1]))
+    end--;
+  return g_strndup (text + start, end - start);
+}
+
+static void
+set_keyring_error (GError     **error,
+                   const GError *cause)
+{
+  g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+               _("The keyring (Secret Service) is not available: %s. Give the portal token "
+                 "with --token-file FILE or the environment variable %s instead."),
+               cause != NULL ? cause->message : _("no answer"), GK_TOKEN_ENV);
+}
+
+/* public API */
+
+/**
+ * gk_token_source_to_string:
+ * @source: where a token came from
+ *
+ * Returns: a short name ("file", "environment", "keyring" or "none")
+ */
+const char *
+gk_token_source_to_string (GkTokenSource source)
+{
+  switch (source)
+    {
+    case GK_TOKEN_SOURCE_FILE:
+      return "file";
+    case GK_TOKEN_SOURCE_ENVIRONMENT:
+      return "environment";
+    case GK_TOKEN_SOURCE_KEYRING:
+      return "keyring";
+    case GK_TOKEN_SOURCE_NONE:
+    default:
+      return "none";
+    }
+}
+
+/**
+ * gk_token_free:
+ * @token: (nullable): a token
+ *
+ * Overwrites the token with zeros, then frees it.
+ */
+void
+gk_token_free (char *token)
+{
+  if (token == NULL)
+    return;
+  wipe (token, strlen (token));
+  g_free (token);
+}
+
+/**
+ * gk_token_is_valid:
+ * @token: (nullable): text
+ *
+ * Returns: %TRUE if @token can go into an `Authorization: Bearer` header
+ */
+gboolean
+gk_token_is_valid (const char *token)
+{
+  gsize n = 0;
+
+  if (token == NULL || *token == '\0')
+    return FALSE;
+  for (const char *p = token; *p != '\0'; p++, n++)
+    if ((guchar) *p < 0x21 || (guchar) *p > 0x7e)
+      return FALSE;
+  return n <= MAX_TOKEN_CHARS;
+}
+
+/**
+ * gk_token_read_file:
+ * @path: the token file
+ * @warning: (out) (optional) (nullable): set when the file is readable by others
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the token; free with gk_token_free()
+ */
+char *
+gk_token_read_file (const char  *path,
+                    char       **warning,
+                    GError     **error)
+{
+  g_autofree char *display = NULL;
+  char buffer[4096];
+  GString *text;
+  struct stat st;
+  char *token;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (warning != NULL)
+    *warning = NULL;
+  display = g_filename_display_name (path);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, saved == ENOENT ? GK_ERROR_NOT_FOUND : GK_ERROR_FAILED,
+                   _("Cannot read the token file %s: %s."), display, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The token file %s is not a regular file."), display);
+      close (fd);
+      return NULL;
+    }
+  if (st.st_size > MAX_TOKEN_FILE_BYTES)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The token file %s is too large to hold a token."), display);
+      close (fd);
+      return NULL;
+    }
+
+  text = g_string_sized_new (256);
+  for (;;)
+    {
+      gssize n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                       _("Cannot read the token file %s: %s."), display, g_strerror (saved));
+          close (fd);
+          wipe (buffer, sizeof buffer);
+          wipe (text->str, text->allocated_len);
+          g_string_free (text, TRUE);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (text, buffer, n);
+      if (text->len > MAX_TOKEN_FILE_BYTES)
+        break;
+    }
+  close (fd);
+  wipe (buffer, sizeof buffer);
+
+  token = first_line_trimmed (text->str, text->len);
+  wipe (text->str, text->allocated_len);
+  g_string_free (text, TRUE);
+
+  if (*token == '\0')
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The token file %s is empty."), display);
+      gk_token_free (token);
+      return NULL;
+    }
+  if (!gk_token_is_valid (token))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The token file %s does not hold a usable token: a token is one line of "
+                     "visible ASCII characters without spaces."), display);
+      gk_token_free (token);
+      return NULL;
+    }
+
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && warning != NULL)
+    *warning = g_strdup_printf (_("The token file %s can be read by other users of this computer; "
+                                  "make it private with “chmod 600”."), display);
+  return token;
+}
+
+/**
+ * gk_token_from_environment:
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the token in $GONGKAI_PORTAL_TOKEN,
+ *   or %NULL (without an error) when it is unset or empty
+ */
+char *
+gk_token_from_environment (GError **error)
+{
+  const char *value = g_getenv (GK_TOKEN_ENV);
+  char *token;
+
+  if (value == NULL)
+    return NULL;
+  token = first_line_trimmed (value, strlen (value));
+  if (*token == '\0')
+    {
+      gk_token_free (token);
+      return NULL;
+    }
+  if (!gk_token_is_valid (token) || strchr (value, '\n') != NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The environment variable %s does not hold a usable token: a token is "
+                     "visible ASCII characters without spaces."), GK_TOKEN_ENV);
+      gk_token_free (token);
+      return NULL;
+    }
+  return token;
+}
+
+/**
+ * gk_token_keyring_lookup:
+ * @portal_url: the portal's base URL
+ * @cancellable: (nullable): a cancellable
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the stored token, or %NULL without
+ *   an error when none is stored; free with gk_token_free()
+ */
+char *
+gk_token_keyring_lookup (const char    *portal_url,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autofree char *url = normalize_url (portal_url);
+  g_autoptr(GError) local_error = NULL;
+  char *secret;
+  char *token;
+
+  secret = secret_password_lookup_sync (&token_schema, cancellable, &local_error,
+                                        "portal", url, NULL);
+  if (local_error != NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_keyring_error (error, local_error);
+      return NULL;
+    }
+  if (secret == NULL)
+    return NULL;
+
+  token = first_line_trimmed (secret, strlen (secret));
+  secret_password_free (secret);
+  if (!gk_token_is_valid (token))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("The keyring entry for %s does not hold a usable token."), url);
+      gk_token_free (token);
+      return NULL;
+    }
+  return token;
+}
+
+/**
+ * gk_token_keyring_store:
+ * @portal_url: the portal's base URL
+ * @token: the token
+ * @cancellable: (nullable): a cancellable
+ * @error: the error location
+ *
+ * Stores @token in the default collection, replacing an older one for the
+ * same portal.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_token_keyring_store (const char    *portal_url,
+                        const char    *token,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autofree char *url = normalize_url (portal_url);
+  g_autofree char *label = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!gk_token_is_valid (token))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("This is not a usable token: a token is visible ASCII characters without spaces."));
+      return FALSE;
+    }
+  if (*url == '\0')
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID, _("The portal address is missing."));
+      return FALSE;
+    }
+
+  label = g_strdup_printf (_("Gongkai Desk portal token for %s"), url);
+  if (!secret_password_store_sync (&token_schema, SECRET_COLLECTION_DEFAULT, label, token,
+                                   cancellable, &local_error, "portal", url, NULL))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_keyring_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * gk_token_keyring_clear:
+ * @portal_url: the portal's base URL
+ * @cancellable: (nullable): a cancellable
+ * @error: the error location
+ *
+ * Returns: %TRUE when no token is stored for @portal_url any more
+ */
+gboolean
+gk_token_keyring_clear (const char    *portal_url,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autofree char *url = normalize_url (portal_url);
+  g_autoptr(GError) local_error = NULL;
+
+  secret_password_clear_sync (&token_schema, cancellable, &local_error, "portal", url, NULL);
+  if (local_error != NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_keyring_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* async wrappers: the keyring calls are D-Bus round trips; run them in a
+ * worker so that the window never waits. */
+
+typedef struct
+{
+  char *url;
+  char *token;
+} KeyringData;
+
+static void
+keyring_data_free (gpointer data)
+{
+  KeyringData *kd = data;
+
+  g_free (kd->url);
+  gk_token_free (kd->token);
+  g_free (kd);
+}
+
+static void
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KeyringData *kd = task_data;
+  GError *error = NULL;
+  char *token = gk_token_keyring_lookup (kd->url, cancellable, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, token, (GDestroyNotify) gk_token_free);
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KeyringData *kd = task_data;
+  GError *error = NULL;
+
+  if (gk_token_keyring_store (kd->url, kd->token, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+clear_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KeyringData *kd = task_data;
+  GError *error = NULL;
+
+  if (gk_token_keyring_clear (kd->url, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_keyring_task (const char          *portal_url,
+                  const char          *token,
+                  gpointer             source_tag,
+                  GTaskThreadFunc      func,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  KeyringData *kd = g_new0 (KeyringData, 1);
+
+  kd->url = g_strdup (portal_url);
+  kd->token = g_strdup (token);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, kd, keyring_data_free);
+  g_task_run_in_thread (task, func);
+}
+
+/**
+ * gk_token_keyring_lookup_async:
+ * @portal_url: the portal's base URL
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the caller's main context
+ * @user_data: for @callback
+ */
+void
+gk_token_keyring_lookup_async (const char          *portal_url,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  run_keyring_task (portal_url, NULL, gk_token_keyring_lookup_async, lookup_thread,
+                    cancellable, callback, user_data);
+}
+
+/**
+ * gk_token_keyring_lookup_finish:
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): as gk_token_keyring_lookup()
+ */
+char *
+gk_token_keyring_lookup_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_token_keyring_store_async:
+ * @portal_url: the portal's base URL
+ * @token: the token
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the caller's main context
+ * @user_data: for @callback
+ */
+void
+gk_token_keyring_store_async (const char          *portal_url,
+                              const char          *token,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  run_keyring_task (portal_url, token, gk_token_keyring_store_async, store_thread,
+                    cancellable, callback, user_data);
+}
+
+/**
+ * gk_token_keyring_store_finish:
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_token_keyring_store_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gk_token_keyring_clear_async:
+ * @portal_url: the portal's base URL
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the caller's main context
+ * @user_data: for @callback
+ */
+void
+gk_token_keyring_clear_async (const char          *portal_url,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  run_keyring_task (portal_url, NULL, gk_token_keyring_clear_async, clear_thread,
+                    cancellable, callback, user_data);
+}
+
+/**
+ * gk_token_keyring_clear_finish:
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_token_keyring_clear_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gk_token_resolve:
+ * @token_file: (nullable): --token-file
+ * @portal_url: (nullable): the portal's base URL (the keyring key)
+ * @use_keyring: whether to ask the keyring last
+ * @source: (out) (optional): where the token came from
+ * @warning: (out) (optional) (nullable): a warning about the token file
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the token; free with gk_token_free()
+ */
+char *
+gk_token_resolve (const char     *token_file,
+                  const char     *portal_url,
+                  gboolean        use_keyring,
+                  GkTokenSource  *source,
+                  char          **warning,
+                  GError        **error)
+{
+  g_autoptr(GError) keyring_error = NULL;
+  char *token;
+
+  if (source != NULL)
+    *source = GK_TOKEN_SOURCE_NONE;
+  if (warning != NULL)
+    *warning = NULL;
+
+  if (token_file != NULL)
+    {
+      token = gk_token_read_file (token_file, warning, error);
+      if (token != NULL && source != NULL)
+        *source = GK_TOKEN_SOURCE_FILE;
+      return token;
+    }
+
+  {
+    GError *env_error = NULL;
+
+    token = gk_token_from_environment (&env_error);
+    if (env_error != NULL)
+      {
+        g_propagate_error (error, env_error);
+        return NULL;
+      }
+    if (token != NULL)
+      {
+        if (source != NULL)
+          *source = GK_TOKEN_SOURCE_ENVIRONMENT;
+        return token;
+      }
+  }
+
+  if (use_keyring && portal_url != NULL)
+    {
+      token = gk_token_keyring_lookup (portal_url, NULL, &keyring_error);
+      if (token != NULL)
+        {
+          if (source != NULL)
+            *source = GK_TOKEN_SOURCE_KEYRING;
+          return token;
+        }
+      if (g_error_matches (keyring_error, GK_ERROR, GK_ERROR_INVALID))
+        {
+          g_propagate_error (error, g_steal_pointer (&keyring_error));
+          return NULL;
+        }
+    }
+
+  if (keyring_error != NULL)
+    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
+                 _("No portal token: give one with --token-file FILE or the environment variable %s "
+                   "(%s)"), GK_TOKEN_ENV, keyring_error->message);
+  else
+    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
+                 _("No portal token: give one with --token-file FILE, the environment variable %s, "
+                   "or store one for this portal in the keyring."), GK_TOKEN_ENV);
+  return NULL;
+}

@@ -1,2 +1,1020 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: not written yet */
+#define G_LOG_DOMAIN "GongkaiWorkflow"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gk-store-workflow.h"
+#include "gk-util.h"
+#include "gk-workflow.h"
+
+/* The rules of the review workflow.  Everything here is decided from an
+ * item and what the store knows about who did what; the writes live in
+ * gk-store-workflow.c, which calls these checks inside its transaction. */
+
+/* The fields a record needs before review, in display order. */
+static const char *const required_fields[] = {
+  "title", "issuer", "written_date", "index_no", "disclosure",
+};
+
+/* helpers */
+
+static const char *
+item_name (GkItem *item)
+{
+  if (!gk_str_is_blank (item->title))
+    return item->title;
+  if (!gk_str_is_blank (item->file_name))
+    return item->file_name;
+  return item->id ? item->id : "";
+}
+
+static const char *
+field_label (const char *field)
+{
+  if (strcmp (field, "file") == 0)
+    return _("Document file");
+  return gk_item_field_label (field);
+}
+
+static const char *
+contribution_label (const char *what)
+{
+  if (g_strcmp0 (what, "drafted") == 0)
+    return _("drafted it");
+  if (g_strcmp0 (what, "edited") == 0)
+    return _("edited it");
+  if (g_strcmp0 (what, "submitted") == 0)
+    return _("submitted it");
+  return what;
+}
+
+static GkStage
+other_stage (GkStage stage)
+{
+  return stage == GK_STAGE_RELEASE ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
+}
+
+/* Refuse an action the state does not allow, saying what the state is. */
+static gboolean
+refuse_state (GkItem     *item,
+              const char *doing,
+              GError    **error)
+{
+  const char *name = item_name (item);
+
+  switch (item->state)
+    {
+    case GK_STATE_DRAFT:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: it is a draft that has not been submitted for review."),
+                   doing, name);
+      break;
+    case GK_STATE_IN_REVIEW:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: it is already in review (%s)."),
+                   doing, name, gk_stage_to_label (item->stage));
+      break;
+    case GK_STATE_RETURNED:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: it was returned to its drafter and must be submitted again first."),
+                   doing, name);
+      break;
+    case GK_STATE_APPROVED:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: revision %" G_GINT64_FORMAT " is already approved. "
+                     "Edit it to start a new revision."),
+                   doing, name, item->revision);
+      break;
+    case GK_STATE_PUBLISHED:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: it is published. Edit it to start a new revision."),
+                   doing, name);
+      break;
+    case GK_STATE_WITHDRAWN:
+    default:
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Cannot %s “%s”: it was withdrawn. Edit it to start a new revision."),
+                   doing, name);
+      break;
+    }
+  return FALSE;
+}
+
+/* The ways user worked on the item's current revision (drafted, edited,
+ * submitted), from the contributors table and, as a second source, the
+ * item's own created_by and submitted_by. */
+static GStrv
+get_contributions (GkStore    *store,
+                   const char *user,
+                   GkItem     *item,
+                   GError    **error)
+{
+  g_auto(GStrv) recorded = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  recorded = gk_store_workflow_get_contributions (store, item->id, item->revision, user, error);
+  if (recorded == NULL)
+    return NULL;
+  if (item->revision == 1 && g_strcmp0 (item->created_by, user) == 0 &&
+      !g_strv_contains ((const char *const *) recorded, "drafted"))
+    g_strv_builder_add (builder, "drafted");
+  g_strv_builder_addv (builder, (const char **) recorded);
+  if (item->state == GK_STATE_IN_REVIEW && g_strcmp0 (item->submitted_by, user) == 0 &&
+      !g_strv_contains ((const char *const *) recorded, "submitted"))
+    g_strv_builder_add (builder, "submitted");
+  return g_strv_builder_end (builder);
+}
+
+/* Separation of duties: nobody reviews a revision they worked on. */
+static gboolean
+check_not_contributor (GkStore    *store,
+                       const char *user,
+                       GkItem     *item,
+                       gboolean    for_findings,
+                       GError    **error)
+{
+  g_auto(GStrv) what = get_contributions (store, user, item, error);
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autofree char *listed = NULL;
+
+  if (what == NULL)
+    return FALSE;
+  if (what[0] == NULL)
+    return TRUE;
+
+  labels = g_ptr_array_new ();
+  for (guint i = 0; what[i] != NULL; i++)
+    g_ptr_array_add (labels, (gpointer) contribution_label (what[i]));
+  g_ptr_array_add (labels, NULL);
+  listed = g_strjoinv (_(", "), (char **) labels->pdata);
+
+  if (for_findings)
+    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                 _("“%s” worked on revision %" G_GINT64_FORMAT " of “%s” (%s), so another reviewer "
+                   "must decide its findings (separation of duties)."),
+                 user, item->revision, item_name (item), listed);
+  else
+    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                 _("“%s” worked on revision %" G_GINT64_FORMAT " of “%s” (%s), so another reviewer "
+                   "must approve it (separation of duties)."),
+                 user, item->revision, item_name (item), listed);
+  return FALSE;
+}
+
+static GPtrArray *
+item_findings (GkStore *store,
+               GkItem  *item,
+               GError **error)
+{
+  if (item->findings == NULL)
+    {
+      g_autoptr(GkItem) full = gk_store_get_item (store, item->id, error);
+
+      if (full == NULL)
+        return NULL;
+      item->findings = g_steal_pointer (&full->findings);
+      if (item->findings == NULL)
+        item->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+    }
+  return item->findings;
+}
+
+static gboolean
+check_no_blocking_findings (GkStore *store,
+                            GkItem  *item,
+                            GError **error)
+{
+  GPtrArray *findings = item_findings (store, item, error);
+  g_autoptr(GString) listed = NULL;
+  guint n = 0;
+
+  if (findings == NULL)
+    return FALSE;
+  for (guint i = 0; i < findings->len; i++)
+    {
+      GkFinding *finding = g_ptr_array_index (findings, i);
+
+      if (!gk_finding_is_blocking (finding))
+        continue;
+      if (listed == NULL)
+        listed = g_string_new (NULL);
+      else
+        g_string_append (listed, _(", "));
+      g_string_append_printf (listed, _("#%" G_GINT64_FORMAT " “%s” on page %d"),
+                              finding->id, finding->value ? finding->value : "", finding->page);
+      n++;
+    }
+  if (n == 0)
+    return TRUE;
+
+  g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "“%s” cannot be approved while a secrecy mark is open: finding %s. "
+                            "Remove the marked content, or dismiss the finding with a written reason.",
+                            "“%s” cannot be approved while secrecy marks are open: findings %s. "
+                            "Remove the marked content, or dismiss each finding with a written reason.",
+                            n),
+               item_name (item), listed->str);
+  return FALSE;
+}
+
+static gboolean
+check_file_present (GkStore *store,
+                    GkItem  *item,
+                    GError **error)
+{
+  g_autofree char *path = gk_store_get_file_path (store, item->file_sha256);
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("The document file of “%s” is missing from the library, so it cannot be approved. "
+                     "Import the file again."),
+                   item_name (item));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_approve_full (GkStore    *store,
+                    const char *user,
+                    GkItem     *item,
+                    gboolean    only_who,
+                    GError    **error)
+{
+  GkStage stage;
+
+  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+    return FALSE;
+  if (item->state != GK_STATE_IN_REVIEW)
+    return refuse_state (item, _("approve"), error);
+  stage = item->stage == GK_STAGE_CONFIDENTIALITY ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
+
+  if (!check_not_contributor (store, user, item, FALSE, error))
+    return FALSE;
+
+  /* One person cannot sign both stages of the same revision. */
+  {
+    g_autoptr(GError) local = NULL;
+
+    if (gk_store_workflow_has_signed (store, item->id, item->revision, other_stage (stage), user, &local))
+      {
+        if (stage == GK_STAGE_RELEASE)
+          g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                       _("“%s” signed the confidentiality review of revision %" G_GINT64_FORMAT
+                         " of “%s”; the release sign-off needs another reviewer."),
+                       user, item->revision, item_name (item));
+        else
+          g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                       _("“%s” signed the release of revision %" G_GINT64_FORMAT
+                         " of “%s”; the confidentiality review needs another reviewer."),
+                       user, item->revision, item_name (item));
+        return FALSE;
+      }
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
+
+  if (only_who)
+    return TRUE;
+
+  if (!check_no_blocking_findings (store, item, error))
+    return FALSE;
+  /* An edit in review sends the item back to draft, but the record must
+   * still hold together when it is signed. */
+  if (!gk_workflow_check_record (item, error))
+    return FALSE;
+  return check_file_present (store, item, error);
+}
+
+static gboolean
+why_not_from (gboolean  ok,
+              GError   *error,
+              char    **why_not)
+{
+  if (why_not != NULL)
+    *why_not = ok ? NULL : g_strdup (error ? error->message : "");
+  return ok;
+}
+
+/* Public API */
+
+/**
+ * gk_approval_free:
+ * @approval: (nullable): a signature
+ */
+void
+gk_approval_free (GkApproval *approval)
+{
+  if (approval == NULL)
+    return;
+  g_free (approval->actor);
+  g_free (approval->file_sha256);
+  g_free (approval->record_json);
+  g_free (approval->at);
+  g_free (approval);
+}
+
+/**
+ * gk_workflow_missing_fields:
+ * @item: an item
+ *
+ * Returns: (transfer full): the names of the required fields that are
+ *   blank ("file" for a missing document file), %NULL-terminated
+ */
+GStrv
+gk_workflow_missing_fields (GkItem *item)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (GK_IS_ITEM (item), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (required_fields); i++)
+    {
+      g_autofree char *value = gk_item_get_field (item, required_fields[i]);
+
+      if (gk_str_is_blank (value))
+        g_strv_builder_add (builder, required_fields[i]);
+    }
+  if (g_strcmp0 (item->disclosure, "withheld") == 0 && gk_str_is_blank (item->disclosure_ground))
+    g_strv_builder_add (builder, "disclosure_ground");
+  if (gk_str_is_blank (item->file_sha256))
+    g_strv_builder_add (builder, "file");
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * gk_workflow_check_record:
+ * @item: an item
+ * @error: a %GK_ERROR_REFUSED error naming every missing field, or the
+ *   validity dates in the wrong order
+ *
+ * Returns: %TRUE if the record is complete enough for review
+ */
+gboolean
+gk_workflow_check_record (GkItem  *item,
+                          GError **error)
+{
+  g_auto(GStrv) missing = NULL;
+
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  missing = gk_workflow_missing_fields (item);
+  if (missing[0] != NULL)
+    {
+      g_autoptr(GString) listed = g_string_new (NULL);
+
+      for (guint i = 0; missing[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (listed, _(", "));
+          g_string_append_printf (listed, "%s (%s)", field_label (missing[i]), missing[i]);
+        }
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The record of “%s” is not complete. Fill in this field first: %s.",
+                                "The record of “%s” is not complete. Fill in these fields first: %s.",
+                                g_strv_length (missing)),
+                   item_name (item), listed->str);
+      return FALSE;
+    }
+
+  if (!gk_str_is_blank (item->effective_from) && !gk_str_is_blank (item->effective_until) &&
+      strcmp (item->effective_until, item->effective_from) < 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("In the record of “%s”, %s (%s) is before %s (%s)."),
+                   item_name (item),
+                   gk_item_field_label ("effective_until"), item->effective_until,
+                   gk_item_field_label ("effective_from"), item->effective_from);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * gk_workflow_is_publishable:
+ * @item: an item
+ *
+ * Returns: %TRUE if @item is 主动公开 (proactive): nothing else is ever
+ *   published
+ */
+gboolean
+gk_workflow_is_publishable (GkItem *item)
+{
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  return g_strcmp0 (item->disclosure, "proactive") == 0;
+}
+
+/**
+ * gk_workflow_get_review_stages:
+ * @store: a store
+ *
+ * Returns: 1 or 2, from the review_stages setting (2 unless it says "1")
+ */
+int
+gk_workflow_get_review_stages (GkStore *store)
+{
+  g_autofree char *value = gk_store_get_setting (store, "review_stages");
+
+  if (value != NULL && strcmp (g_strstrip (value), "1") == 0)
+    return 1;
+  return 2;
+}
+
+/**
+ * gk_workflow_first_stage:
+ * @store: a store
+ *
+ * Returns: the stage a submitted item starts in: confidentiality, or
+ *   release when the library has one review stage
+ */
+GkStage
+gk_workflow_first_stage (GkStore *store)
+{
+  return gk_workflow_get_review_stages (store) == 1 ? GK_STAGE_RELEASE : GK_STAGE_CONFIDENTIALITY;
+}
+
+/**
+ * gk_workflow_check_submit:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as stored
+ * @error: %GK_ERROR_PERMISSION or %GK_ERROR_REFUSED
+ *
+ * Returns: %TRUE if @user may submit @item for review now
+ */
+gboolean
+gk_workflow_check_submit (GkStore    *store,
+                          const char *user,
+                          GkItem     *item,
+                          GError    **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  if (!gk_store_check_role (store, user, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
+    return FALSE;
+  if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_RETURNED)
+    return refuse_state (item, _("submit"), error);
+  return gk_workflow_check_record (item, error);
+}
+
+/**
+ * gk_workflow_check_approve:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as stored (its findings are loaded if not set)
+ * @error: %GK_ERROR_PERMISSION, %GK_ERROR_REFUSED, or %GK_ERROR_DAMAGED
+ *   for a missing file
+ *
+ * Returns: %TRUE if @user may sign the current stage of @item now
+ */
+gboolean
+gk_workflow_check_approve (GkStore    *store,
+                           const char *user,
+                           GkItem     *item,
+                           GError    **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  return check_approve_full (store, user, item, FALSE, error);
+}
+
+/**
+ * gk_workflow_check_return:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as stored
+ * @error: %GK_ERROR_PERMISSION or %GK_ERROR_REFUSED
+ *
+ * The comment a return needs is checked when it is made.
+ *
+ * Returns: %TRUE if @user may return @item to its drafter now
+ */
+gboolean
+gk_workflow_check_return (GkStore    *store,
+                          const char *user,
+                          GkItem     *item,
+                          GError    **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+    return FALSE;
+  if (item->state != GK_STATE_IN_REVIEW)
+    return refuse_state (item, _("return"), error);
+  return TRUE;
+}
+
+/**
+ * gk_workflow_check_dismiss:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as stored (its findings are loaded if not set)
+ * @finding_id: a finding of @item, or 0 to ask about findings in general
+ * @error: %GK_ERROR_PERMISSION, %GK_ERROR_REFUSED, or %GK_ERROR_NOT_FOUND
+ *   for a finding the item does not have
+ *
+ * Findings are decided before approval (draft, in review or returned)
+ * by a reviewer who did not work on the current revision.
+ *
+ * Returns: %TRUE if @user may dismiss that finding now
+ */
+gboolean
+gk_workflow_check_dismiss (GkStore    *store,
+                           const char *user,
+                           GkItem     *item,
+                           gint64      finding_id,
+                           GError    **error)
+{
+  GPtrArray *findings;
+  GkFinding *finding = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
+
+  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+    return FALSE;
+  if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_IN_REVIEW &&
+      item->state != GK_STATE_RETURNED)
+    return refuse_state (item, _("decide findings of"), error);
+  if (!check_not_contributor (store, user, item, TRUE, error))
+    return FALSE;
+  if (finding_id == 0)
+    return TRUE;
+
+  if ((findings = item_findings (store, item, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < findings->len && finding == NULL; i++)
+    if (((GkFinding *) g_ptr_array_index (findings, i))->id == finding_id)
+      finding = g_ptr_array_index (findings, i);
+  if (finding == NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                   _("“%s” has no finding #%" G_GINT64_FORMAT ". Its findings are listed by “gongkai-ctl show”."),
+                   item_name (item), finding_id);
+      return FALSE;
+    }
+  if (g_strcmp0 (finding->status, "dismissed") == 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Finding #%" G_GINT64_FORMAT " of “%s” was already dismissed by %s."),
+                   finding_id, item_name (item), finding->decided_by ? finding->decided_by : "?");
+      return FALSE;
+    }
+  if (g_strcmp0 (finding->status, "open") != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Finding #%" G_GINT64_FORMAT " of “%s” is for information only; there is nothing to dismiss."),
+                   finding_id, item_name (item));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * gk_workflow_can_submit:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as shown
+ * @why_not: (out) (optional) (nullable) (transfer full): why not, in the
+ *   user's words
+ *
+ * Returns: %TRUE if a Submit button should be active
+ */
+gboolean
+gk_workflow_can_submit (GkStore    *store,
+                        const char *user,
+                        GkItem     *item,
+                        char      **why_not)
+{
+  g_autoptr(GError) error = NULL;
+
+  return why_not_from (gk_workflow_check_submit (store, user, item, &error), error, why_not);
+}
+
+/**
+ * gk_workflow_can_approve:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as shown (findings are loaded if not set)
+ * @why_not: (out) (optional) (nullable) (transfer full): why not
+ *
+ * Does not hash the file (approval does).
+ *
+ * Returns: %TRUE if an Approve button should be active
+ */
+gboolean
+gk_workflow_can_approve (GkStore    *store,
+                         const char *user,
+                         GkItem     *item,
+                         char      **why_not)
+{
+  g_autoptr(GError) error = NULL;
+
+  return why_not_from (gk_workflow_check_approve (store, user, item, &error), error, why_not);
+}
+
+/**
+ * gk_workflow_can_return:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as shown
+ * @why_not: (out) (optional) (nullable) (transfer full): why not
+ *
+ * Returns: %TRUE if a Return button should be active (the comment is
+ *   asked for then)
+ */
+gboolean
+gk_workflow_can_return (GkStore    *store,
+                        const char *user,
+                        GkItem     *item,
+                        char      **why_not)
+{
+  g_autoptr(GError) error = NULL;
+
+  return why_not_from (gk_workflow_check_return (store, user, item, &error), error, why_not);
+}
+
+/**
+ * gk_workflow_can_dismiss:
+ * @store: a store
+ * @user: the acting user
+ * @item: the item as shown
+ * @why_not: (out) (optional) (nullable) (transfer full): why not
+ *
+ * Returns: %TRUE if @user may decide the findings of @item (the Dismiss
+ *   buttons of its open findings)
+ */
+gboolean
+gk_workflow_can_dismiss (GkStore    *store,
+                         const char *user,
+                         GkItem     *item,
+                         char      **why_not)
+{
+  g_autoptr(GError) error = NULL;
+
+  return why_not_from (gk_workflow_check_dismiss (store, user, item, 0, &error), error, why_not);
+}
+
+/**
+ * gk_workflow_submit:
+ * @store: a store
+ * @actor: the acting user (drafter or admin)
+ * @id: an item id, unique id prefix or 索引号
+ * @error: return location for an error
+ *
+ * Sends a draft or returned item to its first review stage, records
+ * @actor as its submitter and audits "submit".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_submit (GkStore    *store,
+                    const char *actor,
+                    const char *id,
+                    GError    **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+
+  return gk_store_workflow_submit (store, actor, id, error);
+}
+
+/**
+ * gk_workflow_approve:
+ * @store: a store
+ * @actor: the acting user (reviewer or admin)
+ * @id: an item id, unique id prefix or 索引号
+ * @comment: (nullable): kept in the audit
+ * @error: return location for an error
+ *
+ * Signs the item's current stage: the confidentiality review moves it to
+ * the release stage; the release sign-off (or the only stage) approves
+ * it, bound to its revision, file hash and record.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_approve (GkStore    *store,
+                     const char *actor,
+                     const char *id,
+                     const char *comment,
+                     GError    **error)
+{
+  return gk_workflow_review (store, actor, id, GK_REVIEW_APPROVE, comment, NULL, 0, error);
+}
+
+/**
+ * gk_workflow_return:
+ * @store: a store
+ * @actor: the acting user (reviewer or admin)
+ * @id: an item id, unique id prefix or 索引号
+ * @comment: what must change (required)
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_return (GkStore    *store,
+                    const char *actor,
+                    const char *id,
+                    const char *comment,
+                    GError    **error)
+{
+  return gk_workflow_review (store, actor, id, GK_REVIEW_RETURN, comment, NULL, 0, error);
+}
+
+/**
+ * gk_workflow_dismiss_finding:
+ * @store: a store
+ * @actor: the acting user (reviewer or admin)
+ * @id: an item id, unique id prefix or 索引号
+ * @finding_id: the finding's id
+ * @reason: why it is not a problem (required, kept in the audit)
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_dismiss_finding (GkStore    *store,
+                             const char *actor,
+                             const char *id,
+                             gint64      finding_id,
+                             const char *reason,
+                             GError    **error)
+{
+  GkDismissal dismissal = { finding_id, reason };
+
+  return gk_workflow_review (store, actor, id, GK_REVIEW_DISMISS_ONLY, NULL, &dismissal, 1, error);
+}
+
+/**
+ * gk_workflow_review:
+ * @store: a store
+ * @actor: the acting user (reviewer or admin)
+ * @id: an item id, unique id prefix or 索引号
+ * @decision: approve, return, or only decide findings
+ * @comment: (nullable): required to return
+ * @dismissals: (array length=n_dismissals) (nullable): findings to dismiss first
+ * @n_dismissals: their number
+ * @error: return location for an error
+ *
+ * One review action, in one transaction: if any dismissal or the
+ * decision is refused, nothing changes.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_review (GkStore           *store,
+                    const char        *actor,
+                    const char        *id,
+                    GkReviewDecision   decision,
+                    const char        *comment,
+                    const GkDismissal *dismissals,
+                    guint              n_dismissals,
+                    GError           **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n_dismissals == 0 || dismissals != NULL, FALSE);
+
+  return gk_store_workflow_review (store, actor, id, decision, comment,
+                                   dismissals, n_dismissals, error);
+}
+
+/**
+ * gk_workflow_parse_dismissal:
+ * @text: "FINDING=REASON", FINDING being a finding id ("12" or "#12")
+ * @finding_id: (out): the id
+ * @reason: (out) (transfer full): the reason, trimmed
+ * @error: a %GK_ERROR_INVALID error
+ *
+ * Returns: %TRUE if @text is a dismissal with a reason
+ */
+gboolean
+gk_workflow_parse_dismissal (const char *text,
+                             gint64     *finding_id,
+                             char      **reason,
+                             GError    **error)
+{
+  const char *equals;
+  g_autofree char *number = NULL;
+  g_autofree char *why = NULL;
+  const char *digits;
+  char *end = NULL;
+  gint64 value;
+
+  g_return_val_if_fail (finding_id != NULL && reason != NULL, FALSE);
+
+  equals = text ? strchr (text, '=') : NULL;
+  if (equals == NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("“%s” is not FINDING=REASON (for example 12=\"The mark is part of a quoted title\")."),
+                   text ? text : "");
+      return FALSE;
+    }
+  number = g_strstrip (g_strndup (text, equals - text));
+  digits = number[0] == '#' ? number + 1 : number;
+  value = g_ascii_strtoll (digits, &end, 10);
+  if (*digits == '\0' || !g_ascii_isdigit (*digits) || end == NULL || *end != '\0' || value <= 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("“%s” is not a finding number: write the number “gongkai-ctl show” lists, as in 12=REASON."),
+                   number);
+      return FALSE;
+    }
+  why = g_strstrip (g_strdup (equals + 1));
+  if (gk_str_is_blank (why))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("A written reason is required to dismiss finding #%" G_GINT64_FORMAT "."), value);
+      return FALSE;
+    }
+  *finding_id = value;
+  *reason = g_steal_pointer (&why);
+  return TRUE;
+}
+
+/**
+ * gk_workflow_queue:
+ * @store: a store
+ * @user: the acting user
+ * @error: %GK_ERROR_PERMISSION without the reviewer or admin role
+ *
+ * Returns: (transfer full) (element-type GkItem) (nullable): the items in
+ *   review that @user may sign, most urgent first, with their findings
+ */
+GPtrArray *
+gk_workflow_queue (GkStore    *store,
+                   const char *user,
+                   GError    **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+
+  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+    return NULL;
+  if ((ids = gk_store_workflow_review_ids (store, error)) == NULL)
+    return NULL;
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GkItem) item = gk_store_get_item (store, ids[i], &local);
+
+      /* Gone or changed since the list was read: not in the queue. */
+      if (item == NULL || item->state != GK_STATE_IN_REVIEW)
+        continue;
+      if (check_approve_full (store, user, item, TRUE, &local))
+        g_ptr_array_add (items, g_steal_pointer (&item));
+      else if (local != NULL && local->domain == GK_ERROR && local->code == GK_ERROR_FAILED)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&items);
+}
+
+/**
+ * gk_workflow_get_approved_record:
+ * @store: a store
+ * @id: an item id, unique id prefix or 索引号
+ * @revision: (out) (optional): the approved revision
+ * @sha256: (out) (optional) (transfer full): the approved file's hash
+ * @error: %GK_ERROR_NOT_FOUND, or %GK_ERROR_REFUSED saying why there is
+ *   no valid approval
+ *
+ * What the sync may publish: the record exactly as signed, and only while
+ * the signature still holds (same revision, same file, approved or
+ * published, proactive).
+ *
+ * Returns: (transfer full) (nullable): the approved record, JSON text
+ */
+char *
+gk_workflow_get_approved_record (GkStore     *store,
+                                 const char  *id,
+                                 gint64      *revision,
+                                 char       **sha256,
+                                 GError     **error)
+{
+  g_autoptr(GkItem) item = NULL;
+  g_autoptr(GkApproval) approval = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *record;
+  JsonObject *file;
+
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+
+  if ((item = gk_store_get_item (store, id, error)) == NULL)
+    return NULL;
+
+  if (item->state != GK_STATE_APPROVED && item->state != GK_STATE_PUBLISHED)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("Revision %" G_GINT64_FORMAT " of “%s” is not approved (it is %s)."),
+                   item->revision, item_name (item), gk_state_to_label (item->state));
+      return NULL;
+    }
+  if (!gk_workflow_is_publishable (item))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("“%s” is %s: it is filed in the library and never published."),
+                   item_name (item), gk_disclosure_to_label (item->disclosure));
+      return NULL;
+    }
+
+  approval = gk_store_workflow_get_latest_approval (store, item->id, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (approval == NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("“%s” has no approval."), item_name (item));
+      return NULL;
+    }
+  if (approval->revision != item->revision)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("“%s” was approved at revision %" G_GINT64_FORMAT " and is now at revision %"
+                     G_GINT64_FORMAT "; the new revision needs its own approval."),
+                   item_name (item), approval->revision, item->revision);
+      return NULL;
+    }
+  if (gk_str_is_blank (approval->file_sha256) ||
+      g_strcmp0 (approval->file_sha256, item->file_sha256) != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("The document file of “%s” is not the one that was approved."), item_name (item));
+      return NULL;
+    }
+
+  /* The signed record itself must say the same: a hand-edited approvals
+   * row never reaches the portal. */
+  if (!json_parser_load_from_data (parser, approval->record_json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (record = json_node_get_object (root)) == NULL ||
+      json_object_get_int_member_with_default (record, "revision", 0) != item->revision ||
+      g_strcmp0 (json_object_get_string_member_with_default (record, "disclosure", ""), "proactive") != 0 ||
+      g_strcmp0 (json_object_get_string_member_with_default (record, "id", ""), item->id) != 0 ||
+      !json_object_has_member (record, "file") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (record, "file")) ||
+      (file = json_object_get_object_member (record, "file")) == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (file, "sha256", ""), item->file_sha256) != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                   _("The approved record of “%s” does not match its revision, file or disclosure; "
+                     "it must be reviewed again."),
+                   item_name (item));
+      return NULL;
+    }
+
+  if (revision != NULL)
+    *revision = approval->revision;
+  if (sha256 != NULL)
+    *sha256 = g_strdup (approval->file_sha256);
+  return g_strdup (approval->record_json);
+}
+
+/**
+ * gk_workflow_list_approvals:
+ * @store: a store
+ * @id: an item id, unique id prefix or 索引号
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type GkApproval) (nullable): every
+ *   signature of the item, oldest first
+ */
+GPtrArray *
+gk_workflow_list_approvals (GkStore    *store,
+                            const char *id,
+                            GError    **error)
+{
+  g_autoptr(GkItem) item = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+
+  if ((item = gk_store_get_item (store, id, error)) == NULL)
+    return NULL;
+  return gk_store_workflow_list_approvals (store, item->id, error);
+}

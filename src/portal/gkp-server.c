@@ -38,6 +38,7 @@ struct _GkpServer
   char       *readonly_token;
   char       *base_path;
   char       *public_url;
+  char       *local_url;
   guint64     max_file_bytes;
   guint       max_connections;
   GPtrArray  *open_sockets[2];  /* of GSocket, per token: read-write, read-only */
@@ -446,7 +447,7 @@ on_early_request_cb (SoupServer        *server,
 
       soup_message_headers_replace (response, "Retry-After", "1");
       soup_message_headers_replace (response, "Connection", "close");
-      reply_error (msg, SOUP_STATUS_TOO_MANY_REQUESTS, "rate_limited",
+      reply_error (msg, 429, "rate_limited",
                    "Too many connections for this token; retry later.", NULL);
       return;
     }
@@ -1382,17 +1383,15 @@ gkp_server_listen (GkpServer  *self,
   if (local != NULL)
     self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 
+  if (g_inet_address_get_is_any (inet))
+    address = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? "::1" : "127.0.0.1";
+  g_free (self->local_url);
+  if (strchr (address, ':') != NULL)
+    self->local_url = g_strdup_printf ("http://[%s]:%u", address, self->port);
+  else
+    self->local_url = g_strdup_printf ("http://%s:%u", address, self->port);
   if (self->public_url == NULL)
-    {
-      const char *host = address;
-
-      if (g_inet_address_get_is_any (inet))
-        host = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? "::1" : "127.0.0.1";
-      if (strchr (host, ':') != NULL)
-        self->public_url = g_strdup_printf ("http://[%s]:%u", host, self->port);
-      else
-        self->public_url = g_strdup_printf ("http://%s:%u", host, self->port);
-    }
+    self->public_url = g_strdup (self->local_url);
   return TRUE;
 }
 
@@ -1406,6 +1405,18 @@ guint
 gkp_server_get_port (GkpServer *self)
 {
   return self->port;
+}
+
+/**
+ * gkp_server_get_local_url:
+ * @self: a listening server
+ *
+ * Returns: http://ADDRESS:PORT of the listening socket
+ */
+const char *
+gkp_server_get_local_url (GkpServer *self)
+{
+  return self->local_url;
 }
 
 /**
@@ -1439,5 +1450,6 @@ gkp_server_free (GkpServer *self)
   g_free (self->readonly_token);
   g_free (self->base_path);
   g_free (self->public_url);
+  g_free (self->local_url);
   g_free (self);
 }

@@ -29,6 +29,7 @@ gboolean    gkp_server_listen         (GkpServer              *self,
                                        guint                   port,
                                        GError                **error);
 guint       gkp_server_get_port       (GkpServer              *self);
+const char *gkp_server_get_local_url  (GkpServer              *self);
 const char *gkp_server_get_public_url (GkpServer              *self);
 void        gkp_server_free           (GkpServer              *self);
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gk-calendar.h"
+#include "gk-importer.h"
+#include "gk-store.h"
+
+G_BEGIN_DECLS
+
+/* The one root the window hangs from (like GNOME Calendar's GcalContext):
+ * the library path and the store once it is open, the acting user and
+ * their roles, the working-day calendar and the settings.  No globals: every
+ * widget that needs a service gets the context. */
+
+#define GK_TYPE_CONTEXT (gk_context_get_type ())
+G_DECLARE_FINAL_TYPE (GkContext, gk_context, GK, CONTEXT, GObject)
+
+GkContext   *gk_context_new               (const char  *library_path,
+                                           const char  *user);
+const char  *gk_context_get_library_path  (GkContext   *self);
+const char  *gk_context_get_user          (GkContext   *self);
+
+/* Open the library (create: make it, with the acting user as its first
+ * admin and drafter).  GK_ERROR_NOT_FOUND when it does not exist and
+ * create is FALSE.  Notifies "store". */
+gboolean     gk_context_open              (GkContext   *self,
+                                           gboolean     create,
+                                           GError     **error);
+/* NULL until the library is open. */
+GkStore     *gk_context_get_store         (GkContext   *self);
+/* A new importer acting as the user (one per import run, so that a
+ * password given for one file never leaks into the next run). */
+GkImporter  *gk_context_new_importer      (GkContext   *self);
+GkCalendar  *gk_context_get_calendar      (GkContext   *self);
+/* The roles of the acting user, read again from the store. */
+GkRole       gk_context_get_roles         (GkContext   *self);
+/* "Admin, Drafter" in the user's words; "Not a member" when none. */
+char        *gk_context_describe_roles    (GkContext   *self);
+/* NULL when the schema is not installed (then nothing is remembered). */
+GSettings   *gk_context_get_settings      (GkContext   *self);
+
+G_END_DECLS
