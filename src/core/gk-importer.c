@@ -533,6 +533,13 @@ import_run_new (GkImporter   *self,
   return run;
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 collect_into (GFile        *file,
               GPtrArray    *out,
@@ -582,7 +589,7 @@ collect_into (GFile        *file,
           g_ptr_array_add (names, g_strdup (g_file_info_get_name (child)));
         g_object_unref (child);
       }
-    g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort (names, compare_names);
     for (guint i = 0; i < names->len; i++)
       {
         g_autoptr(GFile) child = g_file_get_child (file, g_ptr_array_index (names, i));
@@ -797,6 +804,8 @@ gk_importer_import_async (GkImporter           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gk_importer_import_async);
   g_task_set_return_on_cancel (task, FALSE);
+  /* A cancelled import still returns what it finished. */
+  g_task_set_check_cancellable (task, FALSE);
 
   p = g_new0 (Progress, 1);
   p->func = progress;

@@ -1534,13 +1534,14 @@ build_query (GkStore       *self,
                      before, add_text (parts, today));
     }
 
-  if (query->due_within > 0)
+  if (query->due_within != 0)
     {
       g_autofree char *today_text = gk_date_today ();
       g_autoptr(GDate) today = gk_date_parse (today_text);
       g_autofree char *limit = NULL;
 
-      if (today != NULL && gk_store_priv_get_calendar (self) != NULL)
+      /* Negative: due today or overdue. */
+      if (query->due_within > 0 && today != NULL && gk_store_priv_get_calendar (self) != NULL)
         {
           g_autoptr(GDate) last = gk_calendar_add_working_days (gk_store_priv_get_calendar (self),
                                                                 today, query->due_within);

@@ -72,7 +72,7 @@ typedef struct
   const char *to_date;      /* written_date ≤ */
   const char *created_by;   /* "My drafts" */
   const char *expiring_before; /* effective_until ≤ this date (and ≥ today) */
-  int         due_within;   /* working days: due date ≤ today + N working days; 0 = no filter */
+  int         due_within;   /* working days: due date ≤ today + N working days; < 0: due today or overdue; 0 = no filter */
   const char *sort;         /* written_date | title | doc_number | issuer | state | due | created; default created desc */
   gboolean    descending;
 } GkQuery;
