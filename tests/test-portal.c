@@ -1484,7 +1484,7 @@ test_public_pages (void)
   g_assert_cmpuint (r->status, ==, 404);
   reply_free (r);
   r = send_simple_take ("GET", g_strdup_printf ("%s/docs/%s", gk_test_portal_get_url (portal), "..%2f..%2fetc"), NULL);
-  g_assert_cmpuint (r->status, ==, 404);
+  g_assert_true (r->status == 400 || r->status == 404);
   reply_free (r);
   r = send_simple ("POST", doc_url, NULL);
   g_assert_cmpuint (r->status, ==, 405);
