@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gk-fault-proxy.h"
@@ -106,6 +107,25 @@ send_full (SoupSession       *session,
       reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
     }
   return reply;
+}
+
+/* Sends a request and checks only its status. */
+static void
+expect_status (SoupSession       *session,
+               const char        *method,
+               const char        *url,
+               const char        *bearer,
+               const char        *content_type,
+               GBytes            *body,
+               gboolean           chunked,
+               const char *const *extra_headers,
+               guint              status)
+{
+  Reply *reply = send_full (session, method, url, bearer, content_type, body, chunked, extra_headers);
+
+  g_assert_no_error (reply->error);
+  g_assert_cmpuint (reply->status, ==, status);
+  reply_free (reply);
 }
 
 static SoupSession *
@@ -463,27 +483,17 @@ test_files (void)
   gsize stored_len;
   Reply *r;
 
-  r = send_full (session, "HEAD", url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 404);
-  reply_free (r);
+  expect_status (session, "HEAD", url, token, NULL, NULL, FALSE, NULL, 404);
 
   /* Wrong bytes for the name: refused, nothing stored. */
   r = send_full (session, "PUT", url, token, "application/pdf", other, FALSE, NULL);
   assert_error (r, 422, "hash_mismatch", NULL);
   reply_free (r);
-  r = send_full (session, "HEAD", url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 404);
-  reply_free (r);
+  expect_status (session, "HEAD", url, token, NULL, NULL, FALSE, NULL, 404);
 
-  r = send_full (session, "PUT", url, token, "application/pdf", bytes, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 201);
-  reply_free (r);
-  r = send_full (session, "HEAD", url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
-  r = send_full (session, "PUT", url, token, "application/pdf", bytes, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
+  expect_status (session, "PUT", url, token, "application/pdf", bytes, FALSE, NULL, 201);
+  expect_status (session, "HEAD", url, token, NULL, NULL, FALSE, NULL, 200);
+  expect_status (session, "PUT", url, token, "application/pdf", bytes, FALSE, NULL, 200);
 
   g_assert_true (g_file_get_contents (stored_path, &stored, &stored_len, NULL));
   g_assert_cmpmem (stored, stored_len, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -494,9 +504,7 @@ test_files (void)
   r = send_full (session, "PUT", url, NULL, "application/pdf", bytes, FALSE, NULL);
   assert_error (r, 401, "unauthorized", NULL);
   reply_free (r);
-  r = send_full (session, "GET", url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 405);
-  reply_free (r);
+  expect_status (session, "GET", url, token, NULL, NULL, FALSE, NULL, 405);
 }
 
 static void
@@ -528,12 +536,8 @@ test_files_too_large (void)
   r = send_full (session, "PUT", big_url, token, "application/pdf", big, FALSE, NULL);
   assert_error (r, 413, "too_large", NULL);
   reply_free (r);
-  r = send_full (session, "HEAD", big_url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 404);
-  reply_free (r);
-  r = send_full (session, "PUT", fits_url, token, "application/pdf", fits, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 201);
-  reply_free (r);
+  expect_status (session, "HEAD", big_url, token, NULL, NULL, FALSE, NULL, 404);
+  expect_status (session, "PUT", fits_url, token, "application/pdf", fits, FALSE, NULL, 201);
 
   g_assert_true (gk_test_portal_stop (small, &error));
   g_assert_no_error (error);
@@ -978,7 +982,7 @@ test_malformed_bodies (void)
     {
       g_autoptr(GBytes) body = g_bytes_new_static (bad[i], strlen (bad[i]));
 
-      g_test_message ("body: %s", bad[i]);
+      g_test_message ("malformed body %u", i);
       r = send_full (session, "PUT", url, token, "application/json", body, FALSE, NULL);
       assert_error (r, 400, "bad_request", NULL);
       reply_free (r);
@@ -1001,9 +1005,7 @@ test_malformed_bodies (void)
   g_free (assert_written (r, 201, id, 3));
   reply_free (r);
 
-  r = send_full (session, "GET", health, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
+  expect_status (session, "GET", health, token, NULL, NULL, FALSE, NULL, 200);
 }
 
 static void
@@ -1139,9 +1141,8 @@ test_withdraw (void)
 static void
 test_listing (void)
 {
-  const char *args[] = { NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GkTestPortal) p = gk_test_portal_start_full (token, args, &error);
+  g_autoptr(GkTestPortal) p = gk_test_portal_start (token, &error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *cursor = NULL;
@@ -1269,15 +1270,9 @@ test_readonly_token (void)
   doc = g_strdup_printf ("%s/documents/%s", gk_test_portal_get_base_url (p), id);
   file = g_strdup_printf ("%s/files/%s", gk_test_portal_get_base_url (p), pdf_sha);
 
-  r = send_full (session, "GET", health, "read-only-token", NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
-  r = send_full (session, "GET", list, "read-only-token", NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
-  r = send_full (session, "HEAD", file, "read-only-token", NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 404);
-  reply_free (r);
+  expect_status (session, "GET", health, "read-only-token", NULL, NULL, FALSE, NULL, 200);
+  expect_status (session, "GET", list, "read-only-token", NULL, NULL, FALSE, NULL, 200);
+  expect_status (session, "HEAD", file, "read-only-token", NULL, NULL, FALSE, NULL, 404);
   r = send_full (session, "PUT", file, "read-only-token", "application/pdf", pdf, FALSE, NULL);
   assert_error (r, 403, "forbidden", NULL);
   reply_free (r);
@@ -1509,19 +1504,18 @@ test_base_path_and_public_url (void)
   Reply *r;
 
   g_assert_no_error (error);
+  expected = g_strdup_printf ("%s/gk/api", gk_test_portal_get_url (p));
+  g_assert_cmpstr (gk_test_portal_get_base_url (p), ==, expected);
+  g_clear_pointer (&expected, g_free);
   health = g_strdup_printf ("%s/gk/api/health", gk_test_portal_get_url (p));
   file = g_strdup_printf ("%s/gk/api/files/%s", gk_test_portal_get_url (p), pdf_sha);
   doc = g_strdup_printf ("%s/gk/api/documents/%s", gk_test_portal_get_url (p), id);
 
-  r = send_full (session, "GET", health, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
-  r = send_simple_take ("GET", api (p, "/health"), token);
+  expect_status (session, "GET", health, token, NULL, NULL, FALSE, NULL, 200);
+  r = send_simple_take ("GET", g_strdup_printf ("%s/api/v1/health", gk_test_portal_get_url (p)), token);
   g_assert_cmpuint (r->status, ==, 404);
   reply_free (r);
-  r = send_full (session, "PUT", file, token, "application/pdf", pdf, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 201);
-  reply_free (r);
+  expect_status (session, "PUT", file, token, "application/pdf", pdf, FALSE, NULL, 201);
   r = send_full (session, "PUT", doc, token, "application/json", body, FALSE, NULL);
   g_assert_cmpuint (r->status, ==, 201);
   root = reply_json (r);
@@ -1654,9 +1648,7 @@ test_proxy_pass_and_statuses (ProxyFixture  *f,
 
   /* Script used up: requests pass again. */
   g_assert_cmpuint (gk_fault_proxy_get_pending (f->proxy), ==, 0);
-  r = send_full (session, "GET", f->health, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
+  expect_status (session, "GET", f->health, token, NULL, NULL, FALSE, NULL, 200);
 
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "GET", "/health"), ==, 9);
   g_assert_cmpuint (gk_fault_proxy_count_forwarded (f->proxy, "GET", "/health"), ==, 3);
@@ -1678,21 +1670,15 @@ test_proxy_matching (ProxyFixture  *f,
   file_url = g_strdup_printf ("%s/files/%s", gk_fault_proxy_get_base_url (f->proxy), sha);
   gk_fault_proxy_add (f->proxy, "PUT", "/files/", GK_FAULT_500, 2);
 
-  r = send_full (session, "GET", f->health, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
-  r = send_full (session, "HEAD", file_url, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 404);
-  reply_free (r);
+  expect_status (session, "GET", f->health, token, NULL, NULL, FALSE, NULL, 200);
+  expect_status (session, "HEAD", file_url, token, NULL, NULL, FALSE, NULL, 404);
   for (guint i = 0; i < 2; i++)
     {
       r = send_full (session, "PUT", file_url, token, "application/pdf", bytes, FALSE, NULL);
       assert_error (r, 500, "unavailable", NULL);
       reply_free (r);
     }
-  r = send_full (session, "PUT", file_url, token, "application/pdf", bytes, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 201);
-  reply_free (r);
+  expect_status (session, "PUT", file_url, token, "application/pdf", bytes, FALSE, NULL, 201);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/files/"), ==, 3);
   g_assert_cmpuint (gk_fault_proxy_count_forwarded (f->proxy, "PUT", "/files/"), ==, 1);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, NULL, "/files/"), ==, 4);
@@ -1707,14 +1693,10 @@ test_proxy_matching (ProxyFixture  *f,
   g_assert_cmpuint (gk_fault_proxy_get_pending (f->proxy), ==, GK_FAULT_ALWAYS);
   for (guint i = 0; i < 3; i++)
     {
-      r = send_full (session, "GET", f->health, token, NULL, NULL, FALSE, NULL);
-      g_assert_cmpuint (r->status, ==, 503);
-      reply_free (r);
+      expect_status (session, "GET", f->health, token, NULL, NULL, FALSE, NULL, 503);
     }
   gk_fault_proxy_clear (f->proxy);
-  r = send_full (session, "GET", f->health, token, NULL, NULL, FALSE, NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  reply_free (r);
+  expect_status (session, "GET", f->health, token, NULL, NULL, FALSE, NULL, 200);
 }
 
 static void
@@ -1860,24 +1842,6 @@ test_proxy_concurrency (ProxyFixture  *f,
   g_assert_cmpuint (gk_fault_proxy_count_forwarded (f->proxy, "GET", "/health"), ==, 5);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1891,6 +1855,9 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* GSocketClient logs every connection at debug level: hundreds of lines. */
+  if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    g_log_set_debug_enabled (FALSE);
 
   tmp_dir = g_dir_make_tmp ("gk-test-portal-XXXXXX", &error);
   g_assert_no_error (error);
@@ -1939,7 +1906,7 @@ main (int   argc,
   g_assert_no_error (error);
   g_clear_pointer (&portal, gk_test_portal_free);
   g_clear_pointer (&pdf, g_bytes_unref);
-  remove_tree (tmp_dir);
+  gk_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (token);
   g_free (pdf_sha);

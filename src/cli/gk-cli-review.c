@@ -84,13 +84,12 @@ approved_message (GkItem *before,
                   GkItem *after)
 {
   if (after->state == GK_STATE_IN_REVIEW)
-    return g_strdup_printf (_("Signed the %s of “%s” (revision %" G_GINT64_FORMAT "); "
-                              "it now waits for the %s."),
-                            gk_stage_to_label (before->stage), item_name (after), after->revision,
-                            gk_stage_to_label (after->stage));
+    return g_strdup_printf (_("Signed “%s” (revision %" G_GINT64_FORMAT "): %s done. Next: %s."),
+                            item_name (after), after->revision,
+                            gk_stage_to_label (before->stage), gk_stage_to_label (after->stage));
   if (!gk_workflow_is_publishable (after))
-    return g_strdup_printf (_("Approved “%s” (revision %" G_GINT64_FORMAT "). It is %s: it is filed "
-                              "in the library and will not be published."),
+    return g_strdup_printf (_("Approved “%s” (revision %" G_GINT64_FORMAT "). Disclosure: %s. "
+                              "It is filed in the library and will not be published."),
                             item_name (after), after->revision,
                             gk_disclosure_to_label (after->disclosure));
   return g_strdup_printf (_("Approved “%s” (revision %" G_GINT64_FORMAT ") for publication; "

@@ -109,6 +109,7 @@ struct _Run
   gboolean             pumping;
   gboolean             stopping;
   gboolean             completed;
+  char                *unreachable;  /* the health check failed: why */
   GError              *error;
 
   /* resolve */
@@ -294,6 +295,7 @@ run_free (gpointer data)
   g_clear_pointer (&run->context, g_main_context_unref);
   g_clear_error (&run->error);
   g_free (run->resolve_id);
+  g_free (run->unreachable);
   g_clear_pointer (&run->resolve_result, gk_sync_item_result_free);
   g_free (run);
 }
@@ -430,4 +432,2222 @@ finish_not_sent (Work *work)
   else
     message = g_strdup (_("Not sent: the sync was cancelled. The item stays in the outbox."));
   finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, NULL, NULL);
+}
+
+static void
+fail_work (Work       *work,
+           const char *message)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup (message);
+
+  if (work->job != NULL &&
+      !gk_store_sync_record_failure (run->store, run->options->actor, work->job->id,
+                                     portal_url (run), message, &error))
+    {
+      g_free (text);
+      text = g_strdup_printf ("%s (%s)", message, error->message);
+    }
+  finish_with (work, GK_SYNC_OUTCOME_FAILED, text, NULL, NULL);
+}
+
+static void
+mark_conflict (Work       *work,
+               const char *message)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (_("%s Decide with “gongkai-ctl sync --resolve %s keep-portal|overwrite”."),
+                          message, work->item_id);
+  if (!gk_store_sync_mark_conflict (run->store, run->options->actor, work->job->id,
+                                    portal_url (run), text, &error))
+    {
+      fail_work (work, error->message);
+      return;
+    }
+  finish_with (work, GK_SYNC_OUTCOME_CONFLICT, text, NULL, NULL);
+}
+
+static void
+mark_refused (Work             *work,
+              GkPortalResponse *response)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = gk_portal_response_describe (response);
+  g_autoptr(JsonNode) fields = gk_portal_response_fields_json (response);
+
+  if (work->job != NULL &&
+      !gk_store_sync_mark_refused (run->store, run->options->actor, work->job->id,
+                                   portal_url (run), message, fields, &error))
+    {
+      fail_work (work, error->message);
+      return;
+    }
+  finish_with (work, GK_SYNC_OUTCOME_REFUSED, message, NULL,
+               json_array_get_length (json_node_get_array (fields)) > 0 ? fields : NULL);
+}
+
+/* The job may not be sent any more: it leaves the outbox, audited. */
+static void
+supersede (Work       *work,
+           const char *why)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+
+  if (!gk_store_sync_supersede_job (run->store, run->options->actor, work->job->id, why, &error))
+    {
+      fail_work (work, error->message);
+      return;
+    }
+  finish_with (work, GK_SYNC_OUTCOME_SKIPPED, why, NULL, NULL);
+}
+
+static void
+cut_delays_short (Run *run)
+{
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
+
+  for (guint i = 0; i < run->active->len; i++)
+    {
+      Work *work = g_ptr_array_index (run->active, i);
+
+      if (work->delay != NULL)
+        g_ptr_array_add (waiting, work);
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      Work *work = g_ptr_array_index (waiting, i);
+
+      g_source_destroy (work->delay);
+      g_clear_pointer (&work->delay, g_source_unref);
+      if (g_cancellable_is_cancelled (run->cancellable))
+        finish_work (work);
+      else
+        finish_not_sent (work);
+    }
+}
+
+/* 401/403, an untrusted certificate, a server that is not a portal:
+ * nothing more is sent in this batch. */
+static void
+stop_batch (Run              *run,
+            GkPortalResponse *response)
+{
+  if (run->report->stopped)
+    return;
+  run->stopping = TRUE;
+  run->report->stopped = TRUE;
+  run->report->auth_refused = response->outcome == GK_PORTAL_AUTH;
+  if (response->outcome == GK_PORTAL_AUTH || response->outcome == GK_PORTAL_FATAL)
+    run->report->stop_message = gk_portal_response_describe (response);
+  else
+    run->report->stop_message =
+      g_strdup_printf (_("The server at %s does not answer like a portal of this API (HTTP %u on "
+                         "/health). Check the portal address."),
+                       portal_url (run), response->status);
+  gk_store_sync_audit_stop (run->store, run->options->actor, portal_url (run),
+                            run->report->stop_message, NULL);
+  cut_delays_short (run);
+}
+
+static guint
+compute_delay (const GkSyncOptions *options,
+               guint                attempt,
+               gint64               retry_after_ms)
+{
+  guint64 backoff = options->retry_base_ms;
+  guint64 delay;
+
+  for (guint i = 1; i < attempt && backoff < options->retry_max_ms; i++)
+    backoff *= 2;
+  backoff = MIN (backoff, (guint64) options->retry_max_ms);
+  /* "Equal jitter": half fixed, half random, so that a crowd of clients
+   * that failed together does not come back together. */
+  delay = backoff / 2 + (backoff > 1 ? (guint64) g_random_int_range (0, (gint32) MIN (backoff / 2 + 1, G_MAXINT32)) : 0);
+  if (retry_after_ms >= 0)
+    delay = MAX (delay, (guint64) MIN (retry_after_ms, (gint64) options->retry_after_max_ms));
+  return (guint) MIN (delay, (guint64) G_MAXUINT);
+}
+
+static gboolean
+on_delay_done_cb (gpointer user_data)
+{
+  Work *work = user_data;
+
+  g_clear_pointer (&work->delay, g_source_unref);
+  send_step (work);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_or_fail (Work             *work,
+               GkPortalResponse *response)
+{
+  Run *run = work->run;
+  guint delay;
+
+  g_free (work->last_error);
+  work->last_error = gk_portal_response_describe (response);
+  work->attempt++;
+
+  if (run->stopping)
+    {
+      finish_not_sent (work);
+      return;
+    }
+  if (work->attempt >= run->options->max_attempts)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Failed after %u tries: %s"), work->attempt, work->last_error);
+
+      if (work->step == STEP_HEALTH)
+        {
+          /* The portal cannot be reached: every item fails with that. */
+          run->unreachable = g_steal_pointer (&message);
+          finish_work (work);
+          return;
+        }
+      fail_work (work, message);
+      return;
+    }
+
+  delay = compute_delay (run->options, work->attempt, response->retry_after_ms);
+  g_debug ("retrying %s in %u ms (try %u): %s", work->item_id ? work->item_id : "health",
+           delay, work->attempt + 1, work->last_error);
+  work->delay = g_timeout_source_new (delay);
+  g_source_set_name (work->delay, "[gongkai] sync retry");
+  g_source_set_callback (work->delay, on_delay_done_cb, work, NULL);
+  g_source_attach (work->delay, run->context);
+}
+
+static void
+next_file (Work *work)
+{
+  work->file_index++;
+  if (work->file_index < work->files->len)
+    work->step = work->upload_only ? STEP_PUT_FILE : STEP_HEAD_FILE;
+  else
+    work->step = STEP_PUT_DOCUMENT;
+  send_step (work);
+}
+
+static gboolean
+matches_own_body (Work     *work,
+                  JsonNode *portal_record)
+{
+  Run *run = work->run;
+  g_auto(GStrv) bodies = NULL;
+  g_autoptr(JsonNode) current = parse_object (work->job->body);
+
+  if (current != NULL && json_node_equal (current, portal_record))
+    return TRUE;
+  bodies = gk_store_sync_superseded_bodies (run->store, work->item_id, NULL);
+  for (guint i = 0; bodies != NULL && bodies[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) body = parse_object (bodies[i]);
+
+      if (body != NULL && json_node_equal (body, portal_record))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+handle_health (Work             *work,
+               GkPortalResponse *response)
+{
+  Run *run = work->run;
+
+  if (response->outcome != GK_PORTAL_OK)
+    stop_batch (run, response);
+  finish_work (work);
+}
+
+static void
+handle_document_put (Work             *work,
+                     GkPortalResponse *response)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+
+  switch (response->outcome)
+    {
+    case GK_PORTAL_OK:
+      {
+        JsonObject *body = json_node_get_object (response->body);
+        const char *public_url = member_string (body, "public_url");
+        GkSyncOutcome outcome = work->job->operation == GK_SYNC_OP_UPDATE
+                                ? GK_SYNC_OUTCOME_UPDATED : GK_SYNC_OUTCOME_PUBLISHED;
+
+        if (!gk_store_sync_complete_publish (run->store, run->options->actor, work->job->id,
+                                             portal_url (run), response->etag, public_url,
+                                             work->publish_date,
+                                             work->overwrite ? "overwrite" : NULL, &error))
+          {
+            /* The portal has it; the next run sends the same body again
+             * and the portal answers 200. */
+            fail_work (work, error->message);
+            return;
+          }
+        finish_with (work, outcome, NULL, public_url, NULL);
+        return;
+      }
+
+    case GK_PORTAL_CONFLICT:
+      if (!work->conflict_checked && !work->overwrite)
+        {
+          /* Maybe the portal holds a write of ours whose answer was lost
+           * (an older body of this item): look before calling a person. */
+          work->conflict_checked = TRUE;
+          g_free (work->last_error);
+          work->last_error = gk_portal_response_describe (response);
+          work->step = STEP_GET_AFTER_CONFLICT;
+          send_step (work);
+          return;
+        }
+      {
+        g_autofree char *message = gk_portal_response_describe (response);
+        mark_conflict (work, message);
+      }
+      return;
+
+    case GK_PORTAL_REFUSED:
+    case GK_PORTAL_NOT_FOUND:
+    default:
+      if (g_strcmp0 (response->error_code, "file_missing") == 0 && !work->file_retry_done &&
+          work->files->len > 0)
+        {
+          /* The portal lost a file it said it had: upload again, once. */
+          work->file_retry_done = TRUE;
+          work->upload_only = TRUE;
+          work->file_index = 0;
+          work->step = STEP_PUT_FILE;
+          send_step (work);
+          return;
+        }
+      mark_refused (work, response);
+      return;
+    }
+}
+
+static void
+handle_get_after_conflict (Work             *work,
+                           GkPortalResponse *response)
+{
+  Run *run = work->run;
+
+  if (response->outcome == GK_PORTAL_OK && !gk_str_is_blank (response->etag))
+    {
+      g_autoptr(JsonNode) record = portal_record_only (response->body);
+
+      if (matches_own_body (work, record))
+        {
+          JsonObject *object = json_node_get_object (response->body);
+          g_autoptr(GError) error = NULL;
+
+          if (!gk_store_sync_adopt_etag (run->store, work->item_id, member_int (object, "revision"),
+                                         response->etag, member_string (object, "public_url"),
+                                         &error))
+            {
+              fail_work (work, error->message);
+              return;
+            }
+          g_debug ("%s: the portal holds an earlier body of ours; updating it", work->item_id);
+          work->step = STEP_PUT_DOCUMENT;
+          send_step (work);
+          return;
+        }
+    }
+  mark_conflict (work, work->last_error);
+}
+
+static void
+handle_delete (Work             *work,
+               GkPortalResponse *response)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+
+  switch (response->outcome)
+    {
+    case GK_PORTAL_OK:
+    case GK_PORTAL_NOT_FOUND:
+      if (!gk_store_sync_complete_withdraw (run->store, run->options->actor, work->job->id,
+                                            portal_url (run), response->status, &error))
+        {
+          fail_work (work, error->message);
+          return;
+        }
+      finish_with (work, GK_SYNC_OUTCOME_WITHDRAWN, NULL, NULL, NULL);
+      return;
+
+    case GK_PORTAL_CONFLICT:
+      {
+        g_autofree char *message = gk_portal_response_describe (response);
+        mark_conflict (work, message);
+      }
+      return;
+
+    default:
+      mark_refused (work, response);
+      return;
+    }
+}
+
+static void
+handle_keep_portal (Work             *work,
+                    GkPortalResponse *response)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (response->outcome == GK_PORTAL_OK && !gk_str_is_blank (response->etag))
+    {
+      JsonObject *object = json_node_get_object (response->body);
+      gboolean withdrawn = g_strcmp0 (member_string (object, "status"), "withdrawn") == 0;
+      gint64 revision = member_int (object, "revision");
+
+      if (!gk_store_sync_resolve_keep_portal (run->store, run->options->actor, work->item_id,
+                                              portal_url (run), response->etag,
+                                              member_string (object, "public_url"), withdrawn,
+                                              revision, &error))
+        {
+          finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
+          return;
+        }
+      message = g_strdup_printf (_("The portal’s copy (revision %" G_GINT64_FORMAT ", %s) was kept; "
+                                   "the conflict is cleared."),
+                                 revision, withdrawn ? _("withdrawn") : _("published"));
+      finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, member_string (object, "public_url"), NULL);
+      return;
+    }
+  if (response->outcome == GK_PORTAL_NOT_FOUND)
+    {
+      if (!gk_store_sync_resolve_keep_portal (run->store, run->options->actor, work->item_id,
+                                              portal_url (run), NULL, NULL, FALSE, 0, &error))
+        {
+          finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
+          return;
+        }
+      finish_with (work, GK_SYNC_OUTCOME_SKIPPED,
+                   _("The portal has no copy of it; the conflict is cleared and the approved "
+                     "record will be published by the next sync."), NULL, NULL);
+      return;
+    }
+  message = gk_portal_response_describe (response);
+  finish_with (work, GK_SYNC_OUTCOME_FAILED, message, NULL, NULL);
+}
+
+static void
+on_response_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Work *work = user_data;
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkPortalResponse) response =
+    gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
+
+  if (response == NULL)
+    {
+      /* Cancelled: whatever was under way stays in the outbox. */
+      if (run->stopping && !g_cancellable_is_cancelled (run->cancellable))
+        finish_not_sent (work);
+      else
+        finish_work (work);
+      return;
+    }
+
+  switch (response->outcome)
+    {
+    case GK_PORTAL_AUTH:
+    case GK_PORTAL_FATAL:
+      stop_batch (run, response);
+      finish_not_sent (work);
+      return;
+    case GK_PORTAL_TRANSIENT:
+      retry_or_fail (work, response);
+      return;
+    default:
+      break;
+    }
+  work->attempt = 0;
+
+  switch (work->step)
+    {
+    case STEP_HEALTH:
+      handle_health (work, response);
+      return;
+
+    case STEP_HEAD_FILE:
+      if (response->outcome == GK_PORTAL_OK)
+        next_file (work);
+      else if (response->outcome == GK_PORTAL_NOT_FOUND)
+        {
+          work->step = STEP_PUT_FILE;
+          send_step (work);
+        }
+      else
+        mark_refused (work, response);
+      return;
+
+    case STEP_PUT_FILE:
+      if (response->outcome == GK_PORTAL_OK)
+        next_file (work);
+      else
+        mark_refused (work, response);
+      return;
+
+    case STEP_PUT_DOCUMENT:
+      handle_document_put (work, response);
+      return;
+
+    case STEP_GET_AFTER_CONFLICT:
+      handle_get_after_conflict (work, response);
+      return;
+
+    case STEP_DELETE:
+      handle_delete (work, response);
+      return;
+
+    case STEP_GET_KEEP_PORTAL:
+      handle_keep_portal (work, response);
+      return;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+send_step (Work *work)
+{
+  Run *run = work->run;
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    {
+      finish_work (work);
+      return;
+    }
+  if (run->stopping && work->step != STEP_HEALTH)
+    {
+      finish_not_sent (work);
+      return;
+    }
+
+  switch (work->step)
+    {
+    case STEP_HEALTH:
+      gk_portal_client_health_async (run->client, run->cancellable, on_response_cb, work);
+      return;
+
+    case STEP_HEAD_FILE:
+      {
+        FileRef *ref = g_ptr_array_index (work->files, work->file_index);
+
+        gk_portal_client_head_file_async (run->client, ref->sha256, run->cancellable,
+                                          on_response_cb, work);
+      }
+      return;
+
+    case STEP_PUT_FILE:
+      {
+        FileRef *ref = g_ptr_array_index (work->files, work->file_index);
+        g_autofree char *path = gk_store_get_file_path (run->store, ref->sha256);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+        g_autoptr(GBytes) bytes = NULL;
+
+        if (mapped == NULL)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("The approved document file is missing from the library: %s"),
+                               error->message);
+            fail_work (work, message);
+            return;
+          }
+        /* Mapped, not read: a 100 MB file costs no heap. */
+        bytes = g_mapped_file_get_bytes (mapped);
+        gk_portal_client_put_file_async (run->client, ref->sha256, ref->media_type, bytes,
+                                         run->cancellable, on_response_cb, work);
+      }
+      return;
+
+    case STEP_PUT_DOCUMENT:
+      {
+        g_autoptr(GkPortalState) state = NULL;
+        GkPortalPrecondition precondition = GK_PORTAL_PRECONDITION_CREATE;
+        const char *etag = NULL;
+
+        if (work->overwrite)
+          precondition = GK_PORTAL_PRECONDITION_NONE;
+        else
+          {
+            state = gk_store_sync_get_portal_state (run->store, work->item_id, NULL);
+            if (state != NULL && !gk_str_is_blank (state->etag))
+              {
+                precondition = GK_PORTAL_PRECONDITION_IF_MATCH;
+                etag = state->etag;
+              }
+          }
+        gk_portal_client_put_document_async (run->client, work->item_id, work->body, precondition,
+                                             etag, run->cancellable, on_response_cb, work);
+      }
+      return;
+
+    case STEP_GET_AFTER_CONFLICT:
+    case STEP_GET_KEEP_PORTAL:
+      gk_portal_client_get_document_async (run->client, work->item_id, run->cancellable,
+                                           on_response_cb, work);
+      return;
+
+    case STEP_DELETE:
+      /* Withdrawal is a person's decision to take the document out of
+       * public view: it applies whatever the portal's copy became. */
+      gk_portal_client_delete_document_async (run->client, work->item_id, NULL, run->cancellable,
+                                              on_response_cb, work);
+      return;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The gate, again, just before sending: the job's body must still be the
+ * approved record of the item's current revision. */
+static gboolean
+check_gate (Work  *work,
+            char **why)
+{
+  Run *run = work->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *approved = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *object;
+  JsonObject *file;
+  JsonNode *attachments;
+  gint64 revision = 0;
+
+  approved = gk_workflow_get_approved_record (run->store, work->item_id, &revision, &sha256, &error);
+  if (approved == NULL)
+    {
+      *why = g_strdup_printf (_("Not sent: %s"), error->message);
+      return FALSE;
+    }
+  if (revision != work->job->revision)
+    {
+      *why = g_strdup_printf (_("Not sent: revision %" G_GINT64_FORMAT " was queued, but the item is "
+                                "now at revision %" G_GINT64_FORMAT "."),
+                              work->job->revision, revision);
+      return FALSE;
+    }
+  body = parse_object (work->job->body);
+  if (body == NULL || !body_matches_approved (body, approved))
+    {
+      *why = g_strdup (_("Not sent: the queued record is not the approved one."));
+      return FALSE;
+    }
+  object = json_node_get_object (body);
+  if (g_strcmp0 (member_string (object, "disclosure"), "proactive") != 0)
+    {
+      *why = g_strdup (_("Not sent: the record is not for proactive disclosure."));
+      return FALSE;
+    }
+  if (g_strcmp0 (member_string (object, "id"), work->item_id) != 0)
+    {
+      *why = g_strdup (_("Not sent: the queued record is for another item."));
+      return FALSE;
+    }
+  file = json_object_has_member (object, "file") &&
+         JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "file"))
+         ? json_object_get_object_member (object, "file") : NULL;
+  if (file == NULL || g_strcmp0 (member_string (file, "sha256"), sha256) != 0 ||
+      !is_sha256_hex (sha256))
+    {
+      *why = g_strdup (_("Not sent: the record’s file is not the approved file."));
+      return FALSE;
+    }
+
+  work->files = g_ptr_array_new_with_free_func (file_ref_free);
+  {
+    FileRef *ref = g_new0 (FileRef, 1);
+
+    ref->sha256 = g_strdup (sha256);
+    ref->media_type = g_strdup (member_string (file, "media_type"));
+    g_ptr_array_add (work->files, ref);
+  }
+  attachments = json_object_get_member (object, "attachments");
+  if (attachments != NULL && JSON_NODE_HOLDS_ARRAY (attachments))
+    {
+      JsonArray *array = json_node_get_array (attachments);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          const char *hash;
+          FileRef *ref;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          hash = member_string (json_node_get_object (element), "sha256");
+          if (!is_sha256_hex (hash))
+            {
+              *why = g_strdup (_("Not sent: an attachment of the record has no valid hash."));
+              return FALSE;
+            }
+          ref = g_new0 (FileRef, 1);
+          ref->sha256 = g_strdup (hash);
+          ref->media_type = g_strdup (member_string (json_node_get_object (element), "media_type"));
+          g_ptr_array_add (work->files, ref);
+        }
+    }
+
+  work->publish_date = g_strdup (member_string (object, "publish_date"));
+  work->body = g_bytes_new (work->job->body, strlen (work->job->body));
+  return TRUE;
+}
+
+static void
+start_work (Work *work)
+{
+  Run *run = work->run;
+  g_autofree char *why = NULL;
+
+  if (run->unreachable != NULL)
+    {
+      /* The portal could not be reached at all. */
+      fail_work (work, run->unreachable);
+      return;
+    }
+
+  if (work->step == STEP_GET_KEEP_PORTAL)
+    {
+      send_step (work);
+      return;
+    }
+  if (work->job->operation == GK_SYNC_OP_WITHDRAW)
+    {
+      work->step = STEP_DELETE;
+      send_step (work);
+      return;
+    }
+  if (!check_gate (work, &why))
+    {
+      supersede (work, why);
+      return;
+    }
+  work->step = STEP_HEAD_FILE;
+  send_step (work);
+}
+
+static void
+pump (Run *run)
+{
+  if (run->pumping)
+    return;
+  run->pumping = TRUE;
+  while (!g_queue_is_empty (&run->queue) && run->active->len < run->options->concurrency)
+    {
+      Work *work = g_queue_pop_head (&run->queue);
+
+      g_ptr_array_add (run->active, work);
+      if (g_cancellable_is_cancelled (run->cancellable))
+        finish_work (work);
+      else if (run->stopping)
+        finish_not_sent (work);
+      else
+        start_work (work);
+    }
+  run->pumping = FALSE;
+  maybe_complete (run);
+}
+
+static gboolean
+on_cancelled_cb (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->stopping = TRUE;
+  while (!g_queue_is_empty (&run->queue))
+    work_free (g_queue_pop_head (&run->queue));
+  cut_delays_short (run);
+  maybe_complete (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* A copy of the options with every default filled in. */
+static GkSyncOptions *
+fill_options (GkSync              *self,
+              const GkSyncOptions *options)
+{
+  GkSyncOptions *o = gk_sync_options_copy (options);
+
+  if (o->concurrency == 0)
+    o->concurrency = DEFAULT_CONCURRENCY;
+  o->concurrency = MIN (o->concurrency, MAX_CONCURRENCY);
+  if (o->max_attempts == 0)
+    o->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  if (o->retry_base_ms == 0)
+    o->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+  if (o->retry_max_ms == 0)
+    o->retry_max_ms = DEFAULT_RETRY_MAX_MS;
+  if (o->retry_max_ms < o->retry_base_ms)
+    o->retry_max_ms = o->retry_base_ms;
+  if (o->retry_after_max_ms == 0)
+    o->retry_after_max_ms = DEFAULT_RETRY_AFTER_MAX_MS;
+  if (o->actor == NULL)
+    o->actor = g_strdup (gk_default_user ());
+  if (gk_str_is_blank (o->portal_url))
+    {
+      g_free (o->portal_url);
+      o->portal_url = gk_store_get_setting (self->store, "portal_url");
+    }
+  if (o->portal_url != NULL)
+    {
+      gsize len;
+
+      g_strstrip (o->portal_url);
+      len = strlen (o->portal_url);
+      while (len > 0 && o->portal_url[len - 1] == '/')
+        o->portal_url[--len] = '\0';
+    }
+  if (gk_str_is_blank (o->ca_file))
+    {
+      g_free (o->ca_file);
+      o->ca_file = gk_store_get_setting (self->store, "portal_ca_file");
+    }
+  return o;
+}
+
+static Run *
+run_new (GkSync              *self,
+         RunKind              kind,
+         const GkSyncOptions *options,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data,
+         gpointer             source_tag)
+{
+  Run *run = g_new0 (Run, 1);
+  GkSyncOptions *o = fill_options (self, options);
+
+  run->self = self;
+  run->store = g_object_ref (self->store);
+  run->kind = kind;
+  run->context = g_main_context_ref_thread_default ();
+  run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  run->task = g_task_new (self, run->cancellable, callback, user_data);
+  g_task_set_source_tag (run->task, source_tag);
+  g_task_set_task_data (run->task, run, run_free);
+  g_object_unref (run->cancellable); /* the task holds it */
+  run->active = g_ptr_array_new ();
+  run->report = g_new0 (GkSyncReport, 1);
+  run->report->results = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_item_result_free);
+
+  run->options = o;
+  run->report->dry_run = o->dry_run;
+  run->report->portal_url = g_strdup (o->portal_url);
+
+  run->cancel_source = g_cancellable_source_new (run->cancellable);
+  g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (on_cancelled_cb), run, NULL);
+  g_source_attach (run->cancel_source, run->context);
+  return run;
+}
+
+/* Fail before anything started. */
+static void
+run_fail (Run    *run,
+          GError *error)
+{
+  run->error = error;
+  complete (run);
+}
+
+static GkPortalClient *
+create_client (const GkSyncOptions  *options,
+               GError              **error)
+{
+  GkPortalClientOptions client_options = { 0 };
+
+  if (gk_str_is_blank (options->portal_url))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("No portal address: give one with --portal URL or set the library setting portal_url."));
+      return NULL;
+    }
+  if (gk_str_is_blank (options->token))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
+                   _("No portal token: give one with --token-file FILE, the environment variable %s, "
+                     "or store one for this portal in the keyring."), GK_TOKEN_ENV);
+      return NULL;
+    }
+  client_options.ca_file = options->ca_file;
+  client_options.allow_insecure = options->allow_insecure;
+  client_options.max_connections = options->concurrency;
+  client_options.connect_timeout_ms = options->connect_timeout_ms;
+  client_options.response_timeout_ms = options->response_timeout_ms;
+  return gk_portal_client_new (options->portal_url, options->token, &client_options, error);
+}
+
+static gboolean
+setup_client (Run     *run,
+              GError **error)
+{
+  run->client = create_client (run->options, error);
+  return run->client != NULL;
+}
+
+/* Preparing the outbox (worker thread). */
+
+static GkItem *
+find_item (GPtrArray  *items,
+           const char *id)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (item->id, id) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static GPtrArray *
+load_items (GkStore    *store,
+            GStrv       ids,
+            GHashTable *index,
+            GError    **error)
+{
+  GPtrArray *items;
+
+  if (ids == NULL || ids[0] == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  items = gk_store_get_items (store, (const char *const *) ids, g_strv_length (ids), error);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (items, i);
+      g_hash_table_insert (index, item->id, item);
+    }
+  return items;
+}
+
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Run *run = task_data;
+  GkStore *store = run->store;
+  GkSyncOptions *options = run->options;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = gk_date_today ();
+  g_auto(GStrv) approved_ids = NULL;
+  g_auto(GStrv) expired_ids = NULL;
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) expired_items = NULL;
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (GkSyncJobSpec));
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) all_jobs = NULL;
+  Prepared *prepared = g_new0 (Prepared, 1);
+
+  prepared->early = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_item_result_free);
+  prepared->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_job_free);
+  prepared->titles = g_ptr_array_new_with_free_func (g_free);
+
+#define FAIL() G_STMT_START { g_task_return_error (task, g_steal_pointer (&error)); \
+                              prepared_free (prepared); return; } G_STMT_END
+
+  if ((approved_ids = gk_store_sync_approved_ids (store, &error)) == NULL)
+    FAIL ();
+  if ((items = load_items (store, approved_ids, index, &error)) == NULL)
+    FAIL ();
+
+  for (guint i = 0; approved_ids[i] != NULL; i++)
+    {
+      const char *id = approved_ids[i];
+      GkItem *item = g_hash_table_lookup (index, id);
+      g_autoptr(GkSyncJob) active = NULL;
+      g_autoptr(GkPortalState) state = NULL;
+      g_autofree char *approved = NULL;
+      g_autofree char *body = NULL;
+      const char *publish_date;
+      gint64 revision = 0;
+      GkSyncJobSpec spec = { 0 };
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      approved = gk_workflow_get_approved_record (store, id, &revision, NULL, &error);
+      if (approved == NULL)
+        {
+          if (!g_error_matches (error, GK_ERROR, GK_ERROR_REFUSED))
+            FAIL ();
+          /* Approved but not publishable (on_request, withheld, a file
+           * that changed): filed here, never sent. */
+          g_ptr_array_add (prepared->early,
+                           result_new (id, item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED, NULL,
+                                       item ? item->revision : 0, error->message));
+          g_clear_error (&error);
+          continue;
+        }
+      active = gk_store_sync_get_active_job (store, id, &error);
+      if (error != NULL)
+        FAIL ();
+      if (active != NULL &&
+          (active->operation == GK_SYNC_OP_WITHDRAW || active->revision == revision))
+        continue; /* already in the outbox */
+      state = gk_store_sync_get_portal_state (store, id, &error);
+      if (error != NULL)
+        FAIL ();
+
+      publish_date = state != NULL && !gk_str_is_blank (state->publish_date) ? state->publish_date
+                     : item != NULL && !gk_str_is_blank (item->publish_date) ? item->publish_date
+                     : today;
+      if ((body = gk_sync_build_body (approved, publish_date, &error)) == NULL)
+        FAIL ();
+
+      spec.item_id = g_strdup (id);
+      spec.revision = revision;
+      spec.operation = state != NULL && g_strcmp0 (state->status, "published") == 0
+                       ? GK_SYNC_OP_UPDATE : GK_SYNC_OP_PUBLISH;
+      spec.body = g_steal_pointer (&body);
+      g_ptr_array_add (keep, (char *) spec.item_id);
+      g_ptr_array_add (keep, (char *) spec.body);
+      g_array_append_val (specs, spec);
+    }
+
+  if (options->dry_run)
+    {
+      for (guint i = 0; i < specs->len; i++)
+        {
+          GkSyncJobSpec *spec = &g_array_index (specs, GkSyncJobSpec, i);
+          GkItem *item = g_hash_table_lookup (index, spec->item_id);
+          g_autofree char *message =
+            g_strdup_printf (spec->operation == GK_SYNC_OP_UPDATE
+                             ? _("Dry run: revision %" G_GINT64_FORMAT " would be sent as an update.")
+                             : _("Dry run: revision %" G_GINT64_FORMAT " would be published."),
+                             spec->revision);
+
+          g_ptr_array_add (prepared->early,
+                           result_new (spec->item_id, item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED,
+                                       gk_sync_operation_to_string (spec->operation),
+                                       spec->revision, message));
+        }
+    }
+  else if (!gk_store_sync_add_jobs (store, options->actor, (GkSyncJobSpec *) specs->data,
+                                    specs->len, &error))
+    FAIL ();
+
+  /* 规范性文件 past their term: a person must say so (edit validity,
+   * approve again); then the update goes out like any other. */
+  if ((expired_ids = gk_store_sync_expired_ids (store, today, &error)) == NULL)
+    FAIL ();
+  if ((expired_items = load_items (store, expired_ids, index, &error)) == NULL)
+    FAIL ();
+  for (guint i = 0; expired_ids[i] != NULL; i++)
+    {
+      GkItem *item = find_item (expired_items, expired_ids[i]);
+      g_autofree char *message =
+        g_strdup_printf (_("Needs re-approval: its validity ended on %s but the portal still shows it "
+                           "as valid. Edit its validity (expired or repealed) and approve the new "
+                           "revision; the next sync updates the portal."),
+                         item && item->effective_until ? item->effective_until : "?");
+
+      g_ptr_array_add (prepared->early,
+                       result_new (expired_ids[i], item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED,
+                                   NULL, item ? item->revision : 0, message));
+    }
+
+  if ((all_jobs = gk_store_sync_list_jobs (store, FALSE, &error)) == NULL)
+    FAIL ();
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) job_ids = NULL;
+    g_autoptr(GPtrArray) job_items = NULL;
+    g_autoptr(GHashTable) job_index = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < all_jobs->len; i++)
+      g_strv_builder_add (builder, ((GkSyncJob *) g_ptr_array_index (all_jobs, i))->item_id);
+    job_ids = g_strv_builder_end (builder);
+    if ((job_items = load_items (store, job_ids, job_index, &error)) == NULL)
+      FAIL ();
+
+    for (guint i = 0; i < all_jobs->len; i++)
+      {
+        GkSyncJob *job = g_ptr_array_index (all_jobs, i);
+        GkItem *item = g_hash_table_lookup (job_index, job->item_id);
+        const char *title = item ? item->title : NULL;
+
+        if (job->state == GK_SYNC_JOB_PENDING && !options->dry_run)
+          {
+            g_ptr_array_add (prepared->jobs, g_ptr_array_steal_index (all_jobs, i));
+            g_ptr_array_insert (all_jobs, i, NULL);
+            g_ptr_array_add (prepared->titles, g_strdup (title));
+          }
+        else if (job->state == GK_SYNC_JOB_PENDING)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("Dry run: waiting in the outbox to %s revision %" G_GINT64_FORMAT "."),
+                               gk_sync_operation_to_string (job->operation), job->revision);
+
+            g_ptr_array_add (prepared->early,
+                             result_new (job->item_id, title, GK_SYNC_OUTCOME_SKIPPED,
+                                         gk_sync_operation_to_string (job->operation), job->revision,
+                                         message));
+          }
+        else if (job->state == GK_SYNC_JOB_CONFLICT)
+          g_ptr_array_add (prepared->early,
+                           result_new (job->item_id, title, GK_SYNC_OUTCOME_CONFLICT,
+                                       gk_sync_operation_to_string (job->operation), job->revision,
+                                       job->last_error ? job->last_error
+                                       : _("In conflict with the portal’s copy; a person must decide.")));
+        else if (job->state == GK_SYNC_JOB_REFUSED)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("Refused by the portal earlier: %s Correct the record and approve it "
+                                 "again to send a new revision."),
+                               job->last_error ? job->last_error : "");
+
+            g_ptr_array_add (prepared->early,
+                             result_new (job->item_id, title, GK_SYNC_OUTCOME_REFUSED,
+                                         gk_sync_operation_to_string (job->operation), job->revision,
+                                         message));
+          }
+      }
+  }
+#undef FAIL
+
+  g_task_return_pointer (task, prepared, prepared_free);
+}
+
+static void
+start_queue (Run *run)
+{
+  if (run->options->dry_run || g_queue_is_empty (&run->queue))
+    {
+      maybe_complete (run);
+      return;
+    }
+  /* GET /health first: a refused token stops the batch before any item. */
+  {
+    Work *health = g_new0 (Work, 1);
+
+    health->run = run;
+    health->step = STEP_HEALTH;
+    g_ptr_array_add (run->active, health);
+    run->pumping = TRUE; /* hold the queue until the health check ends */
+    send_step (health);
+    run->pumping = FALSE;
+  }
+}
+
+static void
+on_prepared_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Run *run = user_data;
+  GError *error = NULL;
+  Prepared *prepared = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (prepared == NULL)
+    {
+      run_fail (run, error);
+      return;
+    }
+
+  run->n_total = prepared->early->len + prepared->jobs->len;
+  for (guint i = 0; i < prepared->early->len; i++)
+    deliver (run, result_copy (g_ptr_array_index (prepared->early, i)));
+  for (guint i = 0; i < prepared->jobs->len; i++)
+    {
+      Work *work = g_new0 (Work, 1);
+
+      work->run = run;
+      work->job = g_ptr_array_steal_index (prepared->jobs, i);
+      g_ptr_array_insert (prepared->jobs, i, NULL);
+      work->item_id = g_strdup (work->job->item_id);
+      work->title = g_strdup (g_ptr_array_index (prepared->titles, i));
+      g_queue_push_tail (&run->queue, work);
+    }
+  prepared_free (prepared);
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    {
+      on_cancelled_cb (run->cancellable, run);
+      return;
+    }
+  start_queue (run);
+}
+
+/* GObject */
+
+static void
+gk_sync_finalize (GObject *object)
+{
+  GkSync *self = GK_SYNC (object);
+
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (gk_sync_parent_class)->finalize (object);
+}
+
+static void
+gk_sync_class_init (GkSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gk_sync_finalize;
+}
+
+static void
+gk_sync_init (GkSync *self)
+{
+}
+
+/* Reconciliation */
+
+typedef struct
+{
+  gint64  revision;
+  char   *etag;
+  char   *status;
+} PortalEntry;
+
+typedef struct
+{
+  GkStore        *store;
+  GkSyncOptions  *options;
+  GkPortalClient *client;
+  GMainContext   *context;
+  GHashTable     *portal;   /* id → PortalEntry* */
+  GHashTable     *cursors;  /* cursors seen, against a listing that loops */
+  char           *after;
+  guint           attempt;
+  guint           pages;
+  GSource        *delay;
+} CheckRun;
+
+static void
+portal_entry_free (gpointer data)
+{
+  PortalEntry *entry = data;
+
+  g_free (entry->etag);
+  g_free (entry->status);
+  g_free (entry);
+}
+
+static void
+check_run_free (gpointer data)
+{
+  CheckRun *check = data;
+
+  if (check->delay != NULL)
+    {
+      g_source_destroy (check->delay);
+      g_source_unref (check->delay);
+    }
+  g_clear_object (&check->store);
+  g_clear_pointer (&check->options, gk_sync_options_free);
+  g_clear_object (&check->client);
+  g_clear_pointer (&check->context, g_main_context_unref);
+  g_clear_pointer (&check->portal, g_hash_table_unref);
+  g_clear_pointer (&check->cursors, g_hash_table_unref);
+  g_free (check->after);
+  g_free (check);
+}
+
+static GkSyncDrift *
+drift_new (const char      *id,
+           const char      *title,
+           GkSyncDriftKind  kind,
+           gint64           local_revision,
+           gint64           portal_revision,
+           const char      *local_state,
+           const char      *portal_status,
+           const char      *message)
+{
+  GkSyncDrift *drift = g_new0 (GkSyncDrift, 1);
+
+  drift->id = g_strdup (id);
+  drift->title = g_strdup (title);
+  drift->kind = kind;
+  drift->local_revision = local_revision;
+  drift->portal_revision = portal_revision;
+  drift->local_state = g_strdup (local_state);
+  drift->portal_status = g_strdup (portal_status);
+  drift->message = g_strdup (message);
+  return drift;
+}
+
+static gint
+compare_drift (gconstpointer a,
+               gconstpointer b)
+{
+  const GkSyncDrift *da = *(const GkSyncDrift *const *) a;
+  const GkSyncDrift *db = *(const GkSyncDrift *const *) b;
+
+  return g_strcmp0 (da->id, db->id);
+}
+
+static GkSyncCheckReport *
+compare_with_portal (CheckRun  *check,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) rows = gk_store_sync_local_rows (check->store, error);
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  GkSyncCheckReport *report;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (rows == NULL)
+    return NULL;
+
+  report = g_new0 (GkSyncCheckReport, 1);
+  report->drift = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_drift_free);
+  report->n_portal = g_hash_table_size (check->portal);
+  report->portal_url = g_strdup (check->options->portal_url);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GkSyncLocalRow *row = g_ptr_array_index (rows, i);
+      PortalEntry *there = g_hash_table_lookup (check->portal, row->item_id);
+      gboolean proactive = g_strcmp0 (row->disclosure, "proactive") == 0;
+      gboolean confirmed = row->portal != NULL && g_strcmp0 (row->portal->status, "published") == 0;
+      gboolean public_there = there != NULL && g_strcmp0 (there->status, "published") == 0;
+      gboolean should_be_public;
+      const char *state = gk_state_to_string (row->state);
+      gint64 expected;
+
+      g_hash_table_add (known, row->item_id);
+      if (row->state == GK_STATE_WITHDRAWN)
+        should_be_public = FALSE;
+      else if (row->state == GK_STATE_PUBLISHED || (row->state == GK_STATE_APPROVED && proactive))
+        should_be_public = TRUE;
+      else
+        should_be_public = confirmed; /* an older revision, still public while the new one is worked on */
+      if (should_be_public)
+        report->n_local++;
+
+      if (should_be_public && !public_there)
+        {
+          g_autofree char *message = NULL;
+
+          if (row->state == GK_STATE_APPROVED && !confirmed)
+            message = g_strdup (there == NULL
+                                ? _("Approved here and not on the portal yet (the next sync publishes it).")
+                                : _("Approved here; withdrawn on the portal (the next sync publishes it)."));
+          else
+            message = g_strdup (there == NULL
+                                ? _("Published here but absent from the portal.")
+                                : _("Published here but withdrawn on the portal."));
+          g_ptr_array_add (report->drift,
+                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_MISSING, row->revision,
+                                      there ? there->revision : 0, state,
+                                      there ? there->status : NULL, message));
+          continue;
+        }
+      if (!should_be_public && public_there)
+        {
+          const char *message = row->state == GK_STATE_WITHDRAWN
+                                ? _("Withdrawn here but still published on the portal.")
+                                : !proactive
+                                ? _("Not for proactive disclosure here but published on the portal.")
+                                : _("Not approved here but published on the portal.");
+
+          g_ptr_array_add (report->drift,
+                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_EXTRA, row->revision,
+                                      there->revision, state, there->status, message));
+          continue;
+        }
+      if (!should_be_public || !public_there)
+        continue;
+
+      expected = (row->state == GK_STATE_APPROVED || row->state == GK_STATE_PUBLISHED || row->portal == NULL)
+                 ? row->revision : row->portal->revision;
+      if (there->revision != expected)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The portal has revision %" G_GINT64_FORMAT "; this library expects revision %"
+                               G_GINT64_FORMAT "."), there->revision, expected);
+
+          g_ptr_array_add (report->drift,
+                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_STALE, expected,
+                                      there->revision, state, there->status, message));
+        }
+      else if (row->portal != NULL && row->portal->etag != NULL && there->etag != NULL &&
+               g_strcmp0 (row->portal->etag, there->etag) != 0)
+        g_ptr_array_add (report->drift,
+                         drift_new (row->item_id, row->title, GK_SYNC_DRIFT_STALE, expected,
+                                    there->revision, state, there->status,
+                                    _("The portal’s copy was changed since the last sync (another ETag).")));
+    }
+
+  g_hash_table_iter_init (&iter, check->portal);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      PortalEntry *there = value;
+
+      if (g_hash_table_contains (known, key) || g_strcmp0 (there->status, "published") != 0)
+        continue;
+      g_ptr_array_add (report->drift,
+                       drift_new (key, NULL, GK_SYNC_DRIFT_EXTRA, 0, there->revision, NULL, there->status,
+                                  _("Published on the portal but not published from this library.")));
+    }
+  g_ptr_array_sort (report->drift, compare_drift);
+  return report;
+}
+
+static void list_next_page (GTask *task);
+
+static gboolean
+on_check_delay_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CheckRun *check = g_task_get_task_data (task);
+
+  g_clear_pointer (&check->delay, g_source_unref);
+  list_next_page (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_list_page_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckRun *check = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkPortalResponse) response =
+    gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
+  g_autofree char *description = NULL;
+  JsonObject *body;
+  JsonNode *items;
+  JsonNode *next;
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  description = gk_portal_response_describe (response);
+
+  if (response->outcome == GK_PORTAL_TRANSIENT)
+    {
+      if (++check->attempt >= check->options->max_attempts)
+        {
+          g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, _("Failed after %u tries: %s"),
+                                   check->attempt, description);
+          return;
+        }
+      check->delay = g_timeout_source_new (compute_delay (check->options, check->attempt,
+                                                          response->retry_after_ms));
+      g_source_set_callback (check->delay, on_check_delay_cb, g_object_ref (task), g_object_unref);
+      g_source_attach (check->delay, check->context);
+      return;
+    }
+  if (response->outcome != GK_PORTAL_OK)
+    {
+      g_task_return_new_error (task, GK_ERROR,
+                               response->outcome == GK_PORTAL_AUTH ? GK_ERROR_PERMISSION : GK_ERROR_FAILED,
+                               "%s", description);
+      return;
+    }
+  check->attempt = 0;
+
+  body = json_node_get_object (response->body);
+  items = json_object_get_member (body, "items");
+  next = json_object_get_member (body, "next");
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items) || next == NULL ||
+      !(JSON_NODE_HOLDS_NULL (next) ||
+        (JSON_NODE_HOLDS_VALUE (next) && json_node_get_value_type (next) == G_TYPE_STRING)))
+    {
+      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
+                               _("The portal’s document listing is malformed (it needs “items” and “next”)."));
+      return;
+    }
+  {
+    JsonArray *array = json_node_get_array (items);
+
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonNode *element = json_array_get_element (array, i);
+        JsonObject *listed;
+        const char *id;
+        PortalEntry *entry;
+
+        if (!JSON_NODE_HOLDS_OBJECT (element))
+          continue;
+        listed = json_node_get_object (element);
+        id = member_string (listed, "id");
+        if (id == NULL || !gk_uuid_is_valid (id))
+          continue;
+        entry = g_new0 (PortalEntry, 1);
+        entry->revision = member_int (listed, "revision");
+        entry->etag = g_strdup (member_string (listed, "etag"));
+        entry->status = g_strdup (member_string (listed, "status"));
+        g_hash_table_replace (check->portal, g_strdup (id), entry);
+      }
+  }
+
+  if (JSON_NODE_HOLDS_NULL (next))
+    {
+      GkSyncCheckReport *report = compare_with_portal (check, &error);
+
+      if (report == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, report, (GDestroyNotify) gk_sync_check_report_free);
+      return;
+    }
+  if (g_hash_table_contains (check->cursors, json_node_get_string (next)) ||
+      ++check->pages > MAX_LIST_PAGES)
+    {
+      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
+                               _("The portal’s document listing never ends (a cursor came back)."));
+      return;
+    }
+  g_free (check->after);
+  check->after = g_strdup (json_node_get_string (next));
+  g_hash_table_add (check->cursors, g_strdup (check->after));
+  list_next_page (g_steal_pointer (&task));
+}
+
+static void
+list_next_page (GTask *task)
+{
+  CheckRun *check = g_task_get_task_data (task);
+
+  gk_portal_client_list_documents_async (check->client, LIST_PAGE_SIZE, check->after,
+                                         g_task_get_cancellable (task), on_list_page_cb, task);
+}
+
+/* public API */
+
+/**
+ * gk_sync_outcome_to_string:
+ * @outcome: an outcome
+ *
+ * Returns: its name in the JSON report
+ */
+const char *
+gk_sync_outcome_to_string (GkSyncOutcome outcome)
+{
+  static const char *const names[] = {
+    "published", "updated", "withdrawn", "conflict", "refused", "failed", "skipped",
+  };
+
+  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (names), "failed");
+  return names[outcome];
+}
+
+/**
+ * gk_sync_outcome_to_label:
+ * @outcome: an outcome
+ *
+ * Returns: its translated name for the user
+ */
+const char *
+gk_sync_outcome_to_label (GkSyncOutcome outcome)
+{
+  static const char *const labels[] = {
+    N_("Published"), N_("Updated"), N_("Withdrawn"), N_("Conflict"), N_("Refused"), N_("Failed"),
+    N_("Skipped"),
+  };
+
+  g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (labels), "");
+  return _(labels[outcome]);
+}
+
+/**
+ * gk_sync_drift_kind_to_string:
+ * @kind: a drift kind
+ *
+ * Returns: "missing", "extra" or "stale"
+ */
+const char *
+gk_sync_drift_kind_to_string (GkSyncDriftKind kind)
+{
+  switch (kind)
+    {
+    case GK_SYNC_DRIFT_MISSING:
+      return "missing";
+    case GK_SYNC_DRIFT_EXTRA:
+      return "extra";
+    case GK_SYNC_DRIFT_STALE:
+    default:
+      return "stale";
+    }
+}
+
+/**
+ * gk_sync_options_new:
+ *
+ * Returns: (transfer full): options with every default
+ */
+GkSyncOptions *
+gk_sync_options_new (void)
+{
+  return g_new0 (GkSyncOptions, 1);
+}
+
+/**
+ * gk_sync_options_copy:
+ * @options: (nullable): options
+ *
+ * Returns: (transfer full): a deep copy (defaults for %NULL)
+ */
+GkSyncOptions *
+gk_sync_options_copy (const GkSyncOptions *options)
+{
+  GkSyncOptions *copy = gk_sync_options_new ();
+
+  if (options == NULL)
+    return copy;
+  *copy = *options;
+  copy->portal_url = g_strdup (options->portal_url);
+  copy->token = g_strdup (options->token);
+  copy->ca_file = g_strdup (options->ca_file);
+  copy->actor = g_strdup (options->actor);
+  return copy;
+}
+
+/**
+ * gk_sync_options_free:
+ * @options: (nullable): options; the token is wiped
+ */
+void
+gk_sync_options_free (GkSyncOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free (options->portal_url);
+  gk_token_free (options->token);
+  g_free (options->ca_file);
+  g_free (options->actor);
+  g_free (options);
+}
+
+/**
+ * gk_sync_item_result_free:
+ * @result: (nullable): a result
+ */
+void
+gk_sync_item_result_free (GkSyncItemResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->id);
+  g_free (result->title);
+  g_free (result->operation);
+  g_free (result->message);
+  g_free (result->public_url);
+  g_clear_pointer (&result->fields, json_node_unref);
+  g_free (result);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+build_item_result (JsonBuilder            *builder,
+                   const GkSyncItemResult *result)
+{
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", result->id);
+  add_string_or_null (builder, "title", result->title);
+  add_string_or_null (builder, "outcome", gk_sync_outcome_to_string (result->outcome));
+  add_string_or_null (builder, "message", result->message);
+  add_string_or_null (builder, "public_url", result->public_url);
+  add_string_or_null (builder, "operation", result->operation);
+  json_builder_set_member_name (builder, "revision");
+  if (result->revision > 0)
+    json_builder_add_int_value (builder, result->revision);
+  else
+    json_builder_add_null_value (builder);
+  if (result->fields != NULL)
+    {
+      json_builder_set_member_name (builder, "fields");
+      json_builder_add_value (builder, json_node_copy (result->fields));
+    }
+  json_builder_end_object (builder);
+}
+
+/**
+ * gk_sync_item_result_to_json:
+ * @result: a result
+ *
+ * Returns: (transfer full): {id, title, outcome, message, public_url, operation, revision, fields?}
+ */
+JsonNode *
+gk_sync_item_result_to_json (const GkSyncItemResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  build_item_result (builder, result);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * gk_sync_report_free:
+ * @report: (nullable): a report
+ */
+void
+gk_sync_report_free (GkSyncReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->results, g_ptr_array_unref);
+  g_free (report->stop_message);
+  g_free (report->portal_url);
+  g_free (report);
+}
+
+/**
+ * gk_sync_report_count:
+ * @report: a report
+ * @outcome: an outcome
+ *
+ * Returns: how many results have @outcome
+ */
+guint
+gk_sync_report_count (const GkSyncReport *report,
+                      GkSyncOutcome       outcome)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < report->results->len; i++)
+    if (((GkSyncItemResult *) g_ptr_array_index (report->results, i))->outcome == outcome)
+      n++;
+  return n;
+}
+
+/**
+ * gk_sync_report_to_json:
+ * @report: a report
+ *
+ * Returns: (transfer full): the report as `sync --json` prints it
+ */
+JsonNode *
+gk_sync_report_to_json (const GkSyncReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->results->len; i++)
+    build_item_result (builder, g_ptr_array_index (report->results, i));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "summary");
+  json_builder_begin_object (builder);
+  for (guint o = 0; o < GK_SYNC_N_OUTCOMES; o++)
+    {
+      json_builder_set_member_name (builder, gk_sync_outcome_to_string (o));
+      json_builder_add_int_value (builder, gk_sync_report_count (report, o));
+    }
+  json_builder_set_member_name (builder, "total");
+  json_builder_add_int_value (builder, report->results->len);
+  json_builder_set_member_name (builder, "dry_run");
+  json_builder_add_boolean_value (builder, report->dry_run);
+  json_builder_set_member_name (builder, "stopped");
+  json_builder_add_boolean_value (builder, report->stopped);
+  add_string_or_null (builder, "stop_message", report->stop_message);
+  add_string_or_null (builder, "portal", report->portal_url);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * gk_sync_report_exit_status:
+ * @report: a report
+ *
+ * Returns: 0 when all is done, 1 when some item failed, is in conflict or
+ *   was refused (or the batch stopped for another reason), 3 when the
+ *   portal refused the token
+ */
+int
+gk_sync_report_exit_status (const GkSyncReport *report)
+{
+  if (report->stopped)
+    return report->auth_refused ? 3 : 1;
+  if (gk_sync_report_count (report, GK_SYNC_OUTCOME_FAILED) > 0 ||
+      gk_sync_report_count (report, GK_SYNC_OUTCOME_CONFLICT) > 0 ||
+      gk_sync_report_count (report, GK_SYNC_OUTCOME_REFUSED) > 0)
+    return 1;
+  return 0;
+}
+
+/**
+ * gk_sync_drift_free:
+ * @drift: (nullable): a drift entry
+ */
+void
+gk_sync_drift_free (GkSyncDrift *drift)
+{
+  if (drift == NULL)
+    return;
+  g_free (drift->id);
+  g_free (drift->title);
+  g_free (drift->local_state);
+  g_free (drift->portal_status);
+  g_free (drift->message);
+  g_free (drift);
+}
+
+/**
+ * gk_sync_check_report_free:
+ * @report: (nullable): a check report
+ */
+void
+gk_sync_check_report_free (GkSyncCheckReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->drift, g_ptr_array_unref);
+  g_free (report->portal_url);
+  g_free (report);
+}
+
+/**
+ * gk_sync_check_report_to_json:
+ * @report: a check report
+ *
+ * Returns: (transfer full): the report as `sync --check --json` prints it
+ */
+JsonNode *
+gk_sync_check_report_to_json (const GkSyncCheckReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint counts[3] = { 0, 0, 0 };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "drift");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->drift->len; i++)
+    {
+      GkSyncDrift *drift = g_ptr_array_index (report->drift, i);
+
+      counts[drift->kind]++;
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "id", drift->id);
+      add_string_or_null (builder, "title", drift->title);
+      add_string_or_null (builder, "kind", gk_sync_drift_kind_to_string (drift->kind));
+      json_builder_set_member_name (builder, "local_revision");
+      json_builder_add_int_value (builder, drift->local_revision);
+      json_builder_set_member_name (builder, "portal_revision");
+      json_builder_add_int_value (builder, drift->portal_revision);
+      add_string_or_null (builder, "local_state", drift->local_state);
+      add_string_or_null (builder, "portal_status", drift->portal_status);
+      add_string_or_null (builder, "message", drift->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "summary");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "missing");
+  json_builder_add_int_value (builder, counts[GK_SYNC_DRIFT_MISSING]);
+  json_builder_set_member_name (builder, "extra");
+  json_builder_add_int_value (builder, counts[GK_SYNC_DRIFT_EXTRA]);
+  json_builder_set_member_name (builder, "stale");
+  json_builder_add_int_value (builder, counts[GK_SYNC_DRIFT_STALE]);
+  json_builder_set_member_name (builder, "portal_documents");
+  json_builder_add_int_value (builder, report->n_portal);
+  json_builder_set_member_name (builder, "local_items");
+  json_builder_add_int_value (builder, report->n_local);
+  add_string_or_null (builder, "portal", report->portal_url);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * gk_sync_new:
+ * @store: the library
+ *
+ * Returns: (transfer full): a sync engine for @store
+ */
+GkSync *
+gk_sync_new (GkStore *store)
+{
+  GkSync *self;
+
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+  self = g_object_new (GK_TYPE_SYNC, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+/**
+ * gk_sync_get_store:
+ * @self: a sync engine
+ *
+ * Returns: (transfer none): its library
+ */
+GkStore *
+gk_sync_get_store (GkSync *self)
+{
+  g_return_val_if_fail (GK_IS_SYNC (self), NULL);
+  return self->store;
+}
+
+/**
+ * gk_sync_run_async:
+ * @self: a sync engine
+ * @options: the portal, token and tuning
+ * @progress: (nullable) (scope notified): called per finished item
+ * @progress_data: for @progress
+ * @progress_destroy: (nullable): frees @progress_data
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the batch is done
+ * @user_data: for @callback
+ */
+void
+gk_sync_run_async (GkSync              *self,
+                   const GkSyncOptions *options,
+                   GkSyncProgressFunc   progress,
+                   gpointer             progress_data,
+                   GDestroyNotify       progress_destroy,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  Run *run;
+  GError *error = NULL;
+
+  g_return_if_fail (GK_IS_SYNC (self));
+
+  run = run_new (self, RUN_BATCH, options, cancellable, callback, user_data, gk_sync_run_async);
+  run->progress = progress;
+  run->progress_data = progress_data;
+  run->progress_destroy = progress_destroy;
+
+  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error))
+    {
+      run_fail (run, error);
+      return;
+    }
+  if (!run->options->dry_run && !setup_client (run, &error))
+    {
+      run_fail (run, error);
+      return;
+    }
+
+  {
+    g_autoptr(GTask) prepare = g_task_new (self, run->cancellable, on_prepared_cb, run);
+
+    g_task_set_source_tag (prepare, gk_sync_run_async);
+    g_task_set_task_data (prepare, run, NULL);
+    g_task_run_in_thread (prepare, prepare_thread);
+  }
+}
+
+/**
+ * gk_sync_run_finish:
+ * @self: a sync engine
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the batch report
+ */
+GkSyncReport *
+gk_sync_run_finish (GkSync        *self,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_sync_check_async:
+ * @self: a sync engine
+ * @options: the portal and token
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_sync_check_async (GkSync              *self,
+                     const GkSyncOptions *options,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckRun *check;
+  GError *error = NULL;
+
+  g_return_if_fail (GK_IS_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_sync_check_async);
+
+  check = g_new0 (CheckRun, 1);
+  check->store = g_object_ref (self->store);
+  check->options = fill_options (self, options);
+  check->context = g_main_context_ref_thread_default ();
+  check->portal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, portal_entry_free);
+  check->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_task_set_task_data (task, check, check_run_free);
+
+  if (!gk_store_check_role (self->store, check->options->actor,
+                            GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error) ||
+      (check->client = create_client (check->options, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  list_next_page (g_steal_pointer (&task));
+}
+
+/**
+ * gk_sync_check_finish:
+ * @self: a sync engine
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the drift found
+ */
+GkSyncCheckReport *
+gk_sync_check_finish (GkSync        *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_sync_resolve_async:
+ * @self: a sync engine
+ * @options: the portal, token and the acting admin
+ * @id: the item (id, prefix or 索引号)
+ * @resolution: keep the portal's copy or overwrite it
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_sync_resolve_async (GkSync              *self,
+                       const GkSyncOptions *options,
+                       const char          *id,
+                       GkSyncResolution     resolution,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  Run *run;
+  GError *error = NULL;
+  g_autoptr(GkItem) item = NULL;
+  Work *work;
+
+  g_return_if_fail (GK_IS_SYNC (self));
+
+  run = run_new (self, RUN_RESOLVE, options, cancellable, callback, user_data, gk_sync_resolve_async);
+  run->resolution = resolution;
+  run->options->concurrency = 1;
+
+  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_ADMIN, &error) ||
+      (item = gk_store_get_item (self->store, id, &error)) == NULL)
+    {
+      run_fail (run, error);
+      return;
+    }
+  if ((item->flags & GK_ITEM_FLAG_CONFLICT) == 0)
+    {
+      run_fail (run, g_error_new (GK_ERROR, GK_ERROR_REFUSED,
+                                  _("“%s” is not in conflict with the portal: there is nothing to resolve."),
+                                  item->title ? item->title : item->id));
+      return;
+    }
+  if (!setup_client (run, &error))
+    {
+      run_fail (run, error);
+      return;
+    }
+
+  work = g_new0 (Work, 1);
+  work->run = run;
+  work->item_id = g_strdup (item->id);
+  work->title = g_strdup (item->title);
+  run->resolve_id = g_strdup (item->id);
+
+  if (resolution == GK_SYNC_RESOLVE_KEEP_PORTAL)
+    {
+      work->step = STEP_GET_KEEP_PORTAL;
+      work->job = gk_store_sync_get_active_job (self->store, item->id, NULL);
+    }
+  else
+    {
+      g_autofree char *approved = NULL;
+      g_autoptr(GkSyncJob) active = NULL;
+      gint64 revision = 0;
+
+      approved = gk_workflow_get_approved_record (self->store, item->id, &revision, NULL, &error);
+      if (approved == NULL)
+        {
+          g_prefix_error (&error, _("The portal’s copy cannot be overwritten: "));
+          work_free (work);
+          run_fail (run, error);
+          return;
+        }
+      active = gk_store_sync_get_active_job (self->store, item->id, &error);
+      if (error == NULL &&
+          (active == NULL || active->operation == GK_SYNC_OP_WITHDRAW || active->revision != revision ||
+           active->body == NULL))
+        {
+          g_autoptr(GkPortalState) state = gk_store_sync_get_portal_state (self->store, item->id, NULL);
+          g_autofree char *today = gk_date_today ();
+          g_autofree char *body = NULL;
+          GkSyncJobSpec spec = { 0 };
+
+          body = gk_sync_build_body (approved,
+                                     state && state->publish_date ? state->publish_date
+                                     : item->publish_date ? item->publish_date : today,
+                                     &error);
+          spec.item_id = item->id;
+          spec.revision = revision;
+          spec.operation = state != NULL && g_strcmp0 (state->status, "published") == 0
+                           ? GK_SYNC_OP_UPDATE : GK_SYNC_OP_PUBLISH;
+          spec.body = body;
+          if (body != NULL && gk_store_sync_add_jobs (self->store, run->options->actor, &spec, 1, &error))
+            {
+              g_clear_pointer (&active, gk_sync_job_free);
+              active = gk_store_sync_get_active_job (self->store, item->id, &error);
+            }
+        }
+      if (error != NULL || active == NULL)
+        {
+          if (error == NULL)
+            error = g_error_new_literal (GK_ERROR, GK_ERROR_FAILED, _("The outbox has no job for it."));
+          work_free (work);
+          run_fail (run, error);
+          return;
+        }
+      work->job = g_steal_pointer (&active);
+      work->overwrite = TRUE;
+    }
+
+  run->n_total = 1;
+  g_queue_push_tail (&run->queue, work);
+  pump (run);
+}
+
+/**
+ * gk_sync_resolve_finish:
+ * @self: a sync engine
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): what was done
+ */
+GkSyncItemResult *
+gk_sync_resolve_finish (GkSync        *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_sync_withdraw:
+ * @store: the library
+ * @actor: a publisher or admin
+ * @id: the item (id, prefix or 索引号)
+ * @reason: why, for the audit
+ * @queued: (out) (optional): whether the portal copy will be deleted at the next sync
+ * @error: the error location
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_sync_withdraw (GkStore    *store,
+                  const char *actor,
+                  const char *id,
+                  const char *reason,
+                  gboolean   *queued,
+                  GError    **error)
+{
+  return gk_store_sync_withdraw_item (store, actor, id, reason, queued, error);
+}
+
+/**
+ * gk_sync_list_needing_reapproval:
+ * @store: the library
+ * @today: (nullable): YYYY-MM-DD; %NULL for today
+ * @error: the error location
+ *
+ * Returns: (transfer full) (element-type GkItem) (nullable): the items
+ */
+GPtrArray *
+gk_sync_list_needing_reapproval (GkStore    *store,
+                                 const char *today,
+                                 GError    **error)
+{
+  g_autofree char *date = today ? g_strdup (today) : gk_date_today ();
+  g_auto(GStrv) ids = gk_store_sync_expired_ids (store, date, error);
+
+  if (ids == NULL)
+    return NULL;
+  if (ids[0] == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  return gk_store_get_items (store, (const char *const *) ids, g_strv_length (ids), error);
+}
+
+/**
+ * gk_sync_build_body:
+ * @approved_record: the approved record (JSON text)
+ * @publish_date: the date for a record without one
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): the exact body to send
+ */
+char *
+gk_sync_build_body (const char  *approved_record,
+                    const char  *publish_date,
+                    GError     **error)
+{
+  g_autoptr(JsonNode) root = parse_object (approved_record);
+  g_autoptr(JsonGenerator) generator = NULL;
+  JsonObject *object;
+
+  if (root == NULL)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
+                           _("The approved record is not a JSON object."));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  if (gk_str_is_blank (member_string (object, "publish_date")) && publish_date != NULL)
+    json_object_set_string_member (object, "publish_date", publish_date);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
 }

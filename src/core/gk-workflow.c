@@ -58,49 +58,67 @@ other_stage (GkStage stage)
   return stage == GK_STAGE_RELEASE ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
 }
 
-/* Refuse an action the state does not allow, saying what the state is. */
-static gboolean
-refuse_state (GkItem     *item,
-              const char *doing,
-              GError    **error)
+typedef enum
 {
+  ACTION_SUBMIT,
+  ACTION_APPROVE,
+  ACTION_RETURN,
+  ACTION_DISMISS,
+} Action;
+
+/* Refuse an action the state does not allow, saying what the state is:
+ * two whole sentences, so that each translates on its own. */
+static gboolean
+refuse_state (GkItem  *item,
+              Action   action,
+              GError **error)
+{
+  g_autofree char *lead = NULL;
+  g_autofree char *why = NULL;
   const char *name = item_name (item);
+
+  switch (action)
+    {
+    case ACTION_SUBMIT:
+      lead = g_strdup_printf (_("“%s” cannot be submitted."), name);
+      break;
+    case ACTION_APPROVE:
+      lead = g_strdup_printf (_("“%s” cannot be approved."), name);
+      break;
+    case ACTION_RETURN:
+      lead = g_strdup_printf (_("“%s” cannot be returned."), name);
+      break;
+    case ACTION_DISMISS:
+    default:
+      lead = g_strdup_printf (_("The findings of “%s” cannot be decided now."), name);
+      break;
+    }
 
   switch (item->state)
     {
     case GK_STATE_DRAFT:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: it is a draft that has not been submitted for review."),
-                   doing, name);
+      why = g_strdup (_("It is a draft that has not been submitted for review."));
       break;
     case GK_STATE_IN_REVIEW:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: it is already in review (%s)."),
-                   doing, name, gk_stage_to_label (item->stage));
+      why = g_strdup_printf (_("It is already in review (%s)."), gk_stage_to_label (item->stage));
       break;
     case GK_STATE_RETURNED:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: it was returned to its drafter and must be submitted again first."),
-                   doing, name);
+      why = g_strdup (_("It was returned to its drafter and must be submitted again first."));
       break;
     case GK_STATE_APPROVED:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: revision %" G_GINT64_FORMAT " is already approved. "
-                     "Edit it to start a new revision."),
-                   doing, name, item->revision);
+      why = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " is already approved; edit the item to start a new revision."),
+                             item->revision);
       break;
     case GK_STATE_PUBLISHED:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: it is published. Edit it to start a new revision."),
-                   doing, name);
+      why = g_strdup (_("It is published; edit the item to start a new revision."));
       break;
     case GK_STATE_WITHDRAWN:
     default:
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Cannot %s “%s”: it was withdrawn. Edit it to start a new revision."),
-                   doing, name);
+      why = g_strdup (_("It was withdrawn; edit the item to start a new revision."));
       break;
     }
+
+  g_set_error (error, GK_ERROR, GK_ERROR_REFUSED, "%s %s", lead, why);
   return FALSE;
 }
 
@@ -252,7 +270,7 @@ check_approve_full (GkStore    *store,
   if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
     return FALSE;
   if (item->state != GK_STATE_IN_REVIEW)
-    return refuse_state (item, _("approve"), error);
+    return refuse_state (item, ACTION_APPROVE, error);
   stage = item->stage == GK_STAGE_CONFIDENTIALITY ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
 
   if (!check_not_contributor (store, user, item, FALSE, error))
@@ -295,13 +313,14 @@ check_approve_full (GkStore    *store,
   return check_file_present (store, item, error);
 }
 
+/* error is read only after ok was computed (argument order is unspecified). */
 static gboolean
-why_not_from (gboolean  ok,
-              GError   *error,
-              char    **why_not)
+why_not_from (gboolean   ok,
+              GError   **error,
+              char     **why_not)
 {
   if (why_not != NULL)
-    *why_not = ok ? NULL : g_strdup (error ? error->message : "");
+    *why_not = ok ? NULL : g_strdup (*error ? (*error)->message : "");
   return ok;
 }
 
@@ -465,7 +484,7 @@ gk_workflow_check_submit (GkStore    *store,
   if (!gk_store_check_role (store, user, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
     return FALSE;
   if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_RETURNED)
-    return refuse_state (item, _("submit"), error);
+    return refuse_state (item, ACTION_SUBMIT, error);
   return gk_workflow_check_record (item, error);
 }
 
@@ -514,7 +533,7 @@ gk_workflow_check_return (GkStore    *store,
   if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
     return FALSE;
   if (item->state != GK_STATE_IN_REVIEW)
-    return refuse_state (item, _("return"), error);
+    return refuse_state (item, ACTION_RETURN, error);
   return TRUE;
 }
 
@@ -549,7 +568,7 @@ gk_workflow_check_dismiss (GkStore    *store,
     return FALSE;
   if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_IN_REVIEW &&
       item->state != GK_STATE_RETURNED)
-    return refuse_state (item, _("decide findings of"), error);
+    return refuse_state (item, ACTION_DISMISS, error);
   if (!check_not_contributor (store, user, item, TRUE, error))
     return FALSE;
   if (finding_id == 0)
@@ -602,7 +621,7 @@ gk_workflow_can_submit (GkStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  return why_not_from (gk_workflow_check_submit (store, user, item, &error), error, why_not);
+  return why_not_from (gk_workflow_check_submit (store, user, item, &error), &error, why_not);
 }
 
 /**
@@ -624,7 +643,7 @@ gk_workflow_can_approve (GkStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  return why_not_from (gk_workflow_check_approve (store, user, item, &error), error, why_not);
+  return why_not_from (gk_workflow_check_approve (store, user, item, &error), &error, why_not);
 }
 
 /**
@@ -645,7 +664,7 @@ gk_workflow_can_return (GkStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  return why_not_from (gk_workflow_check_return (store, user, item, &error), error, why_not);
+  return why_not_from (gk_workflow_check_return (store, user, item, &error), &error, why_not);
 }
 
 /**
@@ -666,7 +685,7 @@ gk_workflow_can_dismiss (GkStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  return why_not_from (gk_workflow_check_dismiss (store, user, item, 0, &error), error, why_not);
+  return why_not_from (gk_workflow_check_dismiss (store, user, item, 0, &error), &error, why_not);
 }
 
 /**

@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "gkp-pages.h"
 #include "gkp-record.h"
@@ -15,6 +17,8 @@
 #define MAX_LIMIT        1000
 #define INDEX_PAGE_SIZE  50
 #define CURSOR_PREFIX    "gkp1:"
+#define SWEEP_SECONDS    2
+#define CLOSE_AFTER_USEC (5 * G_USEC_PER_SEC)
 
 typedef enum
 {
@@ -41,9 +45,18 @@ struct _GkpServer
   char       *local_url;
   guint64     max_file_bytes;
   guint       max_connections;
-  GPtrArray  *open_sockets[2];  /* of GSocket, per token: read-write, read-only */
+  GHashTable *connections;      /* GSocket → Connection */
+  guint       sweep_id;
   guint       port;
 };
+
+/* A client connection, as far as the portal can see it. */
+typedef struct
+{
+  GSocket *socket;
+  Access   access;        /* of the first authenticated request; NONE before */
+  gint64   closed_since;  /* when it was first seen closed by the peer, or 0 */
+} Connection;
 
 static GQuark start_time_quark;
 static GQuark upload_quark;
@@ -367,26 +380,85 @@ authenticate (GkpServer         *self,
   return ACCESS_NONE;
 }
 
-/* Counts the open connections of each token; a connection is counted
- * from its first request until the portal sees it closed. */
+static void
+connection_free (Connection *connection)
+{
+  g_object_unref (connection->socket);
+  g_free (connection);
+}
+
+/* libsoup 3.2 never closes a keep-alive connection that the client
+ * closed while idle (fixed in 3.4), so the portal looks for itself:
+ * the peer has closed when a peek reads end-of-file. */
+static gboolean
+is_closed_by_peer (GSocket *socket)
+{
+  char byte;
+  ssize_t n;
+
+  if (g_socket_is_closed (socket))
+    return TRUE;
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0)
+    return TRUE;
+  return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
+/* Forgets closed connections, and closes the sockets libsoup 3.2 leaks:
+ * once a peer-closed connection has stayed so for a while, libsoup has
+ * long handled the end of file and watches it no more. */
+static gboolean
+on_sweep_cb (gpointer user_data)
+{
+  GkpServer *self = user_data;
+  GHashTableIter iter;
+  Connection *connection;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    {
+      if (g_socket_is_closed (connection->socket))
+        g_hash_table_iter_remove (&iter);
+      else if (!is_closed_by_peer (connection->socket))
+        connection->closed_since = 0;
+      else if (connection->closed_since == 0)
+        connection->closed_since = now;
+      else if (now - connection->closed_since > CLOSE_AFTER_USEC)
+        {
+          g_socket_close (connection->socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Counts the open connections of each token (a connection belongs to
+ * the token of its first authenticated request) and refuses a new one
+ * past the limit. */
 static gboolean
 admit_connection (GkpServer         *self,
                   SoupServerMessage *msg,
                   Access             access)
 {
-  GPtrArray *open = self->open_sockets[access == ACCESS_WRITE ? 0 : 1];
   GSocket *socket = soup_server_message_get_socket (msg);
+  Connection *connection = socket != NULL ? g_hash_table_lookup (self->connections, socket) : NULL;
+  GHashTableIter iter;
+  Connection *other;
+  guint open = 0;
 
-  if (self->max_connections == 0 || socket == NULL)
+  if (connection == NULL || connection->access != ACCESS_NONE)
     return TRUE;
-  for (guint i = open->len; i-- > 0;)
-    if (g_socket_is_closed (open->pdata[i]))
-      g_ptr_array_remove_index_fast (open, i);
-  if (g_ptr_array_find (open, socket, NULL))
-    return TRUE;
-  if (open->len >= self->max_connections)
-    return FALSE;
-  g_ptr_array_add (open, g_object_ref (socket));
+  if (self->max_connections > 0)
+    {
+      g_hash_table_iter_init (&iter, self->connections);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &other))
+        if (other->access == access && !is_closed_by_peer (other->socket))
+          open++;
+      if (open >= self->max_connections)
+        return FALSE;
+    }
+  connection->access = access;
   return TRUE;
 }
 
@@ -774,33 +846,38 @@ reply_not_found (SoupServerMessage *msg)
   reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such document.", NULL);
 }
 
+/* Looks up a document for the API; replies 404 (or 500) when there is none. */
+static GkpDocument *
+find_document (GkpServer         *self,
+               SoupServerMessage *msg,
+               const char        *id)
+{
+  g_autoptr(GError) error = NULL;
+  GkpDocument *doc = NULL;
+
+  if (!gkp_is_canonical_uuid (id))
+    reply_not_found (msg);
+  else if (!gkp_store_get_document (self->store, id, &doc, &error))
+    reply_internal_error (msg, error);
+  else if (doc == NULL)
+    reply_not_found (msg);
+  return doc;
+}
+
 static void
 handle_document_get (GkpServer         *self,
                      SoupServerMessage *msg,
                      const char        *id)
 {
   g_autoptr(GkpDocument) doc = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) extra = NULL;
   g_autofree char *text = NULL;
   g_autofree char *url = public_url_for (self, id);
   gsize len;
 
-  if (!gkp_is_canonical_uuid (id))
-    {
-      reply_not_found (msg);
-      return;
-    }
-  if (!gkp_store_get_document (self->store, id, &doc, &error))
-    {
-      reply_internal_error (msg, error);
-      return;
-    }
+  doc = find_document (self, msg, id);
   if (doc == NULL)
-    {
-      reply_not_found (msg);
-      return;
-    }
+    return;
 
   extra = json_object_new ();
   json_object_set_string_member (extra, "etag", doc->etag);
@@ -826,21 +903,9 @@ handle_document_delete (GkpServer         *self,
   g_autofree char *now = NULL;
   const char *if_match;
 
-  if (!gkp_is_canonical_uuid (id))
-    {
-      reply_not_found (msg);
-      return;
-    }
-  if (!gkp_store_get_document (self->store, id, &doc, &error))
-    {
-      reply_internal_error (msg, error);
-      return;
-    }
+  doc = find_document (self, msg, id);
   if (doc == NULL)
-    {
-      reply_not_found (msg);
-      return;
-    }
+    return;
   if (doc->withdrawn)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
@@ -1188,7 +1253,9 @@ serve_document_file (GkpServer         *self,
   bytes = g_mapped_file_get_bytes (mapped);
   soup_message_headers_replace (headers, "Content-Disposition", disposition);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Content-Security-Policy", "sandbox");
+  /* A sandbox would stop browsers from showing the PDF inline. */
+  if (!inline_ok)
+    soup_message_headers_replace (headers, "Content-Security-Policy", "sandbox");
   soup_message_headers_set_content_type (headers, media_type, NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -1265,10 +1332,20 @@ on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
                        gpointer           user_data)
 {
+  GkpServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
   gint64 *start = g_new (gint64, 1);
 
   *start = g_get_monotonic_time ();
   g_object_set_qdata_full (G_OBJECT (msg), start_time_quark, start, g_free);
+
+  if (socket != NULL && !g_hash_table_contains (self->connections, socket))
+    {
+      Connection *connection = g_new0 (Connection, 1);
+
+      connection->socket = g_object_ref (socket);
+      g_hash_table_insert (self->connections, socket, connection);
+    }
 }
 
 /* One line per request on stderr; headers (the token!) are never logged. */
@@ -1332,8 +1409,8 @@ gkp_server_new (GkpStore               *store,
   self->public_url = g_strdup (options->public_url);
   self->max_file_bytes = options->max_file_bytes;
   self->max_connections = options->max_connections_per_token;
-  self->open_sockets[0] = g_ptr_array_new_with_free_func (g_object_unref);
-  self->open_sockets[1] = g_ptr_array_new_with_free_func (g_object_unref);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  self->sweep_id = g_timeout_add_seconds (SWEEP_SECONDS, on_sweep_cb, self);
 
   self->soup = soup_server_new ("server-header", "gongkai-portal/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->soup, NULL, on_early_request_cb, self, NULL);
@@ -1444,8 +1521,8 @@ gkp_server_free (GkpServer *self)
     return;
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
-  g_ptr_array_unref (self->open_sockets[0]);
-  g_ptr_array_unref (self->open_sockets[1]);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  g_hash_table_unref (self->connections);
   g_free (self->token);
   g_free (self->readonly_token);
   g_free (self->base_path);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gkp-record.h"
 #include "gkp-store.h"
 
 struct _GkpStore
@@ -91,17 +92,6 @@ column_text (sqlite3_stmt *stmt,
              int           index)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, index));
-}
-
-static gboolean
-is_hex_sha256 (const char *s)
-{
-  if (s == NULL || strlen (s) != 64)
-    return FALSE;
-  for (const char *p = s; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
-      return FALSE;
-  return TRUE;
 }
 
 static void
@@ -502,7 +492,7 @@ char *
 gkp_store_get_file_path (GkpStore   *self,
                          const char *sha256)
 {
-  if (!is_hex_sha256 (sha256))
+  if (!gkp_is_sha256_hex (sha256))
     return NULL;
   return g_build_filename (self->files_dir, sha256, NULL);
 }
@@ -542,7 +532,7 @@ gkp_store_begin_upload (GkpStore   *self,
 {
   g_autoptr(GkpUpload) upload = NULL;
 
-  g_return_val_if_fail (is_hex_sha256 (sha256), NULL);
+  g_return_val_if_fail (gkp_is_sha256_hex (sha256), NULL);
 
   upload = g_new0 (GkpUpload, 1);
   upload->store = self;

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include "gk-fault-proxy.h"
@@ -261,8 +262,9 @@ send_truncated (GkFaultProxy      *self,
   while (soup_message_headers_iter_next (&iter, &name, &value))
     if (!is_hop_by_hop (name))
       g_string_append_printf (head, "%s: %s\r\n", name, value);
-  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
-                          len + 100);
+  /* No "Connection: close": libsoup 3.2 takes a cut body of such a
+   * response for a whole one. */
+  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n", len + 100);
   g_string_append_len (head, data, (gssize) sent);
 
   leave_in_flight (self, msg);
@@ -523,6 +525,22 @@ on_request_cb (SoupServer        *server,
     }
 }
 
+/* libsoup 3.2 does not close a keep-alive connection the client closed
+ * while idle, so look: the peer has closed when a peek reads EOF. */
+static gboolean
+is_closed_by_peer (GSocket *socket)
+{
+  char byte;
+  ssize_t n;
+
+  if (g_socket_is_closed (socket))
+    return TRUE;
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0)
+    return TRUE;
+  return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
 static void
 on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
@@ -538,7 +556,7 @@ on_request_started_cb (SoupServer        *server,
   if (socket == NULL)
     return;
   for (guint i = self->sockets->len; i-- > 0;)
-    if (g_socket_is_closed (self->sockets->pdata[i]))
+    if (is_closed_by_peer (self->sockets->pdata[i]))
       g_ptr_array_remove_index_fast (self->sockets, i);
   if (!g_ptr_array_find (self->sockets, socket, NULL))
     g_ptr_array_add (self->sockets, g_object_ref (socket));
@@ -933,6 +951,13 @@ read_port_file (const char *path)
   return (guint) port;
 }
 
+/* In the child: a portal must not outlive a test that aborts. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 launch_portal (GkTestPortal *self,
                guint         port,
@@ -980,6 +1005,7 @@ launch_portal (GkTestPortal *self,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_unsetenv (launcher, "GONGKAI_PORTAL_TOKEN");
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_clear_object (&self->process);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
                                                 error);
@@ -1020,6 +1046,17 @@ launch_portal (GkTestPortal *self,
   g_free (self->base_url);
   self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
   self->base_url = g_strdup_printf ("%s/api/v1", self->url);
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    if (strcmp (self->extra_args[i], "--base-path") == 0 && self->extra_args[i + 1] != NULL)
+      {
+        g_autofree char *path = g_strdup (self->extra_args[i + 1]);
+        gsize len = strlen (path);
+
+        while (len > 1 && path[len - 1] == '/')
+          path[--len] = '\0';
+        g_free (self->base_url);
+        self->base_url = g_strconcat (self->url, path, NULL);
+      }
   return TRUE;
 }
 
@@ -1204,8 +1241,14 @@ gk_test_portal_restart (GkTestPortal *self,
   return launch_portal (self, self->port, error);
 }
 
-static void
-remove_tree (const char *path)
+/**
+ * gk_test_remove_tree:
+ * @path: a folder
+ *
+ * Deletes @path and everything in it (symbolic links are not followed).
+ */
+void
+gk_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -1216,7 +1259,7 @@ remove_tree (const char *path)
         g_autofree char *child = g_build_filename (path, name, NULL);
 
         if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
+          gk_test_remove_tree (child);
         else
           g_unlink (child);
       }
@@ -1245,7 +1288,7 @@ gk_test_portal_free (GkTestPortal *self)
         }
     }
   if (self->tmp_dir != NULL && g_getenv ("GK_TEST_KEEP") == NULL)
-    remove_tree (self->tmp_dir);
+    gk_test_remove_tree (self->tmp_dir);
   g_clear_object (&self->process);
   g_strfreev (self->extra_args);
   g_free (self->token);

@@ -23,6 +23,14 @@ G_BEGIN_DECLS
  * http://127.0.0.1:5000/api/v1, "PUT /api/v1/documents/…" matches the
  * prefix "/documents/".  Query strings are not part of the path.
  *
+ * Beware of libsoup's own retry: a SoupSession resends an idempotent
+ * request (GET, HEAD, PUT, DELETE) once, by itself, when a *reused*
+ * keep-alive connection closes before any byte of the answer.  So RESET
+ * and FORWARD_DROP on such a connection show up as two requests here and
+ * the client may see success (after FORWARD_DROP the portal then gets the
+ * PUT twice, which the identical-body rule answers with 200).  Use a
+ * fresh session, or times = 2, to make the client see the failure.
+ *
  * GkTestPortal runs the real gongkai-portal binary ($GONGKAI_PORTAL, set
  * by tests/meson.build) on a temporary data folder. */
 
@@ -43,7 +51,10 @@ typedef enum
                            * Content-Length larger than the bytes that follow
                            * (half of the body), and close.  A body-less answer
                            * (204, 201 without body) is sent as 200 with a cut
-                           * JSON body; useless for HEAD */
+                           * JSON body; useless for HEAD.  (The answer does
+                           * not say "Connection: close": libsoup 3.2 takes a
+                           * cut body of such an answer for a whole one, so a
+                           * client should also check what it parses.) */
   GK_FAULT_FORWARD_DROP,  /* forward the request (the change is applied), then
                            * close the connection without answering */
   GK_FAULT_DELAY,         /* wait param ms (default 1000), then forward normally */
@@ -101,6 +112,7 @@ void          gk_test_portal_free                (GkTestPortal  *self);
 
 gboolean      gk_test_pump_until                 (gboolean      *flag,
                                                   guint          timeout_ms);
+void          gk_test_remove_tree                (const char    *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkFaultProxy, gk_fault_proxy_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkTestPortal, gk_test_portal_free)

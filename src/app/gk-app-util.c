@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "Gongkai"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gk-app-util.h"
+
+/**
+ * gk_widget_show_toast:
+ * @widget: a widget inside an #AdwToastOverlay
+ * @text: what to say, in the user's words
+ *
+ * Shows @text as a toast; logs it when there is no overlay.
+ */
+void
+gk_widget_show_toast (GtkWidget  *widget,
+                      const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    {
+      g_message ("%s", text);
+      return;
+    }
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+/**
+ * gk_format_timestamp:
+ * @iso: (nullable): an ISO 8601 timestamp
+ *
+ * Returns: (transfer full): the local date and time, or @iso when it
+ *   cannot be read
+ */
+char *
+gk_format_timestamp (const char *iso)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (iso == NULL)
+    return g_strdup ("");
+  utc = g_date_time_new_from_iso8601 (iso, NULL);
+  if (utc == NULL)
+    return g_strdup (iso);
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/**
+ * gk_format_days_left:
+ * @days: working days left; negative when overdue
+ *
+ * Returns: (transfer full): the days in words
+ */
+char *
+gk_format_days_left (int days)
+{
+  if (days == 0)
+    return g_strdup (_("Due today"));
+  if (days < 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day overdue", "%d days overdue", -days), -days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day left", "%d days left", days), days);
+}
+
+/**
+ * gk_format_topic:
+ * @topic: (nullable): a 主题分类 name
+ *
+ * Returns: (transfer full): the name for people
+ */
+char *
+gk_format_topic (const char *topic)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (topic == NULL)
+    return g_strdup ("");
+  parts = g_strsplit (topic, "\\", -1);
+  return g_strjoinv (" › ", parts);
+}
+
+/**
+ * gk_finding_kind_label:
+ * @kind: (nullable): a finding kind
+ *
+ * Returns: the translated name of @kind
+ */
+const char *
+gk_finding_kind_label (const char *kind)
+{
+  static const struct { const char *kind; const char *label; } labels[] = {
+    { "secrecy_mark", N_("Secrecy mark") },
+    { "id_card", N_("ID card number") },
+    { "mobile", N_("Mobile number") },
+    { "bank_card", N_("Bank card number") },
+    { "keyword", N_("Sensitive word") },
+    { "landline", N_("Landline number") },
+    { "copy_number", N_("Copy number") },
+  };
+
+  for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (kind, labels[i].kind))
+      return _(labels[i].label);
+  return kind ? kind : "";
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Show a toast in the window that holds widget (its AdwToastOverlay). */
+void   gk_widget_show_toast      (GtkWidget  *widget,
+                                  const char *text);
+/* "2025-03-01T02:03:04.000Z" → "2025-03-01 10:03" in local time. */
+char  *gk_format_timestamp       (const char *iso);
+/* Days left until due (see gk_calendar_days_left) in words: "5 days",
+ * "Today", "3 days overdue". */
+char  *gk_format_days_left       (int         days);
+/* A topic "top\\sub" as "top › sub". */
+char  *gk_format_topic           (const char *topic);
+/* The label of a finding kind ("ID card number"…). */
+const char *gk_finding_kind_label (const char *kind);
+
+G_END_DECLS
