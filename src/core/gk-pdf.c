@@ -7,6 +7,7 @@
 #include <poppler.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <string.h>
 
@@ -331,6 +332,18 @@ gk_pdf_extract_isolated (const char   *path,
 
   if (helper == NULL)
     return gk_pdf_extract (path, password, cancellable, error);
+
+  /* A helper that dies before reading its input must not take us down
+   * with SIGPIPE when we write the password to it. */
+  {
+    static gsize ignored = 0;
+
+    if (g_once_init_enter (&ignored))
+      {
+        signal (SIGPIPE, SIG_IGN);
+        g_once_init_leave (&ignored, 1);
+      }
+  }
 
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);

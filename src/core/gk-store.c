@@ -230,6 +230,37 @@ static const char *const migrations[] = {
   "  SELECT id, revision, submitted_by, 'submitted', COALESCE (submitted_at, created_at) FROM items"
   "   WHERE submitted_by IS NOT NULL;",
 
+  /* 3: the portal sync (gk-store-sync.c): the outbox of jobs, at most one
+   * active (not superseded) job per item, and what the portal last
+   * confirmed of each item. */
+  "CREATE TABLE sync_jobs ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  item_id    TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,"
+  "  revision   INTEGER NOT NULL,"
+  "  operation  TEXT NOT NULL CHECK (operation IN ('publish', 'update', 'withdraw')),"
+  "  body       TEXT,"
+  "  state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+  "               ('pending', 'conflict', 'refused', 'superseded')),"
+  "  attempts   INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT,"
+  "  reason     TEXT,"
+  "  created_at TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  updated_at TEXT"
+  ");"
+  "CREATE UNIQUE INDEX sync_jobs_active ON sync_jobs (item_id) WHERE state <> 'superseded';"
+  "CREATE INDEX sync_jobs_state ON sync_jobs (state, id);"
+  "CREATE INDEX sync_jobs_item ON sync_jobs (item_id, id);"
+  "CREATE TABLE portal_state ("
+  "  item_id      TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,"
+  "  status       TEXT NOT NULL CHECK (status IN ('published', 'withdrawn')),"
+  "  revision     INTEGER NOT NULL,"
+  "  etag         TEXT,"
+  "  public_url   TEXT,"
+  "  publish_date TEXT,"
+  "  synced_at    TEXT NOT NULL"
+  ");",
+
   /* Append new migrations here. */
 };
 
