@@ -255,6 +255,7 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  g_set_prgname ("gongkai-ctl");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("GONGKAI_LOCALEDIR") ? g_getenv ("GONGKAI_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
