@@ -19,8 +19,15 @@ gk_widget_show_toast (GtkWidget  *widget,
                       const char *text)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot *root = gtk_widget_get_root (widget);
   AdwToast *toast;
 
+  /* From the window itself (or a dialog of it): its content's overlay. */
+  if (overlay == NULL && GTK_IS_WINDOW (root) && !ADW_IS_APPLICATION_WINDOW (root))
+    root = GTK_ROOT (gtk_window_get_transient_for (GTK_WINDOW (root)));
+  if (overlay == NULL && ADW_IS_APPLICATION_WINDOW (root) &&
+      ADW_IS_TOAST_OVERLAY (adw_application_window_get_content (ADW_APPLICATION_WINDOW (root))))
+    overlay = adw_application_window_get_content (ADW_APPLICATION_WINDOW (root));
   if (overlay == NULL)
     {
       g_message ("%s", text);

@@ -194,7 +194,7 @@ gk_application_class_init (GkApplicationClass *klass)
 
   /* Compiled with --manual-register: the resource lives in a static
    * library that the program and the tests link. */
-  g_resources_register (gk_app_get_resource ());
+  gk_app_register_resource ();
 }
 
 static void

@@ -91,6 +91,8 @@ typedef struct
   gboolean        connected;
   GInputStream   *stream;
   GByteArray     *body;
+  GBytes         *request_body;  /* to send again if libsoup restarts the request */
+  char           *content_type;
 } Request;
 
 /* GkPortalTlsDatabase */
@@ -701,6 +703,21 @@ on_msg_body_data_cb (SoupMessage *msg,
   on_msg_progress_cb (msg, user_data);
 }
 
+/* libsoup re-sends a request by itself when a kept-alive connection
+ * turns out to be closed, but drops the body stream first: give it the
+ * same bytes again. */
+static void
+on_msg_restarted_cb (SoupMessage *msg,
+                     gpointer     user_data)
+{
+  Request *req = user_data;
+
+  if (req->request_body != NULL)
+    soup_message_set_request_body_from_bytes (msg, req->content_type, req->request_body);
+  req->connected = FALSE;
+  arm (req, req->client->connect_timeout_ms);
+}
+
 static void
 on_caller_cancelled_cb (GCancellable *caller,
                         gpointer      user_data)
@@ -729,6 +746,8 @@ request_free (gpointer data)
   g_clear_object (&req->cancellable);
   g_clear_object (&req->caller);
   g_clear_pointer (&req->body, g_byte_array_unref);
+  g_clear_pointer (&req->request_body, g_bytes_unref);
+  g_free (req->content_type);
   g_free (req);
 }
 
@@ -893,12 +912,17 @@ send_request (GkPortalClient      *self,
   if (if_none_match_star)
     soup_message_headers_replace (headers, "If-None-Match", "*");
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (req->msg, content_type, body);
+    {
+      req->request_body = g_bytes_ref (body);
+      req->content_type = g_strdup (content_type);
+      soup_message_set_request_body_from_bytes (req->msg, content_type, body);
+    }
 
   g_signal_connect (req->msg, "wrote-headers", G_CALLBACK (on_msg_progress_cb), req);
   g_signal_connect (req->msg, "wrote-body-data", G_CALLBACK (on_msg_body_data_cb), req);
   g_signal_connect (req->msg, "wrote-body", G_CALLBACK (on_msg_progress_cb), req);
   g_signal_connect (req->msg, "got-headers", G_CALLBACK (on_msg_progress_cb), req);
+  g_signal_connect (req->msg, "restarted", G_CALLBACK (on_msg_restarted_cb), req);
 
   if (cancellable != NULL)
     {

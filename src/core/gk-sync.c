@@ -232,11 +232,20 @@ result_copy (const GkSyncItemResult *src)
   return result;
 }
 
+/* json_node_copy() shares objects and arrays: this one does not. */
+static JsonNode *
+deep_copy (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return parse_object (text);
+}
+
 /* The record minus what the portal adds to it in GET /documents/{id}. */
 static JsonNode *
 portal_record_only (JsonNode *document)
 {
-  JsonNode *copy = json_node_copy (document);
+  JsonNode *copy = deep_copy (document);
   JsonObject *object = json_node_get_object (copy);
 
   json_object_remove_member (object, "etag");
@@ -263,8 +272,8 @@ body_matches_approved (JsonNode   *body,
   body_date = member_string (json_node_get_object (body), "publish_date");
   if (!gk_str_is_blank (approved_date) && g_strcmp0 (approved_date, body_date) != 0)
     return FALSE;
-  a = json_node_copy (approved);
-  b = json_node_copy (body);
+  a = deep_copy (approved);
+  b = deep_copy (body);
   json_object_remove_member (json_node_get_object (a), "publish_date");
   json_object_remove_member (json_node_get_object (b), "publish_date");
   return json_node_equal (a, b);
@@ -1535,12 +1544,13 @@ prepare_thread (GTask        *task,
 static void
 start_queue (Run *run)
 {
-  if (run->options->dry_run || g_queue_is_empty (&run->queue))
+  if (run->options->dry_run)
     {
       maybe_complete (run);
       return;
     }
-  /* GET /health first: a refused token stops the batch before any item. */
+  /* GET /health first, even with nothing to send: a refused token stops
+   * the batch before any item, and is reported when the outbox is empty. */
   {
     Work *health = g_new0 (Work, 1);
 

@@ -7,6 +7,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "gk-pdf.h"
 #include "gk-pdf-document.h"
 
 /* Pages searched per find job before the worker looks at its queue again

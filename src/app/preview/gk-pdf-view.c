@@ -329,7 +329,7 @@ on_thumbnail_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_keep_aspect_ratio (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
   gtk_widget_set_size_request (picture, THUMBNAIL_WIDTH, (int) (THUMBNAIL_WIDTH * 1.414));
   gtk_widget_add_css_class (frame, "thumbnail");
   gtk_widget_set_halign (frame, GTK_ALIGN_CENTER);
@@ -660,6 +660,8 @@ gk_pdf_view_dispose (GObject *object)
   g_cancellable_cancel (self->find_cancellable);
   g_cancellable_cancel (self->locate_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_PDF_VIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
   g_clear_object (&self->pages_model);
 

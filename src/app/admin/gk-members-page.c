@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "GongkaiAdmin"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gk-members-page.h"
+#include "gk-util.h"
+
+struct _GkMembersPage
+{
+  GkAdminPage  parent_instance;
+
+  GtkWidget   *add_row;
+  GtkWidget   *members_group;
+  GPtrArray   *member_rows;
+  gboolean     filling;
+};
+
+G_DEFINE_FINAL_TYPE (GkMembersPage, gk_members_page, GK_TYPE_ADMIN_PAGE)
+
+static const struct
+{
+  GkRole      role;
+  const char *name;
+  const char *label;
+  const char *description;
+} roles[] = {
+  { GK_ROLE_DRAFTER, "drafter", N_("Drafter"), N_("Imports documents, fills their records and submits them") },
+  { GK_ROLE_REVIEWER, "reviewer", N_("Reviewer"), N_("Signs the confidentiality review and the release, or returns documents") },
+  { GK_ROLE_PUBLISHER, "publisher", N_("Publisher"), N_("Publishes approved documents to the portal and withdraws them") },
+  { GK_ROLE_ADMIN, "admin", N_("Admin"), N_("Manages members, the tag catalog and the library's settings") },
+};
+
+/* callbacks */
+
+static void
+on_role_switched_cb (GtkSwitch     *toggle,
+                     GParamSpec    *pspec,
+                     GkMembersPage *self)
+{
+  GkAdminPage *page = GK_ADMIN_PAGE (self);
+  GkStore *store = gk_admin_page_get_store (page);
+  const char *user = g_object_get_data (G_OBJECT (toggle), "user");
+  GkRole role = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "role"));
+  g_autoptr(GError) error = NULL;
+  GkRole current;
+
+  if (self->filling || store == NULL)
+    return;
+  current = gk_store_get_roles (store, user);
+  current = gtk_switch_get_active (toggle) ? (current | role) : (current & ~role);
+  if (!gk_store_set_member (store, gk_context_get_user (gk_admin_page_get_context (page)),
+                            user, current, &error))
+    {
+      gk_admin_page_show_toast (page, error->message);
+      /* Back to what the library holds. */
+      self->filling = TRUE;
+      gtk_switch_set_active (toggle, (gk_store_get_roles (store, user) & role) != 0);
+      self->filling = FALSE;
+      return;
+    }
+  {
+    GtkWidget *row = g_object_get_data (G_OBJECT (toggle), "member-row");
+    g_autofree char *summary = gk_roles_to_label (gk_store_get_roles (store, user));
+
+    if (row != NULL)
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), summary);
+  }
+}
+
+static void
+on_add_applied_cb (AdwEntryRow   *row,
+                   GkMembersPage *self)
+{
+  GkAdminPage *page = GK_ADMIN_PAGE (self);
+  GkStore *store = gk_admin_page_get_store (page);
+  g_autofree char *user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL || gk_str_is_blank (user))
+    return;
+  if (gk_store_get_roles (store, user) != GK_ROLE_NONE)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” is already a member."), user);
+
+      gk_admin_page_show_toast (page, text);
+      return;
+    }
+  if (!gk_store_set_member (store, gk_context_get_user (gk_admin_page_get_context (page)),
+                            user, GK_ROLE_DRAFTER, &error))
+    {
+      gk_admin_page_show_toast (page, error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  {
+    g_autofree char *text = g_strdup_printf (_("“%s” is a member now, as a drafter. Switch on "
+                                               "their other roles below."), user);
+
+    gk_admin_page_show_toast (page, text);
+  }
+  gk_admin_page_reload (page);
+}
+
+/* overrides */
+
+static void
+gk_members_page_reload (GkAdminPage *page)
+{
+  GkMembersPage *self = GK_MEMBERS_PAGE (page);
+  GkStore *store = gk_admin_page_get_store (page);
+  const char *acting = gk_context_get_user (gk_admin_page_get_context (page));
+  g_autoptr(GPtrArray) members = NULL;
+
+  for (guint i = 0; i < self->member_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->members_group),
+                                  g_ptr_array_index (self->member_rows, i));
+  g_ptr_array_set_size (self->member_rows, 0);
+  if (store == NULL)
+    return;
+
+  self->filling = TRUE;
+  members = gk_store_list_members (store);
+  for (guint i = 0; i < members->len; i++)
+    {
+      GkMember *member = g_ptr_array_index (members, i);
+      g_autofree char *summary = gk_roles_to_label (member->roles);
+      g_autofree char *title = NULL;
+      GtkWidget *row = adw_expander_row_new ();
+      GtkWidget *avatar = adw_avatar_new (32, member->user, TRUE);
+
+      if (g_strcmp0 (member->user, acting) == 0)
+        title = g_strdup_printf (_("%s (you)"), member->user);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : member->user);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), summary);
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), avatar);
+      gtk_widget_set_name (row, member->user);
+
+      for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+        {
+          GtkWidget *role_row = adw_action_row_new ();
+          GtkWidget *toggle = gtk_switch_new ();
+          g_autofree char *name = g_strdup_printf ("%s:%s", member->user, roles[r].name);
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (role_row), _(roles[r].label));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (role_row), _(roles[r].description));
+          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+          gtk_widget_set_name (toggle, name);
+          gtk_switch_set_active (GTK_SWITCH (toggle), (member->roles & roles[r].role) != 0);
+          g_object_set_data_full (G_OBJECT (toggle), "user", g_strdup (member->user), g_free);
+          g_object_set_data (G_OBJECT (toggle), "role", GUINT_TO_POINTER (roles[r].role));
+          g_object_set_data (G_OBJECT (toggle), "member-row", row);
+          g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_role_switched_cb), self, 0);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (role_row), toggle);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (role_row), toggle);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), role_row);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->members_group), row);
+      g_ptr_array_add (self->member_rows, row);
+    }
+  self->filling = FALSE;
+}
+
+static void
+gk_members_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (gk_members_page_parent_class)->constructed (object);
+
+  gk_admin_page_reload (GK_ADMIN_PAGE (object));
+}
+
+static void
+gk_members_page_finalize (GObject *object)
+{
+  GkMembersPage *self = GK_MEMBERS_PAGE (object);
+
+  g_clear_pointer (&self->member_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gk_members_page_parent_class)->finalize (object);
+}
+
+static void
+gk_members_page_class_init (GkMembersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GkAdminPageClass *page_class = GK_ADMIN_PAGE_CLASS (klass);
+
+  object_class->constructed = gk_members_page_constructed;
+  object_class->finalize = gk_members_page_finalize;
+  page_class->reload = gk_members_page_reload;
+}
+
+static void
+gk_members_page_init (GkMembersPage *self)
+{
+  GtkWidget *add_group = adw_preferences_group_new ();
+
+  self->member_rows = g_ptr_array_new ();
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (self), _("Members"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (self), "system-users-symbolic");
+  gtk_widget_set_name (GTK_WIDGET (self), "members");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (add_group), _("Add a Member"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (add_group),
+                                         _("The user name is the account name people sign in with "
+                                           "(or give with “--as” on a shared desk)."));
+  self->add_row = adw_entry_row_new ();
+  gtk_widget_set_name (self->add_row, "add-member-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->add_row), _("User name"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->add_row), TRUE);
+  g_signal_connect_object (self->add_row, "apply", G_CALLBACK (on_add_applied_cb), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (add_group), self->add_row);
+
+  self->members_group = adw_preferences_group_new ();
+  gtk_widget_set_name (self->members_group, "members-group");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->members_group), _("Members and Roles"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->members_group),
+                                         _("One person cannot sign both review stages of a document, "
+                                           "nor approve what they drafted, edited or submitted."));
+
+  gk_admin_page_add_guarded (GK_ADMIN_PAGE (self), ADW_PREFERENCES_GROUP (add_group));
+  gk_admin_page_add_guarded (GK_ADMIN_PAGE (self), ADW_PREFERENCES_GROUP (self->members_group));
+}
+
+/**
+ * gk_members_page_new:
+ * @context: the application context
+ *
+ * Returns: (transfer full): the page
+ */
+GtkWidget *
+gk_members_page_new (GkContext *context)
+{
+  return g_object_new (GK_TYPE_MEMBERS_PAGE, "context", context, NULL);
+}
+
+/**
+ * gk_role_to_label:
+ * @role: one role
+ *
+ * Returns: its translated name
+ */
+const char *
+gk_role_to_label (GkRole role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (roles[i].role == role)
+      return _(roles[i].label);
+  return "";
+}
+
+/**
+ * gk_roles_to_label:
+ * @bits: roles
+ *
+ * Returns: (transfer full): the roles in words, admin first
+ */
+char *
+gk_roles_to_label (GkRole bits)
+{
+  static const GkRole order[] = { GK_ROLE_ADMIN, GK_ROLE_DRAFTER, GK_ROLE_REVIEWER, GK_ROLE_PUBLISHER };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (bits & order[i])
+      {
+        if (text->len > 0)
+          /* Translators: separates role names, "Admin, Drafter" */
+          g_string_append (text, _(", "));
+        g_string_append (text, gk_role_to_label (order[i]));
+      }
+  if (text->len == 0)
+    return g_strdup (_("No role"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

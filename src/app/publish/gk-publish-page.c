@@ -1,0 +1,1801 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "GongkaiPublish"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gk-conflict-dialog.h"
+#include "gk-portal-client.h"
+#include "gk-publish-page.h"
+#include "gk-reason-dialog.h"
+#include "gk-store-sync.h"
+#include "gk-store-watch.h"
+#include "gk-sync.h"
+#include "gk-token.h"
+#include "gk-util.h"
+#include "gk-workflow.h"
+
+#define MAX_PUBLISHED_ROWS 100
+
+typedef void (*TokenFunc) (GkPublishPage *self,
+                           char          *token,   /* owned, wipe with gk_token_free */
+                           const GError  *error);
+
+struct _GkPublishPage
+{
+  AdwBin          parent_instance;
+
+  GkContext      *context;
+  GkStore        *store;
+  GkStoreWatch   *watch;
+  GkSync         *sync;
+  guint           n_running;
+
+  GtkWidget      *toast_overlay;
+
+  /* portal */
+  GtkWidget      *portal_group;
+  GtkWidget      *url_row;
+  GtkWidget      *ca_row;
+  GtkWidget      *ca_choose_button;
+  GtkWidget      *ca_clear_button;
+  GtkWidget      *token_row;
+  GtkWidget      *token_status_row;
+  GtkWidget      *token_forget_button;
+  GtkWidget      *test_row;
+  GtkWidget      *test_button;
+  GtkWidget      *test_spinner;
+  char           *test_result;
+  char           *session_token;      /* typed here; wiped on dispose */
+  char           *session_token_url;
+  gboolean        token_in_keyring;
+  GCancellable   *token_cancellable;
+  GCancellable   *health_cancellable;
+  GtkNativeDialog *ca_chooser;
+
+  /* publishing */
+  GtkWidget      *publish_group;
+  GtkWidget      *waiting_row;
+  GtkWidget      *publish_button;
+  GtkWidget      *cancel_button;
+  GtkWidget      *progress_bar;
+  GtkWidget      *report_label;
+  GtkWidget      *results_list;
+  GHashTable     *result_rows;        /* id → AdwActionRow */
+  GCancellable   *sync_cancellable;
+  gboolean        syncing;
+  char           *report_summary;
+
+  /* conflicts and published documents */
+  GtkWidget      *conflicts_group;
+  GPtrArray      *conflict_rows;
+  GtkWidget      *published_group;
+  GPtrArray      *published_rows;
+};
+
+G_DEFINE_FINAL_TYPE (GkPublishPage, gk_publish_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload (GkPublishPage *self);
+static void refresh_token_status (GkPublishPage *self);
+
+/* helpers */
+
+static void
+clear_list_box (GtkWidget *list_box)
+{
+  GtkWidget *child;
+
+  /* gtk_list_box_remove_all() is GTK 4.12. */
+  while ((child = gtk_widget_get_first_child (list_box)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list_box), child);
+}
+
+static GtkWindow *
+get_parent_window (GkPublishPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+show_toast (GkPublishPage *self,
+            const char    *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), toast);
+}
+
+static void
+begin_running (GkPublishPage *self)
+{
+  if (self->n_running++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+end_running (GkPublishPage *self)
+{
+  g_return_if_fail (self->n_running > 0);
+
+  if (--self->n_running == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static GkRole
+get_roles (GkPublishPage *self)
+{
+  return gk_context_get_roles (self->context);
+}
+
+static gboolean
+may_publish (GkPublishPage *self)
+{
+  return (get_roles (self) & (GK_ROLE_PUBLISHER | GK_ROLE_ADMIN)) != 0;
+}
+
+static gboolean
+is_admin (GkPublishPage *self)
+{
+  return (get_roles (self) & GK_ROLE_ADMIN) != 0;
+}
+
+static char *
+get_setting (GkPublishPage *self,
+             const char    *key)
+{
+  if (self->store == NULL)
+    return NULL;
+  return gk_store_get_setting (self->store, key);
+}
+
+static gboolean
+get_allow_insecure (GkPublishPage *self)
+{
+  GSettings *settings = gk_context_get_settings (self->context);
+
+  return settings != NULL && g_settings_get_boolean (settings, "portal-allow-insecure");
+}
+
+static guint
+get_concurrency (GkPublishPage *self)
+{
+  GSettings *settings = gk_context_get_settings (self->context);
+
+  return settings != NULL ? (guint) CLAMP (g_settings_get_int (settings, "sync-concurrency"), 1, 16) : 4;
+}
+
+static const char *
+item_title (GkItem *item)
+{
+  if (!gk_str_is_blank (item->title))
+    return item->title;
+  if (!gk_str_is_blank (item->file_name))
+    return item->file_name;
+  return item->id;
+}
+
+static void
+open_uri (GkPublishPage *self,
+          const char    *uri)
+{
+  gtk_show_uri (get_parent_window (self), uri, GDK_CURRENT_TIME);
+}
+
+static void
+on_open_clicked_cb (GtkButton     *button,
+                    GkPublishPage *self)
+{
+  const char *uri = g_object_get_data (G_OBJECT (button), "uri");
+
+  if (uri != NULL)
+    open_uri (self, uri);
+}
+
+static GtkWidget *
+new_open_button (GkPublishPage *self,
+                 const char    *id,
+                 const char    *uri)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("web-browser-symbolic");
+  g_autofree char *name = g_strdup_printf ("open:%s", id);
+  g_autofree char *tooltip = g_strdup_printf (_("Open %s in the browser"), uri);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (uri), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_open_clicked_cb), self, 0);
+  return button;
+}
+
+static void
+remove_rows (AdwPreferencesGroup *group,
+             GPtrArray           *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
+}
+
+static GtkWidget *
+new_row (const char *title,
+         const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
+  return row;
+}
+
+/* The token: $GONGKAI_PORTAL_TOKEN, then one typed in this window, then
+ * the keyring entry of the portal's address. */
+
+typedef struct
+{
+  GkPublishPage *self;
+  TokenFunc      func;
+} TokenRequest;
+
+static void
+on_token_looked_up_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  TokenRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token = gk_token_keyring_lookup_finish (result, &error);
+
+  if (token == NULL && error == NULL)
+    g_set_error (&error, GK_ERROR, GK_ERROR_PERMISSION,
+                 _("No portal token is saved for this portal. Type it under “Access token” and "
+                   "press Enter to save it, or set %s."), GK_TOKEN_ENV);
+  request->func (request->self, token, error);
+  end_running (request->self);
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+static void
+fetch_token (GkPublishPage *self,
+             TokenFunc      func)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = get_setting (self, "portal_url");
+  char *token;
+  TokenRequest *request;
+
+  token = gk_token_from_environment (&error);
+  if (token != NULL || error != NULL)
+    {
+      func (self, token, error);
+      return;
+    }
+  if (self->session_token != NULL && g_strcmp0 (self->session_token_url, url) == 0)
+    {
+      func (self, g_strdup (self->session_token), NULL);
+      return;
+    }
+  if (gk_str_is_blank (url))
+    {
+      g_set_error_literal (&error, GK_ERROR, GK_ERROR_INVALID,
+                           _("Set the portal address first."));
+      func (self, NULL, error);
+      return;
+    }
+
+  request = g_new0 (TokenRequest, 1);
+  request->self = g_object_ref (self);
+  request->func = func;
+  begin_running (self);
+  gk_token_keyring_lookup_async (url, NULL, on_token_looked_up_cb, request);
+}
+
+static void
+set_token_status (GkPublishPage *self,
+                  const char    *status,
+                  gboolean       can_forget)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_status_row), status);
+  gtk_widget_set_visible (self->token_forget_button, can_forget);
+  gtk_widget_set_sensitive (self->token_forget_button, can_forget && is_admin (self));
+}
+
+static void
+on_token_status_looked_up_cb (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token = gk_token_keyring_lookup_finish (result, &error);
+
+  end_running (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->token_in_keyring = token != NULL;
+  if (token != NULL)
+    set_token_status (self, _("Saved in the keyring."), TRUE);
+  else if (error != NULL)
+    set_token_status (self, error->message, FALSE);
+  else
+    set_token_status (self, _("No token is saved for this portal yet."), FALSE);
+  gk_token_free (token);
+}
+
+static void
+refresh_token_status (GkPublishPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = get_setting (self, "portal_url");
+  char *env = gk_token_from_environment (&error);
+
+  g_cancellable_cancel (self->token_cancellable);
+  g_clear_object (&self->token_cancellable);
+
+  if (env != NULL || error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (env != NULL)
+        text = g_strdup_printf (_("Taken from the %s environment variable."), GK_TOKEN_ENV);
+      gk_token_free (env);
+      set_token_status (self, text ? text : error->message, FALSE);
+      return;
+    }
+  if (self->session_token != NULL && g_strcmp0 (self->session_token_url, url) == 0)
+    {
+      set_token_status (self, self->token_in_keyring
+                              ? _("Saved in the keyring.")
+                              : _("Kept until this window closes: the keyring is not available."),
+                        TRUE);
+      return;
+    }
+  if (gk_str_is_blank (url))
+    {
+      set_token_status (self, _("Set the portal address first."), FALSE);
+      return;
+    }
+  set_token_status (self, _("Looking in the keyring…"), FALSE);
+  self->token_cancellable = g_cancellable_new ();
+  begin_running (self);
+  gk_token_keyring_lookup_async (url, self->token_cancellable,
+                                 on_token_status_looked_up_cb, g_object_ref (self));
+}
+
+static void
+on_token_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  end_running (self);
+  self->token_in_keyring = gk_token_keyring_store_finish (result, &error);
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The token is kept until this window closes. %s"),
+                                               error->message);
+
+      show_toast (self, text);
+    }
+  else
+    show_toast (self, _("The portal token is saved in the keyring."));
+  refresh_token_status (self);
+}
+
+static void
+on_token_applied_cb (AdwEntryRow   *row,
+                     GkPublishPage *self)
+{
+  g_autofree char *url = get_setting (self, "portal_url");
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  /* Never shown again: the entry is emptied whatever happens next. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  if (gk_str_is_blank (url))
+    {
+      show_toast (self, _("Set the portal address first: the token is saved for that address."));
+      gk_token_free (g_steal_pointer (&typed));
+      return;
+    }
+  if (!gk_token_is_valid (typed))
+    {
+      show_toast (self, _("That is not a usable token: it must be 1 to 4096 visible ASCII "
+                          "characters without spaces."));
+      gk_token_free (g_steal_pointer (&typed));
+      return;
+    }
+
+  g_clear_pointer (&self->session_token, gk_token_free);
+  self->session_token = g_steal_pointer (&typed);
+  g_free (self->session_token_url);
+  self->session_token_url = g_strdup (url);
+  self->token_in_keyring = FALSE;
+  set_token_status (self, _("Saving in the keyring…"), FALSE);
+  begin_running (self);
+  gk_token_keyring_store_async (url, self->session_token, NULL, on_token_stored_cb, g_object_ref (self));
+}
+
+static void
+on_token_cleared_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  end_running (self);
+  if (!gk_token_keyring_clear_finish (result, &error))
+    show_toast (self, error->message);
+  else
+    show_toast (self, _("The portal token is forgotten."));
+  refresh_token_status (self);
+}
+
+static void
+on_token_forget_clicked_cb (GtkButton     *button,
+                            GkPublishPage *self)
+{
+  g_autofree char *url = get_setting (self, "portal_url");
+
+  g_clear_pointer (&self->session_token, gk_token_free);
+  g_clear_pointer (&self->session_token_url, g_free);
+  self->token_in_keyring = FALSE;
+  if (gk_str_is_blank (url))
+    {
+      refresh_token_status (self);
+      return;
+    }
+  begin_running (self);
+  gk_token_keyring_clear_async (url, NULL, on_token_cleared_cb, g_object_ref (self));
+}
+
+/* Portal address and CA file (library settings: admins only). */
+
+static void
+on_url_applied_cb (AdwEntryRow   *row,
+                   GkPublishPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (self->store == NULL)
+    return;
+  if (!gk_store_set_setting (self->store, gk_context_get_user (self->context), "portal_url", url, &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->test_result, g_free);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
+  show_toast (self, _("The portal address is saved."));
+  refresh_token_status (self);
+}
+
+static void
+set_ca_file (GkPublishPage *self,
+             const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gk_store_set_setting (self->store, gk_context_get_user (self->context),
+                             "portal_ca_file", path, &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  reload (self);
+}
+
+static void
+on_ca_chooser_response_cb (GtkNativeDialog *chooser,
+                           int              response,
+                           GkPublishPage   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        set_ca_file (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->ca_chooser);
+}
+
+static void
+on_ca_choose_clicked_cb (GtkButton     *button,
+                         GkPublishPage *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->ca_chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Choose the Agency’s CA Certificate"),
+                                         get_parent_window (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
+  gtk_file_filter_add_pattern (filter, "*.pem");
+  gtk_file_filter_add_pattern (filter, "*.crt");
+  gtk_file_filter_add_pattern (filter, "*.cer");
+  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_ca_chooser_response_cb), self, 0);
+  self->ca_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->ca_chooser);
+}
+
+static void
+on_ca_clear_clicked_cb (GtkButton     *button,
+                        GkPublishPage *self)
+{
+  set_ca_file (self, NULL);
+}
+
+/* Test connection: GET /health with the token. */
+
+typedef struct
+{
+  GkPublishPage  *self;
+  GkPortalClient *client;
+} HealthRequest;
+
+static void
+finish_test (GkPublishPage *self,
+             const char    *text,
+             gboolean       ok)
+{
+  g_free (self->test_result);
+  self->test_result = g_strdup (text);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), text);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->test_spinner), FALSE);
+  gtk_widget_set_visible (self->test_spinner, FALSE);
+  gtk_widget_set_sensitive (self->test_button, TRUE);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (self->test_row, "error");
+      gtk_widget_add_css_class (self->test_row, "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->test_row, "success");
+      gtk_widget_add_css_class (self->test_row, "error");
+    }
+}
+
+static void
+on_health_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HealthRequest *request = user_data;
+  GkPublishPage *self = request->self;
+  g_autoptr(GError) error = NULL;
+  gint64 max_bytes = 0;
+
+  if (gk_portal_client_health_finish (GK_PORTAL_CLIENT (source), result, &max_bytes, &error))
+    {
+      g_autofree char *size = g_format_size (max_bytes);
+      g_autofree char *text = NULL;
+
+      if (max_bytes > 0)
+        text = g_strdup_printf (_("Connected. The portal accepts the token and files of up to %s."), size);
+      else
+        text = g_strdup (_("Connected. The portal accepts the token."));
+      finish_test (self, text, TRUE);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    finish_test (self, error->message, FALSE);
+  else
+    finish_test (self, _("The test was cancelled."), FALSE);
+
+  end_running (self);
+  g_object_unref (request->client);
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+static void
+on_test_token_cb (GkPublishPage *self,
+                  char          *token,
+                  const GError  *token_error)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = get_setting (self, "portal_url");
+  g_autofree char *ca_file = get_setting (self, "portal_ca_file");
+  GkPortalClientOptions options = { 0 };
+  GkPortalClient *client;
+  HealthRequest *request;
+
+  if (token == NULL)
+    {
+      finish_test (self, token_error ? token_error->message : _("No portal token."), FALSE);
+      return;
+    }
+  options.ca_file = ca_file;
+  options.allow_insecure = get_allow_insecure (self);
+  options.connect_timeout_ms = 10000;
+  options.response_timeout_ms = 20000;
+  client = gk_portal_client_new (url, token, &options, &error);
+  gk_token_free (token);
+  if (client == NULL)
+    {
+      finish_test (self, error->message, FALSE);
+      return;
+    }
+
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  self->health_cancellable = g_cancellable_new ();
+  request = g_new0 (HealthRequest, 1);
+  request->self = g_object_ref (self);
+  request->client = client;
+  begin_running (self);
+  gk_portal_client_health_async (client, self->health_cancellable, on_health_cb, request);
+}
+
+static void
+on_test_clicked_cb (GtkButton     *button,
+                    GkPublishPage *self)
+{
+  gk_publish_page_test_connection (self);
+}
+
+/* Publishing */
+
+static char *
+describe_fields (JsonNode *fields)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *array;
+
+  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
+    return NULL;
+  array = json_node_get_array (fields);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      const char *field, *problem;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      field = json_object_get_string_member_with_default (object, "field", "");
+      problem = json_object_get_string_member_with_default (object, "problem", "");
+      if (text->len > 0)
+        g_string_append (text, _("; "));
+      /* Translators: a field the portal refused and why */
+      g_string_append_printf (text, _("%s: %s"),
+                              gk_item_field_label (field) ? gk_item_field_label (field) : field,
+                              problem);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+static char *
+describe_result (const GkSyncItemResult *result)
+{
+  g_autofree char *fields = NULL;
+
+  switch (result->outcome)
+    {
+    case GK_SYNC_OUTCOME_PUBLISHED:
+      return g_strdup_printf (_("Published (revision %" G_GINT64_FORMAT ") at %s"),
+                              result->revision, result->public_url ? result->public_url : _("the portal"));
+    case GK_SYNC_OUTCOME_UPDATED:
+      return g_strdup_printf (_("Updated to revision %" G_GINT64_FORMAT " at %s"),
+                              result->revision, result->public_url ? result->public_url : _("the portal"));
+    case GK_SYNC_OUTCOME_WITHDRAWN:
+      return g_strdup (_("Withdrawn from the portal."));
+    case GK_SYNC_OUTCOME_CONFLICT:
+      return g_strdup_printf (_("Conflict: the portal’s copy changed since the last sync. "
+                                "Decide under “Conflicts”. %s"), result->message ? result->message : "");
+    case GK_SYNC_OUTCOME_REFUSED:
+      fields = describe_fields (result->fields);
+      return g_strdup_printf (_("Refused by the portal: %s%s%s"),
+                              result->message ? result->message : "",
+                              fields ? " — " : "", fields ? fields : "");
+    case GK_SYNC_OUTCOME_FAILED:
+      return g_strdup_printf (_("Failed: %s It is sent again at the next run."),
+                              result->message ? result->message : "");
+    case GK_SYNC_OUTCOME_SKIPPED:
+    default:
+      return g_strdup_printf (_("Skipped: %s"), result->message ? result->message : "");
+    }
+}
+
+static void
+show_result (GkPublishPage          *self,
+             const GkSyncItemResult *result)
+{
+  g_autofree char *subtitle = describe_result (result);
+  g_autofree char *title = g_strdup_printf ("%s — %s", gk_sync_outcome_to_label (result->outcome),
+                                            result->title ? result->title : result->id);
+  GtkWidget *row = g_hash_table_lookup (self->result_rows, result->id);
+  GtkWidget *icon;
+  const char *icon_name = "object-select-symbolic";
+  const char *style = "success";
+
+  if (row != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->results_list), row);
+  row = new_row (title, subtitle);
+  switch (result->outcome)
+    {
+    case GK_SYNC_OUTCOME_CONFLICT:
+      icon_name = "dialog-warning-symbolic";
+      style = "warning";
+      break;
+    case GK_SYNC_OUTCOME_REFUSED:
+    case GK_SYNC_OUTCOME_FAILED:
+      icon_name = "dialog-error-symbolic";
+      style = "error";
+      break;
+    case GK_SYNC_OUTCOME_SKIPPED:
+      icon_name = "media-skip-forward-symbolic";
+      style = "dim-label";
+      break;
+    case GK_SYNC_OUTCOME_PUBLISHED:
+    case GK_SYNC_OUTCOME_UPDATED:
+    case GK_SYNC_OUTCOME_WITHDRAWN:
+    default:
+      break;
+    }
+  icon = gtk_image_new_from_icon_name (icon_name);
+  gtk_widget_add_css_class (icon, style);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (result->public_url != NULL &&
+      (result->outcome == GK_SYNC_OUTCOME_PUBLISHED || result->outcome == GK_SYNC_OUTCOME_UPDATED))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), new_open_button (self, result->id, result->public_url));
+  gtk_list_box_append (GTK_LIST_BOX (self->results_list), row);
+  gtk_widget_set_visible (self->results_list, TRUE);
+  g_hash_table_insert (self->result_rows, g_strdup (result->id), row);
+}
+
+static void
+on_sync_progress_cb (const GkSyncItemResult *result,
+                     guint                   n_done,
+                     guint                   n_total,
+                     gpointer                user_data)
+{
+  GkPublishPage *self = user_data;
+  g_autofree char *text = NULL;
+
+  /* Translators: publishing progress, "3 of 10" */
+  text = g_strdup_printf (_("%u of %u"), n_done, n_total);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+                                 n_total > 0 ? (double) n_done / n_total : 1.0);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
+  show_result (self, result);
+}
+
+static void
+set_syncing (GkPublishPage *self,
+             gboolean       syncing)
+{
+  self->syncing = syncing;
+  gtk_widget_set_visible (self->cancel_button, syncing);
+  gtk_widget_set_sensitive (self->publish_button, !syncing && may_publish (self) && self->store != NULL);
+  if (syncing)
+    {
+      gtk_widget_set_visible (self->progress_bar, TRUE);
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 0);
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), _("Preparing the batch…"));
+    }
+}
+
+static void
+show_report (GkPublishPage      *self,
+             const GkSyncReport *report)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_printf (text,
+                   /* Translators: the batch report */
+                   _("Published %u · Updated %u · Withdrawn %u · Conflicts %u · Refused %u · Failed %u"),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_PUBLISHED),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_UPDATED),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_WITHDRAWN),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_CONFLICT),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_REFUSED),
+                   gk_sync_report_count (report, GK_SYNC_OUTCOME_FAILED));
+  if (gk_sync_report_count (report, GK_SYNC_OUTCOME_SKIPPED) > 0)
+    g_string_append_printf (text, _(" · Skipped %u"), gk_sync_report_count (report, GK_SYNC_OUTCOME_SKIPPED));
+  g_free (self->report_summary);
+  self->report_summary = g_strdup (text->str);
+
+  if (report->results->len == 0 && !report->stopped)
+    g_string_append_printf (text, "\n%s", _("Nothing was waiting to be sent."));
+  if (report->stopped)
+    g_string_append_printf (text, "\n%s", report->stop_message ? report->stop_message
+                                                                : _("The portal stopped the batch."));
+  gtk_label_set_text (GTK_LABEL (self->report_label), text->str);
+  gtk_widget_set_visible (self->report_label, TRUE);
+  if (report->stopped)
+    gtk_widget_add_css_class (self->report_label, "error");
+  else
+    gtk_widget_remove_css_class (self->report_label, "error");
+
+  for (guint i = 0; i < report->results->len; i++)
+    show_result (self, g_ptr_array_index (report->results, i));
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 1.0);
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), _("Done"));
+}
+
+static void
+on_sync_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GkSyncReport *report = gk_sync_run_finish (GK_SYNC (source), result, &error);
+
+  set_syncing (self, FALSE);
+  g_clear_object (&self->sync_cancellable);
+  if (report != NULL)
+    {
+      show_report (self, report);
+      gk_sync_report_free (report);
+    }
+  else
+    {
+      const char *text = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                         ? _("Publishing was cancelled. What was not sent stays queued for the next run.")
+                         : error->message;
+
+      g_free (self->report_summary);
+      self->report_summary = g_strdup (text);
+      gtk_label_set_text (GTK_LABEL (self->report_label), text);
+      gtk_widget_add_css_class (self->report_label, "error");
+      gtk_widget_set_visible (self->report_label, TRUE);
+      gtk_widget_set_visible (self->progress_bar, FALSE);
+    }
+  reload (self);
+  end_running (self);
+}
+
+static void
+on_publish_token_cb (GkPublishPage *self,
+                     char          *token,
+                     const GError  *token_error)
+{
+  g_autoptr(GkSyncOptions) options = NULL;
+
+  if (token == NULL)
+    {
+      g_free (self->report_summary);
+      self->report_summary = g_strdup (token_error ? token_error->message : _("No portal token."));
+      gtk_label_set_text (GTK_LABEL (self->report_label), self->report_summary);
+      gtk_widget_add_css_class (self->report_label, "error");
+      gtk_widget_set_visible (self->report_label, TRUE);
+      set_syncing (self, FALSE);
+      end_running (self);
+      return;
+    }
+
+  options = gk_sync_options_new ();
+  options->token = token;
+  options->actor = g_strdup (gk_context_get_user (self->context));
+  options->allow_insecure = get_allow_insecure (self);
+  options->concurrency = get_concurrency (self);
+
+  self->sync_cancellable = g_cancellable_new ();
+  gk_sync_run_async (self->sync, options, on_sync_progress_cb, g_object_ref (self), g_object_unref,
+                     self->sync_cancellable, on_sync_done_cb, g_object_ref (self));
+}
+
+static void
+on_publish_clicked_cb (GtkButton     *button,
+                       GkPublishPage *self)
+{
+  gk_publish_page_publish (self);
+}
+
+static void
+on_cancel_clicked_cb (GtkButton     *button,
+                      GkPublishPage *self)
+{
+  gk_publish_page_cancel (self);
+}
+
+/* Conflicts */
+
+typedef struct
+{
+  GkPublishPage    *self;
+  GkSyncResolution  resolution;
+  char             *id;
+  char             *title;
+} ResolveRequest;
+
+static void
+resolve_request_free (ResolveRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request->id);
+  g_free (request->title);
+  g_free (request);
+}
+
+static void
+on_resolved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ResolveRequest *request = user_data;
+  GkPublishPage *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkSyncItemResult) outcome = gk_sync_resolve_finish (GK_SYNC (source), result, &error);
+
+  if (outcome == NULL)
+    show_toast (self, error->message);
+  else
+    {
+      g_autofree char *text = NULL;
+
+      if (request->resolution == GK_SYNC_RESOLVE_KEEP_PORTAL && outcome->outcome == GK_SYNC_OUTCOME_SKIPPED)
+        text = g_strdup_printf (_("“%s”: the portal’s copy is kept."), request->title);
+      else
+        {
+          g_autofree char *described = describe_result (outcome);
+
+          text = g_strdup_printf (_("“%s”: %s"), request->title, described);
+        }
+      show_toast (self, text);
+      show_result (self, outcome);
+    }
+  reload (self);
+  end_running (self);
+  resolve_request_free (request);
+}
+
+static void
+on_token_for_resolve_cb (GkPublishPage *self,
+                         char          *token,
+                         const GError  *token_error)
+{
+  ResolveRequest *request = g_object_steal_data (G_OBJECT (self), "resolve-request");
+  g_autoptr(GkSyncOptions) options = NULL;
+
+  if (request == NULL)
+    {
+      gk_token_free (token);
+      return;
+    }
+  if (token == NULL)
+    {
+      show_toast (self, token_error ? token_error->message : _("No portal token."));
+      resolve_request_free (request);
+      end_running (self);
+      return;
+    }
+  options = gk_sync_options_new ();
+  options->token = token;
+  options->actor = g_strdup (gk_context_get_user (self->context));
+  options->allow_insecure = get_allow_insecure (self);
+  gk_sync_resolve_async (self->sync, options, request->id, request->resolution, NULL,
+                         on_resolved_cb, request);
+}
+
+static void
+on_conflict_dialog_response_cb (GkConflictDialog *dialog,
+                                const char       *response,
+                                GkPublishPage    *self)
+{
+  ResolveRequest *request;
+  const char *title = g_object_get_data (G_OBJECT (dialog), "title");
+
+  if (g_strcmp0 (response, "resolve") != 0 || self->sync == NULL)
+    return;
+  request = g_new0 (ResolveRequest, 1);
+  request->self = g_object_ref (self);
+  request->resolution = gk_conflict_dialog_get_resolution (dialog);
+  request->id = g_strdup (gk_conflict_dialog_get_item_id (dialog));
+  request->title = g_strdup (title);
+  begin_running (self);
+  /* One resolution at a time: the buttons are insensitive while busy. */
+  g_object_set_data (G_OBJECT (self), "resolve-request", request);
+  fetch_token (self, on_token_for_resolve_cb);
+}
+
+static void
+on_resolve_clicked_cb (GtkButton     *button,
+                       GkPublishPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  const char *title = g_object_get_data (G_OBJECT (button), "title");
+  gint64 revision = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "revision"));
+  GkSyncResolution resolution = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "resolution"));
+  GtkWidget *dialog;
+
+  if (self->n_running > 0)
+    {
+      show_toast (self, _("Wait until the current run has finished."));
+      return;
+    }
+  dialog = gk_conflict_dialog_new (get_parent_window (self), id, title, revision, resolution);
+  g_object_set_data_full (G_OBJECT (dialog), "title", g_strdup (title), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_conflict_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+new_resolve_button (GkPublishPage    *self,
+                    GkItem           *item,
+                    gint64            revision,
+                    GkSyncResolution  resolution)
+{
+  gboolean overwrite = resolution == GK_SYNC_RESOLVE_OVERWRITE;
+  GtkWidget *button = gtk_button_new_with_mnemonic (overwrite ? _("_Overwrite…") : _("_Keep Portal’s Copy…"));
+  g_autofree char *name = g_strdup_printf ("%s:%s", overwrite ? "overwrite" : "keep-portal", item->id);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (overwrite)
+    gtk_widget_add_css_class (button, "destructive-action");
+  g_object_set_data_full (G_OBJECT (button), "id", g_strdup (item->id), g_free);
+  g_object_set_data_full (G_OBJECT (button), "title", g_strdup (item_title (item)), g_free);
+  g_object_set_data (G_OBJECT (button), "revision", GSIZE_TO_POINTER ((gsize) revision));
+  g_object_set_data (G_OBJECT (button), "resolution", GINT_TO_POINTER (resolution));
+  gtk_widget_set_sensitive (button, is_admin (self));
+  gtk_widget_set_tooltip_text (button,
+                               !is_admin (self)
+                               ? _("Only an admin can decide a conflict.")
+                               : overwrite ? _("Replace the portal’s copy with the approved revision")
+                                           : _("Leave the portal’s copy as it is"));
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_resolve_clicked_cb), self, 0);
+  return button;
+}
+
+static void
+reload_conflicts (GkPublishPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  remove_rows (ADW_PREFERENCES_GROUP (self->conflicts_group), self->conflict_rows);
+  if (self->store == NULL)
+    {
+      gtk_widget_set_visible (self->conflicts_group, FALSE);
+      return;
+    }
+  jobs = gk_store_sync_list_jobs (self->store, FALSE, &error);
+  if (jobs == NULL)
+    {
+      g_warning ("Cannot list the sync jobs: %s", error->message);
+      gtk_widget_set_visible (self->conflicts_group, FALSE);
+      return;
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      GkSyncJob *job = g_ptr_array_index (jobs, i);
+      g_autoptr(GkItem) item = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (job->state != GK_SYNC_JOB_CONFLICT)
+        continue;
+      item = gk_store_get_item (self->store, job->item_id, NULL);
+      if (item == NULL)
+        continue;
+      subtitle = g_strdup_printf (_("The portal’s copy changed since this workstation last wrote it, so "
+                                    "approved revision %" G_GINT64_FORMAT " was not sent. %s"),
+                                  job->revision, job->last_error ? job->last_error : "");
+      row = new_row (item_title (item), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 new_resolve_button (self, item, job->revision, GK_SYNC_RESOLVE_KEEP_PORTAL));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 new_resolve_button (self, item, job->revision, GK_SYNC_RESOLVE_OVERWRITE));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->conflicts_group), row);
+      g_ptr_array_add (self->conflict_rows, row);
+    }
+  gtk_widget_set_visible (self->conflicts_group, self->conflict_rows->len > 0);
+}
+
+/* Published documents and withdrawal */
+
+static void
+on_withdraw_response_cb (GkReasonDialog *dialog,
+                         const char     *response,
+                         GkPublishPage  *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  const char *id = g_object_get_data (G_OBJECT (dialog), "id");
+  const char *title = g_object_get_data (G_OBJECT (dialog), "title");
+  gboolean queued = FALSE;
+
+  if (g_strcmp0 (response, "withdraw") != 0 || self->store == NULL)
+    return;
+  reason = gk_reason_dialog_get_text (dialog);
+  if (!gk_sync_withdraw (self->store, gk_context_get_user (self->context), id, reason, &queued, &error))
+    show_toast (self, error->message);
+  else
+    {
+      g_autofree char *text = NULL;
+
+      if (queued)
+        text = g_strdup_printf (_("“%s” is taken off the portal at the next publishing run."), title);
+      else
+        text = g_strdup_printf (_("“%s” is withdrawn."), title);
+      show_toast (self, text);
+    }
+  reload (self);
+}
+
+static void
+on_withdraw_clicked_cb (GtkButton     *button,
+                        GkPublishPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  const char *title = g_object_get_data (G_OBJECT (button), "title");
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_strdup_printf (_("“%s” is taken off the portal at the next publishing run and stays in "
+                          "the library. Say why: the reason is kept in the audit log."), title);
+  dialog = gk_reason_dialog_new (get_parent_window (self), _("Withdraw This Document?"), body,
+                                 "withdraw", _("_Withdraw"), TRUE, FALSE);
+  g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "title", g_strdup (title), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_withdraw_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+reload_published (GkPublishPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GkQuery query = { 0 };
+  guint total;
+
+  remove_rows (ADW_PREFERENCES_GROUP (self->published_group), self->published_rows);
+  if (self->store == NULL)
+    return;
+  query.state = "published";
+  items = gk_store_query (self->store, &query, 0, MAX_PUBLISHED_ROWS, &error);
+  if (items == NULL)
+    {
+      g_warning ("Cannot list the published documents: %s", error->message);
+      return;
+    }
+  total = gk_store_count (self->store, &query, NULL);
+  if (total > items->len)
+    {
+      g_autofree char *description =
+        g_strdup_printf (_("The %u most recent of %u published documents."), items->len, total);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->published_group), description);
+    }
+  else if (items->len == 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->published_group),
+                                           _("Nothing is published yet."));
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->published_group), NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (self->store, item->id, NULL);
+      g_autofree char *name = g_strdup_printf ("withdraw:%s", item->id);
+      const char *subtitle;
+      GtkWidget *row, *withdraw;
+
+      if (job != NULL && job->operation == GK_SYNC_OP_WITHDRAW)
+        subtitle = _("Withdrawal waits for the next publishing run.");
+      else if (item->public_url != NULL)
+        subtitle = item->public_url;
+      else
+        subtitle = _("Published; the portal gave no public address.");
+      row = new_row (item_title (item), subtitle);
+      gtk_widget_set_name (row, item->id);
+      if (item->public_url != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), new_open_button (self, item->id, item->public_url));
+
+      withdraw = gtk_button_new_with_mnemonic (_("_Withdraw…"));
+      gtk_widget_set_name (withdraw, name);
+      gtk_widget_set_valign (withdraw, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (withdraw), "id", g_strdup (item->id), g_free);
+      g_object_set_data_full (G_OBJECT (withdraw), "title", g_strdup (item_title (item)), g_free);
+      gtk_widget_set_sensitive (withdraw, may_publish (self) &&
+                                          !(job != NULL && job->operation == GK_SYNC_OP_WITHDRAW));
+      gtk_widget_set_tooltip_text (withdraw, may_publish (self)
+                                             ? _("Take it off the portal, with a reason")
+                                             : _("Withdrawing needs the publisher or admin role."));
+      g_signal_connect_object (withdraw, "clicked", G_CALLBACK (on_withdraw_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), withdraw);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->published_group), row);
+      g_ptr_array_add (self->published_rows, row);
+    }
+}
+
+static void
+reload_waiting (GkPublishPage *self)
+{
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) approved = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  GkQuery query = { 0 };
+  guint n_publishable = 0, n_withdrawals = 0, n_pending = 0;
+
+  if (self->store == NULL)
+    return;
+  query.state = "approved";
+  approved = gk_store_query (self->store, &query, 0, G_MAXINT, NULL);
+  for (guint i = 0; approved != NULL && i < approved->len; i++)
+    if (gk_workflow_is_publishable (g_ptr_array_index (approved, i)))
+      n_publishable++;
+  jobs = gk_store_sync_list_jobs (self->store, TRUE, NULL);
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
+    {
+      GkSyncJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->operation == GK_SYNC_OP_WITHDRAW)
+        n_withdrawals++;
+      else
+        n_pending++;
+    }
+
+  g_string_append_printf (subtitle,
+                          g_dngettext (GETTEXT_PACKAGE, "%u approved document waits to be published",
+                                       "%u approved documents wait to be published", n_publishable),
+                          n_publishable);
+  if (n_withdrawals > 0)
+    g_string_append_printf (subtitle,
+                            g_dngettext (GETTEXT_PACKAGE, ", %u withdrawal", ", %u withdrawals", n_withdrawals),
+                            n_withdrawals);
+  if (n_pending > n_publishable)
+    g_string_append_printf (subtitle,
+                            g_dngettext (GETTEXT_PACKAGE, ", %u unfinished send from an earlier run",
+                                         ", %u unfinished sends from an earlier run", n_pending - n_publishable),
+                            n_pending - n_publishable);
+  g_string_append (subtitle, _("."));
+  if (!may_publish (self))
+    {
+      g_autofree char *roles = gk_context_describe_roles (self->context);
+
+      g_string_append_printf (subtitle, "\n");
+      g_string_append_printf (subtitle, _("Publishing needs the publisher or admin role; you are %s."), roles);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->waiting_row), subtitle->str);
+}
+
+static void
+reload (GkPublishPage *self)
+{
+  g_autofree char *url = get_setting (self, "portal_url");
+  g_autofree char *ca_file = get_setting (self, "portal_ca_file");
+  gboolean admin = is_admin (self);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), url ? url : "") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->url_row), url ? url : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->ca_row),
+                               ca_file ? ca_file : _("None: only the system’s certificate authorities are trusted."));
+  gtk_widget_set_visible (self->ca_clear_button, ca_file != NULL);
+
+  gtk_widget_set_sensitive (self->url_row, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->ca_choose_button, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->ca_clear_button, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->token_row, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->test_button, self->store != NULL && !gk_str_is_blank (url));
+  if (!admin)
+    {
+      g_autofree char *roles = gk_context_describe_roles (self->context);
+      g_autofree char *description =
+        g_strdup_printf (_("Only an admin can change the portal settings; you are %s."), roles);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), description);
+    }
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group),
+                                           _("Where approved documents are published (portal API version 1)."));
+
+  gtk_widget_set_sensitive (self->publish_button, !self->syncing && may_publish (self) && self->store != NULL);
+  gtk_widget_set_tooltip_text (self->publish_button,
+                               may_publish (self) ? _("Send approved documents and withdrawals to the portal")
+                                                  : _("Publishing needs the publisher or admin role."));
+  reload_waiting (self);
+  reload_conflicts (self);
+  reload_published (self);
+}
+
+static void
+on_store_changed (gpointer owner)
+{
+  GkPublishPage *self = owner;
+
+  /* A run reloads when it is done. */
+  if (!self->syncing)
+    reload (self);
+}
+
+static void
+set_store (GkPublishPage *self,
+           GkStore       *store)
+{
+  if (self->store == store)
+    return;
+  g_clear_pointer (&self->watch, gk_store_watch_free);
+  g_clear_object (&self->sync);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    {
+      self->watch = gk_store_watch_new (store, self, on_store_changed);
+      self->sync = gk_sync_new (store);
+    }
+}
+
+static void
+on_context_store_changed_cb (GkContext     *context,
+                             GParamSpec    *pspec,
+                             GkPublishPage *self)
+{
+  set_store (self, gk_context_get_store (context));
+  reload (self);
+  refresh_token_status (self);
+}
+
+static void
+on_context_user_changed_cb (GkContext     *context,
+                            GParamSpec    *pspec,
+                            GkPublishPage *self)
+{
+  reload (self);
+  refresh_token_status (self);
+}
+
+/* building */
+
+static GtkWidget *
+build_portal_group (GkPublishPage *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *box;
+
+  self->portal_group = group;
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Portal"));
+
+  self->url_row = adw_entry_row_new ();
+  gtk_widget_set_name (self->url_row, "portal-url-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _("Portal address"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->url_row), TRUE);
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->url_row), GTK_INPUT_PURPOSE_URL);
+  g_signal_connect_object (self->url_row, "apply", G_CALLBACK (on_url_applied_cb), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->url_row);
+
+  self->ca_row = new_row (_("Extra certificate authority"), NULL);
+  gtk_widget_set_name (self->ca_row, "portal-ca-row");
+  self->ca_clear_button = gtk_button_new_from_icon_name ("edit-clear-symbolic");
+  gtk_widget_set_tooltip_text (self->ca_clear_button, _("Trust only the system’s authorities"));
+  gtk_widget_set_valign (self->ca_clear_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->ca_clear_button, "flat");
+  g_signal_connect_object (self->ca_clear_button, "clicked", G_CALLBACK (on_ca_clear_clicked_cb), self, 0);
+  self->ca_choose_button = gtk_button_new_with_mnemonic (_("C_hoose…"));
+  gtk_widget_set_valign (self->ca_choose_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->ca_choose_button,
+                               _("A PEM file with the agency’s own certificate authority"));
+  g_signal_connect_object (self->ca_choose_button, "clicked", G_CALLBACK (on_ca_choose_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->ca_row), self->ca_clear_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->ca_row), self->ca_choose_button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->ca_row);
+
+  self->token_row = adw_password_entry_row_new ();
+  gtk_widget_set_name (self->token_row, "token-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Access token"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->token_row), TRUE);
+  g_signal_connect_object (self->token_row, "apply", G_CALLBACK (on_token_applied_cb), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->token_row);
+
+  self->token_status_row = new_row (_("Token"), NULL);
+  gtk_widget_set_name (self->token_status_row, "token-status-row");
+  self->token_forget_button = gtk_button_new_with_mnemonic (_("_Forget"));
+  gtk_widget_set_valign (self->token_forget_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->token_forget_button, _("Remove the token from the keyring"));
+  g_signal_connect_object (self->token_forget_button, "clicked", G_CALLBACK (on_token_forget_clicked_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_status_row), self->token_forget_button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->token_status_row);
+
+  self->test_row = new_row (_("Connection"), _("Not tested yet."));
+  gtk_widget_set_name (self->test_row, "test-result");
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->test_spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->test_spinner, FALSE);
+  self->test_button = gtk_button_new_with_mnemonic (_("_Test Connection"));
+  gtk_widget_set_name (self->test_button, "test-connection-button");
+  gtk_widget_set_valign (self->test_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->test_button, _("Ask the portal whether it answers and accepts the token"));
+  g_signal_connect_object (self->test_button, "clicked", G_CALLBACK (on_test_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (box), self->test_spinner);
+  gtk_box_append (GTK_BOX (box), self->test_button);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->test_row), box);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->test_row);
+  return group;
+}
+
+static GtkWidget *
+build_publish_group (GkPublishPage *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->publish_group = group;
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Publishing"));
+
+  self->waiting_row = new_row (_("Waiting"), NULL);
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_widget_set_name (self->cancel_button, "cancel-button");
+  gtk_widget_set_visible (self->cancel_button, FALSE);
+  g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked_cb), self, 0);
+  self->publish_button = gtk_button_new_with_mnemonic (_("_Publish Approved Items"));
+  gtk_widget_set_name (self->publish_button, "publish-button");
+  gtk_widget_add_css_class (self->publish_button, "suggested-action");
+  g_signal_connect_object (self->publish_button, "clicked", G_CALLBACK (on_publish_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (buttons), self->cancel_button);
+  gtk_box_append (GTK_BOX (buttons), self->publish_button);
+  gtk_widget_set_valign (buttons, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->waiting_row), buttons);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->waiting_row);
+
+  self->progress_bar = gtk_progress_bar_new ();
+  gtk_widget_set_name (self->progress_bar, "sync-progress");
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->progress_bar), TRUE);
+  gtk_widget_set_visible (self->progress_bar, FALSE);
+  self->report_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->report_label, "sync-report");
+  gtk_label_set_wrap (GTK_LABEL (self->report_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->report_label), 0);
+  gtk_label_set_selectable (GTK_LABEL (self->report_label), TRUE);
+  gtk_widget_add_css_class (self->report_label, "heading");
+  gtk_widget_set_visible (self->report_label, FALSE);
+  self->results_list = gtk_list_box_new ();
+  gtk_widget_set_name (self->results_list, "sync-results");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->results_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->results_list, "boxed-list");
+  gtk_widget_set_visible (self->results_list, FALSE);
+
+  gtk_box_append (GTK_BOX (box), self->progress_bar);
+  gtk_box_append (GTK_BOX (box), self->report_label);
+  gtk_box_append (GTK_BOX (box), self->results_list);
+  gtk_widget_set_margin_top (box, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+  return group;
+}
+
+/* overrides */
+
+static void
+gk_publish_page_constructed (GObject *object)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (object);
+
+  G_OBJECT_CLASS (gk_publish_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->context, "notify::store",
+                           G_CALLBACK (on_context_store_changed_cb), self, 0);
+  g_signal_connect_object (self->context, "notify::user",
+                           G_CALLBACK (on_context_user_changed_cb), self, 0);
+  set_store (self, gk_context_get_store (self->context));
+  reload (self);
+  refresh_token_status (self);
+}
+
+static void
+gk_publish_page_dispose (GObject *object)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (object);
+
+  g_cancellable_cancel (self->sync_cancellable);
+  g_cancellable_cancel (self->health_cancellable);
+  g_cancellable_cancel (self->token_cancellable);
+  g_clear_pointer (&self->watch, gk_store_watch_free);
+  if (self->ca_chooser != NULL)
+    gtk_native_dialog_destroy (self->ca_chooser);
+  g_clear_object (&self->ca_chooser);
+
+  G_OBJECT_CLASS (gk_publish_page_parent_class)->dispose (object);
+}
+
+static void
+gk_publish_page_finalize (GObject *object)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->store);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->sync_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_object (&self->token_cancellable);
+  g_clear_pointer (&self->session_token, gk_token_free);
+  g_free (self->session_token_url);
+  g_free (self->test_result);
+  g_free (self->report_summary);
+  g_clear_pointer (&self->result_rows, g_hash_table_unref);
+  g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->published_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gk_publish_page_parent_class)->finalize (object);
+}
+
+static void
+gk_publish_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->n_running > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gk_publish_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gk_publish_page_class_init (GkPublishPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = gk_publish_page_constructed;
+  object_class->dispose = gk_publish_page_dispose;
+  object_class->finalize = gk_publish_page_finalize;
+  object_class->get_property = gk_publish_page_get_property;
+  object_class->set_property = gk_publish_page_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, GK_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gk_publish_page_init (GkPublishPage *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+
+  self->result_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->conflict_rows = g_ptr_array_new ();
+  self->published_rows = g_ptr_array_new ();
+
+  self->conflicts_group = adw_preferences_group_new ();
+  gtk_widget_set_name (self->conflicts_group, "conflicts-group");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->conflicts_group), _("Conflicts"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->conflicts_group),
+                                         _("The portal’s copy of these documents changed since this "
+                                           "workstation last published them. An admin decides which "
+                                           "version stays public."));
+  gtk_widget_set_visible (self->conflicts_group, FALSE);
+
+  self->published_group = adw_preferences_group_new ();
+  gtk_widget_set_name (self->published_group, "published-group");
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->published_group), _("Published"));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (build_publish_group (self)));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->conflicts_group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (self->published_group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (build_portal_group (self)));
+
+  self->toast_overlay = adw_toast_overlay_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toast_overlay), page);
+  adw_bin_set_child (ADW_BIN (self), self->toast_overlay);
+}
+
+/* public */
+
+/**
+ * gk_publish_page_new:
+ * @context: the application context
+ *
+ * Returns: (transfer full): a new publishing page
+ */
+GtkWidget *
+gk_publish_page_new (GkContext *context)
+{
+  g_return_val_if_fail (GK_IS_CONTEXT (context), NULL);
+
+  return g_object_new (GK_TYPE_PUBLISH_PAGE, "context", context, NULL);
+}
+
+/**
+ * gk_publish_page_get_context:
+ * @self: the page
+ *
+ * Returns: (transfer none): its context
+ */
+GkContext *
+gk_publish_page_get_context (GkPublishPage *self)
+{
+  g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), NULL);
+
+  return self->context;
+}
+
+/**
+ * gk_publish_page_reload:
+ * @self: the page
+ */
+void
+gk_publish_page_reload (GkPublishPage *self)
+{
+  g_return_if_fail (GK_IS_PUBLISH_PAGE (self));
+
+  set_store (self, gk_context_get_store (self->context));
+  reload (self);
+  refresh_token_status (self);
+}
+
+/**
+ * gk_publish_page_publish:
+ * @self: the page
+ *
+ * Starts a batch: approved documents and withdrawals out to the portal,
+ * with per-item progress.  Does nothing while one runs.
+ */
+void
+gk_publish_page_publish (GkPublishPage *self)
+{
+  g_return_if_fail (GK_IS_PUBLISH_PAGE (self));
+
+  if (self->syncing || self->sync == NULL || !may_publish (self))
+    return;
+  clear_list_box ((self->results_list));
+  g_hash_table_remove_all (self->result_rows);
+  gtk_widget_set_visible (self->results_list, FALSE);
+  gtk_widget_set_visible (self->report_label, FALSE);
+  g_clear_pointer (&self->report_summary, g_free);
+  set_syncing (self, TRUE);
+  begin_running (self);
+  fetch_token (self, on_publish_token_cb);
+}
+
+/**
+ * gk_publish_page_cancel:
+ * @self: the page
+ *
+ * Stops the running batch; what was not sent stays queued.
+ */
+void
+gk_publish_page_cancel (GkPublishPage *self)
+{
+  g_return_if_fail (GK_IS_PUBLISH_PAGE (self));
+
+  g_cancellable_cancel (self->sync_cancellable);
+}
+
+/**
+ * gk_publish_page_test_connection:
+ * @self: the page
+ *
+ * Asks the portal's /health with the token, in the background; the
+ * result is shown in words.
+ */
+void
+gk_publish_page_test_connection (GkPublishPage *self)
+{
+  g_return_if_fail (GK_IS_PUBLISH_PAGE (self));
+
+  gtk_widget_set_sensitive (self->test_button, FALSE);
+  gtk_widget_set_visible (self->test_spinner, TRUE);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->test_spinner), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Asking the portal…"));
+  gtk_widget_remove_css_class (self->test_row, "success");
+  gtk_widget_remove_css_class (self->test_row, "error");
+  g_clear_pointer (&self->test_result, g_free);
+  fetch_token (self, on_test_token_cb);
+}
+
+/**
+ * gk_publish_page_get_busy:
+ * @self: the page
+ *
+ * Returns: whether a batch, a resolution, a test or a keyring call runs
+ */
+gboolean
+gk_publish_page_get_busy (GkPublishPage *self)
+{
+  g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), FALSE);
+
+  return self->n_running > 0;
+}
+
+/**
+ * gk_publish_page_get_test_result:
+ * @self: the page
+ *
+ * Returns: (nullable): the last connection test's result in words
+ */
+const char *
+gk_publish_page_get_test_result (GkPublishPage *self)
+{
+  g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), NULL);
+
+  return self->test_result;
+}
+
+/**
+ * gk_publish_page_get_report_summary:
+ * @self: the page
+ *
+ * Returns: (nullable): the last batch's summary in words
+ */
+const char *
+gk_publish_page_get_report_summary (GkPublishPage *self)
+{
+  g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), NULL);
+
+  return self->report_summary;
+}
+
+/**
+ * gk_publish_page_get_n_conflicts:
+ * @self: the page
+ *
+ * Returns: how many documents are listed as in conflict
+ */
+guint
+gk_publish_page_get_n_conflicts (GkPublishPage *self)
+{
+  g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), 0);
+
+  return self->conflict_rows->len;
+}

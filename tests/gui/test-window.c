@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "GongkaiGuiTest"
+
+#include "config.h"
+
+#include "gk-app-util.h"
+#include "gk-fixtures.h"
+#include "gk-gui-test.h"
+#include "gk-library-view.h"
+#include "gk-window-private.h"
+
+/* The workstation window driven as a person would: a real window on a
+ * temporary library, real imports of generated 公文 PDFs and bad files,
+ * the list, the preview, search, editing and saving, the unsaved-changes
+ * guard.  Tests run in order and share the window. */
+
+#define N_GOOD 5
+
+static struct
+{
+  char          *dir;
+  char          *files;
+  GkApplication *app;
+  GkContext     *context;
+  GkWindow      *window;
+  GkLibraryView *view;
+  char          *first_id;
+  char          *second_id;
+} h;
+
+static GkStore *
+store (void)
+{
+  return gk_context_get_store (h.context);
+}
+
+static guint
+n_listed (void)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gk_library_view_get_item_list (h.view)));
+}
+
+static GkRecordEditor *
+editor (void)
+{
+  return gk_library_view_get_editor (h.view);
+}
+
+static GtkWidget *
+find_toplevel_named (const char *name)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (window), name) == 0 && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+select_position (guint position)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (gk_library_view_get_column_view (h.view));
+
+  gtk_selection_model_select_item (model, position, TRUE);
+}
+
+static guint
+position_of (const char *id)
+{
+  return gk_item_list_find (gk_library_view_get_item_list (h.view), id);
+}
+
+static void
+setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_docs;
+  const GkFixtureDoc *docs = gk_fixture_corpus (&n_docs);
+
+  h.dir = gk_gui_test_make_tmp ();
+  h.files = g_build_filename (h.dir, "incoming", NULL);
+  g_mkdir_with_parents (h.files, 0755);
+  g_assert_cmpuint (n_docs, >=, N_GOOD);
+  for (guint i = 0; i < N_GOOD; i++)
+    {
+      g_autofree char *path = g_build_filename (h.files, docs[i].file_name, NULL);
+
+      g_assert_true (gk_fixture_write_pdf (&docs[i], path, &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_autofree char *png = g_build_filename (h.files, "png-renamed.pdf", NULL);
+    g_autofree char *encrypted = g_build_filename (h.files, "encrypted-secret.pdf", NULL);
+
+    g_assert_true (gk_fixture_write_png_as_pdf (png, &error));
+    g_assert_true (gk_fixture_write_encrypted_pdf (encrypted, "secret", &error));
+    g_assert_no_error (error);
+  }
+
+  h.app = gk_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (h.app), NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A library that does not exist yet: the window offers to create it. */
+static void
+test_missing_library (void)
+{
+  g_autofree char *path = g_build_filename (h.dir, "new-library", NULL);
+  g_autoptr(GkContext) context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
+  GkWindow *window = gk_window_new (h.app, context);
+  g_autofree char *shot = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gk_window_get_page (window), ==, "missing");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
+  gk_gui_test_pump (100);
+  shot = gk_gui_test_screenshot (GTK_WIDGET (window), "window-no-library");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.create-library", NULL));
+  g_assert_cmpstr (gk_window_get_page (window), ==, "library");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+  g_assert_true (gk_context_get_roles (context) & GK_ROLE_ADMIN);
+  g_assert_true (gk_context_get_roles (context) & GK_ROLE_DRAFTER);
+  g_assert_nonnull (strstr (gk_window_get_user_text (window), g_getenv ("GONGKAI_USER")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+password_dialog (void)
+{
+  return gk_window_get_password_dialog (h.window);
+}
+
+static void
+answer_password (const char *password)
+{
+  GtkWidget *dialog = password_dialog ();
+  GtkWidget *entry = gk_gui_test_find_type (dialog, GTK_TYPE_PASSWORD_ENTRY);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), password);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "import");
+}
+
+static gint64 longest_gap;
+static gint64 last_tick;
+
+static gboolean
+on_heartbeat_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_tick != 0)
+    longest_gap = MAX (longest_gap, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Import a folder: progress, a password prompt for the encrypted PDF
+ * (a wrong password first), then the summary with the bad file's reason. */
+static void
+test_import (void)
+{
+  const char *paths[] = { h.files, NULL };
+  GtkWidget *summary;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *shot = NULL;
+  GPtrArray *results;
+  guint imported = 0, failed = 0;
+  guint heartbeat;
+  const char *reason = NULL;
+
+  h.context = gk_gui_test_new_library (h.dir);
+  h.window = gk_window_new (h.app, h.context);
+  gtk_window_set_default_size (GTK_WINDOW (h.window), 1360, 860);
+  gtk_window_present (GTK_WINDOW (h.window));
+  h.view = gk_window_get_library_view (h.window);
+  g_assert_nonnull (h.view);
+  g_assert_cmpuint (n_listed (), ==, 0);
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.window)), 5000);
+
+  /* The window keeps drawing while files are imported. */
+  longest_gap = last_tick = 0;
+  heartbeat = g_timeout_add (10, on_heartbeat_cb, NULL);
+  gk_window_import_paths (h.window, paths);
+  g_assert_true (gk_window_is_importing (h.window));
+
+  GK_GUI_WAIT (password_dialog () != NULL, 40000);
+  body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (password_dialog ())));
+  g_assert_nonnull (strstr (body, "encrypted-secret.pdf"));
+  answer_password ("not-the-password");
+  GK_GUI_WAIT (password_dialog () != NULL, 20000);
+  g_clear_pointer (&body, g_free);
+  body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (password_dialog ())));
+  g_assert_nonnull (strstr (body, "wrong"));
+  answer_password ("secret");
+
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) != NULL, 20000);
+  g_source_remove (heartbeat);
+  g_test_message ("longest main loop gap while importing: %" G_GINT64_FORMAT " ms", longest_gap / 1000);
+  g_assert_cmpint (longest_gap, <, 1000 * 1000);
+  g_assert_false (gk_window_is_importing (h.window));
+
+  results = gk_window_get_import_results (h.window);
+  g_assert_nonnull (results);
+  for (guint i = 0; i < results->len; i++)
+    {
+      GkImportResult *result = g_ptr_array_index (results, i);
+
+      if (result->status == GK_IMPORT_IMPORTED)
+        imported++;
+      else if (result->status == GK_IMPORT_FAILED)
+        {
+          failed++;
+          g_assert_true (g_str_has_suffix (result->path, "png-renamed.pdf"));
+          g_assert_cmpint (result->error_code, ==, GK_ERROR_UNSUPPORTED);
+          reason = result->error;
+        }
+    }
+  g_assert_cmpuint (imported, ==, N_GOOD + 1);
+  g_assert_cmpuint (failed, ==, 1);
+
+  summary = gk_window_get_import_summary (h.window);
+  text = gk_gui_test_collect_text (summary);
+  g_test_message ("summary: %s", text);
+  g_assert_nonnull (strstr (text, "png-renamed.pdf"));
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (text, reason));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (summary)), "could not be imported"));
+  gk_gui_test_pump (100);
+  shot = gk_gui_test_screenshot (summary, "import-summary");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (summary), "close");
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) == NULL, 5000);
+
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+  g_assert_cmpuint (gk_store_count (store (), &(GkQuery) { 0 }, NULL), ==, N_GOOD + 1);
+  /* Two plain documents (the encrypted one needs its password to show). */
+  for (guint i = 0; i < n_listed (); i++)
+    {
+      g_autoptr(GkItem) item = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), i);
+
+      if (g_strcmp0 (item->file_name, "encrypted-secret.pdf") == 0)
+        continue;
+      if (h.first_id == NULL)
+        h.first_id = g_strdup (item->id);
+      else if (h.second_id == NULL)
+        h.second_id = g_strdup (item->id);
+    }
+  g_assert_nonnull (h.second_id);
+}
+
+/* Dropping a file already in the library: the drop target's handler runs
+ * the import; the summary says it is a duplicate. */
+static void
+test_drop_duplicate (void)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (h.window));
+  GtkDropTarget *target = NULL;
+  guint n_docs;
+  const GkFixtureDoc *docs = gk_fixture_corpus (&n_docs);
+  g_autofree char *path = g_build_filename (h.files, docs[0].file_name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GSList *files = g_slist_prepend (NULL, file);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) != NULL, 20000);
+  text = gk_gui_test_collect_text (gk_window_get_import_summary (h.window));
+  g_assert_nonnull (strstr (text, "Already in the library"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (gk_window_get_import_summary (h.window))),
+                            "already in the library"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (gk_window_get_import_summary (h.window)), "close");
+  g_assert_cmpuint (n_listed (), ==, N_GOOD + 1);
+}
+
+static gboolean
+preview_rendered (gpointer data)
+{
+  GkPdfCanvas *canvas = gk_pdf_view_get_canvas (gk_library_view_get_preview (h.view));
+
+  return gk_pdf_canvas_get_page_texture (canvas, 0) != NULL;
+}
+
+/* Selecting a document shows its first page and its record. */
+static void
+test_select_and_preview (void)
+{
+  g_autoptr(GkItem) item = gk_store_get_item (store (), h.first_id, NULL);
+  GkPdfCanvas *canvas;
+  GtkWidget *title_row;
+  double ink;
+  g_autofree char *shot = NULL;
+
+  g_assert_nonnull (item);
+  select_position (position_of (h.first_id));
+  g_assert_cmpstr (gk_library_view_get_current_id (h.view), ==, h.first_id);
+
+  GK_GUI_WAIT (preview_rendered (NULL), 20000);
+  canvas = gk_pdf_view_get_canvas (gk_library_view_get_preview (h.view));
+  ink = gk_gui_test_ink_ratio (gk_pdf_canvas_get_page_texture (canvas, 0));
+  g_test_message ("page 1 ink ratio %.4f", ink);
+  g_assert_cmpfloat (ink, >, 0.005);
+  g_assert_cmpfloat (ink, <, 0.9);
+
+  title_row = gk_record_editor_get_row (editor (), "title");
+  g_assert_true (ADW_IS_ENTRY_ROW (title_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (title_row)), ==, item->title);
+  g_assert_true (gk_record_editor_is_detected (editor (), "title"));
+  g_assert_false (gk_record_editor_is_dirty (editor ()));
+  g_assert_cmpuint (gk_record_editor_get_n_history (editor ()), >=, 1);
+
+  /* Every field of the record has a row. */
+  for (const char *const *name = gk_item_field_names (); *name != NULL; name++)
+    g_assert_nonnull (gk_record_editor_get_row (editor (), *name));
+
+  gk_gui_test_pump (200);
+  shot = gk_gui_test_screenshot (GTK_WIDGET (h.window), "window-document");
+}
+
+/* Full-text search through the store, and the filters. */
+static void
+test_search_and_filters (void)
+{
+  GkQuery query = { 0 };
+  guint expected;
+  GtkWidget *list_stack;
+
+  query.text = "应急";
+  expected = gk_store_count (store (), &query, NULL);
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (expected, <=, N_GOOD + 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.search", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (gk_library_view_get_search_bar (h.view)));
+  gk_library_view_search (h.view, "应急");
+  GK_GUI_WAIT (n_listed () == expected, 5000);
+  g_assert_cmpstr (gk_item_list_get_query (gk_library_view_get_item_list (h.view))->text, ==, "应急");
+
+  gk_library_view_search (h.view, "不可能出现的词语组合");
+  GK_GUI_WAIT (n_listed () == 0, 5000);
+  list_stack = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (gk_library_view_get_column_view (h.view))));
+  while (list_stack != NULL && !GTK_IS_STACK (list_stack))
+    list_stack = gtk_widget_get_parent (list_stack);
+  g_assert_nonnull (list_stack);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "empty");
+
+  gk_library_view_search (h.view, "");
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+
+  gk_library_view_set_filters (h.view, NULL, NULL, "published");
+  GK_GUI_WAIT (n_listed () == 0, 5000);
+  gk_library_view_set_filters (h.view, NULL, NULL, "draft");
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+  gk_library_view_set_filters (h.view, NULL, NULL, NULL);
+
+  gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+}
+
+/* Clicking a column header sorts through the store's query. */
+static void
+test_sort_by_column (void)
+{
+  GtkColumnView *view = gk_library_view_get_column_view (h.view);
+  g_autoptr(GtkColumnViewColumn) title = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  g_autoptr(GtkColumnViewColumn) date = g_list_model_get_item (gtk_column_view_get_columns (view), 3);
+  const GkQuery *query = gk_item_list_get_query (gk_library_view_get_item_list (h.view));
+  g_autoptr(GkItem) first = NULL;
+  g_autoptr(GkItem) last = NULL;
+
+  gtk_column_view_sort_by_column (view, date, GTK_SORT_DESCENDING);
+  g_assert_cmpstr (query->sort, ==, "written_date");
+  g_assert_true (query->descending);
+  first = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), 0);
+  last = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), n_listed () - 1);
+  g_assert_cmpint (g_strcmp0 (first->written_date, last->written_date), >=, 0);
+
+  gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
+  g_assert_cmpstr (query->sort, ==, "title");
+  g_assert_false (query->descending);
+
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  g_assert_null (query->sort);
+}
+
+static gboolean
+listed_title_is (const char *id,
+                 const char *title)
+{
+  guint position = position_of (id);
+  g_autoptr(GkItem) listed = NULL;
+
+  if (position == G_MAXUINT)
+    return FALSE;
+  listed = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), position);
+  return g_strcmp0 (listed->title, title) == 0;
+}
+
+static guint
+n_selected (void)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (gk_library_view_get_column_view (h.view));
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (model);
+
+  return (guint) gtk_bitset_get_size (selected);
+}
+
+static gboolean
+editor_clean (gpointer data)
+{
+  return !gk_record_editor_is_dirty (editor ()) && gtk_widget_is_sensitive (GTK_WIDGET (editor ()));
+}
+
+/* Inline validation, then Ctrl+S: the store has the new values, the list
+ * shows them, the history records them. */
+static void
+test_edit_and_save (void)
+{
+  g_autoptr(GkItem) before = NULL;
+  g_autoptr(GkItem) after = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  GtkWidget *date_row, *disclosure_row, *ground_row = NULL;
+  const char *const *disclosures = gk_item_disclosures ();
+  guint withheld = 0, history;
+  gboolean saw_edit = FALSE;
+
+  select_position (position_of (h.first_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.first_id) == 0, 5000);
+  before = gk_store_get_item (store (), h.first_id, NULL);
+  history = gk_record_editor_get_n_history (editor ());
+
+  /* A date that does not exist: the row says so, nothing is saved. */
+  date_row = gk_record_editor_get_row (editor (), "written_date");
+  g_assert_true (gk_record_editor_set_text (editor (), "written_date", "2023-02-30"));
+  g_assert_nonnull (gk_record_editor_get_error (editor (), "written_date"));
+  g_assert_true (gtk_widget_has_css_class (date_row, "error"));
+  g_assert_true (gk_record_editor_is_dirty (editor ()));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  gk_gui_test_pump (300);
+  after = gk_store_get_item (store (), h.first_id, NULL);
+  g_assert_cmpstr (after->written_date, ==, before->written_date);
+  g_clear_object (&after);
+
+  g_assert_true (gk_record_editor_set_text (editor (), "written_date", "2023年4月10日"));
+  g_assert_null (gk_record_editor_get_error (editor (), "written_date"));
+  g_assert_false (gtk_widget_has_css_class (date_row, "error"));
+
+  /* Not proactive: the legal ground is required. */
+  for (guint i = 0; disclosures[i] != NULL; i++)
+    if (g_str_equal (disclosures[i], "withheld"))
+      withheld = i + 1;
+  disclosure_row = gk_record_editor_get_row (editor (), "disclosure");
+  g_assert_true (ADW_IS_COMBO_ROW (disclosure_row));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (disclosure_row), withheld);
+  g_assert_cmpstr (gk_record_editor_get_working (editor ())->disclosure, ==, "withheld");
+  g_assert_nonnull (gk_record_editor_get_error (editor (), "disclosure_ground"));
+  for (GtkWidget *w = gtk_widget_get_next_sibling (disclosure_row); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (ADW_IS_COMBO_ROW (w) && gtk_widget_get_visible (w))
+      {
+        ground_row = w;
+        break;
+      }
+  g_assert_nonnull (ground_row);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (ground_row), 1);
+  g_assert_null (gk_record_editor_get_error (editor (), "disclosure_ground"));
+  g_assert_cmpstr (gk_record_editor_get_working (editor ())->disclosure_ground, ==, gk_item_withheld_grounds ()[0]);
+
+  /* A person changes the title: it is no longer "detected". */
+  g_assert_true (gk_record_editor_set_text (editor (), "title", "关于做好政务公开工作的通知（修订）"));
+  g_assert_false (gk_record_editor_is_detected (editor (), "title"));
+  gk_record_editor_add_tag (editor (), "政务公开");
+  if (gk_record_editor_is_detected (editor (), "issuer"))
+    gk_record_editor_confirm (editor (), "issuer");
+  g_assert_false (gk_record_editor_is_detected (editor (), "issuer"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT (editor_clean (NULL), 10000);
+
+  after = gk_store_get_item (store (), h.first_id, NULL);
+  g_assert_cmpstr (after->title, ==, "关于做好政务公开工作的通知（修订）");
+  g_assert_cmpstr (after->written_date, ==, "2023-04-10");
+  g_assert_cmpstr (after->disclosure, ==, "withheld");
+  g_assert_cmpstr (after->disclosure_ground, ==, gk_item_withheld_grounds ()[0]);
+  g_assert_true (g_strv_contains ((const char *const *) after->tags, "政务公开"));
+
+  log = gk_store_audit_log (store (), h.first_id, NULL);
+  for (guint i = 0; i < log->len; i++)
+    if (g_strcmp0 (((GkAuditEntry *) g_ptr_array_index (log, i))->action, "edit") == 0)
+      saw_edit = TRUE;
+  g_assert_true (saw_edit);
+  g_assert_cmpuint (gk_record_editor_get_n_history (editor ()), >, history);
+  g_assert_false (gk_record_editor_is_detected (editor (), "issuer"));
+
+  /* The list row follows the store. */
+  GK_GUI_WAIT (listed_title_is (h.first_id, after->title), 5000);
+  g_assert_cmpstr (gk_library_view_get_current_id (h.view), ==, h.first_id);
+}
+
+/* Switching documents with unsaved changes asks first. */
+static void
+test_unsaved_changes_guard (void)
+{
+  GtkWidget *dialog;
+  g_autoptr(GkItem) before = gk_store_get_item (store (), h.first_id, NULL);
+
+  select_position (position_of (h.first_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.first_id) == 0, 5000);
+  g_assert_true (gk_record_editor_set_text (editor (), "genre", "通知（未保存）"));
+  g_assert_true (gk_record_editor_is_dirty (editor ()));
+
+  select_position (position_of (h.second_id));
+  GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gk_gui_test_pump (50);
+  g_assert_cmpstr (gk_library_view_get_current_id (h.view), ==, h.first_id);
+  g_assert_true (gk_record_editor_is_dirty (editor ()));
+  g_assert_true (gtk_selection_model_is_selected (gtk_column_view_get_model (gk_library_view_get_column_view (h.view)),
+                                                  position_of (h.first_id)));
+
+  /* Closing the window asks too. */
+  gtk_window_close (GTK_WINDOW (h.window));
+  GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gk_gui_test_pump (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (h.window)));
+
+  select_position (position_of (h.second_id));
+  GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.second_id) == 0, 5000);
+  g_assert_false (gk_record_editor_is_dirty (editor ()));
+  {
+    g_autoptr(GkItem) first = gk_store_get_item (store (), h.first_id, NULL);
+
+    g_assert_cmpstr (first->genre, ==, before->genre);
+  }
+}
+
+/* Several documents at once: tag them from the bar under the list. */
+static void
+test_bulk_tag (void)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (gk_library_view_get_column_view (h.view));
+  g_autoptr(GkItem) a = NULL;
+  g_autoptr(GkItem) b = NULL;
+  g_autoptr(GtkBitset) selected = NULL;
+
+  gtk_selection_model_select_range (model, 0, 3, TRUE);
+  selected = gtk_selection_model_get_selection (model);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 3);
+  g_assert_null (gk_library_view_get_current_id (h.view));
+
+  gk_library_view_tag_selected (h.view, "应急预案", TRUE);
+  g_assert_true (gk_library_view_is_busy (h.view));
+  GK_GUI_WAIT (!gk_library_view_is_busy (h.view), 10000);
+  a = gk_store_get_item (store (), gk_item_list_get_id (gk_library_view_get_item_list (h.view), 0), NULL);
+  b = gk_store_get_item (store (), gk_item_list_get_id (gk_library_view_get_item_list (h.view), 2), NULL);
+  g_assert_true (a->tags && g_strv_contains ((const char *const *) a->tags, "应急预案"));
+  g_assert_true (b->tags && g_strv_contains ((const char *const *) b->tags, "应急预案"));
+
+  /* The selection survives the rows being reloaded. */
+  GK_GUI_WAIT (n_selected () == 3, 5000);
+
+  gk_library_view_tag_selected (h.view, "应急预案", FALSE);
+  GK_GUI_WAIT (!gk_library_view_is_busy (h.view), 10000);
+  g_clear_object (&a);
+  a = gk_store_get_item (store (), gk_item_list_get_id (gk_library_view_get_item_list (h.view), 0), NULL);
+  g_assert_false (a->tags && g_strv_contains ((const char *const *) a->tags, "应急预案"));
+  gtk_selection_model_unselect_all (model);
+}
+
+/* The sidebar's views are presets of the store query. */
+static void
+test_views (void)
+{
+  g_autoptr(GkItem) item = NULL;
+
+  gk_window_select_view (h.window, "published");
+  g_assert_cmpstr (gk_window_get_view (h.window), ==, "published");
+  GK_GUI_WAIT (n_listed () == 0, 5000);
+  gk_window_select_view (h.window, "mine");
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+  gk_window_select_view (h.window, "due");
+  GK_GUI_WAIT (n_listed () == (guint) gk_window_get_view_count (h.window, "due"), 5000);
+  gk_window_select_view (h.window, "all");
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+  g_assert_cmpint (gk_window_get_view_count (h.window, "queue"), >=, 0);
+}
+
+/* Window size and pane positions are remembered. */
+static void
+test_settings (void)
+{
+  GkContext *context = h.context;
+  GSettings *settings = gk_context_get_settings (context);
+  GtkPaned *paned = NULL;
+  int width, height;
+
+  g_assert_nonnull (settings);
+  for (GtkWidget *w = GTK_WIDGET (gk_library_view_get_column_view (h.view)); w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_PANED (w))
+      {
+        paned = GTK_PANED (w);
+        break;
+      }
+  g_assert_nonnull (paned);
+  gtk_paned_set_position (paned, 333);
+  g_assert_cmpint (g_settings_get_int (settings, "list-height"), ==, 333);
+
+  gtk_window_get_default_size (GTK_WINDOW (h.window), &width, &height);
+  g_object_ref (context);
+  gtk_window_close (GTK_WINDOW (h.window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, width);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, height);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_object_unref (context);
+  h.window = NULL;
+  h.view = NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gk_gui_test_init (&argc, &argv);
+  setup ();
+
+  g_test_add_func ("/gui/window/missing-library", test_missing_library);
+  g_test_add_func ("/gui/window/import", test_import);
+  g_test_add_func ("/gui/window/drop-duplicate", test_drop_duplicate);
+  g_test_add_func ("/gui/window/select-and-preview", test_select_and_preview);
+  g_test_add_func ("/gui/window/search-and-filters", test_search_and_filters);
+  g_test_add_func ("/gui/window/sort-by-column", test_sort_by_column);
+  g_test_add_func ("/gui/window/edit-and-save", test_edit_and_save);
+  g_test_add_func ("/gui/window/unsaved-changes-guard", test_unsaved_changes_guard);
+  g_test_add_func ("/gui/window/bulk-tag", test_bulk_tag);
+  g_test_add_func ("/gui/window/views", test_views);
+  g_test_add_func ("/gui/window/settings", test_settings);
+
+  status = g_test_run ();
+
+  g_clear_object (&h.context);
+  g_clear_object (&h.app);
+  gk_gui_test_remove_tree (h.dir);
+  g_free (h.dir);
+  g_free (h.files);
+  g_free (h.first_id);
+  g_free (h.second_id);
+  return status;
+}
