@@ -130,6 +130,7 @@ make_item (Fixture    *f,
   item->category = g_strdup ("policy_document");
   item->file_sha256 = g_strdup (sha);
   item->file_name = g_strdup_printf ("doc-%u.pdf", f->counter);
+  g_free (item->file_media_type);
   item->file_media_type = g_strdup ("application/pdf");
   item->file_bytes = size;
   g_assert_true (gk_store_insert_item (f->store, "dora", item, pages, 1, NULL, &error));

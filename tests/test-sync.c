@@ -129,6 +129,7 @@ make_item (Fixture    *f,
   item->category = g_strdup ("policy_document");
   item->file_sha256 = g_strdup (sha);
   item->file_name = g_strdup_printf ("doc-%u.pdf", f->counter);
+  g_free (item->file_media_type);
   item->file_media_type = g_strdup ("application/pdf");
   item->file_bytes = size;
   g_assert_true (gk_store_insert_item (f->store, "dora", item, pages, 1, NULL, &error));
@@ -1220,9 +1221,9 @@ test_safety_gate_nothing_sent (Fixture       *f,
   report = run_sync (f);
   g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_PUBLISHED), ==, 0);
   g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_UPDATED), ==, 0);
-  /* Approved but not proactive: said so, never sent. */
-  assert_outcome (report, on_request, GK_SYNC_OUTCOME_SKIPPED);
-  assert_outcome (report, withheld, GK_SYNC_OUTCOME_SKIPPED);
+  /* Approved but not proactive: filed, never sent, not in the report … */
+  g_assert_null (find_result (report, on_request));
+  g_assert_null (find_result (report, withheld));
   g_assert_null (find_result (report, draft));
   g_assert_null (find_result (report, in_review));
   g_assert_null (find_result (report, half));
@@ -1235,6 +1236,20 @@ test_safety_gate_nothing_sent (Fixture       *f,
   listed = portal_list (f);
   g_assert_cmpuint (listed->len, ==, 0);
   g_assert_cmpint (outbox_size (f), ==, 0);
+
+  /* … but a dry run says why they would not go. */
+  {
+    g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+    g_autoptr(GkSyncReport) dry = NULL;
+
+    options->dry_run = TRUE;
+    dry = run_sync_full (f, options, NULL, &error);
+    g_assert_no_error (error);
+    assert_outcome (dry, on_request, GK_SYNC_OUTCOME_SKIPPED);
+    assert_outcome (dry, withheld, GK_SYNC_OUTCOME_SKIPPED);
+    g_assert_nonnull (strstr (find_result (dry, on_request)->message, "never published"));
+    g_assert_cmpuint (dry->results->len, ==, 2);
+  }
 }
 
 static void
@@ -1506,6 +1521,34 @@ test_cancel_and_concurrency (Fixture       *f,
   /* Slow documents; cancel while they are under way. */
   gk_fault_proxy_add_full (f->proxy, "PUT", "/documents/", GK_FAULT_DELAY, GK_FAULT_ALWAYS, 150);
   options->concurrency = 2;
+
+  /* One sync at a time per library. */
+  {
+    g_autoptr(GkSync) one = gk_sync_new (f->store);
+    g_autoptr(GkSync) two = gk_sync_new (f->store);
+    g_autoptr(GkSyncReport) first = NULL;
+    g_autoptr(GkSyncReport) second = NULL;
+    g_autoptr(GCancellable) stop = g_cancellable_new ();
+    Wait wait_one = { 0 };
+    Wait wait_two = { 0 };
+
+    gk_sync_run_async (one, options, NULL, NULL, NULL, stop, on_done_cb, &wait_one);
+    gk_sync_run_async (two, options, NULL, NULL, NULL, NULL, on_done_cb, &wait_two);
+    g_assert_true (gk_test_pump_until (&wait_two.done, 10000));
+    second = gk_sync_run_finish (two, wait_two.result, &error);
+    g_assert_null (second);
+    g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "Another sync"));
+    g_clear_error (&error);
+    g_cancellable_cancel (stop);
+    g_assert_true (gk_test_pump_until (&wait_one.done, 10000));
+    first = gk_sync_run_finish (one, wait_one.result, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_object_unref (wait_one.result);
+    g_object_unref (wait_two.result);
+  }
+
   g_timeout_add (200, on_cancel_cb, cancellable);
   cancelled = run_sync_full (f, options, cancellable, &error);
   g_assert_null (cancelled);

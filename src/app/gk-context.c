@@ -99,7 +99,7 @@ gk_context_set_property (GObject      *object,
       self->library_path = g_value_dup_string (value);
       break;
     case PROP_USER:
-      self->user = g_value_dup_string (value);
+      gk_context_set_user (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -120,7 +120,7 @@ gk_context_class_init (GkContextClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_USER] =
     g_param_spec_string ("user", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, GK_TYPE_STORE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -181,6 +181,27 @@ gk_context_get_user (GkContext *self)
   g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
 
   return self->user;
+}
+
+/**
+ * gk_context_set_user:
+ * @self: a context
+ * @user: the member who acts from now on
+ *
+ * Everything done afterwards is done (and audited) as @user.
+ */
+void
+gk_context_set_user (GkContext  *self,
+                     const char *user)
+{
+  g_return_if_fail (GK_IS_CONTEXT (self));
+  g_return_if_fail (user != NULL && *user != '\0');
+
+  if (g_strcmp0 (self->user, user) == 0)
+    return;
+  g_free (self->user);
+  self->user = g_strdup (user);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
 }
 
 /**

@@ -21,6 +21,9 @@ GkContext   *gk_context_new               (const char  *library_path,
                                            const char  *user);
 const char  *gk_context_get_library_path  (GkContext   *self);
 const char  *gk_context_get_user          (GkContext   *self);
+/* Act as another member from now on (a shared desk); notifies "user". */
+void         gk_context_set_user          (GkContext   *self,
+                                           const char  *user);
 
 /* Open the library (create: make it, with the acting user as its first
  * admin and drafter).  GK_ERROR_NOT_FOUND when it does not exist and

@@ -6,11 +6,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gk-admin-window.h"
 #include "gk-app-util.h"
 #include "gk-item-list.h"
 #include "gk-library-view.h"
 #include "gk-publish-page.h"
 #include "gk-review-page.h"
+#include "gk-user-switcher.h"
 #include "gk-util.h"
 #include "gk-window-private.h"
 
@@ -87,6 +89,9 @@ struct _GkWindow
   GtkLabel          *user_label;
   GtkLabel          *user_name_label;
   GtkLabel          *user_roles_label;
+  GtkLabel          *user_hint_label;
+  GtkBox            *user_popover_box;
+  GtkWidget         *user_switcher;
   GtkToggleButton   *search_button;
   GtkRevealer       *import_revealer;
   GtkSpinner        *import_spinner;
@@ -329,6 +334,30 @@ on_list_changed_cb (GkWindow *self)
   update_view_title (self);
 }
 
+/* Another member acts now (a shared desk): their name, roles and drafts. */
+static void
+on_user_changed_cb (GkWindow *self)
+{
+  g_autofree char *owned = NULL;
+  GkQuery query;
+
+  update_user (self);
+  if (self->library_view == NULL)
+    return;
+  if (g_str_equal (views[self->view].page, "library"))
+    {
+      build_query (self, self->view, &query, &owned);
+      gk_library_view_set_preset (self->library_view, &query);
+    }
+}
+
+static void
+on_user_popover_shown_cb (GkWindow *self)
+{
+  /* Roles may have changed in the administration window. */
+  update_user (self);
+}
+
 static void
 setup_library (GkWindow *self)
 {
@@ -362,6 +391,14 @@ setup_library (GkWindow *self)
       g_signal_connect_object (self->count_lists[i], "items-changed",
                                G_CALLBACK (on_count_list_changed_cb), self, G_CONNECT_SWAPPED);
     }
+
+  self->user_switcher = gk_user_switcher_new (self->context);
+  gtk_box_append (self->user_popover_box, self->user_switcher);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_hint_label), FALSE);
+  g_signal_connect_object (self->context, "notify::user", G_CALLBACK (on_user_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_menu_button_get_popover (self->user_button), "show",
+                           G_CALLBACK (on_user_popover_shown_cb), self, G_CONNECT_SWAPPED);
 
   library_text = g_strdup_printf (_("Library: %s"), gk_context_get_library_path (self->context));
   gtk_label_set_label (self->library_label, library_text);
@@ -481,6 +518,7 @@ show_summary (ImportRun *run)
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
   GtkWidget *list = NULL;
+  guint n_rows = 0;
   const char *heading;
 
   for (guint i = 0; i < run->results->len; i++)
@@ -557,19 +595,22 @@ show_summary (ImportRun *run)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_widget_set_tooltip_text (row, result->path);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
+      n_rows++;
     }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  if (list != NULL)
+  if (list != NULL && n_rows <= 4)
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  else if (list != NULL)
     {
       GtkWidget *scroller = gtk_scrolled_window_new ();
 
       gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
       gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
       gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
       gtk_widget_set_size_request (scroller, 420, -1);
       adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scroller);
     }
@@ -635,6 +676,8 @@ on_password_response_cb (AdwMessageDialog *dialog,
   GkImportResult *result = g_ptr_array_index (run->results, run->asking);
   const char *paths[] = { result->path, NULL };
 
+  g_signal_handlers_disconnect_by_func (dialog, on_password_response_cb, run);
+
   if (self->password_dialog == GTK_WIDGET (dialog))
     self->password_dialog = NULL;
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
@@ -697,9 +740,13 @@ ask_next_password (ImportRun *run)
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "import");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "skip");
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  g_object_set (entry, "activates-default", TRUE, NULL);
+  /* A plain entry with hidden text: GTK 4.8's GtkPasswordEntry inside an
+   * AdwMessageDialog crashes when the dialog is closed. */
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_widget_set_name (entry, "password-entry");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   g_object_set_data (G_OBJECT (dialog), "entry", entry);
   gtk_widget_set_name (dialog, "password-dialog");
@@ -898,6 +945,20 @@ create_library_action (GtkWidget  *widget,
     }
   setup_library (self);
   gk_widget_show_toast (widget, _("The library was created. Import documents to begin."));
+}
+
+static void
+administration_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GkWindow *self = GK_WINDOW (widget);
+  GtkWidget *admin;
+
+  if (gk_context_get_store (self->context) == NULL)
+    return;
+  admin = gk_admin_window_new (GTK_WINDOW (self), self->context);
+  gtk_window_present (GTK_WINDOW (admin));
 }
 
 static void
@@ -1112,6 +1173,8 @@ gk_window_class_init (GkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GkWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, GkWindow, user_name_label);
   gtk_widget_class_bind_template_child (widget_class, GkWindow, user_roles_label);
+  gtk_widget_class_bind_template_child (widget_class, GkWindow, user_hint_label);
+  gtk_widget_class_bind_template_child (widget_class, GkWindow, user_popover_box);
   gtk_widget_class_bind_template_child (widget_class, GkWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, GkWindow, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, GkWindow, import_spinner);
@@ -1125,6 +1188,7 @@ gk_window_class_init (GkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "window.import-folder", NULL, import_folder_action);
   gtk_widget_class_install_action (widget_class, "window.cancel-import", NULL, cancel_import_action);
   gtk_widget_class_install_action (widget_class, "window.create-library", NULL, create_library_action);
+  gtk_widget_class_install_action (widget_class, "window.administration", NULL, administration_action);
   for (guint i = 0; i < G_N_ELEMENTS (library_actions); i++)
     gtk_widget_class_install_action (widget_class, library_actions[i], NULL, library_action);
 

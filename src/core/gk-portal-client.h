@@ -64,8 +64,8 @@ typedef struct
   const char *ca_file;             /* extra authorities (PEM), added to the system's */
   gboolean    allow_insecure;      /* plain http:// to a non-loopback host */
   guint       max_connections;     /* 0: 4 */
-  guint       connect_timeout_ms;  /* 0: 15 s; until the request headers are written */
-  guint       response_timeout_ms; /* 0: 60 s; the longest silence while sending or receiving */
+  guint       connect_timeout_ms;  /* 0: 10 s; until the request headers are written */
+  guint       response_timeout_ms; /* 0: 30 s; the longest silence while sending or receiving */
   const char *user_agent;          /* NULL: "gongkai/VERSION" */
 } GkPortalClientOptions;
 

@@ -688,9 +688,11 @@ gk_store_sync_add_jobs (GkStore             *self,
       json_object_set_int_member (details, "revision", spec->revision);
       if (active != NULL)
         json_object_set_string_member (details, "supersedes", operation_names[active->operation]);
+      /* No "items-changed": a queued job changes nothing the item shows,
+       * and the sync writes the outbox from a worker thread (the signal
+       * would reach the window off its main thread). */
       if (!audit (self, actor, "sync", spec->item_id, details, error))
         return FALSE;
-      gk_store_priv_emit_changed (self, spec->item_id);
     }
   return gk_store_priv_commit (g_steal_pointer (&tx), error);
 }

@@ -136,7 +136,8 @@ typedef struct
 /* Add jobs in one transaction; an item that already has an active job
  * for the same revision and operation keeps it (its body is not
  * replaced).  Each new job supersedes the item's other active job and is
- * audited ("sync", {"queued": operation, "revision"}). */
+ * audited ("sync", {"queued": operation, "revision"}).  Safe from a
+ * worker thread: it emits no "items-changed". */
 gboolean    gk_store_sync_add_jobs        (GkStore             *self,
                                            const char          *actor,
                                            const GkSyncJobSpec *specs,

@@ -3,8 +3,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "gk-portal-client.h"
 #include "gk-store-sync.h"
@@ -104,12 +109,16 @@ struct _Run
   GPtrArray           *early;    /* GkSyncItemResult* found before any request */
   GQueue               queue;    /* Work* waiting */
   GPtrArray           *active;   /* Work* in flight */
+  guint                limit;    /* items in flight now: lowered by 429s */
   guint                n_total;
   guint                n_done;
   gboolean             pumping;
+  gboolean             preparing;  /* the outbox is being written in a worker */
   gboolean             stopping;
   gboolean             completed;
+  GSource             *complete_source;  /* completion is deferred to an idle */
   char                *unreachable;  /* the health check failed: why */
+  int                  lock_fd;      /* the library's sync lock, or -1 */
   GError              *error;
 
   /* resolve */
@@ -287,6 +296,11 @@ run_free (gpointer data)
   Run *run = data;
 
   g_assert (run->active == NULL || run->active->len == 0);
+  if (run->complete_source != NULL)
+    {
+      g_source_destroy (run->complete_source);
+      g_source_unref (run->complete_source);
+    }
   if (run->cancel_source != NULL)
     {
       g_source_destroy (run->cancel_source);
@@ -305,6 +319,8 @@ run_free (gpointer data)
   g_clear_error (&run->error);
   g_free (run->resolve_id);
   g_free (run->unreachable);
+  if (run->lock_fd >= 0)
+    close (run->lock_fd);
   g_clear_pointer (&run->resolve_result, gk_sync_item_result_free);
   g_free (run);
 }
@@ -369,6 +385,12 @@ complete (Run *run)
     return;
   run->completed = TRUE;
   run->task = NULL;
+  /* Released before the callback, which may start the next run. */
+  if (run->lock_fd >= 0)
+    {
+      close (run->lock_fd);
+      run->lock_fd = -1;
+    }
 
   if (run->error != NULL)
     g_task_return_error (task, g_steal_pointer (&run->error));
@@ -390,11 +412,34 @@ complete (Run *run)
   g_object_unref (task);
 }
 
+static gboolean
+is_idle (Run *run)
+{
+  return !run->pumping && !run->preparing && run->active->len == 0 && g_queue_is_empty (&run->queue);
+}
+
+static gboolean
+on_complete_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_clear_pointer (&run->complete_source, g_source_unref);
+  if (is_idle (run))
+    complete (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* Completion never happens inside one of our own callbacks: the run (the
+ * task's data) must outlive the code that is still using it. */
 static void
 maybe_complete (Run *run)
 {
-  if (!run->pumping && run->active->len == 0 && g_queue_is_empty (&run->queue))
-    complete (run);
+  if (!is_idle (run) || run->completed || run->complete_source != NULL)
+    return;
+  run->complete_source = g_idle_source_new ();
+  g_source_set_name (run->complete_source, "[gongkai] sync complete");
+  g_source_set_callback (run->complete_source, on_complete_cb, run, NULL);
+  g_source_attach (run->complete_source, run->context);
 }
 
 static void
@@ -603,6 +648,23 @@ retry_or_fail (Work             *work,
   g_free (work->last_error);
   work->last_error = gk_portal_response_describe (response);
   work->attempt++;
+
+  /* 429: the portal limits connections (or requests) per token.  Fewer
+   * items in flight means fewer connections; the batch keeps the lower
+   * pace to its end. */
+  if (response->status == 429 && run->limit > 1)
+    {
+      guint in_flight = 0;
+
+      for (guint i = 0; i < run->active->len; i++)
+        if (((Work *) g_ptr_array_index (run->active, i))->item_id != NULL)
+          in_flight++;
+      if (in_flight > 1)
+        {
+          run->limit = MIN (run->limit, in_flight) - 1;
+          g_debug ("the portal answered 429: at most %u items at once from now on", run->limit);
+        }
+    }
 
   if (run->stopping)
     {
@@ -1163,7 +1225,7 @@ pump (Run *run)
   if (run->pumping)
     return;
   run->pumping = TRUE;
-  while (!g_queue_is_empty (&run->queue) && run->active->len < run->options->concurrency)
+  while (!g_queue_is_empty (&run->queue) && run->active->len < MIN (run->options->concurrency, run->limit))
     {
       Work *work = g_queue_pop_head (&run->queue);
 
@@ -1258,11 +1320,13 @@ run_new (GkSync              *self,
   g_task_set_source_tag (run->task, source_tag);
   g_task_set_task_data (run->task, run, run_free);
   g_object_unref (run->cancellable); /* the task holds it */
+  run->lock_fd = -1;
   run->active = g_ptr_array_new ();
   run->report = g_new0 (GkSyncReport, 1);
   run->report->results = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_item_result_free);
 
   run->options = o;
+  run->limit = o->concurrency;
   run->report->dry_run = o->dry_run;
   run->report->portal_url = g_strdup (o->portal_url);
 
@@ -1270,6 +1334,39 @@ run_new (GkSync              *self,
   g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (on_cancelled_cb), run, NULL);
   g_source_attach (run->cancel_source, run->context);
   return run;
+}
+
+/* One sync at a time per library, across processes: an advisory lock on
+ * DIR/sync.lock (dropped by the kernel if the process dies). */
+static gboolean
+take_lock (Run     *run,
+           GError **error)
+{
+  g_autofree char *path = g_build_filename (gk_store_get_path (run->store), "sync.lock", NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _("Cannot open the sync lock %s: %s."),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        g_set_error_literal (error, GK_ERROR, GK_ERROR_REFUSED,
+                             _("Another sync of this library is running; try again when it has finished."));
+      else
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _("Cannot lock %s: %s."), path, g_strerror (saved));
+      return FALSE;
+    }
+  run->lock_fd = fd;
+  return TRUE;
 }
 
 /* Fail before anything started. */
@@ -1403,8 +1500,15 @@ prepare_thread (GTask        *task,
         {
           if (!g_error_matches (error, GK_ERROR, GK_ERROR_REFUSED))
             FAIL ();
-          /* Approved but not publishable (on_request, withheld, a file
-           * that changed): filed here, never sent. */
+          /* Approved but not publishable: on_request and withheld items
+           * are filed here and never sent (said in a dry run only, not in
+           * every batch's report); anything else (a file that changed)
+           * is reported. */
+          if (!options->dry_run && item != NULL && g_strcmp0 (item->disclosure, "proactive") != 0)
+            {
+              g_clear_error (&error);
+              continue;
+            }
           g_ptr_array_add (prepared->early,
                            result_new (id, item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED, NULL,
                                        item ? item->revision : 0, error->message));
@@ -1572,6 +1676,7 @@ on_prepared_cb (GObject      *object,
   GError *error = NULL;
   Prepared *prepared = g_task_propagate_pointer (G_TASK (result), &error);
 
+  run->preparing = FALSE;
   if (prepared == NULL)
     {
       run_fail (run, error);
@@ -2361,7 +2466,7 @@ gk_sync_run_async (GkSync              *self,
       run_fail (run, error);
       return;
     }
-  if (!run->options->dry_run && !setup_client (run, &error))
+  if (!run->options->dry_run && (!setup_client (run, &error) || !take_lock (run, &error)))
     {
       run_fail (run, error);
       return;
@@ -2372,6 +2477,8 @@ gk_sync_run_async (GkSync              *self,
 
     g_task_set_source_tag (prepare, gk_sync_run_async);
     g_task_set_task_data (prepare, run, NULL);
+    /* The run (and so this task's data) lives until on_prepared_cb. */
+    run->preparing = TRUE;
     g_task_run_in_thread (prepare, prepare_thread);
   }
 }
@@ -2496,7 +2603,7 @@ gk_sync_resolve_async (GkSync              *self,
                                   item->title ? item->title : item->id));
       return;
     }
-  if (!setup_client (run, &error))
+  if (!setup_client (run, &error) || !take_lock (run, &error))
     {
       run_fail (run, error);
       return;

@@ -84,8 +84,8 @@ typedef struct
   guint     retry_base_ms;       /* first backoff; default 500 */
   guint     retry_max_ms;        /* backoff cap; default 30000 */
   guint     retry_after_max_ms;  /* cap on a Retry-After wait; default 60000 */
-  guint     connect_timeout_ms;  /* default 15000 */
-  guint     response_timeout_ms; /* default 60000 */
+  guint     connect_timeout_ms;  /* default 10000 */
+  guint     response_timeout_ms; /* default 30000: the longest silence */
 } GkSyncOptions;
 
 typedef enum

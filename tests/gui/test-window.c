@@ -49,7 +49,7 @@ editor (void)
 static GtkWidget *
 find_toplevel_named (const char *name)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
@@ -59,6 +59,35 @@ find_toplevel_named (const char *name)
         return window;
     }
   return NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Click the dialog's response button, as a person would. */
+static void
+respond (GtkWidget  *dialog,
+         const char *response)
+{
+  const char *label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), response);
+  GtkWidget *button = find_button_labelled (dialog, label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
 }
 
 static void
@@ -142,11 +171,11 @@ static void
 answer_password (const char *password)
 {
   GtkWidget *dialog = password_dialog ();
-  GtkWidget *entry = gk_gui_test_find_type (dialog, GTK_TYPE_PASSWORD_ENTRY);
+  GtkWidget *entry = gk_gui_test_find_named (dialog, "password-entry");
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), password);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "import");
+  respond (dialog, "import");
 }
 
 static gint64 longest_gap;
@@ -237,7 +266,7 @@ test_import (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (summary)), "could not be imported"));
   gk_gui_test_pump (100);
   shot = gk_gui_test_screenshot (summary, "import-summary");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (summary), "close");
+  respond (summary, "close");
   GK_GUI_WAIT (gk_window_get_import_summary (h.window) == NULL, 5000);
 
   GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
@@ -293,7 +322,7 @@ test_drop_duplicate (void)
   g_assert_nonnull (strstr (text, "Already in the library"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (gk_window_get_import_summary (h.window))),
                             "already in the library"));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (gk_window_get_import_summary (h.window)), "close");
+  respond (gk_window_get_import_summary (h.window), "close");
   g_assert_cmpuint (n_listed (), ==, N_GOOD + 1);
 }
 
@@ -534,7 +563,7 @@ test_unsaved_changes_guard (void)
 
   select_position (position_of (h.second_id));
   GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  respond (dialog, "cancel");
   gk_gui_test_pump (50);
   g_assert_cmpstr (gk_library_view_get_current_id (h.view), ==, h.first_id);
   g_assert_true (gk_record_editor_is_dirty (editor ()));
@@ -544,13 +573,13 @@ test_unsaved_changes_guard (void)
   /* Closing the window asks too. */
   gtk_window_close (GTK_WINDOW (h.window));
   GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  respond (dialog, "cancel");
   gk_gui_test_pump (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (h.window)));
 
   select_position (position_of (h.second_id));
   GK_GUI_WAIT ((dialog = find_toplevel_named ("unsaved-changes-dialog")) != NULL, 5000);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  respond (dialog, "discard");
   GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.second_id) == 0, 5000);
   g_assert_false (gk_record_editor_is_dirty (editor ()));
   {
@@ -611,6 +640,71 @@ test_views (void)
   g_assert_cmpint (gk_window_get_view_count (h.window, "queue"), >=, 0);
 }
 
+/* A shared desk: another member acts; the header bar and "My drafts"
+ * follow. */
+static void
+test_switch_user (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *tester = g_getenv ("GONGKAI_USER");
+
+  g_assert_true (gk_store_set_member (store (), tester, "王五", GK_ROLE_REVIEWER, &error));
+  g_assert_no_error (error);
+  gk_window_select_view (h.window, "mine");
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+
+  gk_context_set_user (h.context, "王五");
+  g_assert_nonnull (strstr (gk_window_get_user_text (h.window), "王五"));
+  GK_GUI_WAIT (n_listed () == 0, 5000);
+
+  gk_context_set_user (h.context, tester);
+  g_assert_nonnull (strstr (gk_window_get_user_text (h.window), tester));
+  GK_GUI_WAIT (n_listed () == N_GOOD + 1, 5000);
+  gk_window_select_view (h.window, "all");
+}
+
+/* Cancel a running import: the summary says what was not imported, the
+ * list holds exactly what was. */
+static void
+test_import_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *corpus = g_build_filename (h.dir, "corpus", NULL);
+  const char *paths[] = { corpus, NULL };
+  GtkWidget *summary;
+  GPtrArray *results;
+  guint n_docs;
+
+  gk_fixture_corpus (&n_docs);
+  g_assert_true (gk_fixture_write_corpus (corpus, &error));
+  g_assert_no_error (error);
+
+  gk_window_import_paths (h.window, paths);
+  g_assert_true (gk_window_is_importing (h.window));
+  gk_window_cancel_import (h.window);
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) != NULL, 30000);
+  summary = gk_window_get_import_summary (h.window);
+  results = gk_window_get_import_results (h.window);
+  g_test_message ("%u of %u files imported before the cancel took effect", results->len, n_docs);
+  g_assert_cmpuint (results->len, <, n_docs);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (summary)), ==, "Import Cancelled");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (summary)), "cancelled"));
+  respond (summary, "close");
+  GK_GUI_WAIT (n_listed () == gk_store_count (store (), &(GkQuery) { 0 }, NULL), 5000);
+}
+
+/* Ctrl+? shows the keyboard shortcuts. */
+static void
+test_shortcuts_window (void)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (h.window));
+
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "win.show-help-overlay", NULL));
+  GK_GUI_WAIT (gtk_widget_get_visible (GTK_WIDGET (overlay)), 5000);
+  gtk_window_close (GTK_WINDOW (overlay));
+}
+
 /* Window size and pane positions are remembered. */
 static void
 test_settings (void)
@@ -661,6 +755,9 @@ main (int   argc,
   g_test_add_func ("/gui/window/unsaved-changes-guard", test_unsaved_changes_guard);
   g_test_add_func ("/gui/window/bulk-tag", test_bulk_tag);
   g_test_add_func ("/gui/window/views", test_views);
+  g_test_add_func ("/gui/window/switch-user", test_switch_user);
+  g_test_add_func ("/gui/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/gui/window/import-cancel", test_import_cancel);
   g_test_add_func ("/gui/window/settings", test_settings);
 
   status = g_test_run ();

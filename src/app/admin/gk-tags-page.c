@@ -366,7 +366,7 @@ gk_tags_page_init (GkTagsPage *self)
 
   self->tag_rows = g_ptr_array_new ();
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (self), _("Tags"));
-  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (self), "tag-symbolic");
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (self), "bookmark-new-symbolic");
   gtk_widget_set_name (GTK_WIDGET (self), "tags");
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (add_group), _("Tag Catalog"));

@@ -1400,6 +1400,8 @@ gk_record_editor_new (GkContext *context)
 
   self = g_object_new (GK_TYPE_RECORD_EDITOR, NULL);
   self->context = g_object_ref (context);
+  /* Who may submit depends on who acts. */
+  g_signal_connect_object (context, "notify::user", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 

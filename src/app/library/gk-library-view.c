@@ -87,11 +87,11 @@ static const struct
 } columns[] = {
   { COLUMN_TITLE, "title", NULL, "title", 280, TRUE },
   { COLUMN_DOC_NUMBER, "doc_number", NULL, "doc_number", 170, FALSE },
-  { COLUMN_ISSUER, "issuer", NULL, "issuer", 150, FALSE },
+  { COLUMN_ISSUER, "issuer", NULL, "issuer", 140, FALSE },
   { COLUMN_WRITTEN_DATE, "written_date", NULL, "written_date", 105, FALSE },
-  { COLUMN_STATE, NULL, N_("State"), "state", 100, FALSE },
-  { COLUMN_TAGS, "tags", NULL, NULL, 140, FALSE },
-  { COLUMN_DUE, NULL, N_("Due"), "due", 120, FALSE },
+  { COLUMN_STATE, NULL, N_("State"), "state", 95, FALSE },
+  { COLUMN_TAGS, "tags", NULL, NULL, 120, FALSE },
+  { COLUMN_DUE, NULL, N_("Due"), "due", 150, FALSE },
 };
 
 static const char *state_classes[] = {
@@ -683,6 +683,8 @@ on_leave_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
                       LeaveRequest     *request)
 {
+  /* One answer per question, however the dialog is answered. */
+  g_signal_handlers_disconnect_by_func (dialog, on_leave_response_cb, request);
   if (g_str_equal (response, "save"))
     {
       gk_record_editor_save_async (request->self->editor, NULL, on_leave_saved_cb, request);

@@ -259,7 +259,7 @@ set_scale_internal (GkPdfCanvas *self,
   if (self->document != NULL)
     layout_pages (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -417,7 +417,7 @@ set_adjustment (GkPdfCanvas    *self,
     adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
   *slot = g_object_ref_sink (adjustment);
   g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed_cb), self);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -785,7 +785,7 @@ gk_pdf_canvas_set_document (GkPdfCanvas   *self,
       self->current_page = 0;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
     }
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -823,7 +823,7 @@ gk_pdf_canvas_set_zoom_mode (GkPdfCanvas *self,
   if (mode != GK_ZOOM_FREE && self->document != NULL)
     set_scale_internal (self, fit_scale (self, gtk_widget_get_width (GTK_WIDGET (self)),
                                          gtk_widget_get_height (GTK_WIDGET (self))));
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 /**
@@ -905,6 +905,8 @@ gk_pdf_canvas_goto_page (GkPdfCanvas *self,
   if (self->document == NULL || self->page_y == NULL || self->vadjustment == NULL)
     return;
   page = MIN (page, n_pages (self) - 1);
+  /* An explicit move wins over the spot kept across a zoom. */
+  self->have_anchor = FALSE;
   gtk_adjustment_set_value (self->vadjustment, self->page_y[page] - MARGIN / 2);
   update_visible (self);
 }
@@ -933,6 +935,7 @@ gk_pdf_canvas_scroll_to_rect (GkPdfCanvas     *self,
   h = rect->height * self->scale;
   if (y >= top && y + h <= top + height)
     return;
+  self->have_anchor = FALSE;
   gtk_adjustment_set_value (self->vadjustment, y - height / 2 + h / 2);
   update_visible (self);
 }
@@ -996,6 +999,24 @@ gk_pdf_canvas_get_n_findings_rects (GkPdfCanvas *self)
   g_return_val_if_fail (GK_IS_PDF_CANVAS (self), 0);
 
   return self->findings ? self->findings->len : 0;
+}
+
+/**
+ * gk_pdf_canvas_get_findings_rect:
+ * @self: a canvas
+ * @index: a rectangle
+ *
+ * Returns: (nullable): a highlighted finding's rectangle
+ */
+const GkPdfRect *
+gk_pdf_canvas_get_findings_rect (GkPdfCanvas *self,
+                                 guint        index)
+{
+  g_return_val_if_fail (GK_IS_PDF_CANVAS (self), NULL);
+
+  if (self->findings == NULL || index >= self->findings->len)
+    return NULL;
+  return &g_array_index (self->findings, GkPdfRect, index);
 }
 
 /**

@@ -53,6 +53,8 @@ void           gk_pdf_canvas_set_matches       (GkPdfCanvas   *self,
 void           gk_pdf_canvas_set_findings      (GkPdfCanvas   *self,
                                                 const GArray  *rects);
 guint          gk_pdf_canvas_get_n_findings_rects (GkPdfCanvas *self);
+const GkPdfRect *gk_pdf_canvas_get_findings_rect (GkPdfCanvas *self,
+                                                  guint        index);
 
 /* The texture shown for a page at the current scale, if rendered. */
 GdkTexture    *gk_pdf_canvas_get_page_texture  (GkPdfCanvas   *self,

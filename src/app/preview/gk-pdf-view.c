@@ -27,6 +27,8 @@ struct _GkPdfView
   GtkLabel       *n_pages_label;
   GtkLabel       *findings_label;
   GtkMenuButton  *zoom_button;
+  GtkLabel       *zoom_label;
+  guint           sync_source;
   GtkToggleButton *find_button;
   GtkSearchBar   *find_bar;
   GtkSearchEntry *find_entry;
@@ -75,7 +77,7 @@ update_zoom_label (GkPdfView *self)
 
   /* Translators: zoom level, "125%" */
   label = g_strdup_printf (_("%d%%"), (int) lround (gk_pdf_canvas_get_scale (self->canvas) * 100));
-  gtk_menu_button_set_label (self->zoom_button, label);
+  gtk_label_set_label (self->zoom_label, label);
 }
 
 static void
@@ -148,10 +150,12 @@ update_findings_label (GkPdfView *self)
   else
     {
       g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u screening finding highlighted",
-                                      "%u screening findings highlighted", open), open);
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", open), open);
 
       gtk_label_set_label (self->findings_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->findings_label),
+                                   _("What the confidentiality screening found is highlighted on the pages: "
+                                     "red blocks approval, orange needs a look."));
     }
   if (blocking > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->findings_label), "error");
@@ -586,22 +590,40 @@ on_find_bar_search_mode_cb (GkPdfView *self)
     }
 }
 
+/* The canvas notifies from its size allocation: the toolbar follows
+ * once that is over, never in the middle of a layout. */
 static void
-on_canvas_current_page_cb (GkPdfView *self)
+sync_widgets_cb (gpointer data)
 {
-  update_page_widgets (self);
-}
-
-static void
-on_canvas_zoom_cb (GkPdfView *self)
-{
+  GkPdfView *self = data;
   GkZoomMode mode = gk_pdf_canvas_get_zoom_mode (self->canvas);
 
+  self->sync_source = 0;
+  update_page_widgets (self);
   update_zoom_label (self);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "zoom-mode",
                            mode == GK_ZOOM_FIT_WIDTH ? "fit-width"
                            : mode == GK_ZOOM_FIT_PAGE ? "fit-page" : "free");
+}
+
+static void
+queue_sync_widgets (GkPdfView *self)
+{
+  if (self->sync_source == 0)
+    self->sync_source = g_idle_add_once (sync_widgets_cb, self);
+}
+
+static void
+on_canvas_current_page_cb (GkPdfView *self)
+{
+  queue_sync_widgets (self);
+}
+
+static void
+on_canvas_zoom_cb (GkPdfView *self)
+{
+  queue_sync_widgets (self);
 }
 
 /* Actions */
@@ -659,6 +681,7 @@ gk_pdf_view_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->find_cancellable);
   g_cancellable_cancel (self->locate_cancellable);
+  g_clear_handle_id (&self->sync_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_PDF_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
@@ -715,6 +738,7 @@ gk_pdf_view_class_init (GkPdfViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, n_pages_label);
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, findings_label);
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, GkPdfView, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, find_button);
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, find_bar);
   gtk_widget_class_bind_template_child (widget_class, GkPdfView, find_entry);
@@ -954,6 +978,24 @@ gk_pdf_view_get_n_matches (GkPdfView *self)
   if (self->finding)
     return -1;
   return self->matches ? (int) self->matches->len : 0;
+}
+
+/**
+ * gk_pdf_view_get_match:
+ * @self: a preview
+ * @index: a match
+ *
+ * Returns: (nullable): where the match is
+ */
+const GkPdfRect *
+gk_pdf_view_get_match (GkPdfView *self,
+                       guint      index)
+{
+  g_return_val_if_fail (GK_IS_PDF_VIEW (self), NULL);
+
+  if (self->matches == NULL || index >= self->matches->len)
+    return NULL;
+  return &g_array_index (self->matches, GkPdfRect, index);
 }
 
 /**

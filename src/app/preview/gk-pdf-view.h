@@ -35,6 +35,9 @@ void         gk_pdf_view_find            (GkPdfView   *self,
                                           const char  *text);
 /* Matches of the last find (-1 while searching). */
 int          gk_pdf_view_get_n_matches   (GkPdfView   *self);
+/* A match of the last find, NULL past the end. */
+const GkPdfRect *gk_pdf_view_get_match   (GkPdfView   *self,
+                                          guint        index);
 void         gk_pdf_view_zoom_in         (GkPdfView   *self);
 void         gk_pdf_view_zoom_out        (GkPdfView   *self);
 void         gk_pdf_view_zoom_reset      (GkPdfView   *self);

@@ -488,6 +488,7 @@ on_url_applied_cb (AdwEntryRow   *row,
   g_clear_pointer (&self->test_result, g_free);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
   show_toast (self, _("The portal address is saved."));
+  reload (self);
   refresh_token_status (self);
 }
 
@@ -716,8 +717,8 @@ describe_result (const GkSyncItemResult *result)
     case GK_SYNC_OUTCOME_WITHDRAWN:
       return g_strdup (_("Withdrawn from the portal."));
     case GK_SYNC_OUTCOME_CONFLICT:
-      return g_strdup_printf (_("Conflict: the portal’s copy changed since the last sync. "
-                                "Decide under “Conflicts”. %s"), result->message ? result->message : "");
+      return g_strdup (_("The portal’s copy changed since this workstation last wrote it. "
+                         "An admin decides under “Conflicts” which version stays public."));
     case GK_SYNC_OUTCOME_REFUSED:
       fields = describe_fields (result->fields);
       return g_strdup_printf (_("Refused by the portal: %s%s%s"),
@@ -1107,8 +1108,8 @@ reload_conflicts (GkPublishPage *self)
       if (item == NULL)
         continue;
       subtitle = g_strdup_printf (_("The portal’s copy changed since this workstation last wrote it, so "
-                                    "approved revision %" G_GINT64_FORMAT " was not sent. %s"),
-                                  job->revision, job->last_error ? job->last_error : "");
+                                    "approved revision %" G_GINT64_FORMAT " was not sent."),
+                                  job->revision);
       row = new_row (item_title (item), subtitle);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  new_resolve_button (self, item, job->revision, GK_SYNC_RESOLVE_KEEP_PORTAL));
@@ -1253,8 +1254,13 @@ reload_waiting (GkPublishPage *self)
   query.state = "approved";
   approved = gk_store_query (self->store, &query, 0, G_MAXINT, NULL);
   for (guint i = 0; approved != NULL && i < approved->len; i++)
-    if (gk_workflow_is_publishable (g_ptr_array_index (approved, i)))
-      n_publishable++;
+    {
+      GkItem *item = g_ptr_array_index (approved, i);
+
+      /* A conflict waits for an admin, not for the next run. */
+      if (gk_workflow_is_publishable (item) && !(item->flags & GK_ITEM_FLAG_CONFLICT))
+        n_publishable++;
+    }
   jobs = gk_store_sync_list_jobs (self->store, TRUE, NULL);
   for (guint i = 0; jobs != NULL && i < jobs->len; i++)
     {
@@ -1285,7 +1291,9 @@ reload_waiting (GkPublishPage *self)
       g_autofree char *roles = gk_context_describe_roles (self->context);
 
       g_string_append_printf (subtitle, "\n");
-      g_string_append_printf (subtitle, _("Publishing needs the publisher or admin role; you are %s."), roles);
+      /* Translators: "…; rita has: Reviewer." */
+      g_string_append_printf (subtitle, _("Publishing needs the publisher or admin role; %s has: %s."),
+                              gk_context_get_user (self->context), roles);
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->waiting_row), subtitle->str);
 }
@@ -1312,7 +1320,8 @@ reload (GkPublishPage *self)
     {
       g_autofree char *roles = gk_context_describe_roles (self->context);
       g_autofree char *description =
-        g_strdup_printf (_("Only an admin can change the portal settings; you are %s."), roles);
+        g_strdup_printf (_("Only an admin can change the portal settings; %s has: %s."),
+                         gk_context_get_user (self->context), roles);
 
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), description);
     }

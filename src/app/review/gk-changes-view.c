@@ -89,19 +89,21 @@ gk_changes_view_set_changes (GkChangesView *self,
   g_free (self->title);
   if (base_revision == 0)
     {
-      self->title = g_strdup (_("Changes since the last approval"));
-      description = g_strdup (_("No earlier revision of this document was approved: "
+      self->title = g_strdup (_("No earlier revision of this document was approved: "
                                 "review the whole record."));
+      description = g_strdup (self->title);
     }
   else
     {
-      self->title = g_strdup_printf (_("Changes since revision %" G_GINT64_FORMAT " was approved"),
+      self->title = g_strdup_printf (_("Since revision %" G_GINT64_FORMAT " was approved:"),
                                      base_revision);
       if (changes == NULL || changes->len == 0)
         description = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " has the same record "
                                          "and file as the approved one."), revision);
+      else
+        description = g_strdup (self->title);
     }
-  adw_preferences_group_set_title (group, self->title);
+  adw_preferences_group_set_title (group, _("Changes"));
   adw_preferences_group_set_description (group, description);
 
   for (guint i = 0; changes != NULL && i < changes->len; i++)

@@ -51,7 +51,8 @@ struct _GkReviewPage
   GkStore            *store;
   GkStoreWatch       *watch;
 
-  GListStore         *queue;          /* GkItem */
+  GListStore         *queue;          /* GkItem: the signable ones first */
+  GHashTable         *signable;       /* ids the acting user may sign now */
   GtkMultiSelection  *selection;
   gboolean            reloading;
   gboolean            results_pinned;
@@ -689,7 +690,7 @@ reload_queue (GkReviewPage *self)
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autofree char *count = NULL;
-  guint n_old;
+  guint n_old, n_signable;
 
   if (self->store == NULL)
     {
@@ -711,12 +712,35 @@ reload_queue (GkReviewPage *self)
       adw_status_page_set_description (ADW_STATUS_PAGE (self->closed_status), description);
       gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "closed");
       self->reloading = TRUE;
+      g_hash_table_remove_all (self->signable);
       g_list_store_remove_all (self->queue);
       self->reloading = FALSE;
       g_clear_object (&self->item);
       return;
     }
   gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "queue");
+
+  /* Then what is in review but waits for someone else (the acting user
+   * drafted it, signed its other stage…): listed, so that they see why. */
+  g_hash_table_remove_all (self->signable);
+  for (guint i = 0; i < items->len; i++)
+    g_hash_table_add (self->signable, g_strdup (((GkItem *) g_ptr_array_index (items, i))->id));
+  n_signable = items->len;
+  {
+    GkQuery query = { 0 };
+    g_autoptr(GPtrArray) others = NULL;
+
+    query.state = "queue";
+    query.sort = "due";
+    others = gk_store_query (self->store, &query, 0, 500, NULL);
+    for (guint i = 0; others != NULL && i < others->len; i++)
+      {
+        GkItem *other = g_ptr_array_index (others, i);
+
+        if (!g_hash_table_contains (self->signable, other->id))
+          g_ptr_array_add (items, g_object_ref (other));
+      }
+  }
 
   selected = get_selected_ids (self);
   self->reloading = TRUE;
@@ -732,8 +756,11 @@ reload_queue (GkReviewPage *self)
     }
   self->reloading = FALSE;
 
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document", "%u documents", items->len),
-                           items->len);
+  if (items->len > n_signable)
+    /* Translators: "2 to sign · 1 for others" */
+    count = g_strdup_printf (_("%u to sign · %u for others"), n_signable, items->len - n_signable);
+  else
+    count = g_strdup_printf (_("%u to sign"), n_signable);
   gtk_label_set_text (GTK_LABEL (self->count_label), count);
   gtk_stack_set_visible_child_name (GTK_STACK (self->queue_stack), items->len > 0 ? "list" : "empty");
   update_detail (self);
@@ -775,7 +802,8 @@ describe_outcome (GkStore    *store,
   if (kind == OP_DISMISS)
     return g_strdup (_("Finding dismissed."));
   if (item != NULL && item->state == GK_STATE_IN_REVIEW)
-    return g_strdup_printf (_("Signed. It now waits for the %s."), gk_stage_to_label (item->stage));
+    /* Translators: the stage that comes next, "Signed. Next: Release sign-off." */
+    return g_strdup_printf (_("Signed. Next: %s."), gk_stage_to_label (item->stage));
   if (item != NULL && item->state == GK_STATE_APPROVED && !gk_workflow_is_publishable (item))
     return g_strdup (_("Approved and filed: it is not for proactive disclosure, so it is never published."));
   return g_strdup (_("Approved: it is ready to be published."));
@@ -1109,12 +1137,21 @@ on_queue_row_bind_cb (GtkSignalListItemFactory *factory,
   g_autofree char *due_text = NULL;
   gboolean overdue = FALSE;
 
+  gboolean signable = g_hash_table_contains (self->signable, item->id);
+
   gtk_label_set_text (GTK_LABEL (title), item_title (item));
-  if (!gk_str_is_blank (item->submitted_by))
+  if (!signable)
+    /* Translators: "Release · another reviewer signs it" */
+    meta_text = g_strdup_printf (_("%s · another reviewer signs it"), gk_stage_to_label (item->stage));
+  else if (!gk_str_is_blank (item->submitted_by))
     /* Translators: "Confidentiality review · from dora" */
     meta_text = g_strdup_printf (_("%s · from %s"), gk_stage_to_label (item->stage), item->submitted_by);
   else
     meta_text = g_strdup (gk_stage_to_label (item->stage));
+  if (signable)
+    gtk_widget_remove_css_class (texts, "dim-label");
+  else
+    gtk_widget_add_css_class (texts, "dim-label");
   gtk_label_set_text (GTK_LABEL (meta), meta_text);
 
   due_text = describe_due (self, item->due_date, &overdue);
@@ -1372,6 +1409,7 @@ gk_review_page_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->store);
   g_clear_object (&self->queue);
+  g_clear_pointer (&self->signable, g_hash_table_unref);
   g_clear_object (&self->selection);
   g_clear_object (&self->item);
   g_clear_object (&self->document);
@@ -1455,6 +1493,7 @@ gk_review_page_init (GkReviewPage *self)
   GtkWidget *paned, *none, *queue_pane;
 
   self->queue = g_list_store_new (GK_TYPE_ITEM);
+  self->signable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->queue)));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed_cb), self, 0);
@@ -1550,7 +1589,44 @@ gk_review_page_get_n_queued (GkReviewPage *self)
 {
   g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), 0);
 
-  return g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+  return g_hash_table_size (self->signable);
+}
+
+/**
+ * gk_review_page_is_listed:
+ * @self: the page
+ * @id: a document id
+ *
+ * Returns: whether the document is listed (to sign, or waiting for
+ *   others)
+ */
+gboolean
+gk_review_page_is_listed (GkReviewPage *self,
+                          const char   *id)
+{
+  g_autoptr(GkItem) item = NULL;
+
+  g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), FALSE);
+
+  item = find_queued (self, id, NULL);
+  return item != NULL;
+}
+
+/**
+ * gk_review_page_is_signable:
+ * @self: the page
+ * @id: a document id
+ *
+ * Returns: whether the acting user may sign it now (it is in their
+ *   queue)
+ */
+gboolean
+gk_review_page_is_signable (GkReviewPage *self,
+                            const char   *id)
+{
+  g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), FALSE);
+
+  return g_hash_table_contains (self->signable, id);
 }
 
 /**

@@ -28,8 +28,14 @@ GkContext  *gk_review_page_get_context    (GkReviewPage *self);
 /* Read the queue again (also done on every change of the store and of
  * the acting user). */
 void        gk_review_page_reload         (GkReviewPage *self);
+/* Documents the acting user may sign now (listed first); documents in
+ * review that wait for someone else follow them, dimmed. */
 guint       gk_review_page_get_n_queued   (GkReviewPage *self);
-/* Id of the queued document at position, or NULL. */
+gboolean    gk_review_page_is_listed      (GkReviewPage *self,
+                                           const char   *id);
+gboolean    gk_review_page_is_signable    (GkReviewPage *self,
+                                           const char   *id);
+/* Id of the listed document at position, or NULL. */
 const char *gk_review_page_get_queued_id  (GkReviewPage *self,
                                            guint         position);
 /* Select these queued documents (others are unselected); FALSE when one

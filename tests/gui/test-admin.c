@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "GongkaiGuiTest"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gk-admin-window.h"
+#include "gk-calendar-page.h"
+#include "gk-gui-test.h"
+#include "gk-reason-dialog.h"
+#include "gk-rules-page.h"
+#include "gk-user-switcher.h"
+#include "gk-util.h"
+#include "gk-window-private.h"
+#include "gk-workflow.h"
+
+/* Administration from the real window: opened from the user popover;
+ * members added and given roles (the last admin keeps the role); the
+ * tag catalog (add under a parent, rename, retire: a retired tag stays
+ * on its documents); the 索引号 template with its live preview; the
+ * review stages; the sensitive words; the holiday calendar.  A member
+ * who is not an admin sees the pages, insensitive, and why. */
+
+static struct
+{
+  char          *dir;
+  GkApplication *app;
+  GkContext     *context;
+  GkWindow      *window;
+  GkAdminWindow *admin;
+} h;
+
+static GkStore *
+store (void)
+{
+  return gk_context_get_store (h.context);
+}
+
+static GtkWidget *
+page (const char *name)
+{
+  GtkWidget *widget = gk_admin_window_get_page (h.admin, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static GtkWidget *
+find_in (const char *page_name,
+         const char *name)
+{
+  GtkWidget *widget = gk_gui_test_find_named (page (page_name), name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+shot (const char *name)
+{
+  gk_gui_test_pump (150);
+  g_free (gk_gui_test_screenshot (GTK_WIDGET (h.admin), name));
+}
+
+static GkReasonDialog *
+find_reason_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GK_IS_REASON_DIALOG (window) && gtk_widget_get_visible (window))
+        return GK_REASON_DIALOG (window);
+    }
+  return NULL;
+}
+
+static GkTag *
+find_tag (const char *name)
+{
+  g_autoptr(GPtrArray) tags = gk_store_list_tags (store (), TRUE);
+
+  for (guint i = 0; i < tags->len; i++)
+    {
+      GkTag *tag = g_ptr_array_index (tags, i);
+
+      if (g_str_equal (tag->name, name))
+        return g_steal_pointer (&tags->pdata[i]);
+    }
+  return NULL;
+}
+
+static void
+test_open (void)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *switcher;
+
+  h.dir = gk_gui_test_make_tmp ();
+  h.context = gk_gui_test_new_library (h.dir);
+  g_assert_true (gk_store_set_member (store (), gk_context_get_user (h.context), "rita",
+                                      GK_ROLE_REVIEWER, &error));
+  g_assert_no_error (error);
+  h.app = gk_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (h.app), NULL, &error));
+  g_assert_no_error (error);
+
+  h.window = gk_window_new (h.app, h.context);
+  gtk_window_set_default_size (GTK_WINDOW (h.window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (h.window));
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.window)), 5000);
+
+  switcher = gk_gui_test_find_type (GTK_WIDGET (h.window), GK_TYPE_USER_SWITCHER);
+  g_assert_nonnull (switcher);
+  g_signal_emit_by_name (gk_gui_test_find_named (switcher, "admin-button"), "clicked");
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+        if (GK_IS_ADMIN_WINDOW (window))
+          h.admin = GK_ADMIN_WINDOW (window);
+      }
+  }
+  g_assert_nonnull (h.admin);
+  gtk_window_set_default_size (GTK_WINDOW (h.admin), 900, 760);
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.admin)) &&
+               gtk_widget_get_width (GTK_WIDGET (h.admin)) > 0, 5000);
+}
+
+static void
+test_members (void)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *add_row = find_in ("members", "add-member-row");
+  GtkWidget *toggle;
+  const char *admin_user = gk_context_get_user (h.context);
+  g_autofree char *own_admin = g_strdup_printf ("%s:admin", admin_user);
+
+  gtk_editable_set_text (GTK_EDITABLE (add_row), "pat");
+  g_signal_emit_by_name (add_row, "apply");
+  g_assert_cmpint (gk_store_get_roles (store (), "pat"), ==, GK_ROLE_DRAFTER);
+  gk_gui_test_pump (20);
+
+  toggle = find_in ("members", "pat:publisher");
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_cmpint (gk_store_get_roles (store (), "pat"), ==, GK_ROLE_DRAFTER | GK_ROLE_PUBLISHER);
+
+  /* The only admin cannot drop the role: refused, and the switch says so. */
+  toggle = find_in ("members", own_admin);
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  g_assert_true (gk_store_get_roles (store (), admin_user) & GK_ROLE_ADMIN);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
+  gk_admin_window_show_page (h.admin, "members");
+  shot ("admin-members");
+}
+
+static void
+test_tags (void)
+{
+  g_autoptr(GkTag) added = NULL;
+  g_autoptr(GkTag) child = NULL;
+  g_autoptr(GkTag) retired = NULL;
+  GtkWidget *add_row = find_in ("tags", "add-tag-row");
+  GkReasonDialog *dialog;
+
+  gk_admin_window_show_page (h.admin, "tags");
+  gtk_editable_set_text (GTK_EDITABLE (add_row), "财政信息");
+  g_signal_emit_by_name (add_row, "apply");
+  added = find_tag ("财政信息");
+  g_assert_nonnull (added);
+  gk_gui_test_pump (20);
+
+  g_signal_emit_by_name (find_in ("tags", "add:财政信息"), "clicked");
+  GK_GUI_WAIT ((dialog = find_reason_dialog ()) != NULL, 5000);
+  g_assert_false (gk_reason_dialog_can_act (dialog));
+  gk_reason_dialog_set_text (dialog, "预算公开");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  child = find_tag ("预算公开");
+  g_assert_nonnull (child);
+  g_assert_cmpstr (child->path, ==, "财政信息/预算公开");
+  gk_gui_test_pump (20);
+
+  g_signal_emit_by_name (find_in ("tags", "retire:预算公开"), "clicked");
+  retired = find_tag ("预算公开");
+  g_assert_true (retired->retired);
+  gk_gui_test_pump (20);
+  /* Shown, with a way back. */
+  g_assert_nonnull (gk_gui_test_find_named (page ("tags"), "restore:预算公开"));
+  shot ("admin-tags");
+}
+
+static void
+test_rules (void)
+{
+  GkRulesPage *rules = GK_RULES_PAGE (page ("rules"));
+  GtkWidget *org = find_in ("rules", "org-code-row");
+  GtkWidget *template_row = find_in ("rules", "index-template-row");
+  g_autofree char *today = gk_date_today ();
+  g_autofree char *expected = NULL;
+  g_autofree char *saved = NULL;
+  GtkWidget *stages;
+
+  gk_admin_window_show_page (h.admin, "rules");
+  /* Live: the preview follows what is typed, before saving. */
+  gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012A");
+  gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{year}-{seq:04}");
+  expected = g_strdup_printf ("11310000002421012A/%.4s-0001", today);
+  g_assert_cmpstr (gk_rules_page_get_preview (rules), ==, expected);
+  gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{nonsense}");
+  g_assert_nonnull (gk_rules_page_get_preview (rules));
+  g_assert_cmpstr (gk_rules_page_get_preview (rules), !=, expected);
+  gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{year}-{seq:04}");
+  g_signal_emit_by_name (find_in ("rules", "save-numbering-button"), "clicked");
+  saved = gk_store_get_setting (store (), "index_template");
+  g_assert_cmpstr (saved, ==, "{org_code}/{year}-{seq:04}");
+
+  stages = find_in ("rules", "review-stages-row");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (stages), 0);
+  g_assert_cmpint (gk_workflow_get_review_stages (store ()), ==, 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (stages), 1);
+  g_assert_cmpint (gk_workflow_get_review_stages (store ()), ==, 2);
+
+  {
+    GtkTextView *view = GTK_TEXT_VIEW (find_in ("rules", "sensitive-words-view"));
+    g_autofree char *words = NULL;
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "  内部资料 \n\n仅供参考\n", -1);
+    g_signal_emit_by_name (find_in ("rules", "save-words-button"), "clicked");
+    words = gk_store_get_setting (store (), "sensitive_words");
+    g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
+  }
+  shot ("admin-rules");
+}
+
+static void
+test_calendar (void)
+{
+  gk_admin_window_show_page (h.admin, "calendar");
+  g_assert_cmpuint (gk_calendar_page_get_n_years (GK_CALENDAR_PAGE (page ("calendar"))), >=, 2);
+  g_signal_emit_by_name (find_in ("calendar", "reload-calendar-button"), "clicked");
+  g_assert_cmpuint (gk_calendar_page_get_n_years (GK_CALENDAR_PAGE (page ("calendar"))), >=, 2);
+}
+
+/* rita is no admin: everything is shown, nothing can be changed, and
+ * the pages say why. */
+static void
+test_not_an_admin (void)
+{
+  g_autofree char *text = NULL;
+
+  gk_context_set_user (h.context, "rita");
+  gk_gui_test_pump (20);
+  g_assert_false (gtk_widget_is_sensitive (find_in ("members", "add-member-row")));
+  g_assert_false (gtk_widget_is_sensitive (find_in ("rules", "save-numbering-button")));
+  g_assert_false (gtk_widget_is_sensitive (find_in ("tags", "add-tag-row")));
+  text = gk_gui_test_collect_text (page ("members"));
+  g_assert_nonnull (strstr (text, "rita"));
+  /* This desk's preferences are everyone's. */
+  g_assert_true (gtk_widget_is_sensitive (gk_gui_test_find_named (page ("preferences"), "allow-insecure-switch")));
+}
+
+static void
+test_teardown (void)
+{
+  gtk_window_destroy (GTK_WINDOW (h.admin));
+  gtk_window_destroy (GTK_WINDOW (h.window));
+  gk_gui_test_pump (50);
+  g_clear_object (&h.context);
+  g_clear_object (&h.app);
+  gk_gui_test_remove_tree (h.dir);
+  g_free (h.dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gk_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/admin/open", test_open);
+  g_test_add_func ("/admin/members", test_members);
+  g_test_add_func ("/admin/tags", test_tags);
+  g_test_add_func ("/admin/rules", test_rules);
+  g_test_add_func ("/admin/calendar", test_calendar);
+  g_test_add_func ("/admin/not-an-admin", test_not_an_admin);
+  g_test_add_func ("/admin/teardown", test_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "GongkaiGuiTest"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "gk-conflict-dialog.h"
+#include "gk-fault-proxy.h"
+#include "gk-fixtures.h"
+#include "gk-token.h"
+#include "gk-gui-test.h"
+#include "gk-importer.h"
+#include "gk-publish-page.h"
+#include "gk-reason-dialog.h"
+#include "gk-user-switcher.h"
+#include "gk-util.h"
+#include "gk-window-private.h"
+#include "gk-workflow.h"
+
+/* Publishing from the real window to the real reference portal
+ * (gongkai-portal on 127.0.0.1): the admin sets the portal's address and
+ * token (kept for the session when no keyring answers), tests the
+ * connection, publishes the approved documents with per-item progress
+ * and a report; a document changed on the portal behind our back comes
+ * back as a conflict (412) and the admin overwrites it; a withdrawal
+ * with a reason takes a document off the portal.  Tests run in order. */
+
+#define TOKEN "gui-test-token-7f3a9c"
+
+static struct
+{
+  char          *dir;
+  char          *files;
+  char          *library;
+  GkTestPortal  *portal;
+  GkApplication *app;
+  GkContext     *context;
+  GkWindow      *window;
+  GkPublishPage *page;
+  char          *first_id;
+  char          *second_id;
+} h;
+
+static GkStore *
+store (void)
+{
+  return gk_context_get_store (h.context);
+}
+
+static GkItem *
+get_item (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  GkItem *item = gk_store_get_item (store (), id, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static GtkWidget *
+find (const char *name)
+{
+  GtkWidget *widget = gk_gui_test_find_named (GTK_WIDGET (h.page), name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static GtkWindow *
+find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static void
+respond (GtkWindow  *dialog,
+         const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+page_idle (void)
+{
+  return !gk_publish_page_get_busy (h.page);
+}
+
+static void
+shot (const char *name)
+{
+  gk_gui_test_pump (150);
+  g_free (gk_gui_test_screenshot (GTK_WIDGET (h.window), name));
+}
+
+/* The acting member, chosen as a person on a shared desk does: in the
+ * header bar's user popover. */
+static void
+act_as (const char *who)
+{
+  g_autofree char *user = g_strdup (who);
+  GtkWidget *switcher, *members, *row;
+
+  if (h.window == NULL)
+    {
+      h.window = gk_window_new (h.app, h.context);
+      gtk_window_set_default_size (GTK_WINDOW (h.window), 1400, 900);
+      gtk_window_present (GTK_WINDOW (h.window));
+      GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.window)) &&
+                   gtk_widget_get_width (GTK_WIDGET (h.window)) > 0, 5000);
+      gk_window_select_view (h.window, "sync");
+      h.page = GK_PUBLISH_PAGE (gk_gui_test_find_type (GTK_WIDGET (h.window), GK_TYPE_PUBLISH_PAGE));
+      g_assert_nonnull (h.page);
+      GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
+    }
+  switcher = gk_gui_test_find_type (GTK_WIDGET (h.window), GK_TYPE_USER_SWITCHER);
+  g_assert_nonnull (switcher);
+  gk_user_switcher_reload (GK_USER_SWITCHER (switcher));
+  members = gk_gui_test_find_named (switcher, "members-list");
+  g_assert_nonnull (members);
+  row = gk_gui_test_find_named (members, user);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (members, "row-activated", row);
+  g_assert_cmpstr (gk_context_get_user (h.context), ==, user);
+  g_assert_nonnull (strstr (gk_window_get_user_text (h.window), user));
+  gk_gui_test_pump (20);
+  GK_GUI_WAIT (page_idle (), 10000);
+}
+
+static void
+approve_both_stages (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gk_workflow_approve (store (), "rita", id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gk_workflow_approve (store (), "rob", id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+approve_document (const char *file_name,
+                  const char *text,
+                  const char *title)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (h.files, file_name, NULL);
+  const char *pages[] = { text, NULL };
+  const char *paths[] = { path, NULL };
+  g_autoptr(GkImporter) importer = gk_importer_new (store (), "dora");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GkItem) item = NULL;
+  GkImportResult *result;
+  char *id;
+
+  g_assert_true (gk_fixture_write_text_pdf (path, pages, &error));
+  results = gk_importer_import_sync (importer, paths, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpint (result->status, ==, GK_IMPORT_IMPORTED);
+  id = g_strdup (result->id);
+
+  item = get_item (id);
+  g_assert_true (gk_item_set_field (item, "title", title, &error));
+  g_assert_true (gk_item_set_field (item, "issuer", "上海市应急管理局", &error));
+  g_assert_true (gk_item_set_field (item, "written_date", "2025-06-03", &error));
+  g_assert_true (gk_item_set_field (item, "disclosure", "proactive", &error));
+  g_assert_true (gk_item_set_field (item, "category", "policy_document", &error));
+  g_assert_no_error (error);
+  g_assert_true (gk_store_update_item (store (), "dora", item, &error));
+  g_assert_true (gk_workflow_submit (store (), "dora", id, &error));
+  g_assert_no_error (error);
+  approve_both_stages (id);
+  return id;
+}
+
+/* Straight to the portal, as another system would. */
+static guint
+portal_request (const char  *method,
+                const char  *id,
+                const char  *body,
+                char       **reply)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/documents/%s", gk_test_portal_get_base_url (h.portal), id);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_headers_append (soup_message_get_request_headers (message),
+                               "Authorization", "Bearer " TOKEN);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  if (reply != NULL)
+    *reply = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (message);
+}
+
+static void
+test_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  static const struct { const char *user; GkRole roles; } members[] = {
+    { "dora", GK_ROLE_DRAFTER },
+    { "rita", GK_ROLE_REVIEWER },
+    { "rob", GK_ROLE_REVIEWER },
+    { "pat", GK_ROLE_PUBLISHER },
+  };
+
+  /* The token comes from the page, not from the environment. */
+  g_unsetenv (GK_TOKEN_ENV);
+  h.dir = gk_gui_test_make_tmp ();
+  h.files = g_build_filename (h.dir, "files", NULL);
+  g_mkdir_with_parents (h.files, 0755);
+  h.context = gk_gui_test_new_library (h.dir);
+  h.library = g_strdup (gk_context_get_library_path (h.context));
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_assert_true (gk_store_set_member (store (), gk_context_get_user (h.context),
+                                          members[i].user, members[i].roles, &error));
+      g_assert_no_error (error);
+    }
+  h.first_id = approve_document ("first.pdf",
+                                 "上海市应急管理局关于印发2025年政务公开工作要点的通知\n\n各区应急管理局：\n现将工作要点印发给你们。",
+                                 "关于印发2025年政务公开工作要点的通知");
+  h.second_id = approve_document ("second.pdf",
+                                  "上海市应急管理局关于做好2025年汛期安全防范工作的通知\n\n各区应急管理局：\n请做好汛期安全防范工作。",
+                                  "关于做好2025年汛期安全防范工作的通知");
+
+  h.portal = gk_test_portal_start (TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (h.portal);
+
+  h.app = gk_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (h.app), NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_portal_settings (void)
+{
+  g_autofree char *url = NULL;
+  GtkWidget *url_row, *token_row;
+  const char *result;
+
+  act_as (gk_context_get_user (h.context));
+  url_row = find ("portal-url-row");
+  token_row = find ("token-row");
+  g_assert_true (gtk_widget_is_sensitive (url_row));
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), gk_test_portal_get_base_url (h.portal));
+  g_signal_emit_by_name (url_row, "apply");
+  url = gk_store_get_setting (store (), "portal_url");
+  g_assert_cmpstr (url, ==, gk_test_portal_get_base_url (h.portal));
+  GK_GUI_WAIT (page_idle (), 10000);
+
+  /* Typed once, never shown again; without a keyring it is kept for the
+   * session. */
+  gtk_editable_set_text (GTK_EDITABLE (token_row), TOKEN);
+  g_signal_emit_by_name (token_row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token_row)), ==, "");
+  GK_GUI_WAIT (page_idle (), 15000);
+  g_assert_nonnull (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("token-status-row"))));
+
+  click (find ("test-connection-button"));
+  GK_GUI_WAIT (page_idle () && gk_publish_page_get_test_result (h.page) != NULL, 15000);
+  result = gk_publish_page_get_test_result (h.page);
+  g_assert_true (g_str_has_prefix (result, "Connected"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("test-result"))), ==, result);
+}
+
+static void
+test_publish (void)
+{
+  g_autoptr(GkItem) first = NULL;
+  g_autoptr(GkItem) second = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *reply = NULL;
+  const char *summary;
+
+  click (find ("publish-button"));
+  g_assert_true (gtk_widget_get_visible (find ("sync-progress")));
+  GK_GUI_WAIT (page_idle (), 30000);
+  summary = gk_publish_page_get_report_summary (h.page);
+  g_assert_nonnull (summary);
+  g_assert_true (g_str_has_prefix (summary, "Published 2 "));
+
+  first = get_item (h.first_id);
+  second = get_item (h.second_id);
+  g_assert_cmpint (first->state, ==, GK_STATE_PUBLISHED);
+  g_assert_cmpint (second->state, ==, GK_STATE_PUBLISHED);
+  g_assert_nonnull (first->public_url);
+  g_assert_nonnull (strstr (first->public_url, h.first_id));
+  g_assert_cmpuint (portal_request ("GET", h.first_id, NULL, &reply), ==, 200);
+  g_assert_nonnull (strstr (reply, "关于印发2025年政务公开工作要点的通知"));
+
+  /* Listed as published, with the public address to open. */
+  name = g_strdup_printf ("open:%s", h.first_id);
+  g_assert_nonnull (gk_gui_test_find_named (find ("published-group"), name));
+  g_assert_cmpuint (gk_publish_page_get_n_conflicts (h.page), ==, 0);
+  shot ("publish-report");
+}
+
+/* Someone edits the first document on the portal; our next revision
+ * meets a 412, and the admin overwrites the portal's copy. */
+static void
+test_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GkItem) edited = NULL;
+  g_autoptr(GkItem) resolved = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *button = NULL;
+  JsonObject *record;
+  GtkWindow *dialog;
+
+  g_assert_cmpuint (portal_request ("GET", h.first_id, NULL, &reply), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, reply, -1, &error));
+  record = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (record, "title", "门户网站上被改过的标题");
+  body = gk_json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_cmpuint (portal_request ("PUT", h.first_id, body, NULL), ==, 200);
+
+  edited = get_item (h.first_id);
+  g_assert_true (gk_item_set_field (edited, "summary", "补充了内容概述。", &error));
+  g_assert_true (gk_store_update_item (store (), "dora", edited, &error));
+  g_assert_true (gk_workflow_submit (store (), "dora", h.first_id, &error));
+  g_assert_no_error (error);
+  approve_both_stages (h.first_id);
+
+  click (find ("publish-button"));
+  GK_GUI_WAIT (page_idle (), 30000);
+  g_assert_nonnull (strstr (gk_publish_page_get_report_summary (h.page), "Conflicts 1"));
+  g_assert_cmpuint (gk_publish_page_get_n_conflicts (h.page), ==, 1);
+  g_assert_true (gtk_widget_get_visible (find ("conflicts-group")));
+  shot ("publish-conflict");
+
+  button = g_strdup_printf ("overwrite:%s", h.first_id);
+  click (find (button));
+  GK_GUI_WAIT ((dialog = find_dialog (GK_TYPE_CONFLICT_DIALOG)) != NULL, 5000);
+  g_assert_cmpint (gk_conflict_dialog_get_resolution (GK_CONFLICT_DIALOG (dialog)), ==,
+                   GK_SYNC_RESOLVE_OVERWRITE);
+  respond (dialog, "resolve");
+  GK_GUI_WAIT (page_idle (), 30000);
+
+  resolved = get_item (h.first_id);
+  g_assert_cmpint (resolved->state, ==, GK_STATE_PUBLISHED);
+  g_assert_cmpint (resolved->revision, ==, 2);
+  g_assert_false (resolved->flags & GK_ITEM_FLAG_CONFLICT);
+  g_assert_cmpuint (gk_publish_page_get_n_conflicts (h.page), ==, 0);
+  g_clear_pointer (&reply, g_free);
+  g_assert_cmpuint (portal_request ("GET", h.first_id, NULL, &reply), ==, 200);
+  g_assert_null (strstr (reply, "门户网站上被改过的标题"));
+  g_assert_nonnull (strstr (reply, "补充了内容概述。"));
+}
+
+static void
+test_withdraw (void)
+{
+  g_autofree char *button = g_strdup_printf ("withdraw:%s", h.second_id);
+  g_autoptr(GkItem) item = NULL;
+  g_autofree char *reply = NULL;
+  GtkWindow *dialog;
+
+  click (find (button));
+  GK_GUI_WAIT ((dialog = find_dialog (GK_TYPE_REASON_DIALOG)) != NULL, 5000);
+  g_assert_false (gk_reason_dialog_can_act (GK_REASON_DIALOG (dialog)));
+  gk_reason_dialog_set_text (GK_REASON_DIALOG (dialog), "该通知已被新文件替代。");
+  g_assert_true (gk_reason_dialog_can_act (GK_REASON_DIALOG (dialog)));
+  respond (dialog, "withdraw");
+  gk_gui_test_pump (50);
+  /* Queued: the button waits for the next run. */
+  g_assert_false (gtk_widget_is_sensitive (find (button)));
+
+  click (find ("publish-button"));
+  GK_GUI_WAIT (page_idle (), 30000);
+  g_assert_nonnull (strstr (gk_publish_page_get_report_summary (h.page), "Withdrawn 1"));
+  item = get_item (h.second_id);
+  g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
+  g_assert_cmpuint (portal_request ("GET", h.second_id, NULL, &reply), ==, 200);
+  g_assert_nonnull (strstr (reply, "withdrawn"));
+}
+
+/* A reviewer cannot publish or change the portal settings; the page
+ * says why. */
+static void
+test_reviewer_cannot_publish (void)
+{
+  g_autofree char *text = NULL;
+
+  act_as ("rita");
+  g_assert_false (gtk_widget_is_sensitive (find ("publish-button")));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (find ("publish-button")));
+  g_assert_false (gtk_widget_is_sensitive (find ("portal-url-row")));
+  text = gk_gui_test_collect_text (GTK_WIDGET (h.page));
+  g_assert_nonnull (strstr (text, "rita"));
+}
+
+static void
+test_teardown (void)
+{
+  if (h.window != NULL)
+    gtk_window_destroy (GTK_WINDOW (h.window));
+  gk_gui_test_pump (50);
+  g_clear_object (&h.context);
+  g_clear_object (&h.app);
+  g_clear_pointer (&h.portal, gk_test_portal_free);
+  gk_gui_test_remove_tree (h.dir);
+  g_free (h.dir);
+  g_free (h.files);
+  g_free (h.library);
+  g_free (h.first_id);
+  g_free (h.second_id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* No Secret Service: a test session's keyring daemon would wait for a
+   * person to create a keyring.  The page then keeps the typed token for
+   * the session, which is what it must do without a keyring. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gongkai-test-bus", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gk_gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/publish/setup", test_setup);
+  g_test_add_func ("/publish/portal-settings", test_portal_settings);
+  g_test_add_func ("/publish/publish", test_publish);
+  g_test_add_func ("/publish/conflict", test_conflict);
+  g_test_add_func ("/publish/withdraw", test_withdraw);
+  g_test_add_func ("/publish/reviewer-cannot-publish", test_reviewer_cannot_publish);
+  g_test_add_func ("/publish/teardown", test_teardown);
+  return g_test_run ();
+}
