@@ -515,6 +515,7 @@ show_summary (ImportRun *run)
 {
   GkWindow *self = run->window;
   guint imported = 0, duplicates = 0, failed = 0, cancelled;
+  gboolean was_cancelled;
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
   GtkWidget *list = NULL;
@@ -533,6 +534,7 @@ show_summary (ImportRun *run)
         failed++;
     }
   cancelled = run->total > run->results->len ? run->total - run->results->len : 0;
+  was_cancelled = g_cancellable_is_cancelled (run->cancellable);
 
   g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u file imported.",
                                              "%u files imported.", imported), imported);
@@ -555,7 +557,12 @@ show_summary (ImportRun *run)
                                                  "%u were not imported: the import was cancelled.", cancelled),
                               cancelled);
     }
-  heading = cancelled > 0 ? _("Import Cancelled") : failed > 0 ? _("Import Finished with Problems")
+  else if (was_cancelled)
+    {
+      g_string_append_c (body, ' ');
+      g_string_append (body, _("The import was cancelled before every file was read."));
+    }
+  heading = cancelled > 0 || was_cancelled ? _("Import Cancelled") : failed > 0 ? _("Import Finished with Problems")
                                                                 : _("Import Finished");
 
   /* Every file that needs a word: failures with their reason, duplicates,
