@@ -67,6 +67,7 @@ typedef struct
   guint         done;
   guint         asking;         /* index of the result whose password is asked */
   gboolean      wrong_password;
+  gboolean      held;
 } ImportRun;
 
 struct _GkWindow
@@ -448,6 +449,11 @@ open_library (GkWindow *self)
 static void
 import_run_free (ImportRun *run)
 {
+  GApplication *application = g_application_get_default ();
+
+  /* Held while files are written into the library (see start_import). */
+  if (run->held && application != NULL)
+    g_application_release (application);
   g_clear_object (&run->importer);
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->results, g_ptr_array_unref);
@@ -810,6 +816,13 @@ start_import (GkWindow          *self,
 
   run = g_new0 (ImportRun, 1);
   run->window = g_object_ref (self);
+  /* Closing the window cancels the import; the program waits for the
+   * workers to stop before it exits. */
+  if (g_application_get_default () != NULL)
+    {
+      g_application_hold (g_application_get_default ());
+      run->held = TRUE;
+    }
   run->importer = gk_context_new_importer (self->context);
   run->cancellable = g_cancellable_new ();
   self->import = run;

@@ -319,12 +319,13 @@ main (int    argc,
 
   {
     int sub_argc = (int) rest->len - 2;
-    char **sub_argv = g_new0 (char *, rest->len);
+    g_auto(GStrv) owned = g_new0 (char *, rest->len);
+    g_autofree char **sub_argv = g_new0 (char *, rest->len);
 
+    /* GOption reorders and drops entries of the array it parses, so the
+     * command gets a shallow copy and the strings are freed from here. */
     for (int i = 0; i < sub_argc; i++)
-      sub_argv[i] = g_strdup (g_ptr_array_index (rest, i + 1));
-    /* GOption reorders this array while parsing, so it is left to the
-     * end of the process rather than freed here. */
+      sub_argv[i] = owned[i] = g_strdup (g_ptr_array_index (rest, i + 1));
     status = command->func (&cli, sub_argc, sub_argv);
   }
 

@@ -109,6 +109,13 @@ link_unref (ListLink *link)
   g_free (link);
 }
 
+static void
+link_closure_notify (gpointer  data,
+                     GClosure *closure)
+{
+  link_unref (data);
+}
+
 static gboolean
 dispatch_pending_cb (gpointer data)
 {
@@ -428,8 +435,7 @@ gk_item_list_constructed (GObject *object)
   self->changed_handler =
     g_signal_connect_data (self->store, "items-changed",
                            G_CALLBACK (on_store_items_changed_cb),
-                           link_ref (self->link),
-                           (GClosureNotify) (void (*) (void)) link_unref, 0);
+                           link_ref (self->link), link_closure_notify, 0);
   requery (self, NULL, FALSE);
 }
 

@@ -373,27 +373,24 @@ gk_pdf_extract_isolated (const char   *path,
 
   g_source_destroy (timeout);
   g_source_unref (timeout);
-  if (!g_subprocess_get_if_exited (process) && !c.error)
-    g_subprocess_wait (process, NULL, NULL);
+  if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_subprocess_force_exit (process);
+  /* Always reap the helper, so that how it ended is known: a crash can
+   * also show up first as a broken pipe while we write the password. */
+  g_subprocess_wait (process, NULL, NULL);
   g_main_context_pop_thread_default (context);
 
-  if (c.error != NULL)
+  if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_subprocess_force_exit (process);
-          g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
-        }
-      else
-        g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
-                     _("The PDF could not be read: %s"), c.error->message);
       g_clear_error (&c.error);
       g_free (c.out);
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
       return NULL;
     }
 
   if (g_object_get_data (G_OBJECT (process), "timed-out") != NULL)
     {
+      g_clear_error (&c.error);
       g_free (c.out);
       g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
                    _("Reading the PDF took longer than %d seconds; it was stopped. "
@@ -403,10 +400,20 @@ gk_pdf_extract_isolated (const char   *path,
 
   if (g_subprocess_get_if_signaled (process))
     {
+      g_clear_error (&c.error);
       g_free (c.out);
       g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
                            _("The PDF made the reader crash: it is damaged or malformed, "
                              "and was not imported"));
+      return NULL;
+    }
+
+  if (c.error != NULL)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("The PDF could not be read: %s"), c.error->message);
+      g_clear_error (&c.error);
+      g_free (c.out);
       return NULL;
     }
 

@@ -61,6 +61,8 @@ struct _GkLibraryView
   GkTagPicker       *remove_picker;
   GObject           *probe_a;
   GObject           *probe_b;
+  guint              scroll_source;
+  guint              scroll_position;
 };
 
 G_DEFINE_FINAL_TYPE (GkLibraryView, gk_library_view, GTK_TYPE_WIDGET)
@@ -651,6 +653,21 @@ on_finding_activated_cb (GkRecordEditor *editor,
     gk_pdf_view_goto_page (self->preview, (guint) finding->page - 1);
 }
 
+static void
+scroll_to_position_cb (gpointer data)
+{
+  GkLibraryView *self = data;
+
+  self->scroll_source = 0;
+  if (self->scroll_position >= g_list_model_get_n_items (G_LIST_MODEL (self->list)))
+    return;
+  /* The column view's rows live in an inner list view, which has the action. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", self->scroll_position);
+}
+
 /* Unsaved changes */
 
 typedef struct
@@ -964,6 +981,7 @@ gk_library_view_dispose (GObject *object)
 {
   GkLibraryView *self = GK_LIBRARY_VIEW (object);
 
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_LIBRARY_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
@@ -1299,11 +1317,10 @@ gk_library_view_select_id (GkLibraryView *self,
   if (position == G_MAXUINT)
     return FALSE;
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  /* The column view's rows live in an inner list view, which has the action. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
+  self->scroll_position = position;
+  /* Once the rows are laid out. */
+  self->scroll_source = g_idle_add_once (scroll_to_position_cb, self);
   return TRUE;
 }
 
