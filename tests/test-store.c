@@ -112,6 +112,24 @@ raw_exec (const char *dir,
   sqlite3_close (db);
 }
 
+/* The item was changed behind the editor's back (as a review or a sync
+ * would): the editor reloads it before editing again, so its copy knows
+ * the new state. */
+static void
+reload_copy (Fixture *fixture,
+             GkItem  *edited)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) now = gk_store_get_item (fixture->store, edited->id, &error);
+
+  g_assert_no_error (error);
+  edited->state = now->state;
+  edited->stage = now->stage;
+  edited->revision = now->revision;
+  g_free (edited->updated_at);
+  edited->updated_at = g_strdup (now->updated_at);
+}
+
 static char *
 raw_text (const char *dir,
           const char *sql)
@@ -660,6 +678,11 @@ test_insert_get_update (Fixture       *fixture,
     raw_exec (fixture->dir, sql);
   }
   g_assert_true (gk_item_set_field (edited, "summary", "内容概述", &error));
+  /* A copy taken before the approval would undo it: refused. */
+  g_assert_false (gk_store_update_item (fixture->store, "drafter", edited, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_CONFLICT);
+  g_clear_error (&error);
+  reload_copy (fixture, edited);
   g_assert_true (gk_store_update_item (fixture->store, "drafter", edited, &error));
   g_assert_no_error (error);
   g_assert_cmpint (edited->revision, ==, 2);
@@ -694,6 +717,7 @@ test_insert_get_update (Fixture       *fixture,
 
     raw_exec (fixture->dir, sql);
   }
+  reload_copy (fixture, edited);
   g_assert_true (gk_item_set_field (edited, "genre", "通知", &error));
   g_assert_true (gk_store_update_item (fixture->store, "drafter", edited, &error));
   g_assert_cmpint (edited->revision, ==, 3);
@@ -706,6 +730,7 @@ test_insert_get_update (Fixture       *fixture,
 
     raw_exec (fixture->dir, sql);
   }
+  reload_copy (fixture, edited);
   g_assert_true (gk_item_set_field (edited, "genre", "意见", &error));
   g_assert_true (gk_store_update_item (fixture->store, "drafter", edited, &error));
   g_assert_no_error (error);
@@ -724,6 +749,7 @@ test_insert_get_update (Fixture       *fixture,
 
     raw_exec (fixture->dir, sql);
   }
+  reload_copy (fixture, edited);
   g_assert_true (gk_item_set_field (edited, "genre", "通告", &error));
   g_assert_true (gk_store_update_item (fixture->store, "drafter", edited, &error));
   g_assert_cmpint (edited->revision, ==, 3);

@@ -1083,6 +1083,20 @@ gk_store_update_item (GkStore    *self,
   if (stored == NULL)
     return FALSE;
 
+  /* The edited copy must be of the item as it is now: a copy taken
+   * before a review, a sync or another person's save would silently
+   * undo their change (a lost update). */
+  if (stored->state != edited->state || stored->revision != edited->revision ||
+      g_strcmp0 (stored->updated_at, edited->updated_at) != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_CONFLICT,
+                   _("“%s” was changed elsewhere since it was opened (it is now %s, revision %"
+                     G_GINT64_FORMAT "). Reload it and make the change again."),
+                   stored->title ? stored->title : stored->id,
+                   gk_state_to_label (stored->state), stored->revision);
+      return FALSE;
+    }
+
   changes = gk_item_diff (stored, edited);
   if (changes[0] == NULL)
     return TRUE;

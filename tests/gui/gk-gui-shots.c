@@ -145,14 +145,6 @@ main (int   argc,
         }
     }
   gk_gui_test_pump (800);
-  if (g_getenv ("SHOTS_DEBUG"))
-    {
-      GtkWidget *sw = gtk_widget_get_ancestor (GTK_WIDGET (gk_library_view_get_column_view (view)), GTK_TYPE_SCROLLED_WINDOW);
-      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
-
-      g_printerr ("list scroll %.0f of %.0f, current %s\n", gtk_adjustment_get_value (adj),
-                  gtk_adjustment_get_upper (adj), gk_library_view_get_current_id (view));
-    }
   written = gk_gui_test_screenshot (subject, "shot");
   if (!g_file_test (written, G_FILE_TEST_EXISTS))
     return 1;

@@ -63,6 +63,7 @@ struct _GkLibraryView
   GObject           *probe_b;
   guint              scroll_source;
   guint              scroll_position;
+  guint              scroll_tries;
 };
 
 G_DEFINE_FINAL_TYPE (GkLibraryView, gk_library_view, GTK_TYPE_WIDGET)
@@ -653,19 +654,35 @@ on_finding_activated_cb (GkRecordEditor *editor,
     gk_pdf_view_goto_page (self->preview, (guint) finding->page - 1);
 }
 
-static void
+static gboolean
 scroll_to_position_cb (gpointer data)
 {
   GkLibraryView *self = data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->list_scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  double row, top, page, upper = gtk_adjustment_get_upper (adjustment);
 
+  if (self->scroll_position >= n)
+    {
+      self->scroll_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* Not laid out yet: try again after the next frame. */
+  if (upper <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    {
+      if (++self->scroll_tries < 40)
+        return G_SOURCE_CONTINUE;
+      self->scroll_source = 0;
+      return G_SOURCE_REMOVE;
+    }
   self->scroll_source = 0;
-  if (self->scroll_position >= g_list_model_get_n_items (G_LIST_MODEL (self->list)))
-    return;
-  /* The column view's rows live in an inner list view, which has the action. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      gtk_widget_activate_action (child, "list.scroll-to-item", "u", self->scroll_position);
+  /* Rows are one line each: all the same height. */
+  row = upper / n;
+  top = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (row * self->scroll_position < top || row * (self->scroll_position + 1) > top + page)
+    gtk_adjustment_set_value (adjustment, row * self->scroll_position - page / 3);
+  return G_SOURCE_REMOVE;
 }
 
 /* Unsaved changes */
@@ -1320,7 +1337,8 @@ gk_library_view_select_id (GkLibraryView *self,
   g_clear_handle_id (&self->scroll_source, g_source_remove);
   self->scroll_position = position;
   /* Once the rows are laid out. */
-  self->scroll_source = g_idle_add_once (scroll_to_position_cb, self);
+  self->scroll_tries = 0;
+  self->scroll_source = g_timeout_add (25, scroll_to_position_cb, self);
   return TRUE;
 }
 
