@@ -273,7 +273,13 @@ limit_child (gpointer user_data)
   struct rlimit cpu = { EXTRACT_TIMEOUT_SECONDS, EXTRACT_TIMEOUT_SECONDS + 5 };
   struct rlimit core = { 0, 0 };
 
+  /* AddressSanitizer reserves terabytes of address space: a memory
+   * limit would stop the helper before it starts in such a build. */
+#ifndef __SANITIZE_ADDRESS__
   setrlimit (RLIMIT_AS, &memory);
+#else
+  (void) memory;
+#endif
   setrlimit (RLIMIT_CPU, &cpu);
   setrlimit (RLIMIT_CORE, &core);
 }
