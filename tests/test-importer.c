@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gk-fault-proxy.h"
 #include "gk-fixtures.h"
 #include "gk-importer.h"
 #include "gk-store.h"
@@ -16,26 +17,6 @@ typedef struct
   char    *inbox;
   GkStore *store;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            rm_rf (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
@@ -58,7 +39,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->store);
-  rm_rf (f->dir);
+  gk_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->library);
   g_free (f->inbox);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gk-fault-proxy.h"
+#include "gk-sync-fixture.h"
 #include "gk-portal-client.h"
 #include "gk-store-sync.h"
 #include "gk-store.h"
@@ -27,294 +28,13 @@
 #define N_ITEMS 12
 #define CONCURRENCY 3
 
-typedef struct
-{
-  char         *dir;
-  char         *library;
-  GkStore      *store;
-  guint         counter;
-  GkTestPortal *portal;
-  GkFaultProxy *proxy;
-} Fixture;
-
-/* ---- helpers (as in test-sync.c) ---- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
+typedef GkSyncFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const struct { const char *user; GkRole roles; } members[] = {
-    { "dora", GK_ROLE_DRAFTER },
-    { "rita", GK_ROLE_REVIEWER },
-    { "rob", GK_ROLE_REVIEWER },
-    { "pat", GK_ROLE_PUBLISHER },
-  };
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("gk-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->library = g_build_filename (f->dir, "library", NULL);
-  f->store = gk_store_open (f->library, TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_true (gk_store_set_member (f->store, "admin", "admin", GK_ROLE_ADMIN, &error));
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    g_assert_true (gk_store_set_member (f->store, "admin", members[i].user, members[i].roles, &error));
-  g_assert_no_error (error);
-
-  f->portal = gk_test_portal_start (TOKEN, &error);
-  g_assert_no_error (error);
-  f->proxy = gk_fault_proxy_new (gk_test_portal_get_base_url (f->portal), &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&f->proxy, gk_fault_proxy_free);
-  g_clear_pointer (&f->portal, gk_test_portal_free);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
-  g_free (f->library);
-  g_free (f->dir);
-}
-
-/* A complete item whose file is really in files/ (a small unique PDF). */
-static char *
-make_item (Fixture    *f,
-           const char *title,
-           const char *disclosure)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = gk_item_new ();
-  g_autofree char *source = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *sha = NULL;
-  const char *pages[] = { "关于做好政务公开工作的通知" };
-  goffset size = 0;
-
-  f->counter++;
-  source = g_strdup_printf ("%s/source-%u.pdf", f->dir, f->counter);
-  contents = g_strdup_printf ("%%PDF-1.4\n%% sync test document %u %s\n%%%%EOF\n", f->counter, title);
-  g_assert_true (g_file_set_contents (source, contents, -1, &error));
-  sha = gk_sha256_file (source, NULL, &size, &error);
-  g_assert_no_error (error);
-  g_assert_true (gk_store_add_file (f->store, source, sha, NULL, &error));
-  g_assert_no_error (error);
-
-  item->title = g_strdup (title);
-  item->issuer = g_strdup ("上海市应急管理局");
-  item->written_date = g_strdup ("2025-03-03");
-  item->disclosure = g_strdup (disclosure);
-  if (g_strcmp0 (disclosure, "withheld") == 0)
-    item->disclosure_ground = g_strdup (gk_item_withheld_grounds ()[0]);
-  item->category = g_strdup ("policy_document");
-  item->file_sha256 = g_strdup (sha);
-  item->file_name = g_strdup_printf ("doc-%u.pdf", f->counter);
-  g_free (item->file_media_type);
-  item->file_media_type = g_strdup ("application/pdf");
-  item->file_bytes = size;
-  g_assert_true (gk_store_insert_item (f->store, "dora", item, pages, 1, NULL, &error));
-  g_assert_no_error (error);
-  return g_strdup (item->id);
-}
-
-static void
-submit (Fixture    *f,
-        const char *id)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gk_workflow_submit (f->store, "dora", id, &error));
-  g_assert_no_error (error);
-}
-
-static void
-approve_stage (Fixture    *f,
-               const char *reviewer,
-               const char *id)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gk_workflow_approve (f->store, reviewer, id, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
-approve (Fixture    *f,
-         const char *id)
-{
-  submit (f, id);
-  approve_stage (f, "rita", id);
-  approve_stage (f, "rob", id);
-}
-
-static char *
-make_approved (Fixture    *f,
-               const char *title)
-{
-  char *id = make_item (f, title, "proactive");
-
-  approve (f, id);
-  return id;
-}
-
-static GkItem *
-get_item (Fixture    *f,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  GkItem *item = gk_store_get_item (f->store, id, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
-
-/* Straight to the portal (a separate process), not through the proxy. */
-static JsonNode *
-portal_get_try (Fixture    *f,
-                const char *path,
-                guint      *status,
-                guint       attempt)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (gk_test_portal_get_base_url (f->portal), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "Bearer " TOKEN);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  *status = soup_message_get_status (msg);
-  if (*status == 429 && attempt < 50)
-    {
-      /* A portal limiting connections: the sync's may not be closed yet. */
-      gboolean never = FALSE;
-
-      gk_test_pump_until (&never, 50);
-      return portal_get_try (f, path, status, attempt + 1);
-    }
-  if (g_bytes_get_size (body) == 0)
-    return NULL;
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static JsonNode *
-portal_get (Fixture    *f,
-            const char *path,
-            guint      *status)
-{
-  return portal_get_try (f, path, status, 0);
-}
-
-/* Every document id on the portal (paging until next is null). */
-static GPtrArray *
-portal_list (Fixture *f)
-{
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *after = NULL;
-
-  for (;;)
-    {
-      g_autofree char *path = after ? g_strdup_printf ("/documents?limit=2&after=%s", after)
-                                    : g_strdup ("/documents?limit=2");
-      guint status = 0;
-      g_autoptr(JsonNode) page = portal_get (f, path, &status);
-      JsonObject *object;
-      JsonArray *items;
-
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (page);
-      items = json_object_get_array_member (object, "items");
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *entry = json_array_get_object_element (items, i);
-
-          /* One document per id. */
-          for (guint j = 0; j < ids->len; j++)
-            g_assert_cmpstr (g_ptr_array_index (ids, j), !=, json_object_get_string_member (entry, "id"));
-          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (entry, "id")));
-        }
-      if (json_object_get_null_member (object, "next"))
-        break;
-      g_free (after);
-      after = g_strdup (json_object_get_string_member (object, "next"));
-    }
-  return ids;
-}
-
-/* The portal's copy is exactly the approved record of the item (plus the
- * publish_date the sync filled), and it is public. */
-static void
-assert_portal_has_approved (Fixture    *f,
-                            const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strconcat ("/documents/", id, NULL);
-  g_autofree char *approved = gk_workflow_get_approved_record (f->store, id, NULL, NULL, &error);
-  g_autoptr(GkItem) item = get_item (f, id);
-  g_autoptr(JsonNode) doc = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GkPortalState) state = NULL;
-  JsonObject *record;
-  JsonObject *expected;
-  guint status = 0;
-
-  g_assert_no_error (error);
-  doc = portal_get (f, path, &status);
-  g_assert_cmpuint (status, ==, 200);
-  record = json_node_get_object (doc);
-  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "published");
-  state = gk_store_sync_get_portal_state (f->store, id, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (state);
-  g_assert_cmpstr (json_object_get_string_member (record, "etag"), ==, state->etag);
-  g_assert_cmpstr (json_object_get_string_member (record, "public_url"), ==, item->public_url);
-  g_assert_cmpstr (json_object_get_string_member (record, "publish_date"), ==, item->publish_date);
-  json_object_remove_member (record, "etag");
-  json_object_remove_member (record, "public_url");
-  json_object_remove_member (record, "status");
-  json_object_remove_member (record, "updated_at");
-
-  g_assert_true (json_parser_load_from_data (parser, approved, -1, &error));
-  expected = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (expected, "publish_date"))
-    json_object_set_string_member (expected, "publish_date", item->publish_date);
-  if (!json_node_equal (json_parser_get_root (parser), doc))
-    g_error ("portal copy of %s differs:\n%s\nexpected\n%s", id, json_to_string (doc, TRUE),
-             json_to_string (json_parser_get_root (parser), TRUE));
-}
-
-static gint64
-outbox_size (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = gk_store_sync_count_active_jobs (f->store, &error);
-
-  g_assert_no_error (error);
-  return n;
+  gk_sync_fixture_setup (f, TOKEN);
 }
 
 
@@ -402,7 +122,7 @@ kill_and_resume (Fixture *f,
   for (guint i = 0; i < N_ITEMS; i++)
     {
       g_autofree char *title = g_strdup_printf ("断电恢复测试 %02u", i + 1);
-      g_ptr_array_add (ids, make_approved (f, title));
+      g_ptr_array_add (ids, gk_sync_fixture_make_approved (f, title));
     }
 
   /* A slow portal; kill the batch once some documents went out. */
@@ -428,13 +148,13 @@ kill_and_resume (Fixture *f,
    * the outbox. */
   for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(GkItem) item = get_item (f, g_ptr_array_index (ids, i));
+      g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, g_ptr_array_index (ids, i));
 
       if (item->state == GK_STATE_PUBLISHED)
         published_before++;
     }
   g_assert_cmpuint (published_before, <, N_ITEMS);
-  g_assert_cmpint (outbox_size (f), ==, N_ITEMS - published_before);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, N_ITEMS - published_before);
 
   /* Let whatever the proxy still holds reach the portal, then run again
    * with a healthy portal. */
@@ -451,16 +171,16 @@ kill_and_resume (Fixture *f,
   g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 0);
 
   /* Every item published exactly once, the outbox empty. */
-  g_assert_cmpint (outbox_size (f), ==, 0);
-  listed = portal_list (f);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+  listed = gk_sync_fixture_portal_list (f);
   g_assert_cmpuint (listed->len, ==, N_ITEMS);
   for (guint i = 0; i < ids->len; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
-      g_autoptr(GkItem) item = get_item (f, id);
+      g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
 
       g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
-      assert_portal_has_approved (f, id);
+      gk_sync_fixture_assert_portal_has_approved (f, id);
       g_assert_cmpuint (count_audit (f, id, "\"outcome\":\"published\""), ==, 1);
       g_assert_cmpuint (count_audit (f, id, "\"outcome\":\"updated\""), ==, 0);
       g_assert_cmpuint (count_audit (f, id, "\"queued\":"), ==, 1);
@@ -497,9 +217,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/sync-kill/sigkill-mid-batch", Fixture, NULL, fixture_setup, test_kill_while_slow,
-              fixture_teardown);
+              gk_sync_fixture_teardown);
   g_test_add ("/sync-kill/sigkill-while-answers-hang", Fixture, NULL, fixture_setup,
-              test_kill_while_answers_hang, fixture_teardown);
+              test_kill_while_answers_hang, gk_sync_fixture_teardown);
 
   return g_test_run ();
 }

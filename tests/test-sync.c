@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gk-fault-proxy.h"
+#include "gk-sync-fixture.h"
 #include "gk-portal-client.h"
 #include "gk-store-sync.h"
 #include "gk-store.h"
@@ -25,440 +26,13 @@
 #define TOKEN "sync-test-token-8f3a2c91d7"
 #define TODAY "2025-06-02"
 
-typedef struct
-{
-  char         *dir;
-  char         *library;
-  GkStore      *store;
-  guint         counter;
-  GkTestPortal *portal;
-  GkFaultProxy *proxy;
-  guint         progress_calls;
-} Fixture;
-
-/* ---- helpers (the same in test-sync-faults.c) ---- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
+typedef GkSyncFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  static const struct { const char *user; GkRole roles; } members[] = {
-    { "dora", GK_ROLE_DRAFTER },
-    { "rita", GK_ROLE_REVIEWER },
-    { "rob", GK_ROLE_REVIEWER },
-    { "pat", GK_ROLE_PUBLISHER },
-  };
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("gk-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->library = g_build_filename (f->dir, "library", NULL);
-  f->store = gk_store_open (f->library, TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_true (gk_store_set_member (f->store, "admin", "admin", GK_ROLE_ADMIN, &error));
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    g_assert_true (gk_store_set_member (f->store, "admin", members[i].user, members[i].roles, &error));
-  g_assert_no_error (error);
-
-  f->portal = gk_test_portal_start (TOKEN, &error);
-  g_assert_no_error (error);
-  f->proxy = gk_fault_proxy_new (gk_test_portal_get_base_url (f->portal), &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&f->proxy, gk_fault_proxy_free);
-  g_clear_pointer (&f->portal, gk_test_portal_free);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
-  g_free (f->library);
-  g_free (f->dir);
-}
-
-/* A complete item whose file is really in files/ (a small unique PDF). */
-static char *
-make_item (Fixture    *f,
-           const char *title,
-           const char *disclosure)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = gk_item_new ();
-  g_autofree char *source = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *sha = NULL;
-  const char *pages[] = { "关于做好政务公开工作的通知" };
-  goffset size = 0;
-
-  f->counter++;
-  source = g_strdup_printf ("%s/source-%u.pdf", f->dir, f->counter);
-  contents = g_strdup_printf ("%%PDF-1.4\n%% sync test document %u %s\n%%%%EOF\n", f->counter, title);
-  g_assert_true (g_file_set_contents (source, contents, -1, &error));
-  sha = gk_sha256_file (source, NULL, &size, &error);
-  g_assert_no_error (error);
-  g_assert_true (gk_store_add_file (f->store, source, sha, NULL, &error));
-  g_assert_no_error (error);
-
-  item->title = g_strdup (title);
-  item->issuer = g_strdup ("上海市应急管理局");
-  item->written_date = g_strdup ("2025-03-03");
-  item->disclosure = g_strdup (disclosure);
-  if (g_strcmp0 (disclosure, "withheld") == 0)
-    item->disclosure_ground = g_strdup (gk_item_withheld_grounds ()[0]);
-  item->category = g_strdup ("policy_document");
-  item->file_sha256 = g_strdup (sha);
-  item->file_name = g_strdup_printf ("doc-%u.pdf", f->counter);
-  g_free (item->file_media_type);
-  item->file_media_type = g_strdup ("application/pdf");
-  item->file_bytes = size;
-  g_assert_true (gk_store_insert_item (f->store, "dora", item, pages, 1, NULL, &error));
-  g_assert_no_error (error);
-  return g_strdup (item->id);
-}
-
-static void
-submit (Fixture    *f,
-        const char *id)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gk_workflow_submit (f->store, "dora", id, &error));
-  g_assert_no_error (error);
-}
-
-static void
-approve_stage (Fixture    *f,
-               const char *reviewer,
-               const char *id)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gk_workflow_approve (f->store, reviewer, id, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
-approve (Fixture    *f,
-         const char *id)
-{
-  submit (f, id);
-  approve_stage (f, "rita", id);
-  approve_stage (f, "rob", id);
-}
-
-static char *
-make_approved (Fixture    *f,
-               const char *title)
-{
-  char *id = make_item (f, title, "proactive");
-
-  approve (f, id);
-  return id;
-}
-
-static void
-edit_field (Fixture    *f,
-            const char *id,
-            const char *field,
-            const char *value)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = gk_store_get_item (f->store, id, &error);
-  g_autoptr(GkItem) edited = NULL;
-
-  g_assert_no_error (error);
-  edited = gk_item_copy (item);
-  g_assert_true (gk_item_set_field (edited, field, value, &error));
-  g_assert_no_error (error);
-  g_assert_true (gk_store_update_item (f->store, "dora", edited, &error));
-  g_assert_no_error (error);
-}
-
-static GkItem *
-get_item (Fixture    *f,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  GkItem *item = gk_store_get_item (f->store, id, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
-
-static GkSyncOptions *
-sync_options (Fixture    *f,
-              const char *actor)
-{
-  GkSyncOptions *options = gk_sync_options_new ();
-
-  options->portal_url = g_strdup (gk_fault_proxy_get_base_url (f->proxy));
-  options->token = g_strdup (TOKEN);
-  options->actor = g_strdup (actor);
-  options->retry_base_ms = 10;
-  options->retry_max_ms = 50;
-  options->retry_after_max_ms = 200;
-  options->connect_timeout_ms = 3000;
-  options->response_timeout_ms = 3000;
-  return options;
-}
-
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static void
-on_progress_cb (const GkSyncItemResult *result,
-                guint                   n_done,
-                guint                   n_total,
-                gpointer                user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_cmpuint (n_done, <=, n_total);
-  f->progress_calls++;
-}
-
-static GkSyncReport *
-run_sync_full (Fixture        *f,
-               GkSyncOptions  *options,
-               GCancellable   *cancellable,
-               GError        **error)
-{
-  g_autoptr(GkSync) sync = gk_sync_new (f->store);
-  Wait wait = { 0 };
-  GkSyncReport *report;
-
-  gk_sync_run_async (sync, options, on_progress_cb, f, NULL, cancellable, on_done_cb, &wait);
-  g_assert_true (gk_test_pump_until (&wait.done, 30000));
-  report = gk_sync_run_finish (sync, wait.result, error);
-  g_object_unref (wait.result);
-  return report;
-}
-
-static GkSyncReport *
-run_sync (Fixture *f)
-{
-  g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
-  g_autoptr(GError) error = NULL;
-  GkSyncReport *report = run_sync_full (f, options, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (report);
-  return report;
-}
-
-static const GkSyncItemResult *
-find_result (GkSyncReport *report,
-             const char   *id)
-{
-  for (guint i = 0; i < report->results->len; i++)
-    {
-      const GkSyncItemResult *result = g_ptr_array_index (report->results, i);
-
-      if (g_strcmp0 (result->id, id) == 0)
-        return result;
-    }
-  return NULL;
-}
-
-static void
-assert_outcome (GkSyncReport  *report,
-                const char    *id,
-                GkSyncOutcome  outcome)
-{
-  const GkSyncItemResult *result = find_result (report, id);
-
-  if (result == NULL)
-    g_error ("no result for %s", id);
-  if (result->outcome != outcome)
-    g_error ("%s: %s (%s), expected %s", id, gk_sync_outcome_to_string (result->outcome),
-             result->message ? result->message : "", gk_sync_outcome_to_string (outcome));
-}
-
-/* Straight to the portal (a separate process), not through the proxy. */
-static JsonNode *
-portal_get_try (Fixture    *f,
-                const char *path,
-                guint      *status,
-                guint       attempt)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (gk_test_portal_get_base_url (f->portal), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "Bearer " TOKEN);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  *status = soup_message_get_status (msg);
-  if (*status == 429 && attempt < 50)
-    {
-      /* A portal limiting connections: the sync's may not be closed yet. */
-      gboolean never = FALSE;
-
-      gk_test_pump_until (&never, 50);
-      return portal_get_try (f, path, status, attempt + 1);
-    }
-  if (g_bytes_get_size (body) == 0)
-    return NULL;
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static JsonNode *
-portal_get (Fixture    *f,
-            const char *path,
-            guint      *status)
-{
-  return portal_get_try (f, path, status, 0);
-}
-
-static guint
-portal_send (Fixture    *f,
-             const char *method,
-             const char *path,
-             const char *content_type,
-             const char *body)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (gk_test_portal_get_base_url (f->portal), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", "Bearer " TOKEN);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return soup_message_get_status (msg);
-}
-
-/* Every document id on the portal (paging until next is null). */
-static GPtrArray *
-portal_list (Fixture *f)
-{
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *after = NULL;
-
-  for (;;)
-    {
-      g_autofree char *path = after ? g_strdup_printf ("/documents?limit=2&after=%s", after)
-                                    : g_strdup ("/documents?limit=2");
-      guint status = 0;
-      g_autoptr(JsonNode) page = portal_get (f, path, &status);
-      JsonObject *object;
-      JsonArray *items;
-
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (page);
-      items = json_object_get_array_member (object, "items");
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *entry = json_array_get_object_element (items, i);
-
-          /* One document per id. */
-          for (guint j = 0; j < ids->len; j++)
-            g_assert_cmpstr (g_ptr_array_index (ids, j), !=, json_object_get_string_member (entry, "id"));
-          g_ptr_array_add (ids, g_strdup (json_object_get_string_member (entry, "id")));
-        }
-      if (json_object_get_null_member (object, "next"))
-        break;
-      g_free (after);
-      after = g_strdup (json_object_get_string_member (object, "next"));
-    }
-  return ids;
-}
-
-/* The portal's copy is exactly the approved record of the item (plus the
- * publish_date the sync filled), and it is public. */
-static void
-assert_portal_has_approved (Fixture    *f,
-                            const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strconcat ("/documents/", id, NULL);
-  g_autofree char *approved = gk_workflow_get_approved_record (f->store, id, NULL, NULL, &error);
-  g_autoptr(GkItem) item = get_item (f, id);
-  g_autoptr(JsonNode) doc = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GkPortalState) state = NULL;
-  JsonObject *record;
-  JsonObject *expected;
-  guint status = 0;
-
-  g_assert_no_error (error);
-  doc = portal_get (f, path, &status);
-  g_assert_cmpuint (status, ==, 200);
-  record = json_node_get_object (doc);
-  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "published");
-  state = gk_store_sync_get_portal_state (f->store, id, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (state);
-  g_assert_cmpstr (json_object_get_string_member (record, "etag"), ==, state->etag);
-  g_assert_cmpstr (json_object_get_string_member (record, "public_url"), ==, item->public_url);
-  g_assert_cmpstr (json_object_get_string_member (record, "publish_date"), ==, item->publish_date);
-  json_object_remove_member (record, "etag");
-  json_object_remove_member (record, "public_url");
-  json_object_remove_member (record, "status");
-  json_object_remove_member (record, "updated_at");
-
-  g_assert_true (json_parser_load_from_data (parser, approved, -1, &error));
-  expected = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_has_member (expected, "publish_date"))
-    json_object_set_string_member (expected, "publish_date", item->publish_date);
-  if (!json_node_equal (json_parser_get_root (parser), doc))
-    g_error ("portal copy of %s differs:\n%s\nexpected\n%s", id, json_to_string (doc, TRUE),
-             json_to_string (json_parser_get_root (parser), TRUE));
-}
-
-static gint64
-outbox_size (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = gk_store_sync_count_active_jobs (f->store, &error);
-
-  g_assert_no_error (error);
-  return n;
+  gk_sync_fixture_setup (f, TOKEN);
 }
 
 /* ---- the HTTP client on its own ---- */
@@ -938,7 +512,7 @@ test_client_tls_ca_file (void)
                          "-out server.pem -days 2 -extfile ext.cnf"))
     {
       g_test_skip ("openssl could not make the test certificates");
-      remove_tree (dir);
+      gk_test_remove_tree (dir);
       return;
     }
   ca = g_build_filename (dir, "ca.pem", NULL);
@@ -996,7 +570,7 @@ test_client_tls_ca_file (void)
   }
 
   soup_server_disconnect (server);
-  remove_tree (dir);
+  gk_test_remove_tree (dir);
 }
 
 /* ---- the engine against the real portal ---- */
@@ -1005,10 +579,10 @@ static void
 test_publish_update_withdraw (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autofree char *a = make_approved (f, "关于印发2025年政务公开工作要点的通知");
-  g_autofree char *b = make_approved (f, "关于做好汛期安全防范工作的通知");
-  g_autofree char *c = make_approved (f, "关于开展安全生产月活动的通知");
-  g_autofree char *draft = make_item (f, "草稿：不应发布", "proactive");
+  g_autofree char *a = gk_sync_fixture_make_approved (f, "关于印发2025年政务公开工作要点的通知");
+  g_autofree char *b = gk_sync_fixture_make_approved (f, "关于做好汛期安全防范工作的通知");
+  g_autofree char *c = gk_sync_fixture_make_approved (f, "关于开展安全生产月活动的通知");
+  g_autofree char *draft = gk_sync_fixture_make_item (f, "草稿：不应发布", "proactive");
   g_autoptr(GkSyncReport) first = NULL;
   g_autoptr(GkSyncReport) again = NULL;
   g_autoptr(GkSyncReport) update = NULL;
@@ -1017,26 +591,26 @@ test_publish_update_withdraw (Fixture       *f,
   g_autoptr(GError) error = NULL;
   const char *ids[] = { a, b, c };
 
-  first = run_sync (f);
+  first = gk_sync_fixture_run_sync (f);
   g_assert_cmpuint (first->results->len, ==, 3);
   g_assert_cmpuint (f->progress_calls, ==, 3);
   g_assert_false (first->stopped);
   g_assert_cmpint (gk_sync_report_exit_status (first), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      g_autoptr(GkItem) item = get_item (f, ids[i]);
-      const GkSyncItemResult *result = find_result (first, ids[i]);
+      g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, ids[i]);
+      const GkSyncItemResult *result = gk_sync_fixture_find_result (first, ids[i]);
 
-      assert_outcome (first, ids[i], GK_SYNC_OUTCOME_PUBLISHED);
+      gk_sync_fixture_assert_outcome (first, ids[i], GK_SYNC_OUTCOME_PUBLISHED);
       g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
       g_assert_cmpstr (item->publish_date, ==, TODAY);
       g_assert_nonnull (item->public_url);
       g_assert_cmpstr (result->public_url, ==, item->public_url);
       g_assert_cmpstr (result->title, ==, item->title);
-      assert_portal_has_approved (f, ids[i]);
+      gk_sync_fixture_assert_portal_has_approved (f, ids[i]);
     }
-  g_assert_null (find_result (first, draft));
-  g_assert_cmpint (outbox_size (f), ==, 0);
+  g_assert_null (gk_sync_fixture_find_result (first, draft));
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "HEAD", "/files/"), ==, 3);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/files/"), ==, 3);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 3);
@@ -1062,28 +636,28 @@ test_publish_update_withdraw (Fixture       *f,
 
   /* Nothing new: nothing is sent again (only the health check). */
   gk_fault_proxy_reset_counts (f->proxy);
-  again = run_sync (f);
+  again = gk_sync_fixture_run_sync (f);
   g_assert_cmpuint (again->results->len, ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", NULL), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "GET", "/health"), ==, 1);
 
   /* An edit makes a new revision: not sent until it is approved again. */
-  edit_field (f, a, "summary", "更新后的内容概述");
+  gk_sync_fixture_edit_field (f, a, "summary", "更新后的内容概述");
   {
-    g_autoptr(GkSyncReport) report = run_sync (f);
+    g_autoptr(GkSyncReport) report = gk_sync_fixture_run_sync (f);
 
-    g_assert_null (find_result (report, a));
+    g_assert_null (gk_sync_fixture_find_result (report, a));
     g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 0);
   }
-  approve (f, a);
-  update = run_sync (f);
-  assert_outcome (update, a, GK_SYNC_OUTCOME_UPDATED);
-  assert_portal_has_approved (f, a);
+  gk_sync_fixture_approve (f, a);
+  update = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (update, a, GK_SYNC_OUTCOME_UPDATED);
+  gk_sync_fixture_assert_portal_has_approved (f, a);
   {
-    g_autoptr(GkItem) item = get_item (f, a);
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, a);
     guint status = 0;
     g_autofree char *path = g_strconcat ("/documents/", a, NULL);
-    g_autoptr(JsonNode) doc = portal_get (f, path, &status);
+    g_autoptr(JsonNode) doc = gk_sync_fixture_portal_get (f, path, &status);
 
     g_assert_cmpint (item->revision, ==, 2);
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (doc), "revision"), ==, 2);
@@ -1106,44 +680,44 @@ test_publish_update_withdraw (Fixture       *f,
     g_assert_true (gk_sync_withdraw (f->store, "pat", b, "内容有误，撤回", &queued, &error));
     g_assert_no_error (error);
     g_assert_true (queued);
-    g_assert_cmpint (outbox_size (f), ==, 1);
+    g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 1);
   }
-  withdraw = run_sync (f);
-  assert_outcome (withdraw, b, GK_SYNC_OUTCOME_WITHDRAWN);
+  withdraw = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (withdraw, b, GK_SYNC_OUTCOME_WITHDRAWN);
   {
-    g_autoptr(GkItem) item = get_item (f, b);
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, b);
     guint status = 0;
     g_autofree char *path = g_strconcat ("/documents/", b, NULL);
-    g_autoptr(JsonNode) doc = portal_get (f, path, &status);
+    g_autoptr(JsonNode) doc = gk_sync_fixture_portal_get (f, path, &status);
 
     g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
     g_assert_null (item->public_url);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "status"), ==, "withdrawn");
   }
-  g_assert_cmpint (outbox_size (f), ==, 0);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
 
   /* An approved item that never left: withdrawing only changes state. */
   {
-    g_autofree char *never = make_item (f, "已批准但未发布", "proactive");
+    g_autofree char *never = gk_sync_fixture_make_item (f, "已批准但未发布", "proactive");
     gboolean queued = TRUE;
     g_autoptr(GkItem) item = NULL;
 
-    submit (f, never);
-    approve_stage (f, "rita", never);
+    gk_sync_fixture_submit (f, never);
+    gk_sync_fixture_approve_stage (f, "rita", never);
     /* Not approved yet: cannot be withdrawn. */
     g_assert_false (gk_sync_withdraw (f->store, "pat", never, "不需要", &queued, &error));
     g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
     g_clear_error (&error);
-    approve_stage (f, "rob", never);
+    gk_sync_fixture_approve_stage (f, "rob", never);
     g_assert_true (gk_sync_withdraw (f->store, "pat", never, "不需要发布", &queued, &error));
     g_assert_no_error (error);
     g_assert_false (queued);
-    item = get_item (f, never);
+    item = gk_sync_fixture_get_item (f, never);
     g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
-    g_assert_cmpint (outbox_size (f), ==, 0);
+    g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
   }
 
-  listed = portal_list (f);
+  listed = gk_sync_fixture_portal_list (f);
   g_assert_cmpuint (listed->len, ==, 3);
 }
 
@@ -1154,38 +728,38 @@ test_safety_gate_queued_then_edited (Fixture       *f,
                                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *good = make_approved (f, "已批准");
-  g_autofree char *queued_then_edited = make_approved (f, "排队后又修改");
+  g_autofree char *good = gk_sync_fixture_make_approved (f, "已批准");
+  g_autofree char *queued_then_edited = gk_sync_fixture_make_approved (f, "排队后又修改");
   g_autoptr(GkSyncReport) report = NULL;
   g_autoptr(GPtrArray) listed = NULL;
 
   /* The first run cannot reach any portal: the jobs stay queued. */
   {
-    g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+    g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
     g_autoptr(GkSyncReport) unreachable = NULL;
 
     g_free (options->portal_url);
     options->portal_url = g_strdup ("http://127.0.0.1:9/api/v1");
     options->max_attempts = 1;
-    unreachable = run_sync_full (f, options, NULL, &error);
+    unreachable = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
     g_assert_no_error (error);
-    assert_outcome (unreachable, good, GK_SYNC_OUTCOME_FAILED);
-    assert_outcome (unreachable, queued_then_edited, GK_SYNC_OUTCOME_FAILED);
+    gk_sync_fixture_assert_outcome (unreachable, good, GK_SYNC_OUTCOME_FAILED);
+    gk_sync_fixture_assert_outcome (unreachable, queued_then_edited, GK_SYNC_OUTCOME_FAILED);
     g_assert_cmpint (gk_sync_report_exit_status (unreachable), ==, 1);
-    g_assert_cmpint (outbox_size (f), ==, 2);
+    g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 2);
   }
-  edit_field (f, queued_then_edited, "summary", "排队后修改");
+  gk_sync_fixture_edit_field (f, queued_then_edited, "summary", "排队后修改");
 
-  report = run_sync (f);
-  assert_outcome (report, good, GK_SYNC_OUTCOME_PUBLISHED);
-  assert_outcome (report, queued_then_edited, GK_SYNC_OUTCOME_SKIPPED);
-  g_assert_cmpint (outbox_size (f), ==, 0);
+  report = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (report, good, GK_SYNC_OUTCOME_PUBLISHED);
+  gk_sync_fixture_assert_outcome (report, queued_then_edited, GK_SYNC_OUTCOME_SKIPPED);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
 
   /* Exactly one document reached the portal: the approved one. */
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 1);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/files/"), ==, 1);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "HEAD", "/files/"), ==, 1);
-  listed = portal_list (f);
+  listed = gk_sync_fixture_portal_list (f);
   g_assert_cmpuint (listed->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (listed, 0), ==, good);
 }
@@ -1195,59 +769,59 @@ test_safety_gate_nothing_sent (Fixture       *f,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *draft = make_item (f, "草稿", "proactive");
-  g_autofree char *in_review = make_item (f, "审核中", "proactive");
-  g_autofree char *half = make_item (f, "保密审查已通过", "proactive");
-  g_autofree char *returned = make_item (f, "退回修改", "proactive");
-  g_autofree char *edited = make_approved (f, "批准后又修改");
-  g_autofree char *on_request = make_item (f, "依申请公开", "on_request");
-  g_autofree char *withheld = make_item (f, "不予公开", "withheld");
-  g_autofree char *withdrawn = make_approved (f, "已撤回");
+  g_autofree char *draft = gk_sync_fixture_make_item (f, "草稿", "proactive");
+  g_autofree char *in_review = gk_sync_fixture_make_item (f, "审核中", "proactive");
+  g_autofree char *half = gk_sync_fixture_make_item (f, "保密审查已通过", "proactive");
+  g_autofree char *returned = gk_sync_fixture_make_item (f, "退回修改", "proactive");
+  g_autofree char *edited = gk_sync_fixture_make_approved (f, "批准后又修改");
+  g_autofree char *on_request = gk_sync_fixture_make_item (f, "依申请公开", "on_request");
+  g_autofree char *withheld = gk_sync_fixture_make_item (f, "不予公开", "withheld");
+  g_autofree char *withdrawn = gk_sync_fixture_make_approved (f, "已撤回");
   g_autoptr(GkSyncReport) report = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   gboolean queued;
 
-  submit (f, in_review);
-  submit (f, half);
-  approve_stage (f, "rita", half);
-  submit (f, returned);
+  gk_sync_fixture_submit (f, in_review);
+  gk_sync_fixture_submit (f, half);
+  gk_sync_fixture_approve_stage (f, "rita", half);
+  gk_sync_fixture_submit (f, returned);
   g_assert_true (gk_workflow_return (f->store, "rita", returned, "请补充", &error));
-  edit_field (f, edited, "title", "批准后又修改（改）");
-  approve (f, on_request);
-  approve (f, withheld);
+  gk_sync_fixture_edit_field (f, edited, "title", "批准后又修改（改）");
+  gk_sync_fixture_approve (f, on_request);
+  gk_sync_fixture_approve (f, withheld);
   g_assert_true (gk_sync_withdraw (f->store, "pat", withdrawn, "不发布了", &queued, &error));
   g_assert_no_error (error);
 
-  report = run_sync (f);
+  report = gk_sync_fixture_run_sync (f);
   g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_PUBLISHED), ==, 0);
   g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_UPDATED), ==, 0);
   /* Approved but not proactive: filed, never sent, not in the report … */
-  g_assert_null (find_result (report, on_request));
-  g_assert_null (find_result (report, withheld));
-  g_assert_null (find_result (report, draft));
-  g_assert_null (find_result (report, in_review));
-  g_assert_null (find_result (report, half));
-  g_assert_null (find_result (report, returned));
-  g_assert_null (find_result (report, edited));
-  g_assert_null (find_result (report, withdrawn));
+  g_assert_null (gk_sync_fixture_find_result (report, on_request));
+  g_assert_null (gk_sync_fixture_find_result (report, withheld));
+  g_assert_null (gk_sync_fixture_find_result (report, draft));
+  g_assert_null (gk_sync_fixture_find_result (report, in_review));
+  g_assert_null (gk_sync_fixture_find_result (report, half));
+  g_assert_null (gk_sync_fixture_find_result (report, returned));
+  g_assert_null (gk_sync_fixture_find_result (report, edited));
+  g_assert_null (gk_sync_fixture_find_result (report, withdrawn));
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", NULL), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "HEAD", NULL), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "DELETE", NULL), ==, 0);
-  listed = portal_list (f);
+  listed = gk_sync_fixture_portal_list (f);
   g_assert_cmpuint (listed->len, ==, 0);
-  g_assert_cmpint (outbox_size (f), ==, 0);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
 
   /* … but a dry run says why they would not go. */
   {
-    g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+    g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
     g_autoptr(GkSyncReport) dry = NULL;
 
     options->dry_run = TRUE;
-    dry = run_sync_full (f, options, NULL, &error);
+    dry = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
     g_assert_no_error (error);
-    assert_outcome (dry, on_request, GK_SYNC_OUTCOME_SKIPPED);
-    assert_outcome (dry, withheld, GK_SYNC_OUTCOME_SKIPPED);
-    g_assert_nonnull (strstr (find_result (dry, on_request)->message, "never published"));
+    gk_sync_fixture_assert_outcome (dry, on_request, GK_SYNC_OUTCOME_SKIPPED);
+    gk_sync_fixture_assert_outcome (dry, withheld, GK_SYNC_OUTCOME_SKIPPED);
+    g_assert_nonnull (strstr (gk_sync_fixture_find_result (dry, on_request)->message, "never published"));
     g_assert_cmpuint (dry->results->len, ==, 2);
   }
 }
@@ -1256,23 +830,23 @@ static void
 test_dry_run (Fixture       *f,
               gconstpointer  data)
 {
-  g_autofree char *a = make_approved (f, "试运行");
-  g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+  g_autofree char *a = gk_sync_fixture_make_approved (f, "试运行");
+  g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
   g_autoptr(GkSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GkItem) item = NULL;
 
   options->dry_run = TRUE;
   g_clear_pointer (&options->token, g_free); /* no token needed: nothing is sent */
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (report->dry_run);
-  assert_outcome (report, a, GK_SYNC_OUTCOME_SKIPPED);
-  g_assert_cmpstr (find_result (report, a)->operation, ==, "publish");
-  g_assert_nonnull (strstr (find_result (report, a)->message, "Dry run"));
-  g_assert_cmpint (outbox_size (f), ==, 0);
+  gk_sync_fixture_assert_outcome (report, a, GK_SYNC_OUTCOME_SKIPPED);
+  g_assert_cmpstr (gk_sync_fixture_find_result (report, a)->operation, ==, "publish");
+  g_assert_nonnull (strstr (gk_sync_fixture_find_result (report, a)->message, "Dry run"));
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, NULL, NULL), ==, 0);
-  item = get_item (f, a);
+  item = gk_sync_fixture_get_item (f, a);
   g_assert_cmpint (item->state, ==, GK_STATE_APPROVED);
 }
 
@@ -1280,11 +854,11 @@ static void
 test_roles_and_options (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GkSyncOptions) options = sync_options (f, "dora");
+  g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "dora");
   g_autoptr(GkSyncReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_null (report);
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
   g_clear_error (&error);
@@ -1292,7 +866,7 @@ test_roles_and_options (Fixture       *f,
   g_free (options->actor);
   options->actor = g_strdup ("pat");
   g_clear_pointer (&options->token, g_free);
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_null (report);
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
   g_assert_nonnull (strstr (error->message, "GONGKAI_PORTAL_TOKEN"));
@@ -1301,7 +875,7 @@ test_roles_and_options (Fixture       *f,
   options->token = g_strdup (TOKEN);
   g_free (options->portal_url);
   options->portal_url = g_strdup ("http://portal.example.gov.cn/api/v1");
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_null (report);
   g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
   g_clear_error (&error);
@@ -1311,7 +885,7 @@ test_roles_and_options (Fixture       *f,
                                        gk_fault_proxy_get_base_url (f->proxy), &error));
   g_assert_no_error (error);
   g_clear_pointer (&options->portal_url, g_free);
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (report->portal_url, ==, gk_fault_proxy_get_base_url (f->proxy));
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "GET", "/health"), ==, 1);
@@ -1322,16 +896,16 @@ on_check_done_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  on_done_cb (object, result, user_data);
+  gk_sync_fixture_on_done_cb (object, result, user_data);
 }
 
 static GkSyncCheckReport *
 run_check (Fixture *f)
 {
   g_autoptr(GkSync) sync = gk_sync_new (f->store);
-  g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+  g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  GkSyncWait wait = { 0 };
   GkSyncCheckReport *report;
 
   gk_sync_check_async (sync, options, NULL, on_check_done_cb, &wait);
@@ -1360,10 +934,10 @@ static void
 test_check (Fixture       *f,
             gconstpointer  data)
 {
-  g_autofree char *kept = make_approved (f, "一致");
-  g_autofree char *deleted_there = make_approved (f, "门户上被删除");
-  g_autofree char *stale = make_approved (f, "本地已更新");
-  g_autofree char *withdrawn_here = make_approved (f, "本地已撤回");
+  g_autofree char *kept = gk_sync_fixture_make_approved (f, "一致");
+  g_autofree char *deleted_there = gk_sync_fixture_make_approved (f, "门户上被删除");
+  g_autofree char *stale = gk_sync_fixture_make_approved (f, "本地已更新");
+  g_autofree char *withdrawn_here = gk_sync_fixture_make_approved (f, "本地已撤回");
   g_autofree char *pending = NULL;
   g_autoptr(GkSyncReport) report = NULL;
   g_autoptr(GkSyncCheckReport) check = NULL;
@@ -1372,20 +946,20 @@ test_check (Fixture       *f,
   gint64 jobs_before;
   guint status;
 
-  report = run_sync (f);
+  report = gk_sync_fixture_run_sync (f);
   g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_PUBLISHED), ==, 4);
 
   /* Drift, made behind the workstation's back or not yet synced. */
-  pending = make_approved (f, "已批准待发布");
+  pending = gk_sync_fixture_make_approved (f, "已批准待发布");
   {
     g_autofree char *path = g_strconcat ("/documents/", deleted_there, NULL);
-    g_assert_cmpuint (portal_send (f, "DELETE", path, NULL, NULL), ==, 204);
+    g_assert_cmpuint (gk_sync_fixture_portal_send (f, "DELETE", path, NULL, NULL), ==, 204);
   }
-  edit_field (f, stale, "summary", "新概述");
-  approve (f, stale);
+  gk_sync_fixture_edit_field (f, stale, "summary", "新概述");
+  gk_sync_fixture_approve (f, stale);
   {
     gboolean queued;
-    g_autoptr(GkItem) item = get_item (f, withdrawn_here);
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, withdrawn_here);
     g_autofree char *body = NULL;
     g_autofree char *path = g_strconcat ("/documents/", extra_id, NULL);
 
@@ -1398,11 +972,11 @@ test_check (Fixture       *f,
                             "\"disclosure\":\"proactive\",\"file\":{\"sha256\":\"%s\",\"media_type\":"
                             "\"application/pdf\",\"bytes\":%" G_GINT64_FORMAT ",\"name\":\"x.pdf\"},\"revision\":1}",
                             extra_id, item->file_sha256, item->file_bytes);
-    status = portal_send (f, "PUT", path, "application/json", body);
+    status = gk_sync_fixture_portal_send (f, "PUT", path, "application/json", body);
     g_assert_cmpuint (status, ==, 201);
   }
 
-  jobs_before = outbox_size (f);
+  jobs_before = gk_sync_fixture_outbox_size (f);
   gk_fault_proxy_reset_counts (f->proxy);
   check = run_check (f);
   g_assert_cmpuint (check->n_portal, ==, 5);
@@ -1420,7 +994,7 @@ test_check (Fixture       *f,
   g_assert_cmpuint (check->drift->len, ==, 4);
 
   /* It changed nothing, and only read. */
-  g_assert_cmpint (outbox_size (f), ==, jobs_before);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, jobs_before);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", NULL), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "DELETE", NULL), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "GET", "/documents"), >=, 1);
@@ -1436,7 +1010,7 @@ test_check (Fixture       *f,
 
   /* After a sync the differences this library can settle are gone. */
   g_clear_pointer (&report, gk_sync_report_free);
-  report = run_sync (f);
+  report = gk_sync_fixture_run_sync (f);
   g_clear_pointer (&check, gk_sync_check_report_free);
   check = run_check (f);
   g_assert_null (find_drift (check, stale));
@@ -1449,41 +1023,41 @@ static void
 test_needs_reapproval (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *id = make_item (f, "某某管理办法（规范性文件）", "proactive");
+  g_autofree char *id = gk_sync_fixture_make_item (f, "某某管理办法（规范性文件）", "proactive");
   g_autoptr(GkSyncReport) first = NULL;
   g_autoptr(GkSyncReport) second = NULL;
   g_autoptr(GkSyncReport) third = NULL;
   g_autoptr(GPtrArray) expiring = NULL;
   g_autoptr(GError) error = NULL;
 
-  edit_field (f, id, "category", "normative_document");
-  edit_field (f, id, "validity.status", "valid");
-  edit_field (f, id, "validity.effective_from", "2023-01-01");
-  edit_field (f, id, "validity.effective_until", "2025-05-31");
-  approve (f, id);
-  first = run_sync (f);
-  assert_outcome (first, id, GK_SYNC_OUTCOME_PUBLISHED);
+  gk_sync_fixture_edit_field (f, id, "category", "normative_document");
+  gk_sync_fixture_edit_field (f, id, "validity.status", "valid");
+  gk_sync_fixture_edit_field (f, id, "validity.effective_from", "2023-01-01");
+  gk_sync_fixture_edit_field (f, id, "validity.effective_until", "2025-05-31");
+  gk_sync_fixture_approve (f, id);
+  first = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (first, id, GK_SYNC_OUTCOME_PUBLISHED);
 
   /* Past its term (TODAY is 2025-06-02): reported, not sent. */
   expiring = gk_sync_list_needing_reapproval (f->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (expiring->len, ==, 1);
   gk_fault_proxy_reset_counts (f->proxy);
-  second = run_sync (f);
-  assert_outcome (second, id, GK_SYNC_OUTCOME_SKIPPED);
-  g_assert_nonnull (strstr (find_result (second, id)->message, "re-approval"));
+  second = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (second, id, GK_SYNC_OUTCOME_SKIPPED);
+  g_assert_nonnull (strstr (gk_sync_fixture_find_result (second, id)->message, "re-approval"));
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", NULL), ==, 0);
 
   /* Through the workflow: edit, approve, then the update goes out. */
-  edit_field (f, id, "validity.status", "expired");
-  approve (f, id);
-  third = run_sync (f);
-  assert_outcome (third, id, GK_SYNC_OUTCOME_UPDATED);
-  assert_portal_has_approved (f, id);
+  gk_sync_fixture_edit_field (f, id, "validity.status", "expired");
+  gk_sync_fixture_approve (f, id);
+  third = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (third, id, GK_SYNC_OUTCOME_UPDATED);
+  gk_sync_fixture_assert_portal_has_approved (f, id);
   {
     guint status = 0;
     g_autofree char *path = g_strconcat ("/documents/", id, NULL);
-    g_autoptr(JsonNode) doc = portal_get (f, path, &status);
+    g_autoptr(JsonNode) doc = gk_sync_fixture_portal_get (f, path, &status);
     JsonObject *validity = json_object_get_object_member (json_node_get_object (doc), "validity");
 
     g_assert_cmpstr (json_object_get_string_member (validity, "status"), ==, "expired");
@@ -1505,7 +1079,7 @@ test_cancel_and_concurrency (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GkSyncOptions) options = sync_options (f, "pat");
+  g_autoptr(GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GkSyncReport) cancelled = NULL;
   g_autoptr(GkSyncReport) report = NULL;
@@ -1515,7 +1089,7 @@ test_cancel_and_concurrency (Fixture       *f,
   for (guint i = 0; i < 8; i++)
     {
       g_autofree char *title = g_strdup_printf ("并发测试 %u", i);
-      g_ptr_array_add (ids, make_approved (f, title));
+      g_ptr_array_add (ids, gk_sync_fixture_make_approved (f, title));
     }
 
   /* Slow documents; cancel while they are under way. */
@@ -1529,11 +1103,11 @@ test_cancel_and_concurrency (Fixture       *f,
     g_autoptr(GkSyncReport) first = NULL;
     g_autoptr(GkSyncReport) second = NULL;
     g_autoptr(GCancellable) stop = g_cancellable_new ();
-    Wait wait_one = { 0 };
-    Wait wait_two = { 0 };
+    GkSyncWait wait_one = { 0 };
+    GkSyncWait wait_two = { 0 };
 
-    gk_sync_run_async (one, options, NULL, NULL, NULL, stop, on_done_cb, &wait_one);
-    gk_sync_run_async (two, options, NULL, NULL, NULL, NULL, on_done_cb, &wait_two);
+    gk_sync_run_async (one, options, NULL, NULL, NULL, stop, gk_sync_fixture_on_done_cb, &wait_one);
+    gk_sync_run_async (two, options, NULL, NULL, NULL, NULL, gk_sync_fixture_on_done_cb, &wait_two);
     g_assert_true (gk_test_pump_until (&wait_two.done, 10000));
     second = gk_sync_run_finish (two, wait_two.result, &error);
     g_assert_null (second);
@@ -1550,11 +1124,11 @@ test_cancel_and_concurrency (Fixture       *f,
   }
 
   g_timeout_add (200, on_cancel_cb, cancellable);
-  cancelled = run_sync_full (f, options, cancellable, &error);
+  cancelled = gk_sync_fixture_run_sync_full (f, options, cancellable, &error);
   g_assert_null (cancelled);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_cmpint (outbox_size (f), >, 0);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), >, 0);
 
   /* Again, to the end: never more than 2 at once, all published once.
    * (Let the proxy finish what the cancelled run left with it first.) */
@@ -1563,128 +1137,31 @@ test_cancel_and_concurrency (Fixture       *f,
     gk_test_pump_until (&never, 400);
   }
   gk_fault_proxy_reset_counts (f->proxy);
-  report = run_sync_full (f, options, NULL, &error);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gk_fault_proxy_get_max_in_flight (f->proxy), <=, 2);
   g_assert_cmpuint (gk_fault_proxy_get_max_connections (f->proxy), <=, 2);
-  g_assert_cmpint (outbox_size (f), ==, 0);
-  listed = portal_list (f);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+  listed = gk_sync_fixture_portal_list (f);
   g_assert_cmpuint (listed->len, ==, 8);
   for (guint i = 0; i < ids->len; i++)
     {
-      g_autoptr(GkItem) item = get_item (f, g_ptr_array_index (ids, i));
+      g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, g_ptr_array_index (ids, i));
 
       g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
-      assert_portal_has_approved (f, g_ptr_array_index (ids, i));
+      gk_sync_fixture_assert_portal_has_approved (f, g_ptr_array_index (ids, i));
     }
   gk_fault_proxy_clear (f->proxy);
 }
 
 /* ---- gongkai-ctl ---- */
 
-typedef struct
-{
-  int       status;
-  char     *out;
-  char     *err;
-  JsonNode *json;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_clear_pointer (&r->json, json_node_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-typedef struct
-{
-  gboolean done;
-  char    *out;
-  char    *err;
-} CommunicateWait;
-
-static void
-on_communicated_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CommunicateWait *wait = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &wait->out, &wait->err, &error);
-  g_assert_no_error (error);
-  wait->done = TRUE;
-}
-
-static const char *ctl_env_token;
-
-/* gongkai-ctl --library L --as USER ARGS…, pumping the main context
- * meanwhile (the proxy lives in it). */
-static void
-ctl (Fixture    *f,
-     Run        *r,
-     const char *user,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  CommunicateWait wait = { 0 };
-  gboolean json = FALSE;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
-  g_ptr_array_add (argv, "--library");
-  g_ptr_array_add (argv, f->library);
-  g_ptr_array_add (argv, "--as");
-  g_ptr_array_add (argv, (char *) user);
-  va_start (args, user);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    {
-      json |= strcmp (arg, "--json") == 0;
-      g_ptr_array_add (argv, (char *) arg);
-    }
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GONGKAI_SYNC_RETRY_BASE_MS", "10", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GONGKAI_SYNC_RETRY_MAX_MS", "50", TRUE);
-  if (ctl_env_token != NULL)
-    g_subprocess_launcher_setenv (launcher, "GONGKAI_PORTAL_TOKEN", ctl_env_token, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "GONGKAI_PORTAL_TOKEN");
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated_cb, &wait);
-  g_assert_true (gk_test_pump_until (&wait.done, 50000));
-  g_subprocess_wait (process, NULL, NULL);
-  r->status = g_subprocess_get_exit_status (process);
-  r->out = wait.out;
-  r->err = wait.err;
-  if (json && r->out != NULL && *r->out != '\0')
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-
-      if (!json_parser_load_from_data (parser, r->out, -1, &error))
-        g_error ("not JSON (%s): %s", error->message, r->out);
-      r->json = json_node_copy (json_parser_get_root (parser));
-    }
-}
-
 static void
 test_cli (Fixture       *f,
           gconstpointer  data)
 {
-  g_autofree char *a = make_approved (f, "命令行发布");
-  g_autofree char *b = make_approved (f, "命令行撤回");
+  g_autofree char *a = gk_sync_fixture_make_approved (f, "命令行发布");
+  g_autofree char *b = gk_sync_fixture_make_approved (f, "命令行撤回");
   g_autofree char *token_file = g_build_filename (f->dir, "token", NULL);
   g_autofree char *bad_token_file = g_build_filename (f->dir, "bad-token", NULL);
   const char *url = gk_fault_proxy_get_base_url (f->proxy);
@@ -1693,27 +1170,27 @@ test_cli (Fixture       *f,
   g_assert_true (g_file_set_contents_full (bad_token_file, "wrong-token-123456\n", -1, G_FILE_SET_CONTENTS_NONE,
                                            0600, NULL));
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "dora", "sync", "--portal", url, "--token-file", token_file, NULL);
+    gk_sync_fixture_ctl (f, &r, "dora", "sync", "--portal", url, "--token-file", token_file, NULL);
     g_assert_cmpint (r.status, ==, 3);
     g_assert_nonnull (strstr (r.err, "publisher"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "--json", "sync", "--portal", url, "--token-file", token_file, "--dry-run", NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "--json", "sync", "--portal", url, "--token-file", token_file, "--dry-run", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_true (json_object_get_boolean_member (
       json_object_get_object_member (json_node_get_object (r.json), "summary"), "dry_run"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
     JsonObject *root;
     JsonArray *results;
 
-    ctl (f, &r, "pat", "--json", "sync", "--portal", url, "--token-file", token_file,
-         "--concurrency", "2", NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "--json", "sync", "--portal", url, "--token-file", token_file,
+                         "--concurrency", "2", NULL);
     g_assert_cmpint (r.status, ==, 0);
     root = json_node_get_object (r.json);
     results = json_object_get_array_member (root, "results");
@@ -1731,71 +1208,71 @@ test_cli (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "summary"), "published"), ==, 2);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "--json", "withdraw", b, "--reason", "错误", NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "--json", "withdraw", b, "--reason", "错误", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_true (json_object_get_boolean_member (json_node_get_object (r.json), "withdraw_queued"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "withdraw", b, NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "withdraw", b, NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
     /* The token from the environment works too; the portal from the setting. */
     g_assert_true (gk_store_set_setting (f->store, "admin", "portal_url", url, NULL));
-    ctl_env_token = TOKEN;
-    ctl (f, &r, "pat", "sync", NULL);
-    ctl_env_token = NULL;
+    f->ctl_token = TOKEN;
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", NULL);
+    f->ctl_token = NULL;
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "Withdrawn"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "--json", "sync", "--check", "--token-file", token_file, NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "--json", "sync", "--check", "--token-file", token_file, NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (r.json), "drift")),
                       ==, 0);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
     /* A refused token: exit 3 and a clear message, without the token. */
-    ctl (f, &r, "pat", "sync", "--token-file", bad_token_file, NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--token-file", bad_token_file, NULL);
     g_assert_cmpint (r.status, ==, 3);
     g_assert_nonnull (strstr (r.err, "refused the token"));
     g_assert_null (strstr (r.err, "wrong-token-123456"));
     g_assert_null (strstr (r.out, "wrong-token-123456"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "sync", "--token-file", token_file, "--resolve", a, NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--token-file", token_file, "--resolve", a, NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "sync", "--token-file", token_file, "--resolve", a, "overwrite", NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--token-file", token_file, "--resolve", a, "overwrite", NULL);
     g_assert_cmpint (r.status, ==, 3);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
     /* Not in conflict: nothing to resolve. */
-    ctl (f, &r, "admin", "sync", "--token-file", token_file, "--resolve", a, "overwrite", NULL);
+    gk_sync_fixture_ctl (f, &r, "admin", "sync", "--token-file", token_file, "--resolve", a, "overwrite", NULL);
     g_assert_cmpint (r.status, ==, 3);
     g_assert_nonnull (strstr (r.err, "not in conflict"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(GkSyncRun) r = { 0 };
 
-    ctl (f, &r, "pat", "sync", "--portal", "http://portal.example.gov.cn/api", "--token-file", token_file, NULL);
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--portal", "http://portal.example.gov.cn/api", "--token-file", token_file, NULL);
     g_assert_cmpint (r.status, ==, 3);
     g_assert_nonnull (strstr (r.err, "--allow-insecure"));
   }
@@ -1811,23 +1288,23 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/sync/client/url-rules", test_client_url_rules);
-  g_test_add ("/sync/client/health", Fixture, NULL, fixture_setup, test_client_health, fixture_teardown);
+  g_test_add ("/sync/client/health", Fixture, NULL, fixture_setup, test_client_health, gk_sync_fixture_teardown);
   g_test_add_func ("/sync/client/http", test_client_http);
   g_test_add_func ("/sync/client/connection-refused", test_client_connection_refused);
   g_test_add_func ("/sync/client/tls-ca-file", test_client_tls_ca_file);
   g_test_add ("/sync/publish-update-withdraw", Fixture, NULL, fixture_setup, test_publish_update_withdraw,
-              fixture_teardown);
+              gk_sync_fixture_teardown);
   g_test_add ("/sync/safety-gate/every-state", Fixture, NULL, fixture_setup, test_safety_gate_nothing_sent,
-              fixture_teardown);
+              gk_sync_fixture_teardown);
   g_test_add ("/sync/safety-gate/queued-then-edited", Fixture, NULL, fixture_setup,
-              test_safety_gate_queued_then_edited, fixture_teardown);
-  g_test_add ("/sync/dry-run", Fixture, NULL, fixture_setup, test_dry_run, fixture_teardown);
-  g_test_add ("/sync/roles-and-options", Fixture, NULL, fixture_setup, test_roles_and_options, fixture_teardown);
-  g_test_add ("/sync/check", Fixture, NULL, fixture_setup, test_check, fixture_teardown);
-  g_test_add ("/sync/needs-reapproval", Fixture, NULL, fixture_setup, test_needs_reapproval, fixture_teardown);
+              test_safety_gate_queued_then_edited, gk_sync_fixture_teardown);
+  g_test_add ("/sync/dry-run", Fixture, NULL, fixture_setup, test_dry_run, gk_sync_fixture_teardown);
+  g_test_add ("/sync/roles-and-options", Fixture, NULL, fixture_setup, test_roles_and_options, gk_sync_fixture_teardown);
+  g_test_add ("/sync/check", Fixture, NULL, fixture_setup, test_check, gk_sync_fixture_teardown);
+  g_test_add ("/sync/needs-reapproval", Fixture, NULL, fixture_setup, test_needs_reapproval, gk_sync_fixture_teardown);
   g_test_add ("/sync/cancel-and-concurrency", Fixture, NULL, fixture_setup, test_cancel_and_concurrency,
-              fixture_teardown);
-  g_test_add ("/sync/cli", Fixture, NULL, fixture_setup, test_cli, fixture_teardown);
+              gk_sync_fixture_teardown);
+  g_test_add ("/sync/cli", Fixture, NULL, fixture_setup, test_cli, gk_sync_fixture_teardown);
 
   return g_test_run ();
 }

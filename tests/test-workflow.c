@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gk-fault-proxy.h"
 #include "gk-fixtures.h"
 #include "gk-store.h"
 #include "gk-util.h"
@@ -35,27 +36,6 @@ static const struct { const char *user; GkRole roles; } members[] = {
 };
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -80,7 +60,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  gk_test_remove_tree (f->dir);
   g_free (f->library);
   g_free (f->dir);
 }
@@ -1420,7 +1400,7 @@ test_cli (void)
     g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
     g_clear_error (&error);
   }
-  remove_tree (dir);
+  gk_test_remove_tree (dir);
 }
 
 int

@@ -72,8 +72,8 @@ gk_format_days_left (int days)
   if (days == 0)
     return g_strdup (_("Due today"));
   if (days < 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day overdue", "%d days overdue", -days), -days);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day left", "%d days left", days), days);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d working day overdue", "%d working days overdue", -days), -days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d working day left", "%d working days left", days), days);
 }
 
 /**

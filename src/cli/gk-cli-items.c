@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -621,7 +622,7 @@ cmd_show (GkCli  *cli,
     print_field (_("State"), state);
   }
   {
-    g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, item->revision);
+    g_autofree char *rev = g_strdup_printf ("%" PRId64, item->revision);
     print_field (_("Revision"), rev);
   }
   for (const char *const *f = gk_item_field_names (); *f; f++)
@@ -665,7 +666,7 @@ cmd_show (GkCli  *cli,
       for (guint i = 0; i < item->findings->len; i++)
         {
           GkFinding *f = g_ptr_array_index (item->findings, i);
-          g_print (_("  #%" G_GINT64_FORMAT "  %-12s %-24s page %d  %s%s%s\n"),
+          g_print (_("  #%" PRId64 "  %-12s %-24s page %d  %s%s%s\n"),
                    f->id, f->kind, f->value, f->page, f->status,
                    f->reason ? " — " : "", f->reason ? f->reason : "");
         }
@@ -693,7 +694,7 @@ save_edited (GkCli  *cli,
       gk_cli_print_json (cli, node);
     }
   else
-    g_print (_("Saved %s (revision %" G_GINT64_FORMAT ", %s).\n"),
+    g_print (_("Saved %s (revision %" PRId64 ", %s).\n"),
              saved->title ? saved->title : saved->id, saved->revision,
              gk_state_to_label (saved->state));
   return GK_EXIT_OK;
@@ -883,8 +884,8 @@ cmd_audit (GkCli  *cli,
           return GK_EXIT_PARTIAL;
         }
       if (!cli->json)
-        g_print (ngettext ("The audit trail is intact (%" G_GINT64_FORMAT " entry).\n",
-                           "The audit trail is intact (%" G_GINT64_FORMAT " entries).\n",
+        g_print (ngettext ("The audit trail is intact (%" PRId64 " entry).\n",
+                           "The audit trail is intact (%" PRId64 " entries).\n",
                            (gulong) n_entries), n_entries);
       return GK_EXIT_OK;
     }
@@ -952,7 +953,7 @@ cmd_audit (GkCli  *cli,
         {
           GkAuditEntry *e = g_ptr_array_index (entries, i);
           g_autofree char *short_id = e->item_id ? g_strndup (e->item_id, 8) : g_strdup ("-");
-          g_print ("%6" G_GINT64_FORMAT "  %s  %-12s %-10s %s  %s\n",
+          g_print ("%6" PRId64 "  %s  %-12s %-10s %s  %s\n",
                    e->seq, e->at, e->actor, e->action, short_id, e->details ? e->details : "");
         }
   }
@@ -1126,7 +1127,7 @@ const GkCliCommand gk_cli_items_commands[] = {
   { "list", "[--state S] [--tag T] [--query TEXT] [--due-within N] …", N_("list items"), cmd_list },
   { "show", "ID", N_("show one item's record, state and findings"), cmd_show },
   { "edit", "ID FIELD=VALUE…", N_("change fields of the record (names as in the portal record)"), cmd_edit },
-  { "tag", "ID +NAME|-NAME…", N_("add or remove tags from the catalog"), cmd_tag },
+  { "tag", "ID +NAME|-NAME…", N_("tag an item (+NAME) or untag it (-NAME); names come from the tag catalog"), cmd_tag },
   { "search", "TEXT", N_("full-text search in title, 文号, issuer and text"), cmd_search },
   { "screen", "ID", N_("run the confidentiality screening again"), cmd_screen },
   { "audit", "verify | log [ID]", N_("check the audit trail, or print it"), cmd_audit },

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ cmd_submit (GkCli  *cli,
     return gk_cli_fail (cli, error);
 
   after = gk_store_get_item (cli->store, item->id, NULL);
-  message = g_strdup_printf (_("Submitted “%s” (revision %" G_GINT64_FORMAT ") for review: %s."),
+  message = g_strdup_printf (_("Submitted “%s” (revision %" PRId64 ") for review: %s."),
                              item_name (item), item->revision,
                              after ? gk_stage_to_label (after->stage) : "");
   return print_updated (cli, item->id, message);
@@ -84,15 +85,15 @@ approved_message (GkItem *before,
                   GkItem *after)
 {
   if (after->state == GK_STATE_IN_REVIEW)
-    return g_strdup_printf (_("Signed “%s” (revision %" G_GINT64_FORMAT "): %s done. Next: %s."),
+    return g_strdup_printf (_("Signed “%s” (revision %" PRId64 "): %s done. Next: %s."),
                             item_name (after), after->revision,
                             gk_stage_to_label (before->stage), gk_stage_to_label (after->stage));
   if (!gk_workflow_is_publishable (after))
-    return g_strdup_printf (_("Approved “%s” (revision %" G_GINT64_FORMAT "). Disclosure: %s. "
+    return g_strdup_printf (_("Approved “%s” (revision %" PRId64 "). Disclosure: %s. "
                               "It is filed in the library and will not be published."),
                             item_name (after), after->revision,
                             gk_disclosure_to_label (after->disclosure));
-  return g_strdup_printf (_("Approved “%s” (revision %" G_GINT64_FORMAT ") for publication; "
+  return g_strdup_printf (_("Approved “%s” (revision %" PRId64 ") for publication; "
                             "the next sync sends it to the portal."),
                           item_name (after), after->revision);
 }
@@ -172,7 +173,7 @@ cmd_review (GkCli  *cli,
       message = approved_message (item, after);
       break;
     case GK_REVIEW_RETURN:
-      message = g_strdup_printf (_("Returned “%s” (revision %" G_GINT64_FORMAT ") to its drafter."),
+      message = g_strdup_printf (_("Returned “%s” (revision %" PRId64 ") to its drafter."),
                                  item_name (after), after->revision);
       break;
     case GK_REVIEW_DISMISS_ONLY:

@@ -384,7 +384,7 @@ cmd_token (GkCli  *cli,
   g_autofree char *token_file = NULL;
   GOptionEntry entries[] = {
     { "portal", 0, 0, G_OPTION_ARG_STRING, &portal, N_("the portal API's base URL (default: the library setting portal_url)"), N_("URL") },
-    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, N_("store the token in this file (else $GONGKAI_PORTAL_TOKEN, else standard input)"), N_("FILE") },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, N_("read the token to store from this file (else $GONGKAI_PORTAL_TOKEN, else standard input)"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;

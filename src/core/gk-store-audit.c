@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -298,7 +299,7 @@ report_bad (gint64      seq,
             gint64     *first_bad,
             GError    **error)
 {
-  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  g_autofree char *seq_text = g_strdup_printf ("%" PRId64, seq);
 
   if (first_bad != NULL)
     *first_bad = seq;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ gk_store_expand_index_template (const char *template_text,
         g_string_append_printf (out, "%04d", year);
       else if (strcmp (name, "seq") == 0)
         {
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, seq);
+          g_string_append_printf (out, "%" PRId64, seq);
           has_seq = TRUE;
         }
       else if (g_str_has_prefix (name, "seq:"))
@@ -79,7 +80,7 @@ gk_store_expand_index_template (const char *template_text,
           width = g_ascii_strtoull (digits, &end, 10);
           if (*end != '\0' || width < 1 || width > 18)
             goto bad_placeholder;
-          g_string_append_printf (out, "%0*" G_GINT64_FORMAT, (int) width, seq);
+          g_string_append_printf (out, "%0*" PRId64, (int) width, seq);
           has_seq = TRUE;
         }
       else
@@ -1091,7 +1092,7 @@ gk_store_update_item (GkStore    *self,
     {
       g_set_error (error, GK_ERROR, GK_ERROR_CONFLICT,
                    _("“%s” was changed elsewhere since it was opened (it is now %s, revision %"
-                     G_GINT64_FORMAT "). Reload it and make the change again."),
+                     PRId64 "). Reload it and make the change again."),
                    stored->title ? stored->title : stored->id,
                    gk_state_to_label (stored->state), stored->revision);
       return FALSE;
@@ -1734,7 +1735,7 @@ gk_store_query (GkStore       *self,
   g_string_append (sql, parts.where->str);
   if (!build_order (query, parts.ranked, sql, error))
     return NULL;
-  g_string_append_printf (sql, " LIMIT %" G_GINT64_FORMAT " OFFSET %u",
+  g_string_append_printf (sql, " LIMIT %" PRId64 " OFFSET %u",
                           limit > 0 ? (gint64) limit : (gint64) -1, offset);
 
   stmt = prepare_query (self, sql->str, &parts, error);

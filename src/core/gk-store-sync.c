@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -81,7 +82,7 @@ load_job (GkStore    *self,
   if (rc == SQLITE_ROW)
     return job_from_row (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND, _("There is no sync job %" G_GINT64_FORMAT "."), job_id);
+    g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND, _("There is no sync job %" PRId64 "."), job_id);
   else
     gk_store_priv_sql_error (self, rc, "load sync job", error);
   return NULL;

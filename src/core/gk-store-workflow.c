@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -138,7 +139,7 @@ dismiss_finding (GkStore           *self,
   if (*reason == '\0')
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("A written reason is required to dismiss finding #%" G_GINT64_FORMAT "."),
+                   _("A written reason is required to dismiss finding #%" PRId64 "."),
                    dismissal->finding_id);
       return FALSE;
     }
@@ -165,7 +166,7 @@ dismiss_finding (GkStore           *self,
     if (sqlite3_changes (gk_store_priv_get_db (self)) != 1)
       {
         g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                     _("Finding #%" G_GINT64_FORMAT " of “%s” is no longer open."),
+                     _("Finding #%" PRId64 " of “%s” is no longer open."),
                      finding->id, item_name (item));
         return FALSE;
       }

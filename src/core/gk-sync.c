@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -892,7 +893,7 @@ handle_keep_portal (Work             *work,
           finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
           return;
         }
-      message = g_strdup_printf (_("The portal’s copy (revision %" G_GINT64_FORMAT ", %s) was kept; "
+      message = g_strdup_printf (_("The portal’s copy (revision %" PRId64 ", %s) was kept; "
                                    "the conflict is cleared."),
                                  revision, withdrawn ? _("withdrawn") : _("published"));
       finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, member_string (object, "public_url"), NULL);
@@ -1115,8 +1116,8 @@ check_gate (Work  *work,
     }
   if (revision != work->job->revision)
     {
-      *why = g_strdup_printf (_("Not sent: revision %" G_GINT64_FORMAT " was queued, but the item is "
-                                "now at revision %" G_GINT64_FORMAT "."),
+      *why = g_strdup_printf (_("Not sent: revision %" PRId64 " was queued, but the item is "
+                                "now at revision %" PRId64 "."),
                               work->job->revision, revision);
       return FALSE;
     }
@@ -1549,8 +1550,8 @@ prepare_thread (GTask        *task,
           GkItem *item = g_hash_table_lookup (index, spec->item_id);
           g_autofree char *message =
             g_strdup_printf (spec->operation == GK_SYNC_OP_UPDATE
-                             ? _("Dry run: revision %" G_GINT64_FORMAT " would be sent as an update.")
-                             : _("Dry run: revision %" G_GINT64_FORMAT " would be published."),
+                             ? _("Dry run: revision %" PRId64 " would be sent as an update.")
+                             : _("Dry run: revision %" PRId64 " would be published."),
                              spec->revision);
 
           g_ptr_array_add (prepared->early,
@@ -1612,7 +1613,7 @@ prepare_thread (GTask        *task,
         else if (job->state == GK_SYNC_JOB_PENDING)
           {
             g_autofree char *message =
-              g_strdup_printf (_("Dry run: waiting in the outbox to %s revision %" G_GINT64_FORMAT "."),
+              g_strdup_printf (_("Dry run: waiting in the outbox to %s revision %" PRId64 "."),
                                gk_sync_operation_to_string (job->operation), job->revision);
 
             g_ptr_array_add (prepared->early,
@@ -1895,8 +1896,8 @@ compare_with_portal (CheckRun  *check,
       if (there->revision != expected)
         {
           g_autofree char *message =
-            g_strdup_printf (_("The portal has revision %" G_GINT64_FORMAT "; this library expects revision %"
-                               G_GINT64_FORMAT "."), there->revision, expected);
+            g_strdup_printf (_("The portal has revision %" PRId64 "; this library expects revision %"
+                               PRId64 "."), there->revision, expected);
 
           g_ptr_array_add (report->drift,
                            drift_new (row->item_id, row->title, GK_SYNC_DRIFT_STALE, expected,

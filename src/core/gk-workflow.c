@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ refuse_state (GkItem  *item,
       why = g_strdup (_("It was returned to its drafter and must be submitted again first."));
       break;
     case GK_STATE_APPROVED:
-      why = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " is already approved; edit the item to start a new revision."),
+      why = g_strdup_printf (_("Revision %" PRId64 " is already approved; edit the item to start a new revision."),
                              item->revision);
       break;
     case GK_STATE_PUBLISHED:
@@ -172,12 +173,12 @@ check_not_contributor (GkStore    *store,
 
   if (for_findings)
     g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 _("“%s” worked on revision %" G_GINT64_FORMAT " of “%s” (%s), so another reviewer "
+                 _("“%s” worked on revision %" PRId64 " of “%s” (%s), so another reviewer "
                    "must decide its findings (separation of duties)."),
                  user, item->revision, item_name (item), listed);
   else
     g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 _("“%s” worked on revision %" G_GINT64_FORMAT " of “%s” (%s), so another reviewer "
+                 _("“%s” worked on revision %" PRId64 " of “%s” (%s), so another reviewer "
                    "must approve it (separation of duties)."),
                  user, item->revision, item_name (item), listed);
   return FALSE;
@@ -222,7 +223,7 @@ check_no_blocking_findings (GkStore *store,
         listed = g_string_new (NULL);
       else
         g_string_append (listed, _(", "));
-      g_string_append_printf (listed, _("#%" G_GINT64_FORMAT " “%s” on page %d"),
+      g_string_append_printf (listed, _("#%" PRId64 " “%s” on page %d"),
                               finding->id, finding->value ? finding->value : "", finding->page);
       n++;
     }
@@ -284,12 +285,12 @@ check_approve_full (GkStore    *store,
       {
         if (stage == GK_STAGE_RELEASE)
           g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                       _("“%s” signed the confidentiality review of revision %" G_GINT64_FORMAT
+                       _("“%s” signed the confidentiality review of revision %" PRId64
                          " of “%s”; the release sign-off needs another reviewer."),
                        user, item->revision, item_name (item));
         else
           g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                       _("“%s” signed the release of revision %" G_GINT64_FORMAT
+                       _("“%s” signed the release of revision %" PRId64
                          " of “%s”; the confidentiality review needs another reviewer."),
                        user, item->revision, item_name (item));
         return FALSE;
@@ -582,21 +583,21 @@ gk_workflow_check_dismiss (GkStore    *store,
   if (finding == NULL)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                   _("“%s” has no finding #%" G_GINT64_FORMAT ". Its findings are listed by “gongkai-ctl show”."),
+                   _("“%s” has no finding #%" PRId64 ". Its findings are listed by “gongkai-ctl show”."),
                    item_name (item), finding_id);
       return FALSE;
     }
   if (g_strcmp0 (finding->status, "dismissed") == 0)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Finding #%" G_GINT64_FORMAT " of “%s” was already dismissed by %s."),
+                   _("Finding #%" PRId64 " of “%s” was already dismissed by %s."),
                    finding_id, item_name (item), finding->decided_by ? finding->decided_by : "?");
       return FALSE;
     }
   if (g_strcmp0 (finding->status, "open") != 0)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Finding #%" G_GINT64_FORMAT " of “%s” is for information only; there is nothing to dismiss."),
+                   _("Finding #%" PRId64 " of “%s” is for information only; there is nothing to dismiss."),
                    finding_id, item_name (item));
       return FALSE;
     }
@@ -858,7 +859,7 @@ gk_workflow_parse_dismissal (const char *text,
   if (gk_str_is_blank (why))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("A written reason is required to dismiss finding #%" G_GINT64_FORMAT "."), value);
+                   _("A written reason is required to dismiss finding #%" PRId64 "."), value);
       return FALSE;
     }
   *finding_id = value;
@@ -948,7 +949,7 @@ gk_workflow_get_approved_record (GkStore     *store,
   if (item->state != GK_STATE_APPROVED && item->state != GK_STATE_PUBLISHED)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Revision %" G_GINT64_FORMAT " of “%s” is not approved (it is %s)."),
+                   _("Revision %" PRId64 " of “%s” is not approved (it is %s)."),
                    item->revision, item_name (item), gk_state_to_label (item->state));
       return NULL;
     }
@@ -975,8 +976,8 @@ gk_workflow_get_approved_record (GkStore     *store,
   if (approval->revision != item->revision)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("“%s” was approved at revision %" G_GINT64_FORMAT " and is now at revision %"
-                     G_GINT64_FORMAT "; the new revision needs its own approval."),
+                   _("“%s” was approved at revision %" PRId64 " and is now at revision %"
+                     PRId64 "; the new revision needs its own approval."),
                    item_name (item), approval->revision, item->revision);
       return NULL;
     }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -954,7 +955,9 @@ update_header (GkRecordEditor *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), state_classes[self->item->state]);
 
   created = gk_format_timestamp (self->item->created_at);
-  meta = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " · %d pages · imported by %s on %s"),
+  meta = g_strdup_printf (ngettext ("Revision %" PRId64 " · %d page · imported by %s on %s",
+                                    "Revision %" PRId64 " · %d pages · imported by %s on %s",
+                                    (gulong) MAX (self->item->pages, 0)),
                           self->item->revision, self->item->pages,
                           self->item->created_by ? self->item->created_by : "", created);
   gtk_label_set_label (self->meta_label, meta);

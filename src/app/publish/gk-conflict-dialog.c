@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "gk-conflict-dialog.h"
@@ -77,7 +78,7 @@ gk_conflict_dialog_new (GtkWindow        *parent,
       adw_message_dialog_set_heading (dialog, _("Overwrite the Portal’s Copy?"));
       body = g_strdup_printf (_("Someone changed “%s” on the portal since this workstation last "
                                 "published it. Overwriting replaces their version with approved "
-                                "revision %" G_GINT64_FORMAT ". Their changes are lost. "
+                                "revision %" PRId64 ". Their changes are lost. "
                                 "Your decision is kept in the audit log."), title, revision);
       adw_message_dialog_add_response (dialog, "resolve", _("_Overwrite"));
       adw_message_dialog_set_response_appearance (dialog, "resolve", ADW_RESPONSE_DESTRUCTIVE);
@@ -86,7 +87,7 @@ gk_conflict_dialog_new (GtkWindow        *parent,
     {
       adw_message_dialog_set_heading (dialog, _("Keep the Portal’s Copy?"));
       body = g_strdup_printf (_("The portal keeps its current version of “%s”, and approved "
-                                "revision %" G_GINT64_FORMAT " is not sent. A later revision, once "
+                                "revision %" PRId64 " is not sent. A later revision, once "
                                 "approved, is published over it as usual. Your decision is kept "
                                 "in the audit log."), title, revision);
       adw_message_dialog_add_response (dialog, "resolve", _("_Keep Portal’s Copy"));

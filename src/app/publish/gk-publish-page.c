@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "gk-conflict-dialog.h"
@@ -709,10 +710,10 @@ describe_result (const GkSyncItemResult *result)
   switch (result->outcome)
     {
     case GK_SYNC_OUTCOME_PUBLISHED:
-      return g_strdup_printf (_("Published (revision %" G_GINT64_FORMAT ") at %s"),
+      return g_strdup_printf (_("Published (revision %" PRId64 ") at %s"),
                               result->revision, result->public_url ? result->public_url : _("the portal"));
     case GK_SYNC_OUTCOME_UPDATED:
-      return g_strdup_printf (_("Updated to revision %" G_GINT64_FORMAT " at %s"),
+      return g_strdup_printf (_("Updated to revision %" PRId64 " at %s"),
                               result->revision, result->public_url ? result->public_url : _("the portal"));
     case GK_SYNC_OUTCOME_WITHDRAWN:
       return g_strdup (_("Withdrawn from the portal."));
@@ -1108,7 +1109,7 @@ reload_conflicts (GkPublishPage *self)
       if (item == NULL)
         continue;
       subtitle = g_strdup_printf (_("The portal’s copy changed since this workstation last wrote it, so "
-                                    "approved revision %" G_GINT64_FORMAT " was not sent."),
+                                    "approved revision %" PRId64 " was not sent."),
                                   job->revision);
       row = new_row (item_title (item), subtitle);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "gk-changes-view.h"
@@ -95,10 +96,10 @@ gk_changes_view_set_changes (GkChangesView *self,
     }
   else
     {
-      self->title = g_strdup_printf (_("Since revision %" G_GINT64_FORMAT " was approved:"),
+      self->title = g_strdup_printf (_("Since revision %" PRId64 " was approved:"),
                                      base_revision);
       if (changes == NULL || changes->len == 0)
-        description = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " has the same record "
+        description = g_strdup_printf (_("Revision %" PRId64 " has the same record "
                                          "and file as the approved one."), revision);
       else
         description = g_strdup (self->title);

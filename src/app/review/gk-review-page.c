@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "gk-changes-view.h"
@@ -320,7 +321,7 @@ fill_record (GkReviewPage *self)
   if (!gk_str_is_blank (item->submitted_by))
     submitted = g_strdup_printf (_("submitted by %s"), item->submitted_by);
   /* Translators: "Revision 2 · Confidentiality review · submitted by dora · Due in 3 working days" */
-  meta = g_strdup_printf (_("Revision %" G_GINT64_FORMAT " · %s%s%s%s%s"),
+  meta = g_strdup_printf (_("Revision %" PRId64 " · %s%s%s%s%s"),
                           item->revision, gk_stage_to_label (item->stage),
                           submitted ? " · " : "", submitted ? submitted : "",
                           due ? " · " : "", due ? due : "");
