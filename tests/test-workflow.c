@@ -385,11 +385,21 @@ test_submit (Fixture       *f,
   assert_state (f, bare, GK_STATE_DRAFT, GK_STAGE_NONE);
   g_assert_cmpuint (count_audit (f, bare, "submit"), ==, 0);
 
-  /* Validity dates in the wrong order. */
+  /* Validity dates in the wrong order: the store refuses to save them,
+   * and the workflow's own rule refuses such a record too (for records
+   * saved before the store checked). */
   edit_field (f, "dora", id, "effective_from", "2025-06-01");
-  edit_field (f, "dora", id, "effective_until", "2025-01-01");
-  assert_refused (gk_workflow_submit (f->store, "dora", id, &error), &error, GK_ERROR_REFUSED, "2025-01-01");
-  g_clear_error (&error);
+  {
+    g_autoptr(GkItem) stored = get_item (f, id);
+    g_autoptr(GkItem) reversed = gk_item_copy (stored);
+
+    g_assert_true (gk_item_set_field (reversed, "effective_until", "2025-01-01", &error));
+    assert_refused (gk_store_update_item (f->store, "dora", reversed, &error), &error,
+                    GK_ERROR_INVALID, "2025-01-01");
+    g_clear_error (&error);
+    assert_refused (gk_workflow_check_record (reversed, &error), &error, GK_ERROR_REFUSED, "2025-01-01");
+    g_clear_error (&error);
+  }
   edit_field (f, "dora", id, "effective_until", "2030-01-01");
 
   /* Another drafter may submit. */

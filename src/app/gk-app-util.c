@@ -93,27 +93,3 @@ gk_format_topic (const char *topic)
   return g_strjoinv (" › ", parts);
 }
 
-/**
- * gk_finding_kind_label:
- * @kind: (nullable): a finding kind
- *
- * Returns: the translated name of @kind
- */
-const char *
-gk_finding_kind_label (const char *kind)
-{
-  static const struct { const char *kind; const char *label; } labels[] = {
-    { "secrecy_mark", N_("Secrecy mark") },
-    { "id_card", N_("ID card number") },
-    { "mobile", N_("Mobile number") },
-    { "bank_card", N_("Bank card number") },
-    { "keyword", N_("Sensitive word") },
-    { "landline", N_("Landline number") },
-    { "copy_number", N_("Copy number") },
-  };
-
-  for (guint i = 0; kind != NULL && i < G_N_ELEMENTS (labels); i++)
-    if (g_str_equal (kind, labels[i].kind))
-      return _(labels[i].label);
-  return kind ? kind : "";
-}

@@ -16,6 +16,5 @@ char  *gk_format_days_left       (int         days);
 /* A topic "top\\sub" as "top › sub". */
 char  *gk_format_topic           (const char *topic);
 /* The label of a finding kind ("ID card number"…). */
-const char *gk_finding_kind_label (const char *kind);
 
 G_END_DECLS

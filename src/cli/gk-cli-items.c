@@ -17,6 +17,25 @@
 
 /* ---- shared output helpers (declared in gk-cli.h) ---- */
 
+/* A file name may hold line breaks and other control characters: show
+ * them escaped, so that no name can fake lines of the output. */
+static char *
+printable (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static GkCalendar *
 cli_calendar (void)
 {
@@ -42,7 +61,7 @@ gk_cli_item_json (GkCli  *cli,
   JsonNode *node = gk_item_to_json (item);
   JsonObject *object = json_node_get_object (node);
 
-  if (item->due_date != NULL && cli_calendar () != NULL)
+  if (gk_item_is_awaiting_disclosure (item) && cli_calendar () != NULL)
     {
       g_autofree char *today = gk_date_today ();
       int left = gk_calendar_days_left (cli_calendar (), item->due_date, today);
@@ -61,7 +80,7 @@ due_text (GkItem *item)
   g_autofree char *today = NULL;
   int left;
 
-  if (item->due_date == NULL || cli_calendar () == NULL)
+  if (!gk_item_is_awaiting_disclosure (item) || cli_calendar () == NULL)
     return g_strdup ("");
   today = gk_date_today ();
   left = gk_calendar_days_left (cli_calendar (), item->due_date, today);
@@ -83,12 +102,13 @@ gk_cli_print_item_line (GkCli  *cli,
 {
   g_autofree char *due = due_text (item);
   g_autofree char *short_id = g_strndup (item->id, 8);
+  g_autofree char *title = printable (item->title ? item->title : item->file_name);
 
-  g_print ("%s  %-10s  %-22s  %s%s%s\n",
+  g_print ("%s  %s  %s  %s%s%s\n",
            short_id,
-           gk_state_to_string (item->state),
+           gk_state_to_label (item->state),
            item->doc_number ? item->doc_number : "—",
-           item->title ? item->title : (item->file_name ? item->file_name : ""),
+           title,
            *due ? "  · " : "", due);
 }
 
@@ -398,11 +418,12 @@ cmd_import (GkCli  *cli,
         {
           GkImportResult *r = g_ptr_array_index (results, i);
           g_autofree char *short_id = r->id ? g_strndup (r->id, 8) : g_strdup ("--------");
+          g_autofree char *path = printable (r->path);
 
           switch (r->status)
             {
             case GK_IMPORT_IMPORTED:
-              g_print (_("imported   %s  %s\n"), short_id, r->path);
+              g_print (_("imported   %s  %s\n"), short_id, path);
               if (r->detected && r->detected->title)
                 g_print ("           %s%s%s\n", r->detected->doc_number ? r->detected->doc_number : "",
                          r->detected->doc_number ? "  " : "", r->detected->title);
@@ -414,11 +435,11 @@ cmd_import (GkCli  *cli,
                                    r->findings->len), r->findings->len);
               break;
             case GK_IMPORT_DUPLICATE:
-              g_print (_("duplicate  %s  %s (already in the library)\n"), short_id, r->path);
+              g_print (_("duplicate  %s  %s (already in the library)\n"), short_id, path);
               break;
             case GK_IMPORT_FAILED:
             default:
-              g_printerr (_("failed     %s: %s\n"), r->path, r->error);
+              g_printerr (_("failed     %s: %s\n"), path, r->error);
               break;
             }
         }
@@ -456,6 +477,8 @@ print_items (GkCli     *cli,
     {
       for (guint i = 0; i < items->len; i++)
         gk_cli_print_item_line (cli, g_ptr_array_index (items, i));
+      if (items->len == 0)
+        g_printerr ("%s\n", _("No matching items."));
       if (total > items->len)
         g_print (_("(%u of %u shown; use --limit and --offset for more)\n"), items->len, total);
     }
@@ -586,7 +609,10 @@ static void
 print_field (const char *label,
              const char *value)
 {
-  g_print ("%s: %s\n", label, value && *value ? value : "—");
+  g_autofree char *shown = printable (value && *value ? value : "—");
+
+  /* Translators: a field and its value in “gongkai-ctl show” */
+  g_print (_("%s: %s\n"), label, shown);
 }
 
 static int
@@ -666,8 +692,10 @@ cmd_show (GkCli  *cli,
       for (guint i = 0; i < item->findings->len; i++)
         {
           GkFinding *f = g_ptr_array_index (item->findings, i);
-          g_print (_("  #%" PRId64 "  %-12s %-24s page %d  %s%s%s\n"),
-                   f->id, f->kind, f->value, f->page, f->status,
+          /* Translators: finding id, kind, value, page, status, then " — reason" */
+          g_print (_("  #%" PRId64 "  %s  %s  page %d  %s%s%s\n"),
+                   f->id, gk_finding_kind_to_label (f->kind), f->value, f->page,
+                   gk_finding_status_to_label (f->status),
                    f->reason ? " — " : "", f->reason ? f->reason : "");
         }
     }
@@ -682,9 +710,19 @@ save_edited (GkCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GkItem) saved = NULL;
+  GkState before = edited->state;
+  gint64 revision = edited->revision;
 
   if (!gk_store_update_item (cli->store, cli->user, edited, &error))
     return gk_cli_fail (cli, error);
+
+  /* Say what the edit did to the workflow: people must not miss it. */
+  if (edited->revision != revision)
+    g_printerr (_("gongkai-ctl: this edit made revision %" PRId64 "; its approval is void "
+                  "until it is submitted and reviewed again.\n"), edited->revision);
+  else if (before == GK_STATE_IN_REVIEW && edited->state == GK_STATE_DRAFT)
+    g_printerr ("%s\n", _("gongkai-ctl: the item was in review; the edit took it back to draft. "
+                          "Submit it again."));
   saved = gk_store_get_item (cli->store, edited->id, &error);
   if (saved == NULL)
     return gk_cli_fail (cli, error);
@@ -728,7 +766,30 @@ cmd_edit (GkCli  *cli,
       g_autoptr(GError) error = NULL;
       g_auto(GStrv) pair = g_strsplit (argv[i], "=", 2);
 
-      if (!gk_item_set_field (edited, g_strstrip (pair[0]), pair[1], &error))
+      const char *field = g_strstrip (pair[0]);
+      g_autofree char *value = NULL;
+
+      /* interprets and related take item ids: accept what every other
+       * command accepts (a prefix or a 索引号) and store the full id. */
+      if (strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0)
+        {
+          g_auto(GStrv) refs = gk_strv_from_list (pair[1]);
+          g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+          for (guint r = 0; refs[r]; r++)
+            {
+              g_autoptr(GkItem) target = gk_cli_get_item (cli, refs[r], &status);
+              if (target == NULL)
+                return status;
+              g_ptr_array_add (ids, g_strdup (target->id));
+            }
+          g_ptr_array_add (ids, NULL);
+          value = g_strjoinv (",", (GStrv) ids->pdata);
+        }
+      else
+        value = g_strdup (pair[1]);
+
+      if (!gk_item_set_field (edited, field, value, &error))
         return gk_cli_fail (cli, error);
     }
   return save_edited (cli, edited);
@@ -1117,6 +1178,8 @@ cmd_catalog (GkCli  *cli,
                                          "“catalog move NAME [PARENT]”, “catalog retire NAME” or “catalog restore NAME”"));
   if (!ok)
     return gk_cli_fail (cli, error);
+  if (!cli->json)
+    g_print (_("Done: the catalog has changed (“gongkai-ctl catalog list” shows it).\n"));
   return GK_EXIT_OK;
 }
 

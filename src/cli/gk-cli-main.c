@@ -176,8 +176,10 @@ gk_cli_parse_options (GkCli        *cli,
     g_option_context_set_summary (context, _(c->summary));
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  /* “-1” and “+tag” are arguments, not options. */
+  /* A command without options takes “-NAME” (tag) as an argument. */
   g_option_context_set_strict_posix (context, FALSE);
+  if (entries == NULL)
+    g_option_context_set_ignore_unknown_options (context, TRUE);
 
   for (int i = 1; i < *argc; i++)
     if (strcmp ((*argv)[i], "--help") == 0 || strcmp ((*argv)[i], "-h") == 0)
@@ -254,7 +256,10 @@ main (int    argc,
   const GkCliCommand *command;
   int status;
 
-  setlocale (LC_ALL, "");
+  /* A locale that is not installed (LANG=zh_CN.UTF-8 on a bare system)
+   * would print every Chinese character as “?”: fall back to C.UTF-8. */
+  if (setlocale (LC_ALL, "") == NULL)
+    setlocale (LC_ALL, "C.UTF-8");
   g_set_prgname ("gongkai-ctl");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("GONGKAI_LOCALEDIR") ? g_getenv ("GONGKAI_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "gk-finding.h"
 
 G_DEFINE_BOXED_TYPE (GkFinding, gk_finding, gk_finding_copy, gk_finding_free)
@@ -126,4 +128,46 @@ gk_finding_to_json (const GkFinding *finding)
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/**
+ * gk_finding_kind_to_label:
+ * @kind: (nullable): a finding kind
+ *
+ * Returns: the translated name of @kind
+ */
+const char *
+gk_finding_kind_to_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "secrecy_mark") == 0)
+    return _("Secrecy mark");
+  if (g_strcmp0 (kind, "id_card") == 0)
+    return _("ID card number");
+  if (g_strcmp0 (kind, "mobile") == 0)
+    return _("Mobile number");
+  if (g_strcmp0 (kind, "bank_card") == 0)
+    return _("Bank card number");
+  if (g_strcmp0 (kind, "keyword") == 0)
+    return _("Sensitive word");
+  if (g_strcmp0 (kind, "landline") == 0)
+    return _("Landline number");
+  return kind ? kind : "";
+}
+
+/**
+ * gk_finding_status_to_label:
+ * @status: (nullable): open, dismissed or info
+ *
+ * Returns: the translated name of @status
+ */
+const char *
+gk_finding_status_to_label (const char *status)
+{
+  if (g_strcmp0 (status, "open") == 0)
+    return _("Open");
+  if (g_strcmp0 (status, "dismissed") == 0)
+    return _("Dismissed");
+  if (g_strcmp0 (status, "info") == 0)
+    return _("For information");
+  return status ? status : "";
 }

@@ -35,6 +35,9 @@ GkFinding *gk_finding_copy       (const GkFinding *finding);
 void       gk_finding_free       (GkFinding *finding);
 /* {id, kind, value, page, status} plus reason when dismissed. */
 JsonNode  *gk_finding_to_json    (const GkFinding *finding);
+/* The user's words for a kind ("Secrecy mark") and a status ("Open"). */
+const char *gk_finding_kind_to_label   (const char *kind);
+const char *gk_finding_status_to_label (const char *status);
 /* Secrecy marks block approval while open. */
 gboolean   gk_finding_is_blocking (const GkFinding *finding);
 

@@ -177,7 +177,10 @@ fail (GkImportResult *result,
 {
   result->status = GK_IMPORT_FAILED;
   result->error = g_strdup (error->message);
-  result->error_code = error->domain == GK_ERROR ? error->code : GK_ERROR_FAILED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    result->error_code = GK_ERROR_CANCELLED;
+  else
+    result->error_code = error->domain == GK_ERROR ? error->code : GK_ERROR_FAILED;
 }
 
 /* The user's words for what a non-PDF file is. */
@@ -256,13 +259,25 @@ import_one (ImportRun  *run,
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                   _("No such file: %s"), path);
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                     _("%s is a symbolic link that leads nowhere (broken, or a loop)"), path);
+      else if (g_file_test (path, G_FILE_TEST_EXISTS))
+        g_set_error (&error, GK_ERROR, GK_ERROR_UNSUPPORTED,
+                     _("%s is not a regular file"), path);
+      else
+        g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                     _("No such file: %s"), path);
       fail (result, error);
       return g_steal_pointer (&result);
     }
 
   sha256 = gk_sha256_file (path, run->cancellable, &size, &error);
+  if (sha256 == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fail (result, error);
+      return g_steal_pointer (&result);
+    }
   if (sha256 == NULL)
     {
       g_autoptr(GError) shown = NULL;
@@ -384,6 +399,26 @@ import_one (ImportRun  *run,
 
   result->status = GK_IMPORT_IMPORTED;
   result->id = g_strdup (item->id);
+
+  /* Different bytes, same 公文: a person should look before both go
+   * public. */
+  {
+    g_auto(GStrv) twins = gk_store_find_by_doc_number (self->store, item->doc_number, item->id);
+
+    if (twins[0] != NULL)
+      {
+        g_autofree char *short_id = g_strndup (twins[0], 8);
+        g_autofree char *note =
+          g_strdup_printf (_("Another item (%s) has the same document number %s: "
+                             "it may be the same document in another file."),
+                           short_id, item->doc_number);
+        char *joined = result->warning
+          ? g_strconcat (result->warning, " ", note, NULL) : g_strdup (note);
+
+        g_free (result->warning);
+        result->warning = joined;
+      }
+  }
   result->findings = g_steal_pointer (&findings);
   return g_steal_pointer (&result);
 }
@@ -498,8 +533,8 @@ import_run_execute (ImportRun *run,
               call->done = done;
               call->total = total;
               call->result = import_result_copy (result);
-              g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT,
-                                          progress_call_dispatch, call, progress_call_free);
+              gk_main_context_dispatch (progress->context, G_PRIORITY_DEFAULT,
+                                        progress_call_dispatch, call, progress_call_free);
             }
           else
             progress->func (done, total, result, progress->data);

@@ -506,11 +506,34 @@ gk_item_field_label (const char *field)
   return info ? _(info->label) : NULL;
 }
 
+/* Control characters would garble lists and pages and travel to the
+ * portal; a summary may hold line breaks and tabs. */
+static gboolean
+check_characters (const FieldInfo *info,
+                  const char      *value,
+                  GError         **error)
+{
+  gboolean multi_line = strcmp (info->name, "summary") == 0;
+
+  for (const char *p = value; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (multi_line && (c == '\n' || c == '\t'))
+        continue;
+      if (g_unichar_iscntrl (c))
+        return set_invalid (error, info, _("contains a control character (such as a line break)"));
+    }
+  return TRUE;
+}
+
 static gboolean
 check_length (const FieldInfo *info,
               const char      *value,
               GError         **error)
 {
+  if (!check_characters (info, value, error))
+    return FALSE;
   if (gk_utf8_length (value) > info->max_chars)
     {
       g_autofree char *problem =
@@ -591,6 +614,9 @@ gk_item_set_field (GkItem     *self,
       *field_strv (self, info) = list;
       return TRUE;
     }
+
+  if (text != NULL && !check_characters (info, text, error))
+    return FALSE;
 
   if (text != NULL)
     {
@@ -815,6 +841,41 @@ build_record (GkItem      *self,
   json_builder_add_int_value (b, self->revision);
 }
 
+/* Did build_record() write this key? (It writes the optional ones only
+ * when they are set.) */
+static gboolean
+has_member_so_far (JsonBuilder *b,
+                   GkItem      *self,
+                   const char  *key)
+{
+  g_autofree char *value = NULL;
+
+  if (strcmp (key, "id") == 0)
+    return !gk_str_is_blank (self->id);
+  value = gk_item_get_field (self, key);
+  return !gk_str_is_blank (value);
+}
+
+/**
+ * gk_item_is_awaiting_disclosure:
+ * @self: an item
+ *
+ * Returns: %TRUE if the item has a disclosure deadline still running:
+ *   it has a due date, is not published or withdrawn, and is not
+ *   依申请公开 or 不予公开
+ */
+gboolean
+gk_item_is_awaiting_disclosure (GkItem *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM (self), FALSE);
+
+  return self->due_date != NULL &&
+         self->state != GK_STATE_PUBLISHED &&
+         self->state != GK_STATE_WITHDRAWN &&
+         g_strcmp0 (self->disclosure, "on_request") != 0 &&
+         g_strcmp0 (self->disclosure, "withheld") != 0;
+}
+
 /**
  * gk_item_to_record_json:
  * @self: an item
@@ -850,6 +911,27 @@ gk_item_to_json (GkItem *self)
 
   json_builder_begin_object (b);
   build_record (self, b);
+  /* Scripts may rely on every key: what the portal record leaves out
+   * when blank is null here. */
+  for (const char *const *key = (const char *const[]) { "id", "index_no", "title", "issuer",
+                                                        "written_date", "publish_date", "genre",
+                                                        "topic", "category", "disclosure",
+                                                        "summary", NULL }; *key; key++)
+    if (!has_member_so_far (b, self, *key))
+      {
+        json_builder_set_member_name (b, *key);
+        json_builder_add_null_value (b);
+      }
+  if (gk_str_is_blank (self->validity_status))
+    {
+      json_builder_set_member_name (b, "validity");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_null_value (b);
+      add_string_or_null (b, "effective_from", self->effective_from);
+      add_string_or_null (b, "effective_until", self->effective_until);
+      json_builder_end_object (b);
+    }
   add_string_or_null (b, "doc_number_original", self->doc_number_original);
   add_string_or_null (b, "disclosure_ground", self->disclosure_ground);
   json_builder_set_member_name (b, "state");

@@ -109,6 +109,10 @@ char        *gk_item_get_field          (GkItem     *self,
 GStrv        gk_item_diff               (GkItem *a,
                                          GkItem *b);
 
+/* TRUE while the 20-working-day disclosure deadline applies: a due date,
+ * not published or withdrawn, not on_request or withheld. */
+gboolean     gk_item_is_awaiting_disclosure (GkItem *self);
+
 /* The portal-api.md document record for PUT /documents/{id}. */
 JsonNode    *gk_item_to_record_json     (GkItem *self);
 /* The record plus state, revision, pages, flags, findings, detected, due:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gk-gongwen.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -431,7 +432,7 @@ gk_store_priv_resolve_id (GkStore    *self,
     }
 
   g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-               _("There is no item “%s” (give its id, the first characters of its id, or its 索引号)."),
+               _("There is no item “%s” (give its id, at least the first 4 characters of its id, or its 索引号)."),
                text);
   return NULL;
 }
@@ -747,6 +748,15 @@ check_field_values (GkItem             *item,
       if (!gk_item_set_field (scratch, fields[i], value, error))
         return FALSE;
     }
+
+  if (item->effective_from != NULL && item->effective_until != NULL &&
+      strcmp (item->effective_until, item->effective_from) < 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("Effective until (effective_until): %s is before the effective date %s"),
+                   item->effective_until, item->effective_from);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1009,6 +1019,47 @@ gk_store_find_by_sha256 (GkStore    *self,
   if (id == NULL)
     return NULL;
   return gk_store_priv_load_item (self, id, FALSE, NULL);
+}
+
+/**
+ * gk_store_find_by_doc_number:
+ * @self: a store
+ * @doc_number: a normalised 文号
+ * @except_id: (nullable): an item to leave out
+ *
+ * The same 公文 may come in twice as different files (a rescan, another
+ * export): the 文号 tells.
+ *
+ * Returns: (transfer full): ids of the items with this 文号, maybe empty
+ */
+GStrv
+gk_store_find_by_doc_number (GkStore    *self,
+                             const char *doc_number,
+                             const char *except_id)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreStmt) stmt = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  if (gk_str_is_blank (doc_number))
+    return g_strv_builder_end (builder);
+  locker = gk_store_priv_lock (self);
+  stmt = gk_store_priv_prepare (self,
+                                "SELECT id FROM items WHERE doc_number = ?1 AND id IS NOT ?2 "
+                                "ORDER BY created_at",
+                                NULL);
+  if (stmt == NULL)
+    return g_strv_builder_end (builder);
+  gk_store_priv_bind_text (stmt, 1, doc_number);
+  gk_store_priv_bind_text (stmt, 2, except_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *id = gk_store_priv_column_text (stmt, 0);
+      g_strv_builder_add (builder, id);
+    }
+  return g_strv_builder_end (builder);
 }
 
 /**
@@ -1461,7 +1512,13 @@ split_terms (const char *text)
 
       if (c == 0 || g_unichar_isspace (c))
         {
-          if (current->len > 0)
+          /* People type 文号 with [] () ［］: the index holds 〔〕. */
+          g_autofree char *doc_number = current->len > 0
+            ? gk_gongwen_normalize_doc_number (current->str) : NULL;
+
+          if (doc_number != NULL)
+            g_ptr_array_add (terms, g_steal_pointer (&doc_number));
+          else if (current->len > 0)
             g_ptr_array_add (terms, g_strdup (current->str));
           g_string_truncate (current, 0);
           if (c == 0)

@@ -171,6 +171,10 @@ gboolean    gk_store_insert_item       (GkStore           *self,
                                         GError           **error);
 /* The item holding a file with this hash, or NULL. */
 GkItem     *gk_store_find_by_sha256    (GkStore *self, const char *sha256);
+/* Ids of the items with this (normalised) 文号, except except_id. */
+GStrv       gk_store_find_by_doc_number (GkStore    *self,
+                                         const char *doc_number,
+                                         const char *except_id);
 /* By full id, a unique id prefix (≥ 4 characters) or the 索引号.
  * Fills findings.  GK_ERROR_NOT_FOUND if none. */
 GkItem     *gk_store_get_item          (GkStore    *self,

@@ -432,6 +432,30 @@ gk_default_library_path (void)
 }
 
 /**
+ * gk_main_context_dispatch:
+ * @context: (nullable): the main context to run @func on (%NULL: the
+ *   global default)
+ * @priority: the source priority
+ * @func: called once, on @context's thread
+ * @data: data for @func
+ * @notify: (nullable): frees @data after @func ran (or the source died)
+ */
+void
+gk_main_context_dispatch (GMainContext  *context,
+                          int            priority,
+                          GSourceFunc    func,
+                          gpointer       data,
+                          GDestroyNotify notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+/**
  * gk_json_to_string:
  * @node: a JSON node
  * @pretty: indent for people

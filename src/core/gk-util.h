@@ -52,6 +52,15 @@ const char *gk_default_user         (void);
 /* The library folder: $GONGKAI_LIBRARY, then $XDG_DATA_HOME/gongkai/library. */
 char     *gk_default_library_path   (void);
 
+/* Run func on context's thread, always later through an idle source:
+ * unlike g_main_context_invoke(), never right away in the calling
+ * thread (which happens from a worker when the context is free). */
+void      gk_main_context_dispatch  (GMainContext  *context,
+                                     int            priority,
+                                     GSourceFunc    func,
+                                     gpointer       data,
+                                     GDestroyNotify notify);
+
 /* Serialise a JsonNode compactly (stable key order as built). */
 char     *gk_json_to_string         (JsonNode *node, gboolean pretty);
 

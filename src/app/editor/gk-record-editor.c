@@ -888,7 +888,7 @@ load_findings (GkRecordEditor *self)
       GkFinding *finding = g_ptr_array_index (findings, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon;
-      g_autofree char *title = g_strdup_printf ("%s: %s", gk_finding_kind_label (finding->kind),
+      g_autofree char *title = g_strdup_printf ("%s: %s", gk_finding_kind_to_label (finding->kind),
                                                 finding->value ? finding->value : "");
       g_autofree char *subtitle = NULL;
 
@@ -968,9 +968,27 @@ update_actions (GkRecordEditor *self)
 {
   g_autofree char *why_not = NULL;
   gboolean can_submit = FALSE;
+  /* Only drafters and admins edit records (the store refuses the
+   * others): say so by greying the fields rather than failing at save. */
+  gboolean may_edit = self->context != NULL &&
+                      (gk_context_get_roles (self->context) & (GK_ROLE_DRAFTER | GK_ROLE_ADMIN)) != 0;
+  GHashTableIter iter;
+  FieldRow *row;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      gtk_widget_set_sensitive (row->row, may_edit);
+      if (row->combo != NULL)
+        gtk_widget_set_sensitive (row->combo, may_edit);
+    }
+  if (self->tags_add_button != NULL)
+    gtk_widget_set_sensitive (self->tags_add_button, may_edit);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
+                               may_edit ? NULL : _("Only drafters and administrators can edit the record."));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
-                                 self->item != NULL && self->dirty && !self->saving);
+                                 may_edit && self->item != NULL && self->dirty && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.discard",
                                  self->item != NULL && self->dirty && !self->saving);
 

@@ -9,6 +9,7 @@
 
 #include "gk-pdf.h"
 #include "gk-pdf-document.h"
+#include "gk-util.h"
 
 /* Pages searched per find job before the worker looks at its queue again
  * (a visible page waiting to be rendered goes first). */
@@ -328,8 +329,8 @@ run_find (Job *job)
       payload->found_data = job->found_data;
       payload->cancellable = g_task_get_cancellable (job->task)
                              ? g_object_ref (g_task_get_cancellable (job->task)) : NULL;
-      g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, dispatch_found_cb,
-                                  payload, (GDestroyNotify) found_chunk_free);
+      gk_main_context_dispatch (job->context, G_PRIORITY_DEFAULT, dispatch_found_cb,
+                                payload, (GDestroyNotify) found_chunk_free);
     }
 }
 

@@ -29,19 +29,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const struct
-{
-  const char *kind;
-  const char *label;
-} kind_labels[] = {
-  { "secrecy_mark", N_("Secrecy mark") },
-  { "id_card", N_("ID card number") },
-  { "mobile", N_("Mobile phone number") },
-  { "bank_card", N_("Bank card number") },
-  { "keyword", N_("Sensitive word") },
-  { "landline", N_("Landline number") },
-};
-
 /* helpers */
 
 static char *
@@ -170,21 +157,6 @@ GtkWidget *
 gk_findings_list_new (void)
 {
   return g_object_new (GK_TYPE_FINDINGS_LIST, NULL);
-}
-
-/**
- * gk_finding_kind_to_label:
- * @kind: a finding kind
- *
- * Returns: the translated name of the kind (the kind itself if unknown)
- */
-const char *
-gk_finding_kind_to_label (const char *kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_labels); i++)
-    if (g_strcmp0 (kind, kind_labels[i].kind) == 0)
-      return _(kind_labels[i].label);
-  return kind ? kind : "";
 }
 
 /**

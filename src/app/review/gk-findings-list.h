@@ -30,7 +30,5 @@ GtkWidget  *gk_findings_list_get_row        (GkFindingsList *self,
 GtkWidget  *gk_findings_list_get_dismiss_button (GkFindingsList *self,
                                                  guint           position);
 
-/* "Secrecy mark", "ID card number"… in the user's words. */
-const char *gk_finding_kind_to_label        (const char *kind);
 
 G_END_DECLS

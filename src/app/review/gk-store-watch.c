@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gk-store-watch.h"
+#include "gk-util.h"
 
 /* Shared between the signal handler (any thread) and the idle (main
  * context); lives until both are done with it. */
@@ -66,9 +67,9 @@ on_store_items_changed_cb (GkStore    *store,
   if (!g_atomic_int_get (&link->active))
     return;
   if (g_atomic_int_compare_and_exchange (&link->pending, 0, 1))
-    g_main_context_invoke_full (link->context, G_PRIORITY_DEFAULT_IDLE,
-                                on_dispatch_cb, link_ref (link),
-                                (GDestroyNotify) link_unref);
+    gk_main_context_dispatch (link->context, G_PRIORITY_DEFAULT_IDLE,
+                              on_dispatch_cb, link_ref (link),
+                              (GDestroyNotify) link_unref);
 }
 
 /**
