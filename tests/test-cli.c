@@ -179,6 +179,23 @@ test_import (void)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "status"),
                      ==, "duplicate");
 
+  /* A line break in a file name cannot fake a line of the output. */
+  {
+    g_auto(Run) tricky = { 0 };
+    g_autofree char *dir = g_build_filename (tmp_dir, "tricky", NULL);
+    g_autofree char *name = g_build_filename (dir, "a\nimported   deadbeef  fake.pdf", NULL);
+    g_auto(GStrv) lines = NULL;
+
+    g_mkdir_with_parents (dir, 0700);
+    g_assert_true (gk_fixture_write_long_pdf (name, 1, &error));
+    ctl (&tricky, "drafter", "import", dir, NULL);
+    g_assert_cmpint (tricky.status, ==, 0);
+    lines = g_strsplit (tricky.out, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+      g_assert_false (g_str_has_prefix (lines[i], "imported   deadbeef"));
+    g_assert_nonnull (strstr (tricky.out, "\\x0a"));
+  }
+
   g_assert_true (gk_fixture_write_bad_files (bad_dir, &error));
   ctl (&bad, "drafter", "--json", "import", bad_dir, NULL);
   /* Done in part: the good ones kept, the bad ones reported. */
@@ -239,6 +256,18 @@ test_list_show_search (void)
   g_assert_cmpint (search.status, ==, 0);
   g_assert_cmpint (json_object_get_int_member (obj (&search), "total"), >, 0);
 
+  /* People type 文号 with ASCII brackets; the library holds 〔〕. */
+  {
+    g_auto(Run) exact = { 0 };
+    g_auto(Run) ascii = { 0 };
+
+    ctl (&exact, "drafter", "--json", "search", "沪应急办〔2023〕20号", NULL);
+    ctl (&ascii, "drafter", "--json", "search", "沪应急办[2023]20号", NULL);
+    g_assert_cmpint (json_object_get_int_member (obj (&exact), "total"), >=, 1);
+    g_assert_cmpint (json_object_get_int_member (obj (&ascii), "total"), ==,
+                     json_object_get_int_member (obj (&exact), "total"));
+  }
+
   ctl (&human, "drafter", "show", id, NULL);
   g_assert_cmpint (human.status, ==, 0);
   g_assert_nonnull (strstr (human.out, id));
@@ -284,6 +313,35 @@ test_edit_and_tag (void)
   g_assert_cmpint (tagged.status, ==, 0);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (obj (&tagged), "tags"), 0),
                    ==, "政务公开");
+
+  /* “-NAME” is an argument, not an option. */
+  {
+    g_auto(Run) untag = { 0 };
+
+    ctl (&untag, "drafter", "--json", "tag", id, "-政务公开", NULL);
+    g_assert_cmpint (untag.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (&untag), "tags")), ==, 0);
+  }
+
+  /* interprets takes what every command takes: an id prefix. */
+  {
+    g_auto(Run) list = { 0 };
+    g_auto(Run) link = { 0 };
+    JsonArray *items;
+    const char *other;
+    g_autofree char *prefix = NULL;
+
+    ctl (&list, "drafter", "--json", "list", "--sort", "doc_number", "--desc", NULL);
+    items = json_object_get_array_member (obj (&list), "items");
+    other = json_object_get_string_member (json_array_get_object_element (items, 0), "id");
+    g_assert_cmpstr (other, !=, id);
+    prefix = g_strndup (other, 8);
+    g_autofree char *arg = g_strconcat ("interprets=", prefix, NULL);
+
+    ctl (&link, "drafter", "--json", "edit", id, "category=interpretation", arg, NULL);
+    g_assert_cmpint (link.status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (obj (&link), "interprets"), ==, other);
+  }
 
   ctl (&stranger, "stranger", "edit", id, "title=x", NULL);
   g_assert_cmpint (stranger.status, ==, 3);

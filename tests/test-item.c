@@ -144,6 +144,36 @@ test_diff_and_copy (void)
 }
 
 static void
+test_control_characters (void)
+{
+  g_autoptr(GkItem) item = gk_item_new ();
+
+  set_bad (item, "title", "关于\n印发的通知");
+  set_bad (item, "issuer", "上海市\x01应急管理局");
+  set_bad (item, "audience", "企业\x07, 市民");
+  /* A summary may run over several lines. */
+  set_ok (item, "summary", "第一段。\n第二段。");
+  set_bad (item, "summary", "a\x01b");
+}
+
+static void
+test_awaiting_disclosure (void)
+{
+  g_autoptr(GkItem) item = gk_item_new ();
+
+  g_assert_false (gk_item_is_awaiting_disclosure (item));
+  item->due_date = g_strdup ("2025-05-09");
+  g_assert_true (gk_item_is_awaiting_disclosure (item));
+  item->state = GK_STATE_APPROVED;
+  g_assert_true (gk_item_is_awaiting_disclosure (item));
+  item->state = GK_STATE_PUBLISHED;
+  g_assert_false (gk_item_is_awaiting_disclosure (item));
+  item->state = GK_STATE_DRAFT;
+  set_ok (item, "disclosure", "on_request");
+  g_assert_false (gk_item_is_awaiting_disclosure (item));
+}
+
+static void
 test_states (void)
 {
   GkState s;
@@ -164,5 +194,7 @@ main (int argc, char **argv)
   g_test_add_func ("/item/record-json", test_record_json);
   g_test_add_func ("/item/diff-copy", test_diff_and_copy);
   g_test_add_func ("/item/states", test_states);
+  g_test_add_func ("/item/control-characters", test_control_characters);
+  g_test_add_func ("/item/awaiting-disclosure", test_awaiting_disclosure);
   return g_test_run ();
 }
