@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 
 #include "gk-gui-test.h"
@@ -21,6 +23,15 @@ gk_gui_test_init (int    *argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* The tests check English words; with GONGKAI_LOCALEDIR set (by hand,
+   * for screenshots in the users' language) they show translations. */
+  if (g_getenv ("GONGKAI_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("GONGKAI_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   adw_init ();
   /* Transitions only cost time in a test. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
