@@ -934,6 +934,42 @@ gk_store_sync_complete_withdraw (GkStore    *self,
   return gk_store_priv_commit (g_steal_pointer (&tx), error);
 }
 
+/* A job that ends without changing what the portal holds: its state,
+ * the audit entry with the outcome and message, in one transaction. */
+static gboolean
+end_job (GkStore       *self,
+         const char    *actor,
+         gint64         job_id,
+         GkSyncJobState state,
+         const char    *outcome,
+         const char    *portal_url,
+         const char    *message,
+         JsonNode      *fields,
+         GError       **error)
+{
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreTx) tx = NULL;
+  g_autoptr(GkSyncJob) job = NULL;
+  JsonObject *details;
+
+  if ((tx = gk_store_priv_begin (self, error)) == NULL)
+    return FALSE;
+  if ((job = load_job (self, job_id, error)) == NULL)
+    return FALSE;
+  if (!set_job_state (self, job_id, state, message, error))
+    return FALSE;
+  if (state == GK_SYNC_JOB_CONFLICT && !set_conflict_flag (self, job->item_id, TRUE, error))
+    return FALSE;
+  details = result_details (job, portal_url, outcome);
+  json_object_set_string_member (details, "message", message ? message : "");
+  if (fields != NULL)
+    json_object_set_member (details, "fields", json_node_copy (fields));
+  if (!audit (self, actor, "sync", job->item_id, details, error))
+    return FALSE;
+  gk_store_priv_emit_changed (self, job->item_id);
+  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+}
+
 /**
  * gk_store_sync_mark_conflict:
  * @self: a store
@@ -953,24 +989,8 @@ gk_store_sync_mark_conflict (GkStore    *self,
                              const char *message,
                              GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
-  g_autoptr(GkStoreTx) tx = NULL;
-  g_autoptr(GkSyncJob) job = NULL;
-  JsonObject *details;
-
-  if ((tx = gk_store_priv_begin (self, error)) == NULL)
-    return FALSE;
-  if ((job = load_job (self, job_id, error)) == NULL)
-    return FALSE;
-  if (!set_job_state (self, job_id, GK_SYNC_JOB_CONFLICT, message, error) ||
-      !set_conflict_flag (self, job->item_id, TRUE, error))
-    return FALSE;
-  details = result_details (job, portal_url, "conflict");
-  json_object_set_string_member (details, "message", message ? message : "");
-  if (!audit (self, actor, "sync", job->item_id, details, error))
-    return FALSE;
-  gk_store_priv_emit_changed (self, job->item_id);
-  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+  return end_job (self, actor, job_id, GK_SYNC_JOB_CONFLICT, "conflict",
+                  portal_url, message, NULL, error);
 }
 
 /**
@@ -994,25 +1014,8 @@ gk_store_sync_mark_refused (GkStore    *self,
                             JsonNode   *fields,
                             GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
-  g_autoptr(GkStoreTx) tx = NULL;
-  g_autoptr(GkSyncJob) job = NULL;
-  JsonObject *details;
-
-  if ((tx = gk_store_priv_begin (self, error)) == NULL)
-    return FALSE;
-  if ((job = load_job (self, job_id, error)) == NULL)
-    return FALSE;
-  if (!set_job_state (self, job_id, GK_SYNC_JOB_REFUSED, message, error))
-    return FALSE;
-  details = result_details (job, portal_url, "refused");
-  json_object_set_string_member (details, "message", message ? message : "");
-  if (fields != NULL)
-    json_object_set_member (details, "fields", json_node_copy (fields));
-  if (!audit (self, actor, "sync", job->item_id, details, error))
-    return FALSE;
-  gk_store_priv_emit_changed (self, job->item_id);
-  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+  return end_job (self, actor, job_id, GK_SYNC_JOB_REFUSED, "refused",
+                  portal_url, message, fields, error);
 }
 
 /**
@@ -1032,23 +1035,8 @@ gk_store_sync_supersede_job (GkStore    *self,
                              const char *why,
                              GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
-  g_autoptr(GkStoreTx) tx = NULL;
-  g_autoptr(GkSyncJob) job = NULL;
-  JsonObject *details;
-
-  if ((tx = gk_store_priv_begin (self, error)) == NULL)
-    return FALSE;
-  if ((job = load_job (self, job_id, error)) == NULL)
-    return FALSE;
-  if (!set_job_state (self, job_id, GK_SYNC_JOB_SUPERSEDED, why, error))
-    return FALSE;
-  details = result_details (job, NULL, "skipped");
-  json_object_set_string_member (details, "message", why ? why : "");
-  if (!audit (self, actor, "sync", job->item_id, details, error))
-    return FALSE;
-  gk_store_priv_emit_changed (self, job->item_id);
-  return gk_store_priv_commit (g_steal_pointer (&tx), error);
+  return end_job (self, actor, job_id, GK_SYNC_JOB_SUPERSEDED, "skipped",
+                  NULL, why, NULL, error);
 }
 
 /**
