@@ -1131,6 +1131,10 @@ gk_store_update_item (GkStore    *self,
   if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
     return FALSE;
 
+  /* Read and write in one IMMEDIATE transaction: another process (a
+   * cron sync) cannot change the item between the check and the write. */
+  if ((tx = gk_store_priv_begin (self, error)) == NULL)
+    return FALSE;
   stored = gk_store_priv_load_item (self, edited->id, FALSE, error);
   if (stored == NULL)
     return FALSE;
@@ -1227,9 +1231,6 @@ gk_store_update_item (GkStore    *self,
       g_free (row->due_date);
       row->due_date = gk_store_priv_compute_due (self, row->written_date);
     }
-
-  if ((tx = gk_store_priv_begin (self, error)) == NULL)
-    return FALSE;
 
   {
     g_autoptr(GkStoreStmt) stmt =
