@@ -600,6 +600,318 @@ test_lost_answer_then_new_revision (Fixture *f, gconstpointer data)
 
 /* ---- the token never lands anywhere ---- */
 
+/* Something the item's file upload waits on: once the proxy holds the
+ * first file request, the callback runs (on the test's main loop, while
+ * the sync waits for the answer). */
+typedef struct
+{
+  Fixture   *f;
+  const char *id;
+  gboolean   withdraw;  /* else: make it withheld */
+  gboolean   done;
+} DuringUpload;
+
+static gboolean
+during_upload_cb (gpointer user_data)
+{
+  DuringUpload *d = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gk_fault_proxy_count (d->f->proxy, "HEAD", "/files/") == 0)
+    return G_SOURCE_CONTINUE;
+  if (d->withdraw)
+    {
+      gboolean queued = FALSE;
+
+      g_assert_true (gk_sync_withdraw (d->f->store, "pat", d->id, "发布前撤回", &queued, &error));
+      g_assert_no_error (error);
+      g_assert_true (queued);
+    }
+  else
+    {
+      gk_sync_fixture_edit_field (d->f, d->id, "disclosure", "withheld");
+      gk_sync_fixture_edit_field (d->f, d->id, "disclosure_ground", gk_item_withheld_grounds ()[0]);
+    }
+  d->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+portal_status (Fixture    *f,
+               const char *id)
+{
+  guint status = 0;
+  g_autofree char *path = g_strconcat ("/documents/", id, NULL);
+  g_autoptr(JsonNode) doc = gk_sync_fixture_portal_get (f, path, &status);
+
+  return status;
+}
+
+/* The gate again just before PUT /documents: the item made withheld
+ * while its file was being uploaded is not sent. */
+static void
+test_regate_withheld_during_upload (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = gk_sync_fixture_make_approved (f, "上传期间改为不予公开");
+  DuringUpload d = { f, id, FALSE, FALSE };
+  g_autoptr(GkSyncReport) report = NULL;
+  g_autoptr(GkSyncReport) again = NULL;
+  const GkSyncItemResult *result;
+
+  gk_fault_proxy_add_full (f->proxy, "HEAD", "/files/", GK_FAULT_DELAY, 1, 1500);
+  g_timeout_add (10, during_upload_cb, &d);
+  report = gk_sync_fixture_run_sync (f);
+  g_assert_true (d.done);
+  result = gk_sync_fixture_find_result (report, id);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->outcome, ==, GK_SYNC_OUTCOME_SKIPPED);
+  g_assert_nonnull (strstr (result->message, "Not sent"));
+  g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 0);
+  g_assert_cmpuint (portal_status (f, id), ==, 404);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    g_assert_cmpint (item->state, !=, GK_STATE_PUBLISHED);
+    g_assert_cmpstr (item->disclosure, ==, "withheld");
+  }
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+
+  /* And nothing later either. */
+  gk_fault_proxy_reset_counts (f->proxy);
+  again = gk_sync_fixture_run_sync (f);
+  g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 0);
+  g_assert_cmpuint (portal_status (f, id), ==, 404);
+}
+
+/* A withdrawal queued while the file was being uploaded wins: the
+ * publish is not sent, the next sync applies the withdrawal. */
+static void
+test_regate_withdrawn_during_upload (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = gk_sync_fixture_make_approved (f, "上传期间撤回");
+  DuringUpload d = { f, id, TRUE, FALSE };
+  g_autoptr(GkSyncReport) report = NULL;
+  g_autoptr(GkSyncReport) again = NULL;
+  const GkSyncItemResult *result;
+
+  gk_fault_proxy_add_full (f->proxy, "HEAD", "/files/", GK_FAULT_DELAY, 1, 1500);
+  g_timeout_add (10, during_upload_cb, &d);
+  report = gk_sync_fixture_run_sync (f);
+  g_assert_true (d.done);
+  result = gk_sync_fixture_find_result (report, id);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->outcome, ==, GK_SYNC_OUTCOME_SKIPPED);
+  g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", "/documents/"), ==, 0);
+  g_assert_cmpuint (portal_status (f, id), ==, 404);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+    g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (f->store, id, NULL);
+
+    g_assert_cmpint (item->state, !=, GK_STATE_PUBLISHED);
+    g_assert_nonnull (job);
+    g_assert_cmpint (job->operation, ==, GK_SYNC_OP_WITHDRAW);
+    g_assert_cmpint (job->state, ==, GK_SYNC_JOB_PENDING);
+  }
+
+  again = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (again, id, GK_SYNC_OUTCOME_WITHDRAWN);
+  g_assert_cmpuint (portal_status (f, id), ==, 404);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
+  }
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+}
+
+/* The store itself: an accepted PUT of a job that is no longer the
+ * item's pending job, or of a revision that is no longer the item's,
+ * does not mark the item published. */
+static void
+test_complete_publish_stale_job (Fixture *f, gconstpointer data)
+{
+  g_autofree char *withdrawn = gk_sync_fixture_make_approved (f, "完成时已撤回");
+  g_autofree char *edited = gk_sync_fixture_make_approved (f, "完成时已修改");
+  const char *ids[] = { withdrawn, edited };
+  g_autoptr(GError) error = NULL;
+  gint64 job_ids[2];
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *approved = NULL;
+      g_autofree char *body = NULL;
+      g_autoptr(GkSyncJob) job = NULL;
+      gint64 revision = 0;
+      GkSyncJobSpec spec = { 0 };
+
+      approved = gk_workflow_get_approved_record (f->store, ids[i], &revision, NULL, &error);
+      g_assert_no_error (error);
+      body = gk_sync_build_body (approved, TODAY, &error);
+      g_assert_no_error (error);
+      spec.item_id = ids[i];
+      spec.revision = revision;
+      spec.operation = GK_SYNC_OP_PUBLISH;
+      spec.body = body;
+      g_assert_true (gk_store_sync_add_jobs (f->store, "pat", &spec, 1, &error));
+      g_assert_no_error (error);
+      job = gk_store_sync_get_active_job (f->store, ids[i], &error);
+      g_assert_no_error (error);
+      job_ids[i] = job->id;
+    }
+
+  {
+    gboolean queued = FALSE;
+
+    g_assert_true (gk_sync_withdraw (f->store, "pat", withdrawn, "撤回", &queued, &error));
+    g_assert_no_error (error);
+    g_assert_true (queued);
+  }
+  gk_sync_fixture_edit_field (f, edited, "summary", "发送期间的修改");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GkItem) item = NULL;
+
+      g_assert_false (gk_store_sync_complete_publish (f->store, "pat", job_ids[i], NULL, "\"e1\"",
+                                                      NULL, TODAY, NULL, &error));
+      g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+      g_clear_error (&error);
+      item = gk_sync_fixture_get_item (f, ids[i]);
+      g_assert_cmpint (item->state, !=, GK_STATE_PUBLISHED);
+    }
+  {
+    g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (f->store, withdrawn, NULL);
+
+    g_assert_cmpint (job->operation, ==, GK_SYNC_OP_WITHDRAW);
+    g_assert_cmpint (job->state, ==, GK_SYNC_JOB_PENDING);
+  }
+}
+
+/* A conflict, then a publisher withdraws: resolving may not drop the
+ * withdrawal; the next sync applies it. */
+static void
+test_withdraw_during_conflict (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) ids = make_batch (f, 1);
+  const char *id = g_ptr_array_index (ids, 0);
+  g_autoptr(GkSyncReport) first = NULL;
+  g_autoptr(GkSyncReport) conflict = NULL;
+  g_autoptr(GkSyncReport) after = NULL;
+  g_autoptr(GkSyncItemResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean queued = FALSE;
+
+  first = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (first, id, GK_SYNC_OUTCOME_PUBLISHED);
+  edit_on_portal (f, id, "门户上改过的标题");
+  gk_sync_fixture_edit_field (f, id, "summary", "新的摘要");
+  gk_sync_fixture_approve (f, id);
+  conflict = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (conflict, id, GK_SYNC_OUTCOME_CONFLICT);
+
+  g_assert_true (gk_sync_withdraw (f->store, "pat", id, "误发，需撤回", &queued, &error));
+  g_assert_no_error (error);
+  g_assert_true (queued);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    /* The conflicting job is gone, and with it the conflict. */
+    g_assert_false (item->flags & GK_ITEM_FLAG_CONFLICT);
+  }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      GkSyncResolution resolution = i == 0 ? GK_SYNC_RESOLVE_OVERWRITE : GK_SYNC_RESOLVE_KEEP_PORTAL;
+
+      result = resolve (f, "admin", id, resolution, &error);
+      g_assert_null (result);
+      g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+      g_assert_nonnull (strstr (error->message, "withdrawal"));
+      g_clear_error (&error);
+    }
+  /* Nor does the store's keep-portal drop it. */
+  g_assert_false (gk_store_sync_resolve_keep_portal (f->store, "admin", id, NULL, "\"x\"", NULL,
+                                                     FALSE, 1, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+  g_clear_error (&error);
+  {
+    g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (f->store, id, NULL);
+
+    g_assert_nonnull (job);
+    g_assert_cmpint (job->operation, ==, GK_SYNC_OP_WITHDRAW);
+    g_assert_cmpint (job->state, ==, GK_SYNC_JOB_PENDING);
+  }
+  {
+    g_autofree char *title = portal_title (f, id);
+
+    g_assert_cmpstr (title, ==, "门户上改过的标题");
+  }
+
+  after = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (after, id, GK_SYNC_OUTCOME_WITHDRAWN);
+  {
+    guint status = 0;
+    g_autofree char *path = g_strconcat ("/documents/", id, NULL);
+    g_autoptr(JsonNode) doc = gk_sync_fixture_portal_get (f, path, &status);
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    g_assert_true (status == 404 ||
+                   g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (doc),
+                                                                          "status", ""),
+                              "withdrawn") == 0);
+    g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
+  }
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+}
+
+/* keep-portal settles the revision that was in conflict, not a newer
+ * approved one: that stays approved and goes out with the next sync. */
+static void
+test_keep_portal_newer_revision (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) ids = make_batch (f, 1);
+  const char *id = g_ptr_array_index (ids, 0);
+  g_autoptr(GkSyncReport) first = NULL;
+  g_autoptr(GkSyncReport) conflict = NULL;
+  g_autoptr(GkSyncReport) after = NULL;
+  g_autoptr(GkSyncItemResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (first, id, GK_SYNC_OUTCOME_PUBLISHED);
+  edit_on_portal (f, id, "门户上改过的标题");
+  gk_sync_fixture_edit_field (f, id, "summary", "第二版");
+  gk_sync_fixture_approve (f, id);
+  conflict = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (conflict, id, GK_SYNC_OUTCOME_CONFLICT);
+
+  /* Revision 3 approved before anyone decides about revision 2. */
+  gk_sync_fixture_edit_field (f, id, "summary", "第三版");
+  gk_sync_fixture_approve (f, id);
+
+  result = resolve (f, "admin", id, GK_SYNC_RESOLVE_KEEP_PORTAL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->outcome, ==, GK_SYNC_OUTCOME_SKIPPED);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    g_assert_cmpint (item->revision, ==, 3);
+    g_assert_cmpint (item->state, ==, GK_STATE_APPROVED);
+    g_assert_false (item->flags & GK_ITEM_FLAG_CONFLICT);
+  }
+
+  after = gk_sync_fixture_run_sync (f);
+  gk_sync_fixture_assert_outcome (after, id, GK_SYNC_OUTCOME_UPDATED);
+  gk_sync_fixture_assert_portal_has_approved (f, id);
+  {
+    g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, id);
+
+    g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
+    g_assert_cmpint (item->revision, ==, 3);
+  }
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+}
+
 static gboolean
 contains_bytes (const char *haystack,
                 gsize       len,
@@ -767,6 +1079,11 @@ main (int    argc,
   ADD ("/sync-faults/401-on-health", test_401_on_health);
   ADD ("/sync-faults/412-after-portal-edit", test_412_after_portal_edit);
   ADD ("/sync-faults/lost-answer-then-new-revision", test_lost_answer_then_new_revision);
+  ADD ("/sync-faults/regate-withheld-during-upload", test_regate_withheld_during_upload);
+  ADD ("/sync-faults/regate-withdrawn-during-upload", test_regate_withdrawn_during_upload);
+  ADD ("/sync-faults/complete-publish-stale-job", test_complete_publish_stale_job);
+  ADD ("/sync-faults/withdraw-during-conflict", test_withdraw_during_conflict);
+  ADD ("/sync-faults/keep-portal-newer-revision", test_keep_portal_newer_revision);
   ADD ("/sync-faults/token-leak", test_token_leak);
 #undef ADD
 

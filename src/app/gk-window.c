@@ -387,8 +387,7 @@ setup_library (GkWindow *self)
         continue;
       build_query (self, views[i].id, &query, &owned);
       query.sort = NULL;
-      self->count_lists[i] = gk_item_list_new (store);
-      gk_item_list_set_query (self->count_lists[i], &query);
+      self->count_lists[i] = gk_item_list_new_with_query (store, &query);
       g_signal_connect_object (self->count_lists[i], "items-changed",
                                G_CALLBACK (on_count_list_changed_cb), self, G_CONNECT_SWAPPED);
     }

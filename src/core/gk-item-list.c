@@ -69,6 +69,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (GkItemList, gk_item_list, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_START_FROZEN,
   N_PROPS
 };
 
@@ -506,6 +507,15 @@ gk_item_list_set_property (GObject      *object,
     case PROP_STORE:
       self->store = g_value_dup_object (value);
       break;
+    case PROP_START_FROZEN:
+      if (g_value_get_boolean (value))
+        {
+          /* The first query waits for the filters (see
+           * gk_item_list_new_with_query()). */
+          self->freeze_count = 1;
+          self->dirty_while_frozen = TRUE;
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -525,6 +535,9 @@ gk_item_list_class_init (GkItemListClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, GK_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_START_FROZEN] =
+    g_param_spec_boolean ("start-frozen", NULL, NULL, FALSE,
+                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -554,6 +567,31 @@ gk_item_list_new (GkStore *store)
   g_return_val_if_fail (GK_IS_STORE (store), NULL);
 
   return g_object_new (GK_TYPE_ITEM_LIST, "store", store, NULL);
+}
+
+/**
+ * gk_item_list_new_with_query:
+ * @store: the library
+ * @query: (nullable): the filters and order, copied
+ *
+ * Like gk_item_list_new() followed by gk_item_list_set_query(), but
+ * queries the store once instead of twice (on 100,000 items the first,
+ * unfiltered query costs tens of milliseconds).
+ *
+ * Returns: (transfer full): a new list
+ */
+GkItemList *
+gk_item_list_new_with_query (GkStore       *store,
+                             const GkQuery *query)
+{
+  GkItemList *self;
+
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+
+  self = g_object_new (GK_TYPE_ITEM_LIST, "store", store, "start-frozen", TRUE, NULL);
+  gk_item_list_set_query (self, query);
+  gk_item_list_thaw (self);
+  return self;
 }
 
 /**

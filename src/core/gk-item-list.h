@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 #define GK_TYPE_ITEM_LIST (gk_item_list_get_type ())
 G_DECLARE_FINAL_TYPE (GkItemList, gk_item_list, GK, ITEM_LIST, GObject)
 
+GkItemList    *gk_item_list_new_with_query (GkStore       *store,
+                                           const GkQuery *query);
 GkItemList    *gk_item_list_new                (GkStore       *store);
 GkStore       *gk_item_list_get_store          (GkItemList    *self);
 

@@ -1134,12 +1134,14 @@ gk_library_view_new (GkContext *context)
     }
   else
     {
-      gtk_paned_set_position (self->vpaned, 300);
+      gtk_paned_set_position (self->vpaned, 400);
       gtk_paned_set_position (self->hpaned, 620);
     }
 
   build_columns (self);
-  self->list = gk_item_list_new (gk_context_get_store (context));
+  /* Created frozen: the first query waits for the view's filters. */
+  self->list = g_object_new (GK_TYPE_ITEM_LIST, "store", gk_context_get_store (context),
+                             "start-frozen", TRUE, NULL);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self, 0);
@@ -1147,6 +1149,7 @@ gk_library_view_new (GkContext *context)
   g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_model_items_changed_cb), self, 0);
 
   apply_query (self);
+  gk_item_list_thaw (self->list);
   update_bulk_bar (self, 0);
   return GTK_WIDGET (self);
 }

@@ -51,6 +51,7 @@ struct _GkReviewPage
   GkContext          *context;
   GkStore            *store;
   GkStoreWatch       *watch;
+  gboolean            queue_stale;  /* reload when next shown */
 
   GListStore         *queue;          /* GkItem: the signable ones first */
   GHashTable         *signable;       /* ids the acting user may sign now */
@@ -684,14 +685,29 @@ update_detail (GkReviewPage *self)
     }
 }
 
+static void reload_queue_now (GkReviewPage *self);
+
+/* Reading the queue checks every queued item's rules: do it when a
+ * person looks, not while the window starts. */
 static void
 reload_queue (GkReviewPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->queue_stale = TRUE;
+  else
+    reload_queue_now (self);
+}
+
+static void
+reload_queue_now (GkReviewPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autofree char *count = NULL;
   guint n_old, n_signable;
+
+  self->queue_stale = FALSE;
 
   if (self->store == NULL)
     {
@@ -1392,6 +1408,16 @@ gk_review_page_constructed (GObject *object)
 }
 
 static void
+gk_review_page_map (GtkWidget *widget)
+{
+  GkReviewPage *self = GK_REVIEW_PAGE (widget);
+
+  GTK_WIDGET_CLASS (gk_review_page_parent_class)->map (widget);
+  if (self->queue_stale)
+    reload_queue (self);
+}
+
+static void
 gk_review_page_dispose (GObject *object)
 {
   GkReviewPage *self = GK_REVIEW_PAGE (object);
@@ -1472,6 +1498,7 @@ gk_review_page_class_init (GkReviewPageClass *klass)
 
   object_class->constructed = gk_review_page_constructed;
   object_class->dispose = gk_review_page_dispose;
+  GTK_WIDGET_CLASS (klass)->map = gk_review_page_map;
   object_class->finalize = gk_review_page_finalize;
   object_class->get_property = gk_review_page_get_property;
   object_class->set_property = gk_review_page_set_property;
@@ -1590,6 +1617,8 @@ gk_review_page_get_n_queued (GkReviewPage *self)
 {
   g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), 0);
 
+  if (self->queue_stale)
+    reload_queue_now (self);
   return g_hash_table_size (self->signable);
 }
 
