@@ -1156,6 +1156,21 @@ test_add_file (Fixture       *fixture,
   g_assert_true (gk_store_add_file (fixture->store, source, sha, NULL, &error));
   g_assert_no_error (error);
 
+  /* Bytes that are not what the hash says (the file changed after it
+   * was hashed) never land under that name. */
+  {
+    g_autofree char *changed = g_build_filename (fixture->dir, "changed.pdf", NULL);
+    g_autofree char *claimed = g_strdup ("0000000000000000000000000000000000000000000000000000000000000001");
+    g_autofree char *claimed_path = NULL;
+
+    g_assert_true (g_file_set_contents (changed, "%PDF-1.4 other bytes", -1, NULL));
+    g_assert_false (gk_store_add_file (fixture->store, changed, claimed, NULL, &error));
+    g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);
+    g_clear_error (&error);
+    claimed_path = gk_store_get_file_path (fixture->store, claimed);
+    g_assert_false (g_file_test (claimed_path, G_FILE_TEST_EXISTS));
+  }
+
   g_assert_false (gk_store_add_file (fixture->store, source, "../../etc/passwd", NULL, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
   g_clear_error (&error);

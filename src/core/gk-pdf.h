@@ -41,8 +41,8 @@ GkPdfText *gk_pdf_extract     (const char   *path,
 
 /* Like gk_pdf_extract(), but in a separate process (gongkai-extract) with
  * a time and memory limit, so that a hostile PDF that crashes or hangs
- * poppler costs that one file, never the program.  Falls back to
- * in-process extraction when the helper cannot be found. */
+ * poppler costs that one file, never the program.  Reads in process
+ * only when $GONGKAI_EXTRACT_IN_PROCESS is 1. */
 GkPdfText *gk_pdf_extract_isolated (const char   *path,
                                     const char   *password,
                                     GCancellable *cancellable,

@@ -786,6 +786,28 @@ gk_store_sync_complete_publish (GkStore    *self,
   if ((job = load_job (self, job_id, error)) == NULL)
     return FALSE;
 
+  /* Only the item's live job for its current revision is settled: one
+   * superseded meanwhile (a withdrawal, a newer decision) or sent for a
+   * revision the item no longer has (an edit) is not. */
+  {
+    g_autoptr(GkItem) item = gk_store_priv_load_item (self, job->item_id, FALSE, error);
+    gboolean live = job->state == GK_SYNC_JOB_PENDING ||
+                    (decision != NULL && job->state == GK_SYNC_JOB_CONFLICT);
+
+    if (item == NULL)
+      return FALSE;
+    if (!live || job->operation == GK_SYNC_OP_WITHDRAW || item->revision != job->revision)
+      {
+        g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                     _("The portal accepted revision %" PRId64 ", but the item changed while it "
+                       "was being sent (it is now at revision %" PRId64 ", its queued job is %s): "
+                       "it is not marked published. Run “gongkai-ctl sync --check” to compare "
+                       "the portal’s copy."),
+                     job->revision, item->revision, job_state_names[job->state]);
+        return FALSE;
+      }
+  }
+
   {
     g_autoptr(GkStoreStmt) stmt =
       gk_store_priv_prepare (self,
@@ -1130,6 +1152,16 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (job != NULL && job->operation == GK_SYNC_OP_WITHDRAW)
+    {
+      g_set_error_literal (error, GK_ERROR, GK_ERROR_REFUSED,
+                           _("A withdrawal of this item is queued: run the sync first; it withdraws "
+                             "the portal’s copy."));
+      return FALSE;
+    }
+  /* The decision is about the job in conflict, nothing else. */
+  if (job != NULL && job->state != GK_SYNC_JOB_CONFLICT)
+    g_clear_pointer (&job, gk_sync_job_free);
 
   if (etag != NULL)
     {
@@ -1166,9 +1198,10 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
         return FALSE;
     }
 
-  /* The approved revision is settled by the decision: it is not sent
-   * again (a later revision, approved again, will be). */
-  if (etag != NULL)
+  /* The revision in conflict is settled by the decision: it is not sent
+   * again.  A later revision, approved meanwhile, stays approved and is
+   * sent by the next sync. */
+  if (etag != NULL && (withdrawn || job != NULL))
     {
       g_autoptr(GkStoreStmt) stmt =
         gk_store_priv_prepare (self,
@@ -1177,20 +1210,24 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
                                  "WHERE id = ?1 AND state IN ('approved', 'published')"
                                : "UPDATE items SET state = 'published', stage = NULL, "
                                  "public_url = COALESCE (?2, public_url) "
-                                 "WHERE id = ?1 AND state = 'approved'",
+                                 "WHERE id = ?1 AND state = 'approved' AND revision = ?3",
                                error);
 
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_TRANSIENT);
       if (!withdrawn)
-        gk_store_priv_bind_text (stmt, 2, public_url);
+        {
+          gk_store_priv_bind_text (stmt, 2, public_url);
+          sqlite3_bind_int64 (stmt, 3, job->revision);
+        }
       if (!gk_store_priv_step_done (self, stmt, error))
         return FALSE;
     }
 
-  if (!set_conflict_flag (self, item_id, FALSE, error) ||
-      !supersede_active (self, item_id, error))
+  if (!set_conflict_flag (self, item_id, FALSE, error))
+    return FALSE;
+  if (job != NULL && !set_job_state (self, job->id, GK_SYNC_JOB_SUPERSEDED, NULL, error))
     return FALSE;
 
   details = json_object_new ();
@@ -1322,6 +1359,10 @@ gk_store_sync_withdraw_item (GkStore    *self,
                    gk_state_to_label (item->state));
       return FALSE;
     }
+  /* The job that was in conflict is gone: so is the conflict. */
+  if (active != NULL && active->state == GK_SYNC_JOB_CONFLICT &&
+      !set_conflict_flag (self, id, FALSE, error))
+    return FALSE;
 
   details = json_object_new ();
   json_object_set_int_member (details, "revision", item->revision);

@@ -1331,6 +1331,22 @@ gk_store_add_file (GkStore      *self,
       return FALSE;
     }
 
+  /* The name says what the bytes are: the source may have changed since
+   * it was hashed (a scanner still writing it), and a wrong file under a
+   * hash name would stay wrong for ever. */
+  {
+    g_autofree char *copied_sha256 = gk_sha256_file (tmp_path, cancellable, NULL, NULL);
+
+    if (g_strcmp0 (copied_sha256, sha256) != 0)
+      {
+        g_unlink (tmp_path);
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                     _("“%s” changed while it was being imported; import it again when it is complete."),
+                     source_path);
+        return FALSE;
+      }
+  }
+
   if (g_rename (tmp_path, target) != 0)
     {
       int saved = errno;

@@ -138,6 +138,7 @@ typedef struct
 
 static void pump (Run *run);
 static void send_step (Work *work);
+static gboolean check_gate (Work *work, gboolean again, char **why);
 static void start_queue (Run *run);
 
 /* small things */
@@ -1057,7 +1058,15 @@ send_step (Work *work)
         g_autoptr(GkPortalState) state = NULL;
         GkPortalPrecondition precondition = GK_PORTAL_PRECONDITION_CREATE;
         const char *etag = NULL;
+        g_autofree char *why = NULL;
 
+        /* The gate once more: the item may have been edited, made
+         * withheld or withdrawn while its files were uploaded. */
+        if (!check_gate (work, TRUE, &why))
+          {
+            supersede (work, why);
+            return;
+          }
         if (work->overwrite)
           precondition = GK_PORTAL_PRECONDITION_NONE;
         else
@@ -1092,21 +1101,45 @@ send_step (Work *work)
     }
 }
 
-/* The gate, again, just before sending: the job's body must still be the
- * approved record of the item's current revision. */
+/* The gate, again, just before sending: the job must still be the item's
+ * active job (pending; in conflict when a person chose to overwrite) and
+ * its body the approved record of the item's current revision.  @again:
+ * checked once more right before PUT /documents (uploads, retries and
+ * backoff may have taken minutes); the first time it also lists the
+ * files to upload. */
 static gboolean
-check_gate (Work  *work,
-            char **why)
+check_gate (Work      *work,
+            gboolean   again,
+            char     **why)
 {
   Run *run = work->run;
   g_autoptr(GError) error = NULL;
   g_autofree char *approved = NULL;
   g_autofree char *sha256 = NULL;
   g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GkSyncJob) active = NULL;
   JsonObject *object;
   JsonObject *file;
   JsonNode *attachments;
   gint64 revision = 0;
+
+  active = gk_store_sync_get_active_job (run->store, work->item_id, &error);
+  if (error != NULL)
+    {
+      *why = g_strdup_printf (_("Not sent: %s"), error->message);
+      return FALSE;
+    }
+  if (active == NULL || active->id != work->job->id ||
+      !(active->state == GK_SYNC_JOB_PENDING ||
+        (work->overwrite && active->state == GK_SYNC_JOB_CONFLICT)))
+    {
+      if (active != NULL && active->operation == GK_SYNC_OP_WITHDRAW)
+        *why = g_strdup (_("Not sent: a withdrawal of the item was queued meanwhile; the next sync "
+                           "applies it."));
+      else
+        *why = g_strdup (_("Not sent: the queued job was replaced by a newer decision meanwhile."));
+      return FALSE;
+    }
 
   approved = gk_workflow_get_approved_record (run->store, work->item_id, &revision, &sha256, &error);
   if (approved == NULL)
@@ -1147,6 +1180,8 @@ check_gate (Work  *work,
       *why = g_strdup (_("Not sent: the record’s file is not the approved file."));
       return FALSE;
     }
+  if (again)
+    return TRUE;
 
   work->files = g_ptr_array_new_with_free_func (file_ref_free);
   {
@@ -1211,7 +1246,7 @@ start_work (Work *work)
       send_step (work);
       return;
     }
-  if (!check_gate (work, &why))
+  if (!check_gate (work, FALSE, &why))
     {
       supersede (work, why);
       return;
@@ -2597,6 +2632,24 @@ gk_sync_resolve_async (GkSync              *self,
       run_fail (run, error);
       return;
     }
+  /* A withdrawal is a person's later decision: neither overwriting nor
+   * keeping the portal's copy may drop it. */
+  {
+    g_autoptr(GkSyncJob) active = gk_store_sync_get_active_job (self->store, item->id, &error);
+
+    if (error != NULL)
+      {
+        run_fail (run, error);
+        return;
+      }
+    if (active != NULL && active->operation == GK_SYNC_OP_WITHDRAW)
+      {
+        run_fail (run, g_error_new_literal (GK_ERROR, GK_ERROR_REFUSED,
+                                            _("A withdrawal of this item is queued: run the sync "
+                                              "first; it withdraws the portal’s copy.")));
+        return;
+      }
+  }
   if ((item->flags & GK_ITEM_FLAG_CONFLICT) == 0)
     {
       run_fail (run, g_error_new (GK_ERROR, GK_ERROR_REFUSED,
@@ -2637,8 +2690,7 @@ gk_sync_resolve_async (GkSync              *self,
         }
       active = gk_store_sync_get_active_job (self->store, item->id, &error);
       if (error == NULL &&
-          (active == NULL || active->operation == GK_SYNC_OP_WITHDRAW || active->revision != revision ||
-           active->body == NULL))
+          (active == NULL || active->revision != revision || active->body == NULL))
         {
           g_autoptr(GkPortalState) state = gk_store_sync_get_portal_state (self->store, item->id, NULL);
           g_autofree char *today = gk_date_today ();
