@@ -431,6 +431,45 @@ test_submit (Fixture       *f,
 
 /* ---- the two stages and separation of duties ---- */
 
+/* A decision made in a window binds to the item as it was shown: an
+ * edit and resubmission, or the other stage signed meanwhile, make the
+ * click about something else, and it is refused. */
+static void
+test_decision_binds_to_what_was_shown (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = make_item (f, "dora", "待审核的通知", "proactive");
+  g_autoptr(GkItem) shown = NULL;
+  g_autoptr(GkItem) shown_again = NULL;
+  g_autoptr(GkItem) second_reviewer = NULL;
+
+  submit_ok (f, "dora", id);
+  shown = get_item (f, id);
+
+  /* The drafter edits (back to draft, same revision) and resubmits. */
+  edit_field (f, "dora", id, "summary", "新的内容概述");
+  submit_ok (f, "dora", id);
+  assert_refused (gk_workflow_review_seen (f->store, "rita", shown, GK_REVIEW_APPROVE, NULL, NULL, 0, &error),
+                  &error, GK_ERROR_CONFLICT, "changed since you opened it");
+  g_clear_error (&error);
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_CONFIDENTIALITY);
+
+  /* Looked at again: signed. */
+  shown_again = get_item (f, id);
+  second_reviewer = get_item (f, id);
+  g_assert_true (gk_workflow_review_seen (f->store, "rita", shown_again, GK_REVIEW_APPROVE, NULL, NULL, 0, &error));
+  g_assert_no_error (error);
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
+
+  /* Another reviewer still looking at the confidentiality stage cannot
+   * sign the release stage by the same click. */
+  assert_refused (gk_workflow_review_seen (f->store, "rob", second_reviewer, GK_REVIEW_APPROVE, NULL, NULL, 0, &error),
+                  &error, GK_ERROR_CONFLICT, NULL);
+  g_clear_error (&error);
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
+}
+
 static void
 test_two_stages (Fixture       *f,
                  gconstpointer  data)
@@ -1423,6 +1462,8 @@ main (int    argc,
   g_test_add_func ("/workflow/parse-dismissal", test_parse_dismissal);
   g_test_add ("/workflow/submit", Fixture, NULL, fixture_setup, test_submit, fixture_teardown);
   g_test_add ("/workflow/two-stages", Fixture, NULL, fixture_setup, test_two_stages, fixture_teardown);
+  g_test_add ("/workflow/decision-binds-to-what-was-shown", Fixture, NULL, fixture_setup,
+              test_decision_binds_to_what_was_shown, fixture_teardown);
   g_test_add ("/workflow/permissions-and-states", Fixture, NULL, fixture_setup,
               test_permissions_and_states, fixture_teardown);
   g_test_add ("/workflow/return", Fixture, NULL, fixture_setup, test_return, fixture_teardown);

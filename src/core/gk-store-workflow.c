@@ -596,6 +596,7 @@ gboolean
 gk_store_workflow_review (GkStore           *self,
                           const char        *actor,
                           const char        *id,
+                          GkItem            *seen,
                           GkReviewDecision   decision,
                           const char        *comment,
                           const GkDismissal *dismissals,
@@ -642,6 +643,25 @@ gk_store_workflow_review (GkStore           *self,
     return FALSE;
   if ((item = gk_store_priv_load_item (self, full_id, TRUE, error)) == NULL)
     return FALSE;
+
+  /* A decision is about what the reviewer looked at: if the item was
+   * edited, resubmitted or moved to the other stage since, the click is
+   * about something else. */
+  if (seen != NULL &&
+      (item->revision != seen->revision || item->state != seen->state ||
+       item->stage != seen->stage ||
+       g_strcmp0 (item->submitted_at, seen->submitted_at) != 0 ||
+       g_strcmp0 (item->updated_at, seen->updated_at) != 0))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_CONFLICT,
+                   _("“%s” changed since you opened it (it is now %s, revision %" PRId64 "). "
+                     "Look at it again before you decide."),
+                   item_name (item),
+                   item->state == GK_STATE_IN_REVIEW ? gk_stage_to_label (item->stage)
+                                                      : gk_state_to_label (item->state),
+                   item->revision);
+      return FALSE;
+    }
 
   for (guint i = 0; i < n_dismissals; i++)
     if (!dismiss_finding (self, actor, item, &dismissals[i], error))

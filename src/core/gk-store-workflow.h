@@ -43,9 +43,12 @@ gboolean    gk_store_workflow_submit            (GkStore    *self,
                                                  const char *actor,
                                                  const char *id,
                                                  GError    **error);
+/* seen: (nullable) the item as the reviewer saw it; the decision is
+ * refused with GK_ERROR_CONFLICT if the item changed since. */
 gboolean    gk_store_workflow_review            (GkStore           *self,
                                                  const char        *actor,
                                                  const char        *id,
+                                                 GkItem            *seen,
                                                  GkReviewDecision   decision,
                                                  const char        *comment,
                                                  const GkDismissal *dismissals,

@@ -809,7 +809,42 @@ gk_workflow_review (GkStore           *store,
   g_return_val_if_fail (GK_IS_STORE (store), FALSE);
   g_return_val_if_fail (n_dismissals == 0 || dismissals != NULL, FALSE);
 
-  return gk_store_workflow_review (store, actor, id, decision, comment,
+  return gk_store_workflow_review (store, actor, id, NULL, decision, comment,
+                                   dismissals, n_dismissals, error);
+}
+
+/**
+ * gk_workflow_review_seen:
+ * @store: a library
+ * @actor: the reviewer
+ * @seen: the item as the reviewer saw it (id, revision, stage, times)
+ * @decision: approve, return or dismissals only
+ * @comment: (nullable): the comment (required to return)
+ * @dismissals: (array length=n_dismissals) (nullable): finding decisions
+ * @n_dismissals: how many
+ * @error: %GK_ERROR_CONFLICT when the item changed since it was shown,
+ *   else as gk_workflow_review()
+ *
+ * Like gk_workflow_review(), for a window that shows an item and then
+ * acts on it: the decision binds to what was shown.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_workflow_review_seen (GkStore           *store,
+                         const char        *actor,
+                         GkItem            *seen,
+                         GkReviewDecision   decision,
+                         const char        *comment,
+                         const GkDismissal *dismissals,
+                         guint              n_dismissals,
+                         GError           **error)
+{
+  g_return_val_if_fail (GK_IS_STORE (store), FALSE);
+  g_return_val_if_fail (GK_IS_ITEM (seen), FALSE);
+  g_return_val_if_fail (n_dismissals == 0 || dismissals != NULL, FALSE);
+
+  return gk_store_workflow_review (store, actor, seen->id, seen, decision, comment,
                                    dismissals, n_dismissals, error);
 }
 

@@ -158,6 +158,16 @@ gboolean    gk_workflow_review           (GkStore           *store,
                                           const GkDismissal *dismissals,
                                           guint              n_dismissals,
                                           GError           **error);
+/* The same, bound to the item as it was shown: GK_ERROR_CONFLICT if it
+ * changed since (edited, resubmitted, signed by someone else). */
+gboolean    gk_workflow_review_seen      (GkStore           *store,
+                                          const char        *actor,
+                                          GkItem            *seen,
+                                          GkReviewDecision   decision,
+                                          const char        *comment,
+                                          const GkDismissal *dismissals,
+                                          guint              n_dismissals,
+                                          GError           **error);
 /* "12=reason" or "#12=reason" → finding_id, reason (GK_ERROR_INVALID). */
 gboolean    gk_workflow_parse_dismissal  (const char *text,
                                           gint64     *finding_id,

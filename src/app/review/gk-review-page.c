@@ -30,6 +30,7 @@ typedef struct
   GkStore   *store;
   char      *actor;
   GPtrArray *ids;          /* char* */
+  GPtrArray *seen;         /* GkItem* as shown, or NULL, parallel to ids */
   char      *text;         /* comment or reason */
   gint64     finding_id;
   gboolean   bulk;
@@ -120,6 +121,7 @@ op_free (Op *op)
   g_clear_object (&op->store);
   g_free (op->actor);
   g_clear_pointer (&op->ids, g_ptr_array_unref);
+  g_clear_pointer (&op->seen, g_ptr_array_unref);
   g_free (op->text);
   g_free (op);
 }
@@ -846,7 +848,11 @@ run_op_thread (GTask        *task,
       switch (op->kind)
         {
         case OP_APPROVE:
-          ok = gk_workflow_approve (op->store, op->actor, id, NULL, &error);
+          if (g_ptr_array_index (op->seen, i) != NULL)
+            ok = gk_workflow_review_seen (op->store, op->actor, g_ptr_array_index (op->seen, i),
+                                          GK_REVIEW_APPROVE, NULL, NULL, 0, &error);
+          else
+            ok = gk_workflow_approve (op->store, op->actor, id, NULL, &error);
           break;
         case OP_RETURN:
           ok = gk_workflow_return (op->store, op->actor, id, op->text, &error);
@@ -907,11 +913,41 @@ on_op_done_cb (GObject      *source,
 }
 
 static void
+clear_object_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+/* The copy of this document the page shows, so that the decision binds
+ * to what the reviewer saw. */
+static GkItem *
+find_shown_item (GkReviewPage *self,
+                 const char   *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+
+  if (self->item != NULL && g_strcmp0 (self->item->id, id) == 0)
+    return gk_item_copy (self->item);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GkItem) item = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (g_strcmp0 (item->id, id) == 0)
+        return gk_item_copy (item);
+    }
+  return NULL;
+}
+
+static void
 run_op (GkReviewPage *self,
         Op           *op)
 {
   g_autoptr(GTask) task = NULL;
 
+  op->seen = g_ptr_array_new_with_free_func (clear_object_if_set);
+  for (guint i = 0; i < op->ids->len; i++)
+    g_ptr_array_add (op->seen, find_shown_item (self, g_ptr_array_index (op->ids, i)));
   op->store = g_object_ref (self->store);
   op->actor = g_strdup (gk_context_get_user (self->context));
   set_busy (self, TRUE);
