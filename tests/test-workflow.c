@@ -431,6 +431,30 @@ test_submit (Fixture       *f,
 
 /* ---- the two stages and separation of duties ---- */
 
+/* Whoever drafted a document never signs it, in any later revision
+ * either (DESIGN.md: "cannot approve an item they drafted"). */
+static void
+test_drafter_never_signs (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = make_item (f, "admin", "管理员起草的通知", "proactive");
+
+  submit_ok (f, "admin", id);
+  approve_ok (f, "rita", id);
+  approve_ok (f, "rob", id);
+  assert_state (f, id, GK_STATE_APPROVED, GK_STAGE_NONE);
+
+  /* Revision 2, edited and submitted by someone else. */
+  edit_field (f, "dora", id, "summary", "第二版的内容概述");
+  submit_ok (f, "dora", id);
+  assert_refused (gk_workflow_approve (f->store, "admin", id, NULL, &error), &error,
+                  GK_ERROR_REFUSED, "drafted");
+  g_clear_error (&error);
+  approve_ok (f, "ruth", id);
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
+}
+
 /* A decision made in a window binds to the item as it was shown: an
  * edit and resubmission, or the other stage signed meanwhile, make the
  * click about something else, and it is refused. */
@@ -1462,6 +1486,8 @@ main (int    argc,
   g_test_add_func ("/workflow/parse-dismissal", test_parse_dismissal);
   g_test_add ("/workflow/submit", Fixture, NULL, fixture_setup, test_submit, fixture_teardown);
   g_test_add ("/workflow/two-stages", Fixture, NULL, fixture_setup, test_two_stages, fixture_teardown);
+  g_test_add ("/workflow/drafter-never-signs", Fixture, NULL, fixture_setup,
+              test_drafter_never_signs, fixture_teardown);
   g_test_add ("/workflow/decision-binds-to-what-was-shown", Fixture, NULL, fixture_setup,
               test_decision_binds_to_what_was_shown, fixture_teardown);
   g_test_add ("/workflow/permissions-and-states", Fixture, NULL, fixture_setup,

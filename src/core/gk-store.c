@@ -453,8 +453,11 @@ open_db (const char *dir,
                mode ? mode : "?");
   sqlite3_finalize (stmt);
 
+  /* FULL: a commit is on disk when it returns, so that not even a power
+   * cut loses a committed item or approval (NORMAL in WAL mode is safe
+   * against a crash of the program, not of the machine). */
   if (!exec_db (db, "PRAGMA foreign_keys = ON;"
-                    "PRAGMA synchronous = NORMAL;"
+                    "PRAGMA synchronous = FULL;"
                     "PRAGMA busy_timeout = 5000;",
                 "open", error))
     {

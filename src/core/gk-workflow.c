@@ -123,9 +123,10 @@ refuse_state (GkItem  *item,
   return FALSE;
 }
 
-/* The ways user worked on the item's current revision (drafted, edited,
+/* The ways user worked on the item's current revision (edited,
  * submitted), from the contributors table and, as a second source, the
- * item's own created_by and submitted_by. */
+ * item's own submitted_by — plus "drafted" for whoever drafted the item,
+ * whatever the revision: a drafter never signs their own document. */
 static GStrv
 get_contributions (GkStore    *store,
                    const char *user,
@@ -138,7 +139,7 @@ get_contributions (GkStore    *store,
   recorded = gk_store_workflow_get_contributions (store, item->id, item->revision, user, error);
   if (recorded == NULL)
     return NULL;
-  if (item->revision == 1 && g_strcmp0 (item->created_by, user) == 0 &&
+  if (g_strcmp0 (item->created_by, user) == 0 &&
       !g_strv_contains ((const char *const *) recorded, "drafted"))
     g_strv_builder_add (builder, "drafted");
   g_strv_builder_addv (builder, (const char **) recorded);
