@@ -1625,7 +1625,9 @@ build_query (GkStore       *self,
         limit = g_strdup (today_text);
       add_condition (parts,
                      "items.due_date IS NOT NULL AND items.due_date <= ?%u "
-                     "AND items.state NOT IN ('published', 'withdrawn', 'approved') "
+                     /* Approved is not public yet: the clock runs until
+                      * the portal has it (gk_item_is_awaiting_disclosure). */
+                     "AND items.state NOT IN ('published', 'withdrawn') "
                      "AND COALESCE (items.disclosure, '') NOT IN ('on_request', 'withheld')",
                      add_text (parts, limit));
     }
