@@ -1186,6 +1186,12 @@ gk_library_view_set_preset (GkLibraryView *self,
   self->preset.expiring_before = own_string (self, preset->expiring_before);
   self->preset.sort = own_string (self, preset->sort);
   apply_query (self);
+
+  /* Another view: the item shown stays only if this view lists it (or
+   * the person is editing it), not beside a list it is not in. */
+  if (self->current_id != NULL && !gk_record_editor_is_dirty (self->editor) &&
+      gk_item_list_find (self->list, self->current_id) == G_MAXUINT)
+    show_item (self, NULL);
 }
 
 /**
