@@ -6,6 +6,7 @@
 #include "gk-app-util.h"
 #include "gk-fixtures.h"
 #include "gk-gui-test.h"
+#include "gk-workflow.h"
 #include "gk-library-view.h"
 #include "gk-window-private.h"
 
@@ -589,6 +590,55 @@ test_unsaved_changes_guard (void)
   }
 }
 
+/* Saving a document in review takes it back to draft: the window asks
+ * first, and Cancel leaves it in review. */
+static void
+test_save_in_review_asks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) after = NULL;
+  GtkWidget *dialog;
+
+  select_position (position_of (h.second_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.second_id) == 0, 5000);
+  {
+    g_autoptr(GkItem) item = gk_store_get_item (store (), h.second_id, NULL);
+    g_autoptr(GkItem) edited = gk_item_copy (item);
+
+    /* Complete the record so that it can be submitted. */
+    g_assert_true (gk_item_set_field (edited, "disclosure", "proactive", &error));
+    if (edited->issuer == NULL)
+      g_assert_true (gk_item_set_field (edited, "issuer", "上海市应急管理局", &error));
+    if (edited->written_date == NULL)
+      g_assert_true (gk_item_set_field (edited, "written_date", "2023-04-10", &error));
+    if (edited->title == NULL)
+      g_assert_true (gk_item_set_field (edited, "title", "关于测试的通知", &error));
+    g_assert_true (gk_store_update_item (store (), g_getenv ("GONGKAI_USER"), edited, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (gk_workflow_submit (store (), g_getenv ("GONGKAI_USER"), h.second_id, &error));
+  g_assert_no_error (error);
+  GK_GUI_WAIT (gk_record_editor_get_item (editor ()) != NULL &&
+               gk_record_editor_get_item (editor ())->state == GK_STATE_IN_REVIEW, 5000);
+
+  g_assert_true (gk_record_editor_set_text (editor (), "genre", "意见"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT ((dialog = find_toplevel_named ("restart-review-dialog")) != NULL, 5000);
+  respond (dialog, "cancel");
+  gk_gui_test_pump (200);
+  after = gk_store_get_item (store (), h.second_id, NULL);
+  g_assert_cmpint (after->state, ==, GK_STATE_IN_REVIEW);
+  g_clear_object (&after);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT ((dialog = find_toplevel_named ("restart-review-dialog")) != NULL, 5000);
+  respond (dialog, "save");
+  GK_GUI_WAIT (editor_clean (NULL), 10000);
+  after = gk_store_get_item (store (), h.second_id, NULL);
+  g_assert_cmpint (after->state, ==, GK_STATE_DRAFT);
+  g_assert_cmpstr (after->genre, ==, "意见");
+}
+
 /* Several documents at once: tag them from the bar under the list. */
 static void
 test_bulk_tag (void)
@@ -773,6 +823,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/sort-by-column", test_sort_by_column);
   g_test_add_func ("/gui/window/edit-and-save", test_edit_and_save);
   g_test_add_func ("/gui/window/unsaved-changes-guard", test_unsaved_changes_guard);
+  g_test_add_func ("/gui/window/save-in-review-asks", test_save_in_review_asks);
   g_test_add_func ("/gui/window/bulk-tag", test_bulk_tag);
   g_test_add_func ("/gui/window/views", test_views);
   g_test_add_func ("/gui/window/switch-user", test_switch_user);

@@ -1219,11 +1219,58 @@ on_save_action_done_cb (GObject      *source,
 }
 
 static void
+on_restart_review_response_cb (AdwMessageDialog *dialog,
+                               const char       *response,
+                               GkRecordEditor   *self)
+{
+  if (g_strcmp0 (response, "save") == 0)
+    gk_record_editor_save_async (self, NULL, on_save_action_done_cb, NULL);
+  g_object_unref (self);
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  gk_record_editor_save_async (GK_RECORD_EDITOR (widget), NULL, on_save_action_done_cb, NULL);
+  GkRecordEditor *self = GK_RECORD_EDITOR (widget);
+  g_autofree char *body = NULL;
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  /* Saving a document that is in review or approved changes its place in
+   * the workflow: say so before, not after. */
+  if (self->item != NULL && self->item->state == GK_STATE_IN_REVIEW)
+    body = g_strdup (_("This document is in review. Saving takes it back to draft, "
+                       "and it must be submitted for review again."));
+  else if (self->item != NULL &&
+           (self->item->state == GK_STATE_APPROVED || self->item->state == GK_STATE_PUBLISHED ||
+            self->item->state == GK_STATE_WITHDRAWN))
+    body = g_strdup_printf (_("Saving makes revision %" PRId64 " in draft. The approval of revision %"
+                              PRId64 " no longer holds: the new revision must be reviewed again "
+                              "before it is published."),
+                            self->item->revision + 1, self->item->revision);
+
+  if (body == NULL)
+    {
+      gk_record_editor_save_async (self, NULL, on_save_action_done_cb, NULL);
+      return;
+    }
+
+  root = gtk_widget_get_root (widget);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Save and Review Again?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "restart-review-dialog");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_restart_review_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
