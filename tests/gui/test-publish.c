@@ -99,6 +99,22 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* "Publish Approved Items": the page first names what goes public. */
+static void
+publish_confirmed (const char *expected_title)
+{
+  GtkWindow *dialog = NULL;
+
+  click (find ("publish-button"));
+  GK_GUI_WAIT ((dialog = find_dialog (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5000);
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (dialog)), ==, "publish-confirm-dialog");
+  if (expected_title != NULL &&
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), expected_title) == NULL)
+    g_error ("“%s” not named in: %s", expected_title, adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  respond (dialog, "publish");
+}
+
+
 static gboolean
 page_idle (void)
 {
@@ -303,7 +319,10 @@ test_publish (void)
   g_autofree char *reply = NULL;
   const char *summary;
 
-  click (find ("publish-button"));
+  {
+    g_autoptr(GkItem) shown = get_item (h.first_id);
+    publish_confirmed (shown->title);
+  }
   g_assert_true (gtk_widget_get_visible (find ("sync-progress")));
   GK_GUI_WAIT (page_idle (), 30000);
   summary = gk_publish_page_get_report_summary (h.page);
@@ -355,7 +374,7 @@ test_conflict (void)
   g_assert_no_error (error);
   approve_both_stages (h.first_id);
 
-  click (find ("publish-button"));
+  publish_confirmed (NULL);
   GK_GUI_WAIT (page_idle (), 30000);
   g_assert_nonnull (strstr (gk_publish_page_get_report_summary (h.page), "Conflicts 1"));
   g_assert_cmpuint (gk_publish_page_get_n_conflicts (h.page), ==, 1);

@@ -915,10 +915,71 @@ on_publish_token_cb (GkPublishPage *self,
 }
 
 static void
+on_publish_confirm_response_cb (AdwMessageDialog *dialog,
+                                const char       *response,
+                                GkPublishPage    *self)
+{
+  if (g_strcmp0 (response, "publish") == 0)
+    gk_publish_page_publish (self);
+  g_object_unref (self);
+}
+
+/* Going public cannot be taken back quietly: name what goes out first. */
+static void
 on_publish_clicked_cb (GtkButton     *button,
                        GkPublishPage *self)
 {
-  gk_publish_page_publish (self);
+  GkQuery query = { .state = "approved", .sort = "title" };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint n = 0, shown = 0;
+  GtkRoot *root;
+  GtkWidget *dialog;
+
+  if (self->store != NULL)
+    items = gk_store_query (self->store, &query, 0, 500, NULL);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (items, i);
+
+      if (!gk_workflow_is_publishable (item))
+        continue;
+      n++;
+      if (shown < 8)
+        {
+          g_string_append_printf (body, "\n• %s", item->title ? item->title : item->file_name);
+          shown++;
+        }
+    }
+  if (n == 0)
+    {
+      /* Nothing new goes public: withdrawals and retries only. */
+      gk_publish_page_publish (self);
+      return;
+    }
+  if (n > shown)
+    g_string_append_printf (body, "\n%s", _("…"));
+  {
+    g_autofree char *lead = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "This document goes public on the portal:",
+                                                          "These %u documents go public on the portal:", n), n);
+    g_string_prepend (body, lead);
+  }
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Publish to the Portal?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "publish", _("_Publish"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "publish",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "publish");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "publish-confirm-dialog");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_publish_confirm_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
