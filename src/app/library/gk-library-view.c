@@ -173,6 +173,16 @@ update_empty (GkLibraryView *self)
       adw_status_page_set_title (self->empty_page, _("No Results"));
       adw_status_page_set_description (self->empty_page, _("Try other words or remove a filter."));
     }
+  else if (self->preset.state != NULL || self->preset.created_by != NULL ||
+           self->preset.expiring_before != NULL || self->preset.due_within != 0)
+    {
+      /* A view of the library (drafts, ready to publish, expiring…) that
+       * happens to be empty: nothing to import here. */
+      adw_status_page_set_icon_name (self->empty_page, "object-select-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Nothing in This View"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("No document of the library is in this state now."));
+    }
   else
     {
       adw_status_page_set_icon_name (self->empty_page, "folder-documents-symbolic");
