@@ -30,14 +30,36 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
+/* The library chosen in Preferences, when the command line and
+ * $GONGKAI_LIBRARY do not say; NULL when none was chosen. */
+static char *
+preferred_library_path (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *path = NULL;
+
+  if (source == NULL || g_getenv ("GONGKAI_LIBRARY") != NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "library-path"))
+    return NULL;
+  settings = g_settings_new (APPLICATION_ID);
+  path = g_settings_get_string (settings, "library-path");
+  return gk_str_is_blank (path) ? NULL : g_steal_pointer (&path);
+}
+
 static GkContext *
 ensure_context (GkApplication *self)
 {
   if (self->context == NULL)
     {
+      g_autofree char *preferred = self->library_path ? NULL : preferred_library_path ();
       g_autofree char *library = self->library_path
                                  ? g_strdup (self->library_path)
-                                 : gk_default_library_path ();
+                                 : preferred ? g_steal_pointer (&preferred)
+                                             : gk_default_library_path ();
       const char *user = self->user ? self->user : gk_default_user ();
 
       self->context = gk_context_new (library, user);
