@@ -993,6 +993,16 @@ library_action (GtkWidget  *widget,
   preview = gk_library_view_get_preview (self->library_view);
   if (g_str_equal (action_name, "window.search"))
     {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      /* In the document (as in a PDF reader), Ctrl+F finds in it; in the
+       * list it searches the library. */
+      if (focus != NULL && g_str_equal (views[self->view].page, "library") &&
+          (focus == GTK_WIDGET (preview) || gtk_widget_is_ancestor (focus, GTK_WIDGET (preview))))
+        {
+          gtk_widget_activate_action (GTK_WIDGET (preview), "preview.find", NULL);
+          return;
+        }
       if (!g_str_equal (views[self->view].page, "library"))
         gtk_list_box_select_row (self->sidebar_list, self->rows[VIEW_ALL]);
       gk_library_view_search (self->library_view, NULL);

@@ -351,6 +351,15 @@ test_select_and_preview (void)
 
   GK_GUI_WAIT (preview_rendered (NULL), 20000);
   canvas = gk_pdf_view_get_canvas (gk_library_view_get_preview (h.view));
+
+  /* Ctrl+F in the document finds in it; the library's search bar stays
+   * closed. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (canvas)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.search", NULL));
+  gk_gui_test_pump (50);
+  g_assert_false (gtk_search_bar_get_search_mode (gk_library_view_get_search_bar (h.view)));
+  /* Back in the list, Ctrl+F searches the library again (next test). */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (gk_library_view_get_column_view (h.view))));
   ink = gk_gui_test_ink_ratio (gk_pdf_canvas_get_page_texture (canvas, 0));
   g_test_message ("page 1 ink ratio %.4f", ink);
   g_assert_cmpfloat (ink, >, 0.005);

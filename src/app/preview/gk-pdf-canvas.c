@@ -723,6 +723,7 @@ static void
 gk_pdf_canvas_init (GkPdfCanvas *self)
 {
   GtkEventController *scroll;
+  GtkGesture *click;
 
   self->scale = 1.0;
   self->zoom_mode = GK_ZOOM_FIT_WIDTH;
@@ -735,6 +736,13 @@ gk_pdf_canvas_init (GkPdfCanvas *self)
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  /* A click puts the keyboard in the document, so that Ctrl+F finds in
+   * it (as in a PDF reader) rather than in the library. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  click = gtk_gesture_click_new ();
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (gtk_widget_grab_focus), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 /* Public API */
