@@ -991,6 +991,23 @@ library_action (GtkWidget  *widget,
   if (self->library_view == NULL)
     return;
   preview = gk_library_view_get_preview (self->library_view);
+
+  /* On the review page the zoom keys act on the document beside the
+   * record there. */
+  if (self->review_page != NULL && g_str_equal (views[self->view].page, "review") &&
+      g_str_has_prefix (action_name, "window.zoom-"))
+    {
+      GkPdfCanvas *canvas = GK_PDF_CANVAS (gk_review_page_get_canvas (GK_REVIEW_PAGE (self->review_page)));
+
+      if (g_str_equal (action_name, "window.zoom-in"))
+        gk_pdf_canvas_zoom_in (canvas);
+      else if (g_str_equal (action_name, "window.zoom-out"))
+        gk_pdf_canvas_zoom_out (canvas);
+      else
+        gk_pdf_canvas_zoom_reset (canvas);
+      return;
+    }
+
   if (g_str_equal (action_name, "window.search"))
     {
       GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));

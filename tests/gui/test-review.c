@@ -298,6 +298,17 @@ test_queue (void)
 
   select_one (h.secret_id);
   secret = get_item (h.secret_id);
+
+  /* The zoom keys act on the document beside the record. */
+  {
+    GkPdfCanvas *canvas = GK_PDF_CANVAS (gk_review_page_get_canvas (h.page));
+    double before = gk_pdf_canvas_get_scale (canvas);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.zoom-in", NULL));
+    g_assert_cmpfloat (gk_pdf_canvas_get_scale (canvas), >, before);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.zoom-reset", NULL));
+    g_assert_cmpfloat_with_epsilon (gk_pdf_canvas_get_scale (canvas), 1.0, 0.001);
+  }
   mark = find_finding (secret, "secrecy_mark");
   g_assert_cmpuint (mark, !=, G_MAXUINT);
   g_assert_cmpuint (find_finding (secret, "mobile"), !=, G_MAXUINT);

@@ -1058,3 +1058,55 @@ gk_pdf_canvas_get_cache_bytes (GkPdfCanvas *self)
 
   return gk_page_cache_get_bytes (self->cache);
 }
+
+static const double zoom_steps[] = { 0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0 };
+
+/**
+ * gk_pdf_canvas_zoom_in:
+ * @self: a canvas
+ *
+ * Zooms to the next larger usual level.
+ */
+void
+gk_pdf_canvas_zoom_in (GkPdfCanvas *self)
+{
+  double scale = gk_pdf_canvas_get_scale (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (zoom_steps); i++)
+    if (zoom_steps[i] > scale + 0.01)
+      {
+        gk_pdf_canvas_set_scale (self, zoom_steps[i]);
+        return;
+      }
+}
+
+/**
+ * gk_pdf_canvas_zoom_out:
+ * @self: a canvas
+ *
+ * Zooms to the next smaller usual level.
+ */
+void
+gk_pdf_canvas_zoom_out (GkPdfCanvas *self)
+{
+  double scale = gk_pdf_canvas_get_scale (self);
+
+  for (guint i = G_N_ELEMENTS (zoom_steps); i > 0; i--)
+    if (zoom_steps[i - 1] < scale - 0.01)
+      {
+        gk_pdf_canvas_set_scale (self, zoom_steps[i - 1]);
+        return;
+      }
+}
+
+/**
+ * gk_pdf_canvas_zoom_reset:
+ * @self: a canvas
+ *
+ * Shows the pages at their size (100 %).
+ */
+void
+gk_pdf_canvas_zoom_reset (GkPdfCanvas *self)
+{
+  gk_pdf_canvas_set_scale (self, 1.0);
+}

@@ -35,6 +35,10 @@ GkZoomMode     gk_pdf_canvas_get_zoom_mode     (GkPdfCanvas   *self);
 void           gk_pdf_canvas_set_scale         (GkPdfCanvas   *self,
                                                 double         scale);
 double         gk_pdf_canvas_get_scale         (GkPdfCanvas   *self);
+/* One step along the usual zoom levels (25 %–500 %); reset is 100 %. */
+void           gk_pdf_canvas_zoom_in           (GkPdfCanvas   *self);
+void           gk_pdf_canvas_zoom_out          (GkPdfCanvas   *self);
+void           gk_pdf_canvas_zoom_reset        (GkPdfCanvas   *self);
 
 /* 0-based; the page at the top third of the view. */
 guint          gk_pdf_canvas_get_current_page  (GkPdfCanvas   *self);

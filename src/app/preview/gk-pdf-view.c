@@ -15,8 +15,6 @@
 #define THUMBNAIL_WIDTH  96
 #define THUMBNAIL_BYTES  (24u * 1024u * 1024u)
 
-static const double zoom_steps[] = { 0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0 };
-
 struct _GkPdfView
 {
   GtkWidget       parent_instance;
@@ -1007,14 +1005,7 @@ gk_pdf_view_get_match (GkPdfView *self,
 void
 gk_pdf_view_zoom_in (GkPdfView *self)
 {
-  double scale = gk_pdf_canvas_get_scale (self->canvas);
-
-  for (guint i = 0; i < G_N_ELEMENTS (zoom_steps); i++)
-    if (zoom_steps[i] > scale + 0.01)
-      {
-        gk_pdf_canvas_set_scale (self->canvas, zoom_steps[i]);
-        return;
-      }
+  gk_pdf_canvas_zoom_in (self->canvas);
 }
 
 /**
@@ -1026,14 +1017,7 @@ gk_pdf_view_zoom_in (GkPdfView *self)
 void
 gk_pdf_view_zoom_out (GkPdfView *self)
 {
-  double scale = gk_pdf_canvas_get_scale (self->canvas);
-
-  for (guint i = G_N_ELEMENTS (zoom_steps); i > 0; i--)
-    if (zoom_steps[i - 1] < scale - 0.01)
-      {
-        gk_pdf_canvas_set_scale (self->canvas, zoom_steps[i - 1]);
-        return;
-      }
+  gk_pdf_canvas_zoom_out (self->canvas);
 }
 
 /**
@@ -1045,5 +1029,5 @@ gk_pdf_view_zoom_out (GkPdfView *self)
 void
 gk_pdf_view_zoom_reset (GkPdfView *self)
 {
-  gk_pdf_canvas_set_scale (self->canvas, 1.0);
+  gk_pdf_canvas_zoom_reset (self->canvas);
 }
