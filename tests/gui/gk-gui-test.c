@@ -9,6 +9,9 @@
 
 #include "gk-gui-test.h"
 #include "gk-store.h"
+#include "gk-user-switcher.h"
+#include "gk-application.h"
+#include "gk-window-private.h"
 
 gboolean
 gk_gui_test_tick (gpointer data)
@@ -238,4 +241,41 @@ gk_gui_test_collect_text (GtkWidget *root)
 
   collect (root, text);
   return g_string_free (text, FALSE);
+}
+
+GtkWidget *
+gk_gui_test_open_window (GkApplication  *app,
+                         GkContext      *context,
+                         const char     *view)
+{
+  GkWindow *window = gk_window_new (app, context);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+               gtk_widget_get_width (GTK_WIDGET (window)) > 0, 5000);
+  gk_window_select_view (window, view);
+  return GTK_WIDGET (window);
+}
+
+void
+gk_gui_test_switch_user (GtkWidget  *window,
+                         GkContext  *context,
+                         const char *who)
+{
+  /* A copy: who may be the context's own string, which switching frees. */
+  g_autofree char *user = g_strdup (who);
+  GtkWidget *switcher, *members, *row;
+
+  switcher = gk_gui_test_find_type (window, GK_TYPE_USER_SWITCHER);
+  g_assert_nonnull (switcher);
+  gk_user_switcher_reload (GK_USER_SWITCHER (switcher));
+  members = gk_gui_test_find_named (switcher, "members-list");
+  g_assert_nonnull (members);
+  row = gk_gui_test_find_named (members, user);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (members, "row-activated", row);
+  g_assert_cmpstr (gk_context_get_user (context), ==, user);
+  g_assert_nonnull (strstr (gk_window_get_user_text (GK_WINDOW (window)), user));
+  gk_gui_test_pump (20);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "gk-application.h"
 #include "gk-context.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,15 @@ GtkWidget  *gk_gui_test_find_type   (GtkWidget   *root,
                                      GType        type);
 /* Every label text under root, joined with newlines. */
 char       *gk_gui_test_collect_text (GtkWidget  *root);
+
+/* A real GkWindow for context, presented, mapped and showing view. */
+GtkWidget  *gk_gui_test_open_window (GkApplication  *app,
+                                     GkContext      *context,
+                                     const char     *view);
+/* Act as user, as a person on a shared desk does: through the member
+ * list of the header bar's user popover. */
+void        gk_gui_test_switch_user (GtkWidget   *window,
+                                     GkContext   *context,
+                                     const char  *user);
 
 G_END_DECLS

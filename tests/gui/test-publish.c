@@ -133,32 +133,14 @@ shot (const char *name)
 static void
 act_as (const char *who)
 {
-  g_autofree char *user = g_strdup (who);
-  GtkWidget *switcher, *members, *row;
-
   if (h.window == NULL)
     {
-      h.window = gk_window_new (h.app, h.context);
-      gtk_window_set_default_size (GTK_WINDOW (h.window), 1400, 900);
-      gtk_window_present (GTK_WINDOW (h.window));
-      GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.window)) &&
-                   gtk_widget_get_width (GTK_WIDGET (h.window)) > 0, 5000);
-      gk_window_select_view (h.window, "sync");
+      h.window = GK_WINDOW (gk_gui_test_open_window (h.app, h.context, "sync"));
       h.page = GK_PUBLISH_PAGE (gk_gui_test_find_type (GTK_WIDGET (h.window), GK_TYPE_PUBLISH_PAGE));
       g_assert_nonnull (h.page);
       GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
     }
-  switcher = gk_gui_test_find_type (GTK_WIDGET (h.window), GK_TYPE_USER_SWITCHER);
-  g_assert_nonnull (switcher);
-  gk_user_switcher_reload (GK_USER_SWITCHER (switcher));
-  members = gk_gui_test_find_named (switcher, "members-list");
-  g_assert_nonnull (members);
-  row = gk_gui_test_find_named (members, user);
-  g_assert_nonnull (row);
-  g_signal_emit_by_name (members, "row-activated", row);
-  g_assert_cmpstr (gk_context_get_user (h.context), ==, user);
-  g_assert_nonnull (strstr (gk_window_get_user_text (h.window), user));
-  gk_gui_test_pump (20);
+  gk_gui_test_switch_user (GTK_WIDGET (h.window), h.context, who);
   GK_GUI_WAIT (page_idle (), 10000);
 }
 
