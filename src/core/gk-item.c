@@ -532,8 +532,6 @@ check_length (const FieldInfo *info,
               const char      *value,
               GError         **error)
 {
-  if (!check_characters (info, value, error))
-    return FALSE;
   if (gk_utf8_length (value) > info->max_chars)
     {
       g_autofree char *problem =
@@ -556,7 +554,7 @@ parse_list (const FieldInfo *info,
     return set_invalid (error, info, _("too many values (at most 50)"));
   for (guint i = 0; i < n; i++)
     {
-      if (!check_length (info, list[i], error))
+      if (!check_characters (info, list[i], error) || !check_length (info, list[i], error))
         return FALSE;
       if (info->kind == FIELD_ID_LIST && !gk_uuid_is_valid (list[i]))
         {
@@ -844,9 +842,8 @@ build_record (GkItem      *self,
 /* Did build_record() write this key? (It writes the optional ones only
  * when they are set.) */
 static gboolean
-has_member_so_far (JsonBuilder *b,
-                   GkItem      *self,
-                   const char  *key)
+has_member_so_far (GkItem     *self,
+                   const char *key)
 {
   g_autofree char *value = NULL;
 
@@ -917,7 +914,7 @@ gk_item_to_json (GkItem *self)
                                                         "written_date", "publish_date", "genre",
                                                         "topic", "category", "disclosure",
                                                         "summary", NULL }; *key; key++)
-    if (!has_member_so_far (b, self, *key))
+    if (!has_member_so_far (self, *key))
       {
         json_builder_set_member_name (b, *key);
         json_builder_add_null_value (b);
