@@ -925,16 +925,29 @@ test_secrecy_finding (Fixture       *f,
   assert_refused (gk_workflow_dismiss_finding (f->store, "rob", id, mark1, "再次", &error), &error, GK_ERROR_REFUSED, "already dismissed by rita");
   g_clear_error (&error);
 
-  /* Still blocked by the second mark; the id card does not block. */
+  /* Still blocked by the second mark and by the open 身份证号: personal
+   * data blocks exactly as a secrecy mark does. */
   assert_refused (gk_workflow_approve (f->store, "rita", id, NULL, &error), &error, GK_ERROR_REFUSED, "内部资料");
   g_assert_null (strstr (error->message, "秘密★1年"));
+  g_assert_nonnull (strstr (error->message, "310101********1234"));
   g_clear_error (&error);
 
-  /* Dismiss and approve in one command. */
+  /* Dismissing the mark alone is not enough: refused, and undone. */
   {
     GkDismissal one[] = { { mark2, "“内部资料”为正文中的栏目名称" } };
 
-    g_assert_true (gk_workflow_review (f->store, "rita", id, GK_REVIEW_APPROVE, "已核", one, 1, &error));
+    assert_refused (gk_workflow_review (f->store, "rita", id, GK_REVIEW_APPROVE, "已核", one, 1, &error),
+                    &error, GK_ERROR_REFUSED, "310101********1234");
+    g_clear_error (&error);
+  }
+  g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 1);
+
+  /* Dismiss both and approve in one command. */
+  {
+    GkDismissal two[] = { { mark2, "“内部资料”为正文中的栏目名称" },
+                          { card, "公开的是单位统一社会信用代码说明中的示例号码" } };
+
+    g_assert_true (gk_workflow_review (f->store, "rita", id, GK_REVIEW_APPROVE, "已核", two, 2, &error));
     g_assert_no_error (error);
   }
   assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
@@ -952,16 +965,120 @@ test_secrecy_finding (Fixture       *f,
             g_assert_cmpstr (finding->reason, ==, "“内部资料”为正文中的栏目名称");
           }
         else if (finding->id == card)
-          g_assert_cmpstr (finding->status, ==, "open");
+          g_assert_cmpstr (finding->status, ==, "dismissed");
       }
   }
-  g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 2);
+  g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 3);
 
   approve_ok (f, "rob", id);
   assert_state (f, id, GK_STATE_APPROVED, GK_STAGE_NONE);
 
   /* After approval findings are no longer decided on this revision. */
   assert_refused (gk_workflow_dismiss_finding (f->store, "ruth", id, card, "已脱敏", &error), &error, GK_ERROR_REFUSED, NULL);
+  g_clear_error (&error);
+  assert_audit_intact (f);
+}
+
+/* Open personal numbers (身份证号, mobile, bank card) block approval at both
+ * stages, in bulk too, and keep an approved item off the portal when a
+ * later screening finds one nobody decided. */
+static void
+test_personal_data_blocks (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+  g_autofree char *id = NULL;
+  g_autofree char *clean = NULL;
+  g_autofree char *record = NULL;
+  gint64 card, mobile, bank;
+
+  g_ptr_array_add (findings, gk_finding_new ("id_card", "310101********0014", 1, 10, 18));
+  g_ptr_array_add (findings, gk_finding_new ("mobile", "138****5678", 1, 40, 11));
+  g_ptr_array_add (findings, gk_finding_new ("bank_card", "6222********1234", 2, 5, 19));
+  g_ptr_array_add (findings, gk_finding_new ("landline", "021-6432****", 2, 80, 12));
+  id = make_item_full (f, "dora", "关于补助发放情况的公示", "上海市应急管理局", "2025-03-03", "proactive", findings);
+  clean = make_item (f, "dan", "关于开展安全生产检查的通知", "proactive");
+  card = finding_id_of (f, id, "id_card", 0);
+  mobile = finding_id_of (f, id, "mobile", 0);
+  bank = finding_id_of (f, id, "bank_card", 0);
+  submit_ok (f, "dora", id);
+  submit_ok (f, "dan", clean);
+
+  /* 保密审查: refused, every open number named; the landline only informs. */
+  assert_refused (gk_workflow_approve (f->store, "rita", id, NULL, &error), &error, GK_ERROR_REFUSED, "personal data");
+  g_assert_nonnull (strstr (error->message, "310101********0014"));
+  g_assert_nonnull (strstr (error->message, "138****5678"));
+  g_assert_nonnull (strstr (error->message, "6222********1234"));
+  g_assert_null (strstr (error->message, "021-6432****"));
+  g_clear_error (&error);
+  {
+    g_autoptr(GkItem) item = get_item (f, id);
+    g_autofree char *why = NULL;
+
+    g_assert_false (gk_workflow_can_approve (f->store, "rita", item, &why));
+    g_assert_nonnull (strstr (why, "138****5678"));
+  }
+
+  /* The clean one beside it passes. */
+  approve_ok (f, "rita", clean);
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_CONFIDENTIALITY);
+  assert_state (f, clean, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
+
+  /* Dismissed with reasons (kept in the audit): the first stage passes. */
+  {
+    GkDismissal all[] = { { card, "为已故人员的公开身份信息，经家属同意" },
+                          { mobile, "为单位值班电话" },
+                          { bank, "为单位对公账户" } };
+
+    g_assert_true (gk_workflow_review (f->store, "rita", id, GK_REVIEW_APPROVE, NULL, all, 3, &error));
+    g_assert_no_error (error);
+  }
+  assert_state (f, id, GK_STATE_IN_REVIEW, GK_STAGE_RELEASE);
+  g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 3);
+
+  /* 发布审核: screened again, a new mobile number turns up; it blocks the
+   * second stage too, while the decided ones stay decided. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+    gint64 second;
+
+    g_ptr_array_add (again, gk_finding_new ("id_card", "310101********0014", 1, 10, 18));
+    g_ptr_array_add (again, gk_finding_new ("mobile", "138****5678", 1, 40, 11));
+    g_ptr_array_add (again, gk_finding_new ("bank_card", "6222********1234", 2, 5, 19));
+    g_ptr_array_add (again, gk_finding_new ("mobile", "139****0000", 2, 60, 11));
+    g_assert_true (gk_store_replace_findings (f->store, "ruth", id, again, &error));
+    g_assert_no_error (error);
+    second = finding_id_of (f, id, "mobile", 1);
+    assert_refused (gk_workflow_approve (f->store, "rob", id, NULL, &error), &error, GK_ERROR_REFUSED, "139****0000");
+    g_assert_null (strstr (error->message, "138****5678"));
+    g_clear_error (&error);
+    {
+      GkDismissal one[] = { { second, "为政务服务热线转接号码" } };
+
+      g_assert_true (gk_workflow_review (f->store, "rob", id, GK_REVIEW_APPROVE, NULL, one, 1, &error));
+      g_assert_no_error (error);
+    }
+  }
+  assert_state (f, id, GK_STATE_APPROVED, GK_STAGE_NONE);
+  record = gk_workflow_get_approved_record (f->store, id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  g_clear_pointer (&record, g_free);
+
+  /* Screened after approval, a bank card nobody decided: the sync's gate
+   * refuses the item. */
+  {
+    g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+
+    g_ptr_array_add (later, gk_finding_new ("bank_card", "6217********9999", 3, 0, 19));
+    g_assert_true (gk_store_replace_findings (f->store, "ruth", id, later, &error));
+    g_assert_no_error (error);
+  }
+  record = gk_workflow_get_approved_record (f->store, id, NULL, NULL, &error);
+  g_assert_null (record);
+  g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "6217********9999"));
   g_clear_error (&error);
   assert_audit_intact (f);
 }
@@ -1262,6 +1379,143 @@ import_fixture (const char *library,
   return g_strdup (json_object_get_string_member (result, "id"));
 }
 
+/* Imports a corpus document whose first paragraph carries an open
+ * 身份证号, mobile and bank card number. */
+static char *
+import_personal_fixture (const char *library,
+                         const char *dir)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(GError) error = NULL;
+  GkFixtureDoc doc = *gk_fixture_corpus_find ("沪应急办〔2023〕20号");
+  g_autofree char *path = g_build_filename (dir, "personal.pdf", NULL);
+  JsonObject *result;
+
+  doc.file_name = "personal.pdf";
+  doc.lead_paragraph = "经审核，申请人王某某（身份证号11010519491231002X，联系电话13812345678，"
+                       "收款账号6222020200112345679）符合补助发放条件，现予公示。";
+  g_assert_true (gk_fixture_write_pdf (&doc, path, &error));
+  g_assert_no_error (error);
+  ctl (&r, library, "dora", "--json", "import", path, NULL);
+  expect (&r, 0, NULL);
+  result = json_array_get_object_element (json_object_get_array_member (obj (&r), "results"), 0);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "imported");
+  return g_strdup (json_object_get_string_member (result, "id"));
+}
+
+/* The ids of the item's open findings of one kind, as --dismiss
+ * arguments ("ID=reason"). */
+static GPtrArray *
+open_personal_dismissals (const char *library,
+                          const char *id,
+                          guint      *n_kinds)
+{
+  g_auto(Run) r = { 0 };
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *findings;
+  gboolean seen[3] = { FALSE, FALSE, FALSE };
+  const char *kinds[] = { "id_card", "mobile", "bank_card" };
+
+  ctl (&r, library, "rita", "--json", "show", id, NULL);
+  expect (&r, 0, NULL);
+  findings = json_object_get_array_member (obj (&r), "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *finding = json_array_get_object_element (findings, i);
+      const char *kind = json_object_get_string_member (finding, "kind");
+
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (strcmp (kind, kinds[k]) == 0 &&
+            strcmp (json_object_get_string_member (finding, "status"), "open") == 0)
+          {
+            seen[k] = TRUE;
+            g_ptr_array_add (args, g_strdup_printf ("%" G_GINT64_FORMAT "=公示所需，经申请人书面同意",
+                                                    json_object_get_int_member (finding, "id")));
+          }
+    }
+  *n_kinds = seen[0] + seen[1] + seen[2];
+  return args;
+}
+
+/* gongkai-ctl: open personal data blocks approval at the first stage of
+ * two and at the only stage of one, until each number is dismissed with a
+ * reason. */
+static void
+test_cli_personal_data (void)
+{
+  const char *binary = g_getenv ("GONGKAI_CTL");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("gongkai-ctl is not built ($GONGKAI_CTL)");
+      return;
+    }
+  dir = g_dir_make_tmp ("gk-workflow-personal-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (int stages = 2; stages >= 1; stages--)
+    {
+      g_autofree char *library = g_strdup_printf ("%s/library-%d", dir, stages);
+      g_autofree char *stages_text = g_strdup_printf ("%d", stages);
+      g_autofree char *id = NULL;
+      g_autoptr(GPtrArray) dismissals = NULL;
+      g_auto(Run) r = { 0 };
+      guint n_kinds = 0;
+
+      ctl (&r, library, "admin", "init", "--org-code", "000014349", NULL);
+      expect (&r, 0, NULL);
+      ctl (&r, library, "admin", "config", "review_stages", stages_text, NULL);
+      expect (&r, 0, NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+        {
+          g_autofree char *roles = gk_roles_to_string (members[i].roles);
+
+          ctl (&r, library, "admin", "member", "add", members[i].user, "--role", roles, NULL);
+          expect (&r, 0, NULL);
+        }
+      id = import_personal_fixture (library, dir);
+      ctl (&r, library, "dora", "edit", id, "title=关于补助发放情况的公示", "issuer=上海市应急管理局",
+           "written_date=2023-04-10", "disclosure=proactive", NULL);
+      expect (&r, 0, NULL);
+      ctl (&r, library, "dora", "submit", id, NULL);
+      expect (&r, 0, NULL);
+
+      dismissals = open_personal_dismissals (library, id, &n_kinds);
+      g_assert_cmpuint (n_kinds, ==, 3);
+
+      /* Refused with every number named, masked; nothing changes. */
+      ctl (&r, library, "rita", "review", id, "approve", NULL);
+      expect (&r, 3, "personal data");
+      g_assert_nonnull (strstr (r.err, "ID card"));
+      g_assert_null (strstr (r.err, "11010519491231002X"));
+      g_assert_null (strstr (r.err, "13812345678"));
+      ctl (&r, library, "rita", "--json", "show", id, NULL);
+      expect (&r, 0, NULL);
+      g_assert_cmpstr (json_object_get_string_member (obj (&r), "state"), ==, "in_review");
+
+      /* One number dismissed, two still open: still refused. */
+      ctl (&r, library, "rita", "review", id, "approve", "--dismiss", dismissals->pdata[0], NULL);
+      expect (&r, 3, "personal data");
+
+      ctl (&r, library, "rita", "--json", "review", id, "approve", "--dismiss", dismissals->pdata[0],
+           "--dismiss", dismissals->pdata[1], "--dismiss", dismissals->pdata[2], NULL);
+      expect (&r, 0, NULL);
+      g_assert_cmpstr (json_object_get_string_member (obj (&r), "state"), ==,
+                       stages == 2 ? "in_review" : "approved");
+      if (stages == 2)
+        {
+          ctl (&r, library, "rob", "--json", "review", id, "approve", NULL);
+          expect (&r, 0, NULL);
+          g_assert_cmpstr (json_object_get_string_member (obj (&r), "state"), ==, "approved");
+        }
+      ctl (&r, library, "admin", "audit", "verify", NULL);
+      expect (&r, 0, NULL);
+    }
+  gk_test_remove_tree (dir);
+}
+
 static void
 test_cli (void)
 {
@@ -1496,6 +1750,8 @@ main (int    argc,
   g_test_add ("/workflow/revision-binding", Fixture, NULL, fixture_setup, test_revision_binding, fixture_teardown);
   g_test_add ("/workflow/file-binding", Fixture, NULL, fixture_setup, test_file_binding, fixture_teardown);
   g_test_add ("/workflow/secrecy-finding", Fixture, NULL, fixture_setup, test_secrecy_finding, fixture_teardown);
+  g_test_add ("/workflow/personal-data-blocks", Fixture, NULL, fixture_setup, test_personal_data_blocks, fixture_teardown);
+  g_test_add_func ("/workflow/cli-personal-data", test_cli_personal_data);
   g_test_add ("/workflow/non-proactive", Fixture, NULL, fixture_setup, test_non_proactive, fixture_teardown);
   g_test_add ("/workflow/one-stage", Fixture, NULL, fixture_setup, test_one_stage, fixture_teardown);
   g_test_add ("/workflow/queue", Fixture, NULL, fixture_setup, test_queue, fixture_teardown);

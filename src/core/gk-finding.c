@@ -77,16 +77,35 @@ gk_finding_free (GkFinding *finding)
 }
 
 /**
+ * gk_finding_is_personal_data:
+ * @finding: a finding
+ *
+ * Returns: %TRUE for a personal number (身份证号, mobile, bank card): the
+ *   personal information that must not go public undecided
+ */
+gboolean
+gk_finding_is_personal_data (const GkFinding *finding)
+{
+  return g_strcmp0 (finding->kind, "id_card") == 0 ||
+         g_strcmp0 (finding->kind, "mobile") == 0 ||
+         g_strcmp0 (finding->kind, "bank_card") == 0;
+}
+
+/**
  * gk_finding_is_blocking:
  * @finding: a finding
  *
- * Returns: %TRUE if this finding blocks approval: an open secrecy mark
+ * An open secrecy mark or an open personal number blocks approval at every
+ * stage: a reviewer dismisses it with a written reason (or, later, the
+ * content is redacted).  Sensitive words and landlines only inform.
+ *
+ * Returns: %TRUE if this finding blocks approval
  */
 gboolean
 gk_finding_is_blocking (const GkFinding *finding)
 {
-  return g_strcmp0 (finding->kind, "secrecy_mark") == 0 &&
-         g_strcmp0 (finding->status, "open") == 0;
+  return g_strcmp0 (finding->status, "open") == 0 &&
+         (g_strcmp0 (finding->kind, "secrecy_mark") == 0 || gk_finding_is_personal_data (finding));
 }
 
 /**

@@ -38,8 +38,10 @@ JsonNode  *gk_finding_to_json    (const GkFinding *finding);
 /* The user's words for a kind ("Secrecy mark") and a status ("Open"). */
 const char *gk_finding_kind_to_label   (const char *kind);
 const char *gk_finding_status_to_label (const char *status);
-/* Secrecy marks block approval while open. */
-gboolean   gk_finding_is_blocking (const GkFinding *finding);
+/* 身份证号, mobile and bank card numbers. */
+gboolean   gk_finding_is_personal_data (const GkFinding *finding);
+/* Open secrecy marks and open personal numbers block approval. */
+gboolean   gk_finding_is_blocking      (const GkFinding *finding);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkFinding, gk_finding_free)
 

@@ -203,17 +203,16 @@ item_findings (GkStore *store,
   return item->findings;
 }
 
-static gboolean
-check_no_blocking_findings (GkStore *store,
-                            GkItem  *item,
-                            GError **error)
+/* Open secrecy marks and open personal numbers block approval at every
+ * stage; each is named, so the reviewer knows what to decide. */
+static char *
+list_blocking_findings (GPtrArray *findings,
+                        guint     *n_marks,
+                        guint     *n_personal)
 {
-  GPtrArray *findings = item_findings (store, item, error);
   g_autoptr(GString) listed = NULL;
-  guint n = 0;
 
-  if (findings == NULL)
-    return FALSE;
+  *n_marks = *n_personal = 0;
   for (guint i = 0; i < findings->len; i++)
     {
       GkFinding *finding = g_ptr_array_index (findings, i);
@@ -224,21 +223,58 @@ check_no_blocking_findings (GkStore *store,
         listed = g_string_new (NULL);
       else
         g_string_append (listed, _(", "));
-      g_string_append_printf (listed, _("#%" PRId64 " “%s” on page %d"),
-                              finding->id, finding->value ? finding->value : "", finding->page);
-      n++;
+      /* Translators: one blocking finding: its number, its kind, the
+       * (masked) value and the page, e.g. #12 ID card number “3101…” on page 2 */
+      g_string_append_printf (listed, _("#%" PRId64 " %s “%s” on page %d"),
+                              finding->id, gk_finding_kind_to_label (finding->kind),
+                              finding->value ? finding->value : "", finding->page);
+      if (gk_finding_is_personal_data (finding))
+        (*n_personal)++;
+      else
+        (*n_marks)++;
     }
+  return listed != NULL ? g_string_free (g_steal_pointer (&listed), FALSE) : NULL;
+}
+
+static gboolean
+check_no_blocking_findings (GkStore *store,
+                            GkItem  *item,
+                            GError **error)
+{
+  GPtrArray *findings = item_findings (store, item, error);
+  g_autofree char *listed = NULL;
+  guint n_marks, n_personal, n;
+
+  if (findings == NULL)
+    return FALSE;
+  listed = list_blocking_findings (findings, &n_marks, &n_personal);
+  n = n_marks + n_personal;
   if (n == 0)
     return TRUE;
 
-  g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "“%s” cannot be approved while a secrecy mark is open: finding %s. "
-                            "Remove the marked content, or dismiss the finding with a written reason.",
-                            "“%s” cannot be approved while secrecy marks are open: findings %s. "
-                            "Remove the marked content, or dismiss each finding with a written reason.",
-                            n),
-               item_name (item), listed->str);
+  if (n_personal == 0)
+    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "“%s” cannot be approved while a secrecy mark is open: finding %s. "
+                              "Remove the marked content, or dismiss the finding with a written reason.",
+                              "“%s” cannot be approved while secrecy marks are open: findings %s. "
+                              "Remove the marked content, or dismiss each finding with a written reason.",
+                              n),
+                 item_name (item), listed);
+  else if (n_marks == 0)
+    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "“%s” cannot be approved while personal data is open: finding %s. "
+                              "Remove it from the document, or dismiss the finding with a written reason.",
+                              "“%s” cannot be approved while personal data is open: findings %s. "
+                              "Remove it from the document, or dismiss each finding with a written reason.",
+                              n),
+                 item_name (item), listed);
+  else
+    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                 _("“%s” cannot be approved while secrecy marks and personal data are open: findings %s. "
+                   "Remove them from the document, or dismiss each finding with a written reason."),
+                 item_name (item), listed);
   return FALSE;
 }
 
@@ -1024,6 +1060,26 @@ gk_workflow_get_approved_record (GkStore     *store,
                    _("The document file of “%s” is not the one that was approved."), item_name (item));
       return NULL;
     }
+
+  /* Screened again after its approval: what is found now must be decided
+   * before it goes public, whatever the reviewers saw then. */
+  {
+    GPtrArray *findings = item_findings (store, item, error);
+    g_autofree char *listed = NULL;
+    guint n_marks, n_personal;
+
+    if (findings == NULL)
+      return NULL;
+    listed = list_blocking_findings (findings, &n_marks, &n_personal);
+    if (listed != NULL)
+      {
+        g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                     _("“%s” has open findings that no reviewer decided: %s. "
+                       "It must be reviewed again before it goes public."),
+                     item_name (item), listed);
+        return NULL;
+      }
+  }
 
   /* The signed record itself must say the same: a hand-edited approvals
    * row never reaches the portal. */

@@ -41,6 +41,7 @@ static struct
   char          *returned_id;
   char          *revised_id;  /* approved once, then edited and submitted again */
   char          *signed_id;   /* rita signed its first stage */
+  char          *personal_id; /* an open 身份证号 and bank card number */
 } h;
 
 static GkStore *
@@ -231,6 +232,11 @@ test_setup (void)
   h.returned_id = submit_document ("return.pdf",
                                    "上海市应急管理局关于开展安全生产月活动的通知\n\n各区应急管理局：\n请按要求组织开展活动。",
                                    "关于开展安全生产月活动的通知", "2025-05-06");
+  h.personal_id = submit_document ("personal.pdf",
+                                   "上海市应急管理局关于2025年度救助补助发放情况的公示\n\n"
+                                   "经审核，王某某（身份证号11010519491231002X，收款账号6222020200112345679）"
+                                   "符合救助补助发放条件，现予公示。",
+                                   "关于2025年度救助补助发放情况的公示", "2025-05-08");
   h.signed_id = submit_document ("signed.pdf",
                                  "上海市应急管理局关于加强危险化学品安全管理的意见\n\n各区应急管理局：\n请结合实际抓好落实。",
                                  "关于加强危险化学品安全管理的意见", "2025-05-12");
@@ -270,7 +276,7 @@ test_queue (void)
 
   act_as ("rita");
   /* rita signed the first stage of one: it waits for someone else. */
-  g_assert_cmpuint (gk_review_page_get_n_queued (h.page), ==, 4);
+  g_assert_cmpuint (gk_review_page_get_n_queued (h.page), ==, 5);
   g_assert_true (gk_review_page_is_signable (h.page, h.secret_id));
   g_assert_false (gk_review_page_is_signable (h.page, h.signed_id));
   g_assert_true (gk_review_page_is_listed (h.page, h.signed_id));
@@ -344,6 +350,26 @@ test_dismiss_finding (void)
   g_assert_cmpstr (finding->status, ==, "dismissed");
   g_assert_cmpstr (finding->decided_by, ==, "rita");
   g_assert_cmpstr (finding->reason, ==, "标题中引用的是文件名称，并非本件密级。");
+
+  /* The open mobile number still blocks, and the caption names it. */
+  {
+    guint mobile = find_finding (after, "mobile");
+    GkFinding *number = g_ptr_array_index (after->findings, mobile);
+    g_autoptr(GkItem) decided = NULL;
+
+    g_assert_false (gtk_widget_get_sensitive (find ("approve-button")));
+    g_assert_true (gtk_widget_get_visible (find ("review-caption")));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find ("review-caption"))), number->value));
+
+    click (gk_findings_list_get_dismiss_button (findings, mobile));
+    GK_GUI_WAIT ((dialog = find_reason_dialog ()) != NULL, 5000);
+    gk_reason_dialog_set_text (dialog, "为本局对外公布的联系人电话。");
+    respond (dialog, "dismiss");
+    GK_GUI_WAIT (page_idle () && find_reason_dialog () == NULL, 10000);
+    GK_GUI_WAIT (gk_review_page_get_preview_ready (h.page), 10000);
+    decided = get_item (h.secret_id);
+    g_assert_cmpstr (((GkFinding *) g_ptr_array_index (decided->findings, mobile))->status, ==, "dismissed");
+  }
   /* Nothing blocks rita now. */
   g_assert_true (gtk_widget_get_sensitive (find ("approve-button")));
   g_assert_false (gtk_widget_get_visible (find ("review-caption")));
@@ -459,11 +485,14 @@ test_changes_since_approval (void)
   shot ("review-changes");
 }
 
-/* rob selects three; he already cannot sign one: each keeps its answer. */
+/* rita selects four; she already cannot sign one, and one has open
+ * personal data: each keeps its answer. */
 static void
 test_bulk_approve (void)
 {
-  const char *ids[] = { h.plain_id, h.revised_id, h.signed_id, NULL };
+  const char *ids[] = { h.plain_id, h.revised_id, h.signed_id, h.personal_id, NULL };
+  g_autoptr(GkItem) personal = get_item (h.personal_id);
+  g_autofree char *masked_card = NULL;
   g_autoptr(GkItem) plain = NULL;
   g_autoptr(GkItem) revised = NULL;
   g_autoptr(GkItem) signed_item = NULL;
@@ -480,6 +509,12 @@ test_bulk_approve (void)
   /* Before: which one will be refused, and why. */
   text = gk_gui_test_collect_text (results);
   g_assert_nonnull (strstr (text, "rita"));
+  for (guint i = 0; i < personal->findings->len; i++)
+    if (g_strcmp0 (((GkFinding *) g_ptr_array_index (personal->findings, i))->kind, "id_card") == 0)
+      masked_card = g_strdup (((GkFinding *) g_ptr_array_index (personal->findings, i))->value);
+  g_assert_nonnull (masked_card);
+  g_assert_nonnull (strstr (text, masked_card));
+  g_assert_null (strstr (text, "11010519491231002X"));
   g_clear_pointer (&text, g_free);
 
   click (button);
@@ -495,9 +530,16 @@ test_bulk_approve (void)
   /* rita signed its first stage herself: refused, still waiting. */
   g_assert_cmpint (signed_item->state, ==, GK_STATE_IN_REVIEW);
   g_assert_cmpint (signed_item->stage, ==, GK_STAGE_RELEASE);
+  /* Open personal data: refused, still at the confidentiality review. */
+  g_clear_object (&personal);
+  personal = get_item (h.personal_id);
+  g_assert_cmpint (personal->state, ==, GK_STATE_IN_REVIEW);
+  g_assert_cmpint (personal->stage, ==, GK_STAGE_CONFIDENTIALITY);
 
   text = gk_gui_test_collect_text (results);
   g_assert_nonnull (strstr (text, "2"));
+  g_assert_nonnull (strstr (text, "关于2025年度救助补助发放情况的公示"));
+  g_assert_nonnull (strstr (text, masked_card));
   g_assert_nonnull (strstr (text, "关于加强危险化学品安全管理的意见"));
   g_assert_false (gtk_widget_get_visible (button));
   shot ("review-bulk");
@@ -532,6 +574,7 @@ test_teardown (void)
   g_free (h.returned_id);
   g_free (h.revised_id);
   g_free (h.signed_id);
+  g_free (h.personal_id);
 }
 
 int

@@ -1164,7 +1164,7 @@ on_queue_row_setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (icon, "error");
-  gtk_widget_set_tooltip_text (icon, _("An open secrecy-mark finding blocks approval"));
+  gtk_widget_set_tooltip_text (icon, _("An open secrecy mark or personal data blocks approval"));
 
   gtk_box_append (GTK_BOX (texts), title);
   gtk_box_append (GTK_BOX (texts), meta);
