@@ -105,6 +105,8 @@ count_items (Fixture *f)
   return n;
 }
 
+static JsonObject *find_warning (JsonArray *warnings, const char *code);
+
 /* The whole corpus, from a folder with spaces, brackets and Chinese in
  * its name: every file imported, its detected fields in the record, and
  * a second import finds only duplicates of the same items. */
@@ -148,6 +150,23 @@ test_corpus_and_duplicates (Fixture *f, gconstpointer data)
       g_assert_cmpstr (item->doc_number, ==, r->detected->doc_number);
       g_assert_cmpstr (item->title, ==, r->detected->title);
       g_assert_cmpstr (item->written_date, ==, r->detected->written_date);
+      /* A clean file warns of nothing but the core fields it lacks. */
+      {
+        const char *expected[] = { doc->title, doc->doc_number, doc->issuer, doc->written_date };
+        g_autoptr(GString) lacking = g_string_new (NULL);
+        g_autoptr(GString) named = g_string_new (NULL);
+        JsonObject *w = find_warning (r->warnings, "fields_missing");
+
+        for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+          if (expected[k] == NULL)
+            g_string_append_printf (lacking, "%s ", gk_import_core_fields ()[k]);
+        for (guint k = 0; w != NULL && k < json_array_get_length (json_object_get_array_member (w, "fields")); k++)
+          g_string_append_printf (named, "%s ",
+                                  json_array_get_string_element (json_object_get_array_member (w, "fields"), k));
+        g_assert_cmpstr (named->str, ==, lacking->str);
+        g_assert_cmpuint (r->warnings ? json_array_get_length (r->warnings) : 0, ==, w != NULL ? 1 : 0);
+        g_assert_false (item->flags & (GK_ITEM_FLAG_NEEDS_OCR | GK_ITEM_FLAG_NEEDS_ATTENTION));
+      }
     }
   g_assert_cmpuint (count_items (f), ==, n_docs);
   g_assert_cmpuint (count_store_files (f), ==, n_docs);
@@ -501,6 +520,28 @@ test_damaged_first_page (Fixture *f, gconstpointer data)
   g_assert_false (flags & GK_ITEM_FLAG_NEEDS_OCR);
 }
 
+/* A page whose content draws nothing (its stream blanked, no error to
+ * report): neither a scan nor a read record. */
+static void
+test_blank_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GkFixtureDoc *single = corpus_doc_with_pages (1, 1);
+  g_autofree char *path = g_build_filename (f->inbox, "blank.pdf", NULL);
+  g_autoptr(GkImportResult) r = NULL;
+  JsonObject *w;
+
+  g_assert_true (gk_fixture_write_blank_page_pdf (single, 1, path, &error));
+  g_assert_no_error (error);
+  r = import_one (f, path, NULL);
+  g_assert_cmpint (r->status, ==, GK_IMPORT_IMPORTED);
+  g_test_message ("%s", r->warning);
+  g_assert_null (find_warning (r->warnings, "needs_ocr"));
+  w = find_warning (r->warnings, "page_unreadable");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (json_object_get_string_member (w, "reason"), ==, "blank");
+}
+
 /* Damage that leaves some text: the reader's errors are named by page,
  * and the fields that could not be found are listed. */
 static void
@@ -580,12 +621,17 @@ test_warning_rules (Fixture *f, gconstpointer data)
     guint       errors[2];
     const char *code;   /* the first warning, NULL: none */
     const char *reason;
+    gboolean    images; /* page 1 shows an image */
   } cases[] = {
-    { { "", "", NULL }, FALSE, { 0, 0 }, "needs_ocr", NULL },
-    { { "", "", NULL }, FALSE, { 3, 0 }, "page_unreadable", "damaged" },
+    { { "", "", NULL }, FALSE, { 0, 0 }, "needs_ocr", NULL, TRUE },
+    { { "", "", NULL }, FALSE, { 3, 0 }, "page_unreadable", "damaged", TRUE },
+    { { "", NULL }, FALSE, { 2 }, "page_unreadable", "damaged", FALSE },
+    /* Nothing drawn at all, or only outlines: not a scan. */
+    { { "", NULL }, FALSE, { 0 }, "page_unreadable", "blank", FALSE },
     { { " \n\u3000\n— 1 —\n", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "empty" },
     { { "\uFFFD\uFFFD\uE000\uE001\uE002 \uFFFD\n\uE003\uE004", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
     { { "!#$%&'()*+,-./ \"#!$", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
+    { { "ДЖЗИЙКЛ ΔΘΛΞ ҒҚ ԱԲԳ 中 ДЖЗИЙКЛ ΔΘΛΞ", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
     { { "\uFFFD\uFFFD\uFFFD", good, NULL }, TRUE, { 2, 0 }, "page_unreadable", "damaged" },
     { { "一、基本情况\n（一）本表数据截至年底。\n（二）数据来源于各区上报。\n", NULL }, TRUE, { 0 }, "no_fields", NULL },
     { { good, NULL }, TRUE, { 0 }, NULL, NULL },
@@ -604,6 +650,7 @@ test_warning_rules (Fixture *f, gconstpointer data)
       text.n_pages = g_strv_length (text.pages);
       text.has_text = cases[i].has_text;
       text.first_page_ok = TRUE;
+      text.first_page_images = cases[i].images;
       for (guint p = 0; p < text.n_pages && p < 2; p++)
         errors[p] = cases[i].errors[p];
       text.page_errors = errors;
@@ -670,5 +717,6 @@ main (int argc, char **argv)
   g_test_add ("/importer/damaged-first-page", Fixture, NULL, fixture_set_up, test_damaged_first_page, fixture_tear_down);
   g_test_add ("/importer/damaged-later-pages", Fixture, NULL, fixture_set_up, test_damaged_later_pages, fixture_tear_down);
   g_test_add ("/importer/warning-rules", Fixture, NULL, fixture_set_up, test_warning_rules, fixture_tear_down);
+  g_test_add ("/importer/blank-page", Fixture, NULL, fixture_set_up, test_blank_page, fixture_tear_down);
   return g_test_run ();
 }

@@ -43,7 +43,9 @@ is_bad_char (gunichar c)
 
 /* A 公文 page that reads has Chinese words (or, for a foreign document,
  * enough Latin letters); text made mostly of replacement, private-use or
- * control characters is what a font without a character map gives. */
+ * control characters, or of letters of unrelated scripts (character
+ * codes taken for Unicode), is what a font without a character map
+ * gives. */
 static PageText
 classify_page_text (const char *text)
 {
@@ -69,7 +71,9 @@ classify_page_text (const char *text)
         han++;
       else if (g_unichar_isalpha (c) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN)
         letters++;
-      else if (is_bad_char (c))
+      else if (is_bad_char (c) ||
+               (g_unichar_isalpha (c) && g_unichar_get_script (c) != G_UNICODE_SCRIPT_COMMON &&
+                g_unichar_get_script (c) != G_UNICODE_SCRIPT_INHERITED))
         bad++;
     }
   if (total == 0 || (han == 0 && letters == 0 && bad == 0 && total <= 8))
@@ -136,9 +140,11 @@ gk_import_warnings_check (const GkPdfText  *text,
 
   g_return_val_if_fail (text != NULL, warnings);
 
-  /* A scan has no text anywhere and reads without errors; a page whose
-   * content cannot be parsed is damaged, not scanned. */
-  if (!text->has_text && page_errors (text, 0) == 0)
+  /* A scan has no text anywhere, shows an image and reads without
+   * errors; a page whose content cannot be parsed is damaged, and one
+   * that shows nothing is not a scan either. */
+  if (!text->has_text && page_errors (text, 0) == 0 &&
+      (text->first_page_images || !text->first_page_ok))
     add_warning (warnings, warning_new ("needs_ocr"));
   else
     {
@@ -149,6 +155,8 @@ gk_import_warnings_check (const GkPdfText  *text,
         reason = "missing";
       else if (kind != PAGE_TEXT_OK && page_errors (text, 0) > 0)
         reason = "damaged";
+      else if (kind == PAGE_TEXT_EMPTY && !text->has_text)
+        reason = "blank";
       else if (kind == PAGE_TEXT_EMPTY)
         reason = "empty";
       else if (kind == PAGE_TEXT_GARBAGE)
@@ -349,6 +357,10 @@ gk_import_warning_to_text (JsonObject *warning)
         return g_strdup (_("The first page has no text, although the document has (a scanned "
                            "or blank first page?). No fields were guessed; check the document "
                            "and fill in the record."));
+      if (g_str_equal (reason, "blank"))
+        return g_strdup (_("The document has no text and its first page shows no image: it is "
+                           "blank, its text is drawn as outlines, or its content is damaged. No "
+                           "fields were guessed; check the document and fill in the record."));
       if (g_str_equal (reason, "garbage"))
         return g_strdup (_("The text of the first page cannot be decoded: it reads as "
                            "gibberish. No fields were guessed; check the document and fill in "

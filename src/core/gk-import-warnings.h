@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  *   {"code": "needs_ocr"}                          no text layer at all (a scan)
  *   {"code": "page_unreadable", "page": 1,         page 1 gave nothing usable:
  *    "reason": "missing" | "damaged" | "empty" |   nothing was detected
- *              "garbage", "reader_errors": N}
+ *              "blank" | "garbage",
+ *    "reader_errors": N}
  *   {"code": "reader_errors", "pages": [2, 5],     poppler reported errors reading
  *    "reader_errors": N}                           these pages (page 0: opening
  *                                                  the file): text may be missing

@@ -170,6 +170,14 @@ gk_pdf_extract (const char   *path,
         result->first_page_ok = FALSE;
 
       text = clean_text (raw);
+      /* A page without text is a scan only if it shows an image. */
+      if (i == 0 && page != NULL && gk_str_is_blank (text))
+        {
+          GList *images = poppler_page_get_image_mapping (page);
+
+          result->first_page_images = images != NULL;
+          poppler_page_free_image_mapping (images);
+        }
       if (!gk_str_is_blank (text))
         result->has_text = TRUE;
       g_strv_builder_add (builder, text);
@@ -222,6 +230,8 @@ gk_pdf_text_to_json (const GkPdfText *text,
       for (guint i = 0; i < text->n_pages; i++)
         json_builder_add_string_value (b, text->pages[i]);
       json_builder_end_array (b);
+      json_builder_set_member_name (b, "first_page_images");
+      json_builder_add_boolean_value (b, text->first_page_images);
       json_builder_set_member_name (b, "open_errors");
       json_builder_add_int_value (b, text->open_errors);
       json_builder_set_member_name (b, "page_errors");
@@ -278,6 +288,8 @@ text_from_json (const char *json,
       return NULL;
     }
   text->open_errors = (guint) json_object_get_int_member_with_default (object, "open_errors", 0);
+  text->first_page_images =
+    json_object_get_boolean_member_with_default (object, "first_page_images", FALSE);
   text->page_errors = g_new0 (guint, text->n_pages);
   if (json_object_has_member (object, "page_errors") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "page_errors")))

@@ -27,6 +27,8 @@ typedef struct
                             * while reading each page's content (its text
                             * may be incomplete or missing) */
   guint    open_errors;    /* syntax errors while opening the file (repaired) */
+  gboolean first_page_images; /* page 1 draws an image (a scan); only looked
+                               * for when page 1 has no text */
 } GkPdfText;
 
 void       gk_pdf_text_free   (GkPdfText *text);
