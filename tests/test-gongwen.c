@@ -466,6 +466,9 @@ test_text_title_tails (void)
         "上海市应急管理局关于印发「城镇燃气安全十条措施」的通知", "通知", NULL },
       { "沪应急〔2024〕99号\n上海市应急管理局关于做好2024年\n汛期安全防范工作\n的通知\n各区人民政府：\n",
         "上海市应急管理局关于做好2024年汛期安全防范工作的通知", "通知", "各区人民政府" },
+      /* No 文种 to complete: the full line before it says it wrapped. */
+      { "沪应急〔2024〕102号\n上海市应急管理局2024年政务公开工作要点和重\n点\n各区应急管理局：\n",
+        "上海市应急管理局2024年政务公开工作要点和重点", NULL, "各区应急管理局" },
       { "上海市人民政府办公厅关于印发《上海市\n防汛防台应急预案（2024年修订）》的通\n知\n（沪府办规〔2024〕3号）\n各区人民政府：\n",
         "上海市人民政府办公厅关于印发《上海市防汛防台应急预案（2024年修订）》的通知", "通知",
         "各区人民政府" },
@@ -497,11 +500,18 @@ test_text_title_tails (void)
       "沪应急〔2024〕101号\n上海市应急管理局关于开展安全生产检查的通\n《\n各区应急管理局：\n",
       NULL
     };
+    /* A short line before it: no wrap, and no 文种 to complete. */
+    const char *const short_line[] = {
+      "沪应急〔2024〕103号\n上海市应急管理局关于2024年度\n工作要点\n一\n各区应急管理局：\n",
+      NULL
+    };
+    g_autoptr (GkDetected) s = detect_text (short_line);
     g_autoptr (GkDetected) d = detect_text (pages);
     g_autoptr (GkDetected) o = detect_text (open_only);
 
     g_assert_cmpstr (d->title, ==, "上海市应急管理局关于开展安全生产检查的通知");
     g_assert_cmpstr (o->title, ==, "上海市应急管理局关于开展安全生产检查的通");
+    g_assert_cmpstr (s->title, ==, "上海市应急管理局关于2024年度工作要点");
   }
 }
 
@@ -524,6 +534,7 @@ test_text_warning_marks (void)
     { "内部文件\n", "内部文件", NULL, NULL },
     { "内部文件（资料）\n", "内部文件（资料）", NULL, NULL },
     { "注意保存\n", "注意保存", NULL, NULL },
+    { "内部参阅\n", "内部参阅", NULL, NULL },
     { "【内部】\n", "内部", NULL, NULL },
     { "内部　　特急\n", "内部", NULL, "特急" },
     { "000123\n内部资料\n加　急\n", "内部资料", "000123", "加急" },

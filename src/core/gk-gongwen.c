@@ -926,12 +926,13 @@ closes_open_pair (const char *text, gunichar c)
 /* A title wrapped at the width of the type area can leave its last
  * character alone on a line ("…站点的批" + "复", "…的通知" + "》"); a
  * line of one character is no title line of its own, and read as the
- * start of the 主送 it garbles both.  It ends the title when it
- * completes the 文种 the title must end with, or closes a bracket or a
- * quote the title opened; anything else (a 主送 ends with "：", a text
- * line is long) is not taken. */
+ * start of the 主送 it garbles both.  It ends the title when it closes a
+ * bracket or a quote the title opened, or, when the title does not end
+ * with a 文种 yet, when it completes one or the line before it is full
+ * (as long as the title's lines get: the width made it wrap).  A 主送
+ * ends with "：" and a text line is long: neither is ever taken. */
 static gboolean
-is_title_tail (Detector *d, const char *joined, Line *line)
+is_title_tail (Detector *d, const char *joined, guint longest, Line *prev, Line *line)
 {
   g_autofree char *longer = NULL;
   gunichar         c;
@@ -945,7 +946,9 @@ is_title_tail (Detector *d, const char *joined, Line *line)
       g_regex_match (d->p->genre, joined, 0, NULL))
     return FALSE;
   longer = g_strconcat (joined, line->compact, NULL);
-  return g_regex_match (d->p->genre, longer, 0, NULL);
+  if (g_regex_match (d->p->genre, longer, 0, NULL))
+    return TRUE;
+  return prev != NULL && utf8_len (prev->compact) >= 14 && utf8_len (prev->compact) + 2 >= longest;
 }
 
 /* The title: consecutive short lines, cut after the last one that ends
@@ -954,7 +957,7 @@ is_title_tail (Detector *d, const char *joined, Line *line)
 static guint
 title_group (Detector *d, int start, int stop, gboolean *has_genre)
 {
-  guint n = 0, with_genre = 0;
+  guint n = 0, with_genre = 0, longest = 0;
   int   i;
   g_autoptr (GString) joined = g_string_new (NULL);
 
@@ -965,12 +968,13 @@ title_group (Detector *d, int start, int stop, gboolean *has_genre)
       if (line == NULL || !is_title_line (d, line))
         break;
       g_string_append (joined, line->compact);
+      longest = MAX (longest, utf8_len (line->compact));
       n++;
       if (g_regex_match (d->p->genre, joined->str, 0, NULL))
         with_genre = n;
     }
   if (n > 0 && i < stop && (with_genre == 0 || with_genre == n) &&
-      is_title_tail (d, joined->str, line_at (d, i)))
+      is_title_tail (d, joined->str, longest, line_at (d, i - 1), line_at (d, i)))
     {
       /* The tail belongs to the lines that end the title. */
       g_string_append (joined, line_at (d, i)->compact);

@@ -753,7 +753,8 @@ scan_numbers (PageScan *scan)
  * takes for a mark, the screening reports. */
 static const char *const warning_marks[] = {
   "内部文件（资料）", "内部文件(资料)", "内部文件", "内部资料", "注意保管", "注意保存",
-  "注意保密", "工作秘密", "内部明电", "限国内公开", "不得外传", "内部", NULL,
+  "注意保密", "工作秘密", "内部明电", "内部发行", "内部参阅", "内部使用", "限国内公开",
+  "不得外传", "内部", NULL,
 };
 
 static const char *const secrecy_levels[] = { "绝密", "机密", "秘密" };
