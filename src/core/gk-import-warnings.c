@@ -354,9 +354,9 @@ gk_import_warning_to_text (JsonObject *warning)
                                              n_errors),
                                 n_errors);
       if (g_str_equal (reason, "empty"))
-        return g_strdup (_("The first page has no text, although the document has (a scanned "
-                           "or blank first page?). No fields were guessed; check the document "
-                           "and fill in the record."));
+        return g_strdup (_("The first page has no text, although the document has: it may be "
+                           "scanned, blank or damaged. No fields were guessed; check the "
+                           "document and fill in the record."));
       if (g_str_equal (reason, "blank"))
         return g_strdup (_("The document has no text and its first page shows no image: it is "
                            "blank, its text is drawn as outlines, or its content is damaged. No "
