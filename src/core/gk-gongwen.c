@@ -39,6 +39,7 @@ typedef struct
   GRegex *enumerator;
   GRegex *genre;
   GRegex *genre_closed;
+  GRegex *issue;
   GRegex *agency;
   GRegex *recipients_end;
   GRegex *note;
@@ -124,6 +125,8 @@ patterns (void)
                               "|\\d+[.、．]"
                               "|第[一二三四五六七八九十百]+[条章])");
       p.genre = compile ("(?<genre>" GENRES ")$");
+      /* A periodical's issue, "2024年第6期", "第15期（总第120期）". */
+      p.issue = compile ("第\\d{1,4}期(?:[（(]总第\\d{1,5}期[)）])?$");
       /* "…的通知（征求意见稿）", "转发《…的通知》": the 文种 before a
        * closing note or quote. */
       p.genre_closed = compile ("(?<genre>" GENRES ")(?:[（(][^（()）]{1,15}[)）])?"
@@ -745,6 +748,13 @@ detect_marks (Detector *d)
     }
   if (d->out->secrecy_mark == NULL)
     d->out->secrecy_mark = g_steal_pointer (&warning_mark);
+
+  /* A bulletin's masthead (its name and issue, which extraction may
+   * split in two) above the 公文: the issue number ends it.  On one page
+   * it cannot be told by its repeating. */
+  for (guint i = 0; i < MIN (d->first_page_end, 3); i++)
+    if (g_regex_match (d->p->issue, line_at (d, i)->compact, 0, NULL))
+      d->head_end = MAX (d->head_end, i + 1);
 }
 
 static void
