@@ -6,6 +6,7 @@
 
 #include "gk-fault-proxy.h"
 #include "gk-fixtures.h"
+#include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-store.h"
 #include "gk-util.h"
@@ -104,6 +105,8 @@ count_items (Fixture *f)
   return n;
 }
 
+static JsonObject *find_warning (JsonArray *warnings, const char *code);
+
 /* The whole corpus, from a folder with spaces, brackets and Chinese in
  * its name: every file imported, its detected fields in the record, and
  * a second import finds only duplicates of the same items. */
@@ -147,6 +150,23 @@ test_corpus_and_duplicates (Fixture *f, gconstpointer data)
       g_assert_cmpstr (item->doc_number, ==, r->detected->doc_number);
       g_assert_cmpstr (item->title, ==, r->detected->title);
       g_assert_cmpstr (item->written_date, ==, r->detected->written_date);
+      /* A clean file warns of nothing but the core fields it lacks. */
+      {
+        const char *expected[] = { doc->title, doc->doc_number, doc->issuer, doc->written_date };
+        g_autoptr(GString) lacking = g_string_new (NULL);
+        g_autoptr(GString) named = g_string_new (NULL);
+        JsonObject *w = find_warning (r->warnings, "fields_missing");
+
+        for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+          if (expected[k] == NULL)
+            g_string_append_printf (lacking, "%s ", gk_import_core_fields ()[k]);
+        for (guint k = 0; w != NULL && k < json_array_get_length (json_object_get_array_member (w, "fields")); k++)
+          g_string_append_printf (named, "%s ",
+                                  json_array_get_string_element (json_object_get_array_member (w, "fields"), k));
+        g_assert_cmpstr (named->str, ==, lacking->str);
+        g_assert_cmpuint (r->warnings ? json_array_get_length (r->warnings) : 0, ==, w != NULL ? 1 : 0);
+        g_assert_false (item->flags & (GK_ITEM_FLAG_NEEDS_OCR | GK_ITEM_FLAG_NEEDS_ATTENTION));
+      }
     }
   g_assert_cmpuint (count_items (f), ==, n_docs);
   g_assert_cmpuint (count_store_files (f), ==, n_docs);
@@ -391,6 +411,278 @@ test_same_doc_number (Fixture *f, gconstpointer data)
   }
 }
 
+/* The warning of the given code in a result, or NULL. */
+static JsonObject *
+find_warning (JsonArray  *warnings,
+              const char *code)
+{
+  for (guint i = 0; warnings != NULL && i < json_array_get_length (warnings); i++)
+    {
+      JsonObject *w = json_array_get_object_element (warnings, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (w, "code", NULL), code) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+/* The warnings kept with the stored item. */
+static JsonArray *
+stored_warnings (Fixture    *f,
+                 const char *id,
+                 guint      *flags)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) item = gk_store_get_item (f->store, id, &error);
+
+  g_assert_no_error (error);
+  *flags = item->flags;
+  return gk_import_warnings_from_detected_json (item->detected_json);
+}
+
+static const GkFixtureDoc *
+corpus_doc_with_pages (guint min_pages,
+                       guint max_pages)
+{
+  guint n;
+  const GkFixtureDoc *docs = gk_fixture_corpus (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (docs[i].n_pages >= min_pages && docs[i].n_pages <= max_pages && docs[i].doc_number != NULL &&
+        docs[i].written_date != NULL && docs[i].issuer != NULL && docs[i].title != NULL)
+      return &docs[i];
+  g_assert_not_reached ();
+}
+
+/* A PDF whose first page's content stream is corrupt imports with a
+ * warning that says the page could not be read (not that it needs OCR),
+ * no field guessed from the other pages, and the warning kept with the
+ * item; so does a one-page document, which has no text at all. */
+static void
+test_damaged_first_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GkFixtureDoc *doc = &gk_fixture_corpus (NULL)[0];
+  const GkFixtureDoc *single = corpus_doc_with_pages (1, 1);
+  g_autofree char *damaged = g_build_filename (f->inbox, "损坏 page 1.pdf", NULL);
+  g_autofree char *one = g_build_filename (f->inbox, "one page.pdf", NULL);
+  g_autoptr(GkImportResult) r = NULL;
+  g_autoptr(GkImportResult) s = NULL;
+  g_autoptr(JsonArray) kept = NULL;
+  g_autoptr(GkItem) item = NULL;
+  JsonObject *w;
+  guint flags = 0;
+
+  g_assert_cmpuint (doc->n_pages, >=, 2);
+  g_assert_true (gk_fixture_write_damaged_page_pdf (doc, 1, TRUE, damaged, &error));
+  g_assert_no_error (error);
+  r = import_one (f, damaged, NULL);
+  g_assert_cmpint (r->status, ==, GK_IMPORT_IMPORTED);
+  g_assert_nonnull (r->warning);
+  g_test_message ("%s", r->warning);
+  g_assert_nonnull (strstr (r->warning, "first page could not be read"));
+  g_assert_null (strstr (r->warning, "OCR"));
+  w = find_warning (r->warnings, "page_unreadable");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (json_object_get_string_member (w, "reason"), ==, "damaged");
+  g_assert_cmpint (json_object_get_int_member (w, "page"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (w, "reader_errors"), >, 0);
+  g_assert_null (find_warning (r->warnings, "needs_ocr"));
+  /* Nothing is guessed from page 2 as if it were page 1. */
+  g_assert_null (r->detected);
+
+  item = gk_store_get_item (f->store, r->id, &error);
+  g_assert_no_error (error);
+  g_assert_null (item->title);
+  g_assert_null (item->doc_number);
+  g_assert_null (item->written_date);
+  g_assert_true (item->flags & GK_ITEM_FLAG_NEEDS_ATTENTION);
+  g_assert_false (item->flags & GK_ITEM_FLAG_NEEDS_OCR);
+  kept = stored_warnings (f, r->id, &flags);
+  g_assert_nonnull (kept);
+  g_assert_nonnull (find_warning (kept, "page_unreadable"));
+  {
+    g_autofree char *again = gk_import_warnings_to_text (kept);
+    g_assert_cmpstr (again, ==, r->warning);
+  }
+
+  /* One page, its only content stream damaged: no text at all, but the
+   * reader's errors tell it from a scan. */
+  g_assert_true (gk_fixture_write_damaged_page_pdf (single, 1, TRUE, one, &error));
+  g_assert_no_error (error);
+  s = import_one (f, one, NULL);
+  g_assert_cmpint (s->status, ==, GK_IMPORT_IMPORTED);
+  g_assert_nonnull (find_warning (s->warnings, "page_unreadable"));
+  g_assert_null (find_warning (s->warnings, "needs_ocr"));
+  g_clear_pointer (&kept, json_array_unref);
+  kept = stored_warnings (f, s->id, &flags);
+  g_assert_true (flags & GK_ITEM_FLAG_NEEDS_ATTENTION);
+  g_assert_false (flags & GK_ITEM_FLAG_NEEDS_OCR);
+}
+
+/* A page whose content draws nothing (its stream blanked, no error to
+ * report): neither a scan nor a read record. */
+static void
+test_blank_page (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GkFixtureDoc *single = corpus_doc_with_pages (1, 1);
+  g_autofree char *path = g_build_filename (f->inbox, "blank.pdf", NULL);
+  g_autoptr(GkImportResult) r = NULL;
+  JsonObject *w;
+
+  g_assert_true (gk_fixture_write_blank_page_pdf (single, 1, path, &error));
+  g_assert_no_error (error);
+  r = import_one (f, path, NULL);
+  g_assert_cmpint (r->status, ==, GK_IMPORT_IMPORTED);
+  g_test_message ("%s", r->warning);
+  g_assert_null (find_warning (r->warnings, "needs_ocr"));
+  w = find_warning (r->warnings, "page_unreadable");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (json_object_get_string_member (w, "reason"), ==, "blank");
+}
+
+/* Damage that leaves some text: the reader's errors are named by page,
+ * and the fields that could not be found are listed. */
+static void
+test_damaged_later_pages (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GkFixtureDoc *doc = &gk_fixture_corpus (NULL)[0];
+  g_autofree char *half = g_build_filename (f->inbox, "half.pdf", NULL);
+  g_autofree char *second = g_build_filename (f->inbox, "second.pdf", NULL);
+  g_autoptr(GkImportResult) h = NULL;
+  g_autoptr(GkImportResult) p2 = NULL;
+  g_autoptr(JsonArray) kept = NULL;
+  JsonObject *w;
+  JsonArray *pages;
+  guint flags = 0;
+
+  /* Page 2 holds the 署名 and the 成文日期: page 1 reads, so the title
+   * and the 文号 are detected; the date is missing and said to be. */
+  g_assert_true (gk_fixture_write_damaged_page_pdf (doc, 2, TRUE, second, &error));
+  g_assert_no_error (error);
+  p2 = import_one (f, second, NULL);
+  g_assert_cmpint (p2->status, ==, GK_IMPORT_IMPORTED);
+  g_test_message ("%s", p2->warning);
+  g_assert_nonnull (p2->detected);
+  g_assert_cmpstr (p2->detected->title, ==, doc->title);
+  g_assert_cmpstr (p2->detected->doc_number, ==, doc->doc_number);
+  w = find_warning (p2->warnings, "reader_errors");
+  g_assert_nonnull (w);
+  pages = json_object_get_array_member (w, "pages");
+  g_assert_cmpuint (json_array_get_length (pages), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (pages, 0), ==, 2);
+  g_assert_nonnull (strstr (p2->warning, "page 2"));
+  w = find_warning (p2->warnings, "fields_missing");
+  g_assert_nonnull (w);
+  {
+    JsonArray *fields = json_object_get_array_member (w, "fields");
+    gboolean date_named = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (fields); i++)
+      date_named |= g_strcmp0 (json_array_get_string_element (fields, i), "written_date") == 0;
+    g_assert_true (date_named);
+    g_assert_nonnull (strstr (p2->warning, "Date written"));
+  }
+  g_assert_null (find_warning (p2->warnings, "page_unreadable"));
+  kept = stored_warnings (f, p2->id, &flags);
+  g_assert_nonnull (find_warning (kept, "reader_errors"));
+  g_assert_nonnull (find_warning (kept, "fields_missing"));
+  /* Read in part: not flagged as unread, but the warnings stay. */
+  g_assert_false (flags & GK_ITEM_FLAG_NEEDS_ATTENTION);
+
+  /* Page 1 cut in the middle of its content: the reader errors on page 1
+   * are reported whatever detection made of the rest. */
+  g_assert_true (gk_fixture_write_damaged_page_pdf (doc, 1, FALSE, half, &error));
+  g_assert_no_error (error);
+  h = import_one (f, half, NULL);
+  g_assert_cmpint (h->status, ==, GK_IMPORT_IMPORTED);
+  g_test_message ("%s", h->warning);
+  g_assert_nonnull (h->warning);
+  g_assert_true (find_warning (h->warnings, "reader_errors") != NULL ||
+                 find_warning (h->warnings, "page_unreadable") != NULL);
+  if ((w = find_warning (h->warnings, "reader_errors")) != NULL)
+    g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (w, "pages"), 0), ==, 1);
+}
+
+/* The rules on synthetic extraction results: a scan keeps its OCR
+ * warning; an empty or undecodable first page, or text without any field,
+ * is said for what it is; a whole record gives no warning. */
+static void
+test_warning_rules (Fixture *f, gconstpointer data)
+{
+  const char *good = "上海市应急管理局文件\n沪应急办〔2023〕20号\n关于印发工作要点的通知\n"
+                     "各区应急管理局：\n现印发你们。\n上海市应急管理局\n2023年4月10日\n";
+  struct
+  {
+    const char *pages[3];
+    gboolean    has_text;
+    guint       errors[2];
+    const char *code;   /* the first warning, NULL: none */
+    const char *reason;
+    gboolean    images; /* page 1 shows an image */
+  } cases[] = {
+    { { "", "", NULL }, FALSE, { 0, 0 }, "needs_ocr", NULL, TRUE },
+    { { "", "", NULL }, FALSE, { 3, 0 }, "page_unreadable", "damaged", TRUE },
+    { { "", NULL }, FALSE, { 2 }, "page_unreadable", "damaged", FALSE },
+    /* Nothing drawn at all, or only outlines: not a scan. */
+    { { "", NULL }, FALSE, { 0 }, "page_unreadable", "blank", FALSE },
+    { { " \n\u3000\n— 1 —\n", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "empty" },
+    { { "\uFFFD\uFFFD\uE000\uE001\uE002 \uFFFD\n\uE003\uE004", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
+    { { "!#$%&'()*+,-./ \"#!$", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
+    { { "ДЖЗИЙКЛ ΔΘΛΞ ҒҚ ԱԲԳ 中 ДЖЗИЙКЛ ΔΘΛΞ", good, NULL }, TRUE, { 0, 0 }, "page_unreadable", "garbage" },
+    { { "\uFFFD\uFFFD\uFFFD", good, NULL }, TRUE, { 2, 0 }, "page_unreadable", "damaged" },
+    { { "一、基本情况\n（一）本表数据截至年底。\n（二）数据来源于各区上报。\n", NULL }, TRUE, { 0 }, "no_fields", NULL },
+    { { good, NULL }, TRUE, { 0 }, NULL, NULL },
+    { { good, "第二页的正文。\n", NULL }, TRUE, { 0, 4 }, "reader_errors", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GkPdfText text = { 0 };
+      guint errors[3] = { 0 };
+      g_autoptr(GkDetected) detected = NULL;
+      g_autoptr(JsonArray) warnings = NULL;
+      g_autofree char *message = NULL;
+
+      text.pages = (GStrv) cases[i].pages;
+      text.n_pages = g_strv_length (text.pages);
+      text.has_text = cases[i].has_text;
+      text.first_page_ok = TRUE;
+      text.first_page_images = cases[i].images;
+      for (guint p = 0; p < text.n_pages && p < 2; p++)
+        errors[p] = cases[i].errors[p];
+      text.page_errors = errors;
+      if (gk_import_can_detect (&text))
+        detected = gk_gongwen_detect ((const char *const *) text.pages, text.n_pages);
+      warnings = gk_import_warnings_check (&text, detected);
+      message = gk_import_warnings_to_text (warnings);
+      g_test_message ("case %u: %s", i, message ? message : "(none)");
+      if (cases[i].code == NULL)
+        {
+          g_assert_cmpuint (json_array_get_length (warnings), ==, 0);
+          g_assert_null (message);
+          continue;
+        }
+      g_assert_cmpuint (json_array_get_length (warnings), >, 0);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (warnings, 0), "code"),
+                       ==, cases[i].code);
+      if (cases[i].reason != NULL)
+        {
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (warnings, 0),
+                                                          "reason"),
+                           ==, cases[i].reason);
+          /* Nothing is guessed from a first page that does not read. */
+          g_assert_false (gk_import_can_detect (&text));
+        }
+      g_assert_nonnull (message);
+      g_assert_cmpuint (gk_import_warnings_flags (warnings) &
+                        (GK_ITEM_FLAG_NEEDS_OCR | GK_ITEM_FLAG_NEEDS_ATTENTION), !=,
+                        g_str_equal (cases[i].code, "reader_errors") ? 1u : 0u);
+    }
+}
+
 static void
 test_unsupported_types (Fixture *f, gconstpointer data)
 {
@@ -422,5 +714,9 @@ main (int argc, char **argv)
   g_test_add ("/importer/async-progress-cancel", Fixture, NULL, fixture_set_up, test_async_progress_and_cancel, fixture_tear_down);
   g_test_add ("/importer/same-doc-number", Fixture, NULL, fixture_set_up, test_same_doc_number, fixture_tear_down);
   g_test_add ("/importer/unsupported-types", Fixture, NULL, fixture_set_up, test_unsupported_types, fixture_tear_down);
+  g_test_add ("/importer/damaged-first-page", Fixture, NULL, fixture_set_up, test_damaged_first_page, fixture_tear_down);
+  g_test_add ("/importer/damaged-later-pages", Fixture, NULL, fixture_set_up, test_damaged_later_pages, fixture_tear_down);
+  g_test_add ("/importer/warning-rules", Fixture, NULL, fixture_set_up, test_warning_rules, fixture_tear_down);
+  g_test_add ("/importer/blank-page", Fixture, NULL, fixture_set_up, test_blank_page, fixture_tear_down);
   return g_test_run ();
 }

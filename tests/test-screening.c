@@ -543,6 +543,41 @@ test_secrecy_marks (void)
   doc_check (doc, NULL);
 }
 
+/* The marks of the 版头 as extraction gives them from real layouts: a
+ * short 内部, and a mark letter-spaced so wide that it comes out as two
+ * lines ("秘" then "密"); field detection reads the same marks. */
+static void
+test_short_and_split_marks (void)
+{
+  g_autoptr(Doc) doc = doc_new ();
+  g_autoptr(Doc) split_warning = doc_new ();
+  g_autoptr(Doc) prose = doc_new ();
+
+  doc_expect (doc, "secrecy_mark", "000318", "份号 000318", NULL);
+  doc_text (doc, "\n");
+  doc_expect (doc, "secrecy_mark", "秘\n密", "秘密", NULL);
+  doc_text (doc, "\n");
+  doc_expect (doc, "secrecy_mark", "内部", "内部", NULL);
+  doc_text (doc, "\n江苏省安全生产委员会文件\n苏安委〔2025〕1002号\n关于2025年度安全生产考核结果的通报\n");
+  doc_new_page (doc);
+  doc_text (doc, "正文（");
+  doc_expect (doc, "secrecy_mark", "内部", "内部", NULL);
+  doc_text (doc, "）\n");
+  doc_check (doc, NULL);
+
+  doc_text (split_warning, "上海市人民政府公报\n");
+  doc_expect (split_warning, "secrecy_mark", "内\n部", "内部", NULL);
+  doc_text (split_warning, "\n上海市应急管理局关于加强内部管理的通知\n");
+  doc_check (split_warning, NULL);
+
+  /* Not marks: the words in prose, short lines that are not marks, and
+   * a split below the head of page 1. */
+  doc_text (prose, "水\n利\n部\n文\n件\n关于加强内部控制和内部资料管理的通知\n各处室要加强内部管理。\n");
+  doc_new_page (prose);
+  doc_text (prose, "秘\n密\n");
+  doc_check (prose, NULL);
+}
+
 static void
 test_copy_number_only_at_the_top (void)
 {
@@ -683,6 +718,7 @@ main (int   argc,
   g_test_add_func ("/screening/offsets-in-original", test_offsets_in_original);
   g_test_add_func ("/screening/secrecy-marks", test_secrecy_marks);
   g_test_add_func ("/screening/copy-number-only-at-the-top", test_copy_number_only_at_the_top);
+  g_test_add_func ("/screening/short-and-split-marks", test_short_and_split_marks);
   g_test_add_func ("/screening/keywords", test_keywords);
   g_test_add_func ("/screening/hostile-input", test_hostile_input);
   g_test_add_func ("/screening/speed", test_speed);

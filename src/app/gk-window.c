@@ -519,7 +519,7 @@ static void
 show_summary (ImportRun *run)
 {
   GkWindow *self = run->window;
-  guint imported = 0, duplicates = 0, failed = 0, cancelled;
+  guint imported = 0, duplicates = 0, failed = 0, warned = 0, cancelled;
   gboolean was_cancelled;
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
@@ -532,7 +532,10 @@ show_summary (ImportRun *run)
       GkImportResult *result = g_ptr_array_index (run->results, i);
 
       if (result->status == GK_IMPORT_IMPORTED)
-        imported++;
+        {
+          imported++;
+          warned += result->warning != NULL;
+        }
       else if (result->status == GK_IMPORT_DUPLICATE)
         duplicates++;
       else
@@ -543,6 +546,16 @@ show_summary (ImportRun *run)
 
   g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u file imported.",
                                              "%u files imported.", imported), imported);
+  /* A record that could not be read must not pass for one that was. */
+  if (warned > 0)
+    {
+      g_string_append_c (body, ' ');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u of them has warnings: check its record before submitting it.",
+                                                 "%u of them have warnings: check their records before submitting them.",
+                                                 warned),
+                              warned);
+    }
   if (duplicates > 0)
     {
       g_string_append_c (body, ' ');
@@ -568,7 +581,8 @@ show_summary (ImportRun *run)
       g_string_append (body, _("The import was cancelled before every file was read."));
     }
   heading = cancelled > 0 || was_cancelled ? _("Import Cancelled") : failed > 0 ? _("Import Finished with Problems")
-                                                                : _("Import Finished");
+                                                                : warned > 0 ? _("Import Finished with Warnings")
+                                                                             : _("Import Finished");
 
   /* Every file that needs a word: failures with their reason, duplicates,
    * imports with a warning. */
@@ -598,7 +612,7 @@ show_summary (ImportRun *run)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), result->warning != NULL ? 8 : 4);
       icon = gtk_image_new_from_icon_name (status_icon (result));
       if (result->status == GK_IMPORT_FAILED)
         gtk_widget_add_css_class (icon, "error");

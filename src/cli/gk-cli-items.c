@@ -11,6 +11,7 @@
 
 #include "gk-calendar.h"
 #include "gk-cli.h"
+#include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-screening.h"
 #include "gk-util.h"
@@ -344,7 +345,7 @@ cmd_import (GkCli  *cli,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   ImportProgress progress = { cli, FALSE };
-  guint n_imported = 0, n_duplicate = 0, n_failed = 0;
+  guint n_imported = 0, n_duplicate = 0, n_failed = 0, n_warned = 0;
   int status = 0;
 
   if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
@@ -380,6 +381,9 @@ cmd_import (GkCli  *cli,
   for (guint i = 0; i < results->len; i++)
     {
       GkImportResult *r = g_ptr_array_index (results, i);
+
+      if (r->status == GK_IMPORT_IMPORTED && r->warning != NULL)
+        n_warned++;
       switch (r->status)
         {
         case GK_IMPORT_IMPORTED: n_imported++; break;
@@ -407,6 +411,8 @@ cmd_import (GkCli  *cli,
       json_builder_add_int_value (b, n_duplicate);
       json_builder_set_member_name (b, "failed");
       json_builder_add_int_value (b, n_failed);
+      json_builder_set_member_name (b, "with_warnings");
+      json_builder_add_int_value (b, n_warned);
       json_builder_end_object (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
@@ -427,8 +433,14 @@ cmd_import (GkCli  *cli,
               if (r->detected && r->detected->title)
                 g_print ("           %s%s%s\n", r->detected->doc_number ? r->detected->doc_number : "",
                          r->detected->doc_number ? "  " : "", r->detected->title);
-              if (r->warning)
-                g_print (_("           warning: %s\n"), r->warning);
+              for (guint w = 0; r->warnings && w < json_array_get_length (r->warnings); w++)
+                {
+                  g_autofree char *text =
+                    gk_import_warning_to_text (json_array_get_object_element (r->warnings, w));
+
+                  if (text != NULL)
+                    g_print (_("           warning: %s\n"), text);
+                }
               if (r->findings && r->findings->len > 0)
                 g_print (ngettext ("           %u screening finding: check it before review\n",
                                    "           %u screening findings: check them before review\n",
@@ -444,6 +456,14 @@ cmd_import (GkCli  *cli,
             }
         }
       g_print (_("%u imported, %u duplicates, %u failed.\n"), n_imported, n_duplicate, n_failed);
+      if (n_warned > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%u imported file has warnings (above): check its record before "
+                              "submitting it.\n",
+                              "%u imported files have warnings (above): check their records "
+                              "before submitting them.\n",
+                              n_warned),
+                 n_warned);
     }
 
   return n_failed > 0 ? GK_EXIT_PARTIAL : GK_EXIT_OK;
@@ -678,10 +698,23 @@ cmd_show (GkCli  *cli,
         print_field (_("Disclosure due"), both);
       }
   }
-  if (item->flags & GK_ITEM_FLAG_NEEDS_OCR)
-    g_print ("%s\n", _("Note: no text layer; this document needs OCR."));
-  if (item->flags & GK_ITEM_FLAG_NEEDS_ATTENTION)
-    g_print ("%s\n", _("Note: the first page could not be read; check the record by hand."));
+  {
+    /* What the import could not read stays with the item: whoever checks
+     * the record must see that it was not (fully) read. */
+    g_autoptr(JsonArray) warnings = gk_import_warnings_from_detected_json (item->detected_json);
+
+    for (guint i = 0; warnings != NULL && i < json_array_get_length (warnings); i++)
+      {
+        g_autofree char *text = gk_import_warning_to_text (json_array_get_object_element (warnings, i));
+
+        if (text != NULL)
+          g_print (_("Note from the import: %s\n"), text);
+      }
+    if (warnings == NULL && (item->flags & GK_ITEM_FLAG_NEEDS_OCR))
+      g_print ("%s\n", _("Note: no text layer; this document needs OCR."));
+    if (warnings == NULL && (item->flags & GK_ITEM_FLAG_NEEDS_ATTENTION))
+      g_print ("%s\n", _("Note: the first page could not be read; check the record by hand."));
+  }
   if (item->flags & GK_ITEM_FLAG_CONFLICT)
     g_print ("%s\n", _("Note: the portal's copy changed (conflict); an administrator must decide."));
   if (item->public_url)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gk-gongwen.h"
+#include "gk-screening.h"
 
 /* 公文 field detection from extracted page text.
  *
@@ -37,6 +38,8 @@ typedef struct
   GRegex *date;
   GRegex *enumerator;
   GRegex *genre;
+  GRegex *genre_closed;
+  GRegex *issue;
   GRegex *agency;
   GRegex *recipients_end;
   GRegex *note;
@@ -88,11 +91,27 @@ patterns (void)
       p.page_number = compile ("^(?:[-—–－―─~～]+\\d{1,4}[-—–－―─~～]+"
                                "|第\\d{1,4}页(?:共\\d{1,4}页)?"
                                "|\\d{1,4}/\\d{1,4})$");
-      /* 份号, 密级★期限 and 紧急程度, alone or together on a head line. */
-      p.mark = compile ("^(?:(?<copy>\\d{6})(?!\\d))?"
-                        "(?:(?<level>绝密|机密|秘密)"
-                        "(?:(?<star>[★☆*＊⋆✩✭])(?<term>长期|\\d{1,2}(?:年|个月))?)?)?"
-                        "(?<urgency>特急|加急|特提|平急)?$");
+      /* 份号, 密级★期限, a warning mark (内部, 内部资料, 注意保存…: the
+       * screening's list, so that both read the same marks) and 紧急程度,
+       * alone or together on a head line. */
+      {
+        g_autoptr (GString) warnings = g_string_new (NULL);
+        g_autofree char    *mark = NULL;
+
+        for (const char *const *w = gk_screening_warning_marks (); *w != NULL; w++)
+          {
+            g_autofree char *escaped = g_regex_escape_string (*w, -1);
+
+            g_string_append_printf (warnings, "%s%s", warnings->len > 0 ? "|" : "", escaped);
+          }
+        mark = g_strdup_printf ("^(?:(?:份号[:：]?)?(?<copy>\\d{6})(?!\\d))?"
+                                "(?:(?<level>绝密|机密|秘密)"
+                                "(?:(?<star>[★☆*＊⋆✩✭])(?<term>长期|\\d{1,2}(?:年|个月))?)?)?"
+                                "(?:[【〔\\[［（(]?(?<warning>%s)[】〕\\]］）)]?)?"
+                                "(?<urgency>特急|加急|特提|平急)?$",
+                                warnings->str);
+        p.mark = compile (mark);
+      }
       p.doc_number = compile ("^(?<code>[\\p{Han}A-Za-z]{0,20}?)[" OPEN_BRACKETS "]"
                               "(?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"
                               "(?<nth>第?)(?<serial>\\d{1,5})号"
@@ -106,6 +125,12 @@ patterns (void)
                               "|\\d+[.、．]"
                               "|第[一二三四五六七八九十百]+[条章])");
       p.genre = compile ("(?<genre>" GENRES ")$");
+      /* A periodical's issue, "2024年第6期", "第15期（总第120期）". */
+      p.issue = compile ("第\\d{1,4}期(?:[（(]总第\\d{1,5}期[)）])?$");
+      /* "…的通知（征求意见稿）", "转发《…的通知》": the 文种 before a
+       * closing note or quote. */
+      p.genre_closed = compile ("(?<genre>" GENRES ")(?:[（(][^（()）]{1,15}[)）])?"
+                                "[》」』”’〉]*$");
       p.agency = compile ("^[^。，；：:、,;!?！？“”《》]{2,40}(?:" AGENCY_SUFFIXES ")$");
       p.recipients_end =
           compile ("(?:" AGENCY_SUFFIXES "|单位|部门|处室|机构|科室|企业|办事处|[)）])[:：]$");
@@ -485,6 +510,106 @@ line_at (Detector *d, int i)
   return g_ptr_array_index (d->lines, i);
 }
 
+#define HEADER_LINES 3
+
+typedef struct
+{
+  guint    pages;      /* pages that have the text among their first lines */
+  guint    last_page;  /* the last of them, + 1 */
+  gboolean first_page; /* page 1 is one of them */
+} HeaderCount;
+
+/* Counts, for every text, the pages that have it among their first
+ * lines; with known, only in the run of known texts that opens a page. */
+static GHashTable *
+count_page_tops (GPtrArray *lines, const guint *top, GHashTable *known)
+{
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gboolean    in_run = TRUE;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      Line        *line = g_ptr_array_index (lines, i);
+      HeaderCount *count;
+
+      if (top[i] == 0)
+        in_run = TRUE;
+      if (top[i] >= HEADER_LINES)
+        continue;
+      if (known != NULL)
+        {
+          HeaderCount *k = g_hash_table_lookup (known, line->compact);
+
+          in_run = in_run && k != NULL && k->pages >= 2;
+          if (!in_run)
+            continue;
+        }
+      count = g_hash_table_lookup (counts, line->compact);
+      if (count == NULL)
+        {
+          count = g_new0 (HeaderCount, 1);
+          g_hash_table_insert (counts, g_strdup (line->compact), count);
+        }
+      if (count->last_page != line->page + 1)
+        {
+          count->pages++;
+          count->last_page = line->page + 1;
+          count->first_page |= line->page == ((Line *) g_ptr_array_index (lines, 0))->page;
+        }
+    }
+  return counts;
+}
+
+/* A running page header (页眉: a gazette's or a bulletin's name and
+ * issue, which extraction may split in two) opens every page, or every
+ * page but the first.  It is not part of the 公文: left in, it would
+ * start the title on page 1 and break sentences and the 版记 on the
+ * others.  A 署名 after "（此页无正文）" at the top of the last page does
+ * not open the page, and is not taken for one, even where it repeats
+ * the 发文机关标志 of page 1. */
+static void
+drop_running_headers (GPtrArray *lines)
+{
+  g_autofree guint *top = g_new0 (guint, lines->len + 1);
+  g_autoptr (GHashTable) candidates = NULL;
+  g_autoptr (GHashTable) counts = NULL;
+  guint n_pages = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      Line    *line = g_ptr_array_index (lines, i);
+      gboolean new_page = i == 0 || line->page != ((Line *) g_ptr_array_index (lines, i - 1))->page;
+
+      top[i] = new_page ? 0 : top[i - 1] + 1;
+      n_pages += new_page;
+    }
+  if (n_pages < 2)
+    return;
+  candidates = count_page_tops (lines, top, NULL);
+  counts = count_page_tops (lines, top, candidates);
+
+  /* Backwards, so that the positions stay right; only the opening run. */
+  {
+    g_autofree gboolean *drop = g_new0 (gboolean, lines->len + 1);
+    gboolean             in_run = TRUE;
+
+    for (guint i = 0; i < lines->len; i++)
+      {
+        Line        *line = g_ptr_array_index (lines, i);
+        HeaderCount *count = top[i] < HEADER_LINES ? g_hash_table_lookup (counts, line->compact) : NULL;
+
+        if (top[i] == 0)
+          in_run = TRUE;
+        in_run = in_run && count != NULL && count->pages >= 2 &&
+                 (count->pages == n_pages || (count->pages + 1 == n_pages && !count->first_page));
+        drop[i] = in_run;
+      }
+    for (guint i = lines->len; i-- > 0;)
+      if (drop[i])
+        g_ptr_array_remove_index (lines, i);
+  }
+}
+
 /* The lines of every page, normalised, page numbers dropped: "—1—"
  * anywhere, a bare "3" only as the first or last line of its page. */
 static GPtrArray *
@@ -526,6 +651,7 @@ split_lines (const char *const *pages, guint n_pages, const Patterns *p)
                          ((Line *) g_ptr_array_index (lines, lines->len - 1))->compact, 0, NULL))
         g_ptr_array_remove_index (lines, lines->len - 1);
     }
+  drop_running_headers (lines);
   return lines;
 }
 
@@ -568,11 +694,15 @@ is_signature (Detector *d, Line *line)
   return is_agency_line (d, line) || g_regex_match (d->p->person, line->compact, 0, NULL);
 }
 
-/* 份号, 密级 and 紧急程度 at the head of page 1. */
+/* 份号, 密级, warning marks and 紧急程度 at the head of page 1.  A warning
+ * mark (内部, 内部资料…) is kept as the secrecy mark when there is no
+ * 密级: it bars the document from the web just as well (domain.md §3).
+ * Lines above the marks (a running page header) are 版头 too. */
 static void
 detect_marks (Detector *d)
 {
-  guint limit = MIN (d->first_page_end, 8);
+  guint            limit = MIN (d->first_page_end, 8);
+  g_autofree char *warning_mark = NULL;
 
   for (guint i = 0; i < limit; i++)
     {
@@ -601,7 +731,10 @@ detect_marks (Detector *d)
         g_autofree char *star = group (info, "star");
         g_autofree char *term = group (info, "term");
         g_autofree char *urgency = group (info, "urgency");
+        g_autofree char *warning = group (info, "warning");
 
+        if (warning != NULL && warning_mark == NULL)
+          warning_mark = g_strdup (gk_screening_warning_mark_value (warning));
         if (copy != NULL && d->out->copy_number == NULL)
           d->out->copy_number = g_strdup (copy);
         if (level != NULL && d->out->secrecy_mark == NULL)
@@ -613,6 +746,15 @@ detect_marks (Detector *d)
         i += used - 1;
       }
     }
+  if (d->out->secrecy_mark == NULL)
+    d->out->secrecy_mark = g_steal_pointer (&warning_mark);
+
+  /* A bulletin's masthead (its name and issue, which extraction may
+   * split in two) above the 公文: the issue number ends it.  On one page
+   * it cannot be told by its repeating. */
+  for (guint i = 0; i < MIN (d->first_page_end, 3); i++)
+    if (g_regex_match (d->p->issue, line_at (d, i)->compact, 0, NULL))
+      d->head_end = MAX (d->head_end, i + 1);
 }
 
 static void
@@ -754,23 +896,100 @@ is_title_line (Detector *d, Line *line)
          !g_regex_match (d->p->date, c, 0, NULL) && !g_str_has_prefix (c, "签发人");
 }
 
+/* TRUE if c closes a bracket or a quote that text leaves open. */
+static gboolean
+closes_open_pair (const char *text, gunichar c)
+{
+  static const gunichar pairs[][2] = {
+    { 0x300a, 0x300b }, /* 《》 */
+    { 0xff08, 0xff09 }, /* （） */
+    { '(', ')' },
+    { 0x201c, 0x201d }, /* “” */
+    { 0x2018, 0x2019 }, /* ‘’ */
+    { 0x300c, 0x300d }, /* 「」 */
+    { 0x300e, 0x300f }, /* 『』 */
+    { 0x3008, 0x3009 }, /* 〈〉 */
+    { 0x3010, 0x3011 }, /* 【】 */
+    { 0x3014, 0x3015 }, /* 〔〕 */
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (pairs); k++)
+    {
+      int depth = 0;
+
+      if (c != pairs[k][1])
+        continue;
+      for (const char *p = text; *p; p = g_utf8_next_char (p))
+        {
+          gunichar t = g_utf8_get_char (p);
+
+          if (t == pairs[k][0])
+            depth++;
+          else if (t == pairs[k][1] && depth > 0)
+            depth--;
+        }
+      return depth > 0;
+    }
+  return FALSE;
+}
+
+/* A title wrapped at the width of the type area can leave its last
+ * character alone on a line ("…站点的批" + "复", "…的通知" + "》"); a
+ * line of one character is no title line of its own, and read as the
+ * start of the 主送 it garbles both.  It ends the title when it closes a
+ * bracket or a quote the title opened, or, when the title does not end
+ * with a 文种 yet, when it completes one or the line before it is full
+ * (as long as the title's lines get: the width made it wrap).  A 主送
+ * ends with "：" and a text line is long: neither is ever taken. */
+static gboolean
+is_title_tail (Detector *d, const char *joined, guint longest, Line *prev, Line *line)
+{
+  g_autofree char *longer = NULL;
+  gunichar         c;
+
+  if (line == NULL || line->page != 0 || *joined == '\0' || utf8_len (line->compact) != 1)
+    return FALSE;
+  c = g_utf8_get_char (line->compact);
+  if (closes_open_pair (joined, c))
+    return TRUE;
+  if (g_unichar_get_script (c) != G_UNICODE_SCRIPT_HAN ||
+      g_regex_match (d->p->genre, joined, 0, NULL))
+    return FALSE;
+  longer = g_strconcat (joined, line->compact, NULL);
+  if (g_regex_match (d->p->genre, longer, 0, NULL))
+    return TRUE;
+  return prev != NULL && utf8_len (prev->compact) >= 14 && utf8_len (prev->compact) + 2 >= longest;
+}
+
 /* The title: consecutive short lines, cut after the last one that ends
- * with a 文种 when one does.  Returns the number of lines, 0 if none. */
+ * with a 文种 when one does, plus a last character wrapped alone.
+ * Returns the number of lines, 0 if none. */
 static guint
 title_group (Detector *d, int start, int stop, gboolean *has_genre)
 {
-  guint n = 0, with_genre = 0;
+  guint n = 0, with_genre = 0, longest = 0;
+  int   i;
   g_autoptr (GString) joined = g_string_new (NULL);
 
-  for (int i = start; i < stop && n < 4; i++)
+  for (i = start; i < stop && n < 4; i++)
     {
       Line *line = line_at (d, i);
 
       if (line == NULL || !is_title_line (d, line))
         break;
       g_string_append (joined, line->compact);
+      longest = MAX (longest, utf8_len (line->compact));
       n++;
       if (g_regex_match (d->p->genre, joined->str, 0, NULL))
+        with_genre = n;
+    }
+  if (n > 0 && i < stop && (with_genre == 0 || with_genre == n) &&
+      is_title_tail (d, joined->str, longest, line_at (d, i - 1), line_at (d, i)))
+    {
+      /* The tail belongs to the lines that end the title. */
+      g_string_append (joined, line_at (d, i)->compact);
+      n++;
+      if (with_genre > 0 || g_regex_match (d->p->genre_closed, joined->str, 0, NULL))
         with_genre = n;
     }
   *has_genre = with_genre > 0;
@@ -801,7 +1020,7 @@ set_title (Detector *d, int start, guint n)
   d->out->title = g_string_free (g_steal_pointer (&title), FALSE);
   d->title_start = start;
   d->title_end = start + n;
-  if (matches (d->p->genre, d->out->title, &info))
+  if (matches (d->p->genre_closed, d->out->title, &info))
     d->out->genre = group (info, "genre");
 }
 

@@ -9,6 +9,7 @@
 
 #include "gk-finding.h"
 #include "gk-gongwen.h"
+#include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-pdf.h"
 #include "gk-screening.h"
@@ -85,6 +86,7 @@ gk_import_result_free (GkImportResult *result)
   g_free (result->id);
   g_free (result->error);
   g_free (result->warning);
+  g_clear_pointer (&result->warnings, json_array_unref);
   g_clear_pointer (&result->detected, gk_detected_free);
   g_clear_pointer (&result->findings, g_ptr_array_unref);
   g_free (result);
@@ -101,6 +103,7 @@ import_result_copy (const GkImportResult *result)
   copy->error = g_strdup (result->error);
   copy->error_code = result->error_code;
   copy->warning = g_strdup (result->warning);
+  copy->warnings = result->warnings ? json_array_ref (result->warnings) : NULL;
   /* Progress callbacks see the status, path, id and message; the full
    * detection stays in the final results. */
   return copy;
@@ -144,7 +147,9 @@ add_nullable (JsonBuilder *b,
  * @result: a result
  *
  * Returns: (transfer full): {"path", "status", "id", "error", "warning",
- *   "detected", "findings"} as `gongkai-ctl import --json` prints it
+ *   "warnings", "detected", "findings"} as `gongkai-ctl import --json`
+ *   prints it; "warnings" is an array (gk-import-warnings.h), empty when
+ *   there are none
  */
 JsonNode *
 gk_import_result_to_json (const GkImportResult *result)
@@ -157,6 +162,11 @@ gk_import_result_to_json (const GkImportResult *result)
   add_nullable (b, "id", result->id);
   add_nullable (b, "error", result->error);
   add_nullable (b, "warning", result->warning);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; result->warnings && i < json_array_get_length (result->warnings); i++)
+    json_builder_add_value (b, json_array_dup_element (result->warnings, i));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "detected");
   if (result->detected != NULL)
     json_builder_add_value (b, gk_detected_to_json (result->detected));
@@ -329,27 +339,29 @@ import_one (ImportRun  *run,
   item->file_bytes = size;
   item->pages = (int) text->n_pages;
 
-  if (!text->has_text)
-    {
-      item->flags |= GK_ITEM_FLAG_NEEDS_OCR;
-      result->warning = g_strdup (_("The PDF has no text layer (a scan?): it needs OCR. "
-                                    "No fields were guessed; fill them in by hand."));
-    }
-  else if (!text->first_page_ok)
-    {
-      item->flags |= GK_ITEM_FLAG_NEEDS_ATTENTION;
-      result->warning = g_strdup (_("The first page could not be read: no fields were guessed. "
-                                    "Please check the document and fill in the record."));
-    }
-  else
-    {
-      g_autoptr(JsonNode) detected_json = NULL;
+  /* Fields are guessed only from a first page that reads; whatever could
+   * not be read is said, and kept with the detected values so that the
+   * record is never taken for one that was read. */
+  {
+    g_autoptr(JsonNode) detected_json = NULL;
+    g_autoptr(GkDetected) nothing = NULL;
 
-      result->detected = gk_gongwen_detect ((const char *const *) text->pages, text->n_pages);
-      fill_item_from_detected (item, result->detected);
-      detected_json = gk_detected_to_json (result->detected);
-      item->detected_json = gk_json_to_string (detected_json, FALSE);
-    }
+    if (gk_import_can_detect (text))
+      {
+        result->detected = gk_gongwen_detect ((const char *const *) text->pages, text->n_pages);
+        fill_item_from_detected (item, result->detected);
+      }
+    result->warnings = gk_import_warnings_check (text, result->detected);
+    item->flags |= gk_import_warnings_flags (result->warnings);
+    result->warning = gk_import_warnings_to_text (result->warnings);
+    if (result->detected == NULL)
+      nothing = g_new0 (GkDetected, 1);
+    detected_json = gk_detected_to_json (result->detected ? result->detected : nothing);
+    if (json_array_get_length (result->warnings) > 0)
+      json_object_set_array_member (json_node_get_object (detected_json), "warnings",
+                                    json_array_ref (result->warnings));
+    item->detected_json = gk_json_to_string (detected_json, FALSE);
+  }
 
   if (text->has_text)
     findings = gk_screening_scan ((const char *const *) text->pages, text->n_pages,
@@ -379,6 +391,7 @@ import_one (ImportRun  *run,
           result->id = g_strdup (twin->id);
           g_clear_pointer (&result->detected, gk_detected_free);
           g_clear_pointer (&result->warning, g_free);
+          g_clear_pointer (&result->warnings, json_array_unref);
           return g_steal_pointer (&result);
         }
 
@@ -394,6 +407,7 @@ import_one (ImportRun  *run,
       fail (result, error);
       g_clear_pointer (&result->detected, gk_detected_free);
       g_clear_pointer (&result->warning, g_free);
+      g_clear_pointer (&result->warnings, json_array_unref);
       return g_steal_pointer (&result);
     }
 
@@ -407,16 +421,11 @@ import_one (ImportRun  *run,
 
     if (twins[0] != NULL)
       {
-        g_autofree char *short_id = g_strndup (twins[0], 8);
-        g_autofree char *note =
-          g_strdup_printf (_("Another item (%s) has the same document number %s: "
-                             "it may be the same document in another file."),
-                           short_id, item->doc_number);
-        char *joined = result->warning
-          ? g_strconcat (result->warning, " ", note, NULL) : g_strdup (note);
-
+        json_array_add_object_element (result->warnings,
+                                       gk_import_warning_same_doc_number (twins[0],
+                                                                          item->doc_number));
         g_free (result->warning);
-        result->warning = joined;
+        result->warning = gk_import_warnings_to_text (result->warnings);
       }
   }
   result->findings = g_steal_pointer (&findings);

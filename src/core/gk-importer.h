@@ -30,14 +30,16 @@ typedef struct
   char           *id;        /* new item, or the existing one for a duplicate */
   char           *error;     /* the user's words, for failed */
   int             error_code;/* GkError code, for failed */
-  char           *warning;   /* imported with a warning (needs OCR, first page unreadable) */
+  char           *warning;   /* imported with a warning (needs OCR, first page unreadable,
+                              * fields not found): the texts of warnings, joined */
+  JsonArray      *warnings;  /* the warnings (gk-import-warnings.h), NULL if none */
   GkDetected     *detected;  /* NULL unless imported */
   GPtrArray      *findings;  /* GkFinding*, NULL unless imported */
 } GkImportResult;
 
 void            gk_import_result_free      (GkImportResult *result);
 const char     *gk_import_status_to_string (GkImportStatus status); /* imported | duplicate | failed */
-/* {"path", "status", "id", "error", "warning", "detected", "findings"} */
+/* {"path", "status", "id", "error", "warning", "warnings", "detected", "findings"} */
 JsonNode       *gk_import_result_to_json   (const GkImportResult *result);
 
 /* Called on the thread-default main context of the caller of

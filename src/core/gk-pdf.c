@@ -25,7 +25,41 @@ gk_pdf_text_free (GkPdfText *text)
     return;
   g_strfreev (text->pages);
   g_free (text->title);
+  g_free (text->page_errors);
   g_free (text);
+}
+
+/* poppler-glib reports what it had to skip while parsing as messages of
+ * the "Poppler" log domain ("Syntax error at position 146: Bad block
+ * header in flate stream").  Counted per thread, they tell which pages
+ * lost text to a damaged content stream.  Internal notes (a rebuilt
+ * cross-reference table) are repairs, not lost text, and do not count. */
+static _Thread_local guint reader_errors;
+
+static void
+on_poppler_message_cb (const char     *domain,
+                       GLogLevelFlags  level,
+                       const char     *message,
+                       gpointer        user_data)
+{
+  if (message != NULL &&
+      (g_str_has_prefix (message, "Syntax error") || g_str_has_prefix (message, "I/O error")))
+    reader_errors++;
+  g_log_default_handler (domain, level, message, user_data);
+}
+
+static void
+watch_reader_errors (void)
+{
+  static gsize installed = 0;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_log_set_handler ("Poppler", G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG,
+                         on_poppler_message_cb, NULL);
+      g_once_init_leave (&installed, 1);
+    }
+  reader_errors = 0;
 }
 
 /**
@@ -87,7 +121,9 @@ gk_pdf_extract (const char   *path,
 
   /* A GFile avoids building a URI by hand: names with spaces, brackets
    * and Chinese characters work. */
+  watch_reader_errors ();
   document = poppler_document_new_from_gfile (file, password, cancellable, &local_error);
+  result->open_errors = reader_errors;
   if (document == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -112,6 +148,7 @@ gk_pdf_extract (const char   *path,
     }
 
   result->first_page_ok = TRUE;
+  result->page_errors = g_new0 (guint, n_pages);
   for (int i = 0; i < n_pages; i++)
     {
       g_autoptr(PopplerPage) page = NULL;
@@ -124,13 +161,23 @@ gk_pdf_extract (const char   *path,
           return NULL;
         }
 
+      reader_errors = 0;
       page = poppler_document_get_page (document, i);
       if (page != NULL)
         raw = poppler_page_get_text (page);
+      result->page_errors[i] = reader_errors;
       if (page == NULL && i == 0)
         result->first_page_ok = FALSE;
 
       text = clean_text (raw);
+      /* A page without text is a scan only if it shows an image. */
+      if (i == 0 && page != NULL && gk_str_is_blank (text))
+        {
+          GList *images = poppler_page_get_image_mapping (page);
+
+          result->first_page_images = images != NULL;
+          poppler_page_free_image_mapping (images);
+        }
       if (!gk_str_is_blank (text))
         result->has_text = TRUE;
       g_strv_builder_add (builder, text);
@@ -183,6 +230,15 @@ gk_pdf_text_to_json (const GkPdfText *text,
       for (guint i = 0; i < text->n_pages; i++)
         json_builder_add_string_value (b, text->pages[i]);
       json_builder_end_array (b);
+      json_builder_set_member_name (b, "first_page_images");
+      json_builder_add_boolean_value (b, text->first_page_images);
+      json_builder_set_member_name (b, "open_errors");
+      json_builder_add_int_value (b, text->open_errors);
+      json_builder_set_member_name (b, "page_errors");
+      json_builder_begin_array (b);
+      for (guint i = 0; text->page_errors != NULL && i < text->n_pages; i++)
+        json_builder_add_int_value (b, text->page_errors[i]);
+      json_builder_end_array (b);
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
@@ -230,6 +286,18 @@ text_from_json (const char *json,
     {
       g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED, _("The PDF has no pages"));
       return NULL;
+    }
+  text->open_errors = (guint) json_object_get_int_member_with_default (object, "open_errors", 0);
+  text->first_page_images =
+    json_object_get_boolean_member_with_default (object, "first_page_images", FALSE);
+  text->page_errors = g_new0 (guint, text->n_pages);
+  if (json_object_has_member (object, "page_errors") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "page_errors")))
+    {
+      JsonArray *counts = json_object_get_array_member (object, "page_errors");
+
+      for (guint i = 0; i < text->n_pages && i < json_array_get_length (counts); i++)
+        text->page_errors[i] = (guint) CLAMP (json_array_get_int_element (counts, i), 0, G_MAXINT);
     }
   return g_steal_pointer (&text);
 }

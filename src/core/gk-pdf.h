@@ -23,6 +23,12 @@ typedef struct
   gboolean has_text;       /* FALSE: image-only, needs OCR */
   gboolean first_page_ok;  /* FALSE: page 1 could not be read */
   char    *title;          /* document info title, if any */
+  guint   *page_errors;    /* n_pages counts: syntax errors poppler reported
+                            * while reading each page's content (its text
+                            * may be incomplete or missing) */
+  guint    open_errors;    /* syntax errors while opening the file (repaired) */
+  gboolean first_page_images; /* page 1 draws an image (a scan); only looked
+                               * for when page 1 has no text */
 } GkPdfText;
 
 void       gk_pdf_text_free   (GkPdfText *text);

@@ -747,10 +747,14 @@ scan_numbers (PageScan *scan)
 
 /* Warning marks that bar a document from the web (domain.md §3); the
  * first spelling of an entry is the value reported.  Longer entries first
- * so that 内部文件（资料） wins over 内部文件. */
+ * so that 内部文件（资料） wins over 内部文件, and every 内部… over a bare
+ * 内部 (the short mark agencies print at the top left).  Field detection
+ * reads the same list (gk_screening_warning_marks()), so that what it
+ * takes for a mark, the screening reports. */
 static const char *const warning_marks[] = {
   "内部文件（资料）", "内部文件(资料)", "内部文件", "内部资料", "注意保管", "注意保存",
-  "注意保密", "工作秘密", "内部明电", "限国内公开", "不得外传",
+  "注意保密", "工作秘密", "内部明电", "内部发行", "内部参阅", "内部使用", "限国内公开",
+  "不得外传", "内部", NULL,
 };
 
 static const char *const secrecy_levels[] = { "绝密", "机密", "秘密" };
@@ -772,7 +776,7 @@ match_warning (const gunichar *text,
                glong           pos,
                const char    **out_word)
 {
-  for (guint w = 0; w < G_N_ELEMENTS (warning_marks); w++)
+  for (guint w = 0; warning_marks[w] != NULL; w++)
     {
       glong n = match_at (text, len, pos, warning_marks[w]);
 
@@ -1137,6 +1141,64 @@ scan_line (PageScan *scan,
     }
 }
 
+/* Non-space characters in text[start, end). */
+static glong
+count_visible (const gunichar *text,
+               glong           start,
+               glong           end)
+{
+  glong n = 0;
+
+  for (glong p = start; p < end; p++)
+    n += !is_space (text[p]) && !is_line_break (text[p]);
+  return n;
+}
+
+/* At the head of page 1, a mark letter-spaced wide ("秘　密", "内　部")
+ * comes out of extraction as two short lines; read together they are a
+ * line of marks, as field detection reads them.  Returns the end of the
+ * second line when the two were scanned as one, else -1. */
+static glong
+scan_split_mark (PageScan *scan,
+                 Line     *line,
+                 glong     line_start,
+                 glong     line_end)
+{
+  glong next_end = line_end + 1;
+  glong first, second;
+  gboolean has_mark;
+  g_autofree gunichar *joined = NULL;
+  const gunichar *text = scan->text;
+
+  if (line_end >= scan->len)
+    return -1;
+  while (next_end < scan->len && !is_line_break (scan->text[next_end]))
+    next_end++;
+  first = count_visible (scan->text, line_start, line_end);
+  second = count_visible (scan->text, line_end + 1, next_end);
+  if (first == 0 || first > 2 || second == 0 || second > 4)
+    return -1;
+
+  /* The same text with that one line break made a space: offsets stay
+   * those of the page. */
+  joined = g_memdup2 (scan->text, (scan->len + 1) * sizeof (gunichar));
+  joined[line_end] = ' ';
+  line->m = 0;
+  for (glong p = line_start; p < next_end; p++)
+    if (!is_space (joined[p]))
+      {
+        line->cc[line->m] = joined[p];
+        line->ci[line->m] = p;
+        line->m++;
+      }
+  if (!only_header_tokens (line->cc, line->m, 0, &has_mark) || !has_mark)
+    return -1;
+  scan->text = joined;
+  scan_line (scan, line, line_start, next_end, FALSE);
+  scan->text = text;
+  return next_end;
+}
+
 static void
 scan_marks (PageScan *scan)
 {
@@ -1155,6 +1217,16 @@ scan_marks (PageScan *scan)
       scan_line (scan, &line, line_start, p, scan->page == 1 && non_empty < 3);
       if (line.m > 0)
         non_empty++;
+      if (scan->page == 1 && non_empty <= 8 && line.m > 0 && !line.all_marks)
+        {
+          glong end = scan_split_mark (scan, &line, line_start, p);
+
+          if (end >= 0)
+            {
+              non_empty++;
+              p = end;
+            }
+        }
       line_start = p + 1;
     }
 
@@ -1441,4 +1513,29 @@ gk_screening_scan (const char *const *pages,
 
   g_ptr_array_sort (findings, compare_findings);
   return findings;
+}
+
+/**
+ * gk_screening_warning_marks:
+ *
+ * Returns: (transfer none): the warning marks the screening reports
+ *   (内部资料, 注意保存, 内部…), longest first, %NULL-terminated
+ */
+const char *const *
+gk_screening_warning_marks (void)
+{
+  return warning_marks;
+}
+
+/**
+ * gk_screening_warning_mark_value:
+ * @word: one of gk_screening_warning_marks()
+ *
+ * Returns: (transfer none): the value a finding reports for it
+ *   ("内部文件(资料)" is reported as "内部文件（资料）")
+ */
+const char *
+gk_screening_warning_mark_value (const char *word)
+{
+  return warning_value (word);
 }

@@ -25,6 +25,12 @@ GPtrArray *gk_screening_scan          (const char *const *pages,
                                        guint              n_pages,
                                        const char *const *sensitive_words);
 
+/* The warning marks (内部资料, 注意保存, 内部…) in the order the scanner
+ * tries them, longest first, NULL-terminated; and the value a finding
+ * reports for one of them.  Field detection uses the same list. */
+const char *const *gk_screening_warning_marks      (void);
+const char        *gk_screening_warning_mark_value (const char *word);
+
 /* Checks used by the scanner, public for tests and the editor. */
 gboolean   gk_screening_id_card_valid (const char *digits);   /* 18 or 15 chars */
 gboolean   gk_screening_luhn_valid    (const char *digits);

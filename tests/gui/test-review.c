@@ -545,6 +545,55 @@ test_bulk_approve (void)
   shot ("review-bulk");
 }
 
+/* A document whose first page could not be read at import, its record
+ * filled by hand: the reviewer sees that it was not read. */
+static void
+test_import_warnings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (h.files, "damaged.pdf", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(GkImporter) importer = gk_importer_new (store (), "dora");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GkItem) item = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *plain_text = NULL;
+  GtkWidget *row;
+
+  g_assert_true (gk_fixture_write_damaged_page_pdf (&gk_fixture_corpus (NULL)[0], 1, TRUE, path, &error));
+  g_assert_no_error (error);
+  results = gk_importer_import_sync (importer, paths, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  id = g_strdup (((GkImportResult *) g_ptr_array_index (results, 0))->id);
+  item = get_item (id);
+  g_assert_true (gk_item_set_field (item, "title", "关于印发2023年政务公开工作要点的通知", &error));
+  g_assert_true (gk_item_set_field (item, "issuer", "上海市应急管理局", &error));
+  g_assert_true (gk_item_set_field (item, "written_date", "2023-04-10", &error));
+  g_assert_true (gk_item_set_field (item, "disclosure", "proactive", &error));
+  g_assert_true (gk_item_set_field (item, "category", "policy_document", &error));
+  g_assert_true (gk_store_update_item (store (), "dora", item, &error));
+  g_assert_true (gk_workflow_submit (store (), "dora", id, &error));
+  g_assert_no_error (error);
+
+  act_as ("rob");
+  GK_GUI_WAIT (gk_review_page_is_listed (h.page, id), 10000);
+  select_one (id);
+  row = find ("import-warnings");
+  plain_text = gk_gui_test_collect_text (row);
+  g_test_message ("%s", plain_text);
+  g_assert_nonnull (strstr (plain_text, "The first page could not be read"));
+  shot ("review-import-warnings");
+
+  /* A plain text, not laid out as a 公文: read, but no field found in
+   * it; said as such, not as a damaged page. */
+  g_clear_pointer (&plain_text, g_free);
+  select_one (h.plain_id);
+  plain_text = gk_gui_test_collect_text (find ("import-warnings"));
+  g_test_message ("%s", plain_text);
+  g_assert_null (strstr (plain_text, "first page could not be read"));
+  g_assert_nonnull (strstr (plain_text, "from the text"));
+}
+
 /* A member without the reviewer role is told why there is no queue. */
 static void
 test_not_a_reviewer (void)
@@ -593,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/review/two-stages", test_two_stages);
   g_test_add_func ("/review/changes-since-approval", test_changes_since_approval);
   g_test_add_func ("/review/bulk-approve", test_bulk_approve);
+  g_test_add_func ("/review/import-warnings", test_import_warnings);
   g_test_add_func ("/review/not-a-reviewer", test_not_a_reviewer);
   g_test_add_func ("/review/teardown", test_teardown);
   status = g_test_run ();

@@ -740,6 +740,84 @@ tolerate_known_cancel_critical (const char     *log_domain,
   return TRUE;
 }
 
+static gboolean
+has_warning_icon (GtkWidget *root)
+{
+  if (GTK_IS_IMAGE (root) && gtk_widget_has_css_class (root, "warning") &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (root)), "dialog-warning-symbolic") == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_warning_icon (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* A file whose first page cannot be read, and a scan: both import, and
+ * the summary says for each what could not be read, in its own words. */
+static void
+test_import_damaged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (h.dir, "damaged", NULL);
+  g_autofree char *damaged = g_build_filename (dir, "第一页损坏.pdf", NULL);
+  g_autofree char *scan = g_build_filename (dir, "scan.pdf", NULL);
+  const char *paths[] = { dir, NULL };
+  const GkFixtureDoc *docs = gk_fixture_corpus (NULL);
+  GtkWidget *summary;
+  GtkWidget *list;
+  GPtrArray *results;
+  g_autofree char *text = NULL;
+  g_autofree char *shot = NULL;
+  guint warned_rows = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gk_fixture_write_damaged_page_pdf (&docs[N_GOOD], 1, TRUE, damaged, &error));
+  g_assert_true (gk_fixture_write_image_only_pdf (scan, &error));
+  g_assert_no_error (error);
+
+  gk_window_import_paths (h.window, paths);
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) != NULL, 30000);
+  summary = gk_window_get_import_summary (h.window);
+  results = gk_window_get_import_results (h.window);
+  g_assert_cmpuint (results->len, ==, 2);
+  for (guint i = 0; i < results->len; i++)
+    {
+      GkImportResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpint (result->status, ==, GK_IMPORT_IMPORTED);
+      g_assert_nonnull (result->warning);
+    }
+
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (summary)), ==,
+                   "Import Finished with Warnings");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (summary)),
+                            "2 of them have warnings"));
+  text = gk_gui_test_collect_text (summary);
+  g_test_message ("summary: %s", text);
+  g_assert_nonnull (strstr (text, "第一页损坏.pdf"));
+  g_assert_nonnull (strstr (text, "The first page could not be read: its content is damaged"));
+  g_assert_nonnull (strstr (text, "scan.pdf"));
+  g_assert_nonnull (strstr (text, "it needs OCR"));
+  list = gk_gui_test_find_named (summary, "import-results");
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      g_autofree char *row_text = gk_gui_test_collect_text (row);
+
+      g_assert_true (strstr (row_text, "OCR") != NULL || strstr (row_text, "could not be read") != NULL);
+      /* Marked as a warning, not as imported fine. */
+      g_assert_true (has_warning_icon (row));
+      warned_rows++;
+    }
+  g_assert_cmpuint (warned_rows, ==, 2);
+  gk_gui_test_pump (100);
+  shot = gk_gui_test_screenshot (summary, "import-summary-warnings");
+  respond (summary, "close");
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) == NULL, 5000);
+  GK_GUI_WAIT (n_listed () == gk_store_count (store (), &(GkQuery) { 0 }, NULL), 5000);
+}
+
 /* Cancel a running import: the summary says what was not imported, the
  * list holds exactly what was. */
 static void
@@ -837,6 +915,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/views", test_views);
   g_test_add_func ("/gui/window/switch-user", test_switch_user);
   g_test_add_func ("/gui/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/gui/window/import-damaged", test_import_damaged);
   g_test_add_func ("/gui/window/import-cancel", test_import_cancel);
   g_test_add_func ("/gui/window/settings", test_settings);
 

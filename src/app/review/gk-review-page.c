@@ -8,6 +8,7 @@
 
 #include "gk-changes-view.h"
 #include "gk-findings-list.h"
+#include "gk-import-warnings.h"
 #include "gk-pdf-canvas.h"
 #include "gk-reason-dialog.h"
 #include "gk-review-changes.h"
@@ -334,6 +335,29 @@ fill_record (GkReviewPage *self)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->record_group),
                                   g_ptr_array_index (self->record_rows, i));
   g_ptr_array_set_size (self->record_rows, 0);
+
+  /* A record the import could not read from the document was filled by
+   * hand, or not at all: the reviewer must know before signing it. */
+  {
+    g_autoptr(JsonArray) warnings = gk_import_warnings_from_detected_json (item->detected_json);
+    g_autofree char *text = gk_import_warnings_to_text (warnings);
+
+    if (text != NULL)
+      {
+        GtkWidget *row = adw_action_row_new ();
+        GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+        gtk_widget_set_name (row, "import-warnings");
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Not read in full at import"));
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+        adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 8);
+        gtk_widget_add_css_class (icon, "warning");
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->record_group), row);
+        g_ptr_array_add (self->record_rows, row);
+      }
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
