@@ -238,6 +238,17 @@ fill_item_from_detected (GkItem           *item,
   item->effective_until = g_strdup (d->effective_until);
 }
 
+/* A gk_store_hold_files() given back when it goes out of scope. */
+typedef GkStore FilesHold;
+
+static void
+files_hold_release (FilesHold *store)
+{
+  gk_store_release_files (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FilesHold, files_hold_release)
+
 static GkImportResult *
 import_one (ImportRun  *run,
             const char *path)
@@ -252,6 +263,7 @@ import_one (ImportRun  *run,
   g_autofree char *sha256 = NULL;
   g_autofree char *stored_path = NULL;
   g_autofree char *basename = NULL;
+  g_autoptr(FilesHold) hold = NULL;
   gboolean file_was_there;
   goffset size = 0;
 
@@ -356,6 +368,16 @@ import_one (ImportRun  *run,
                                   (const char *const *) run->sensitive_words);
   else
     findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+
+  /* Held from the copy to the commit of the item that refers to it, so
+   * that another program opening the library meanwhile does not take
+   * the copy for a leftover of a killed import. */
+  if (!gk_store_hold_files (self->store, &error))
+    {
+      fail (result, error);
+      return g_steal_pointer (&result);
+    }
+  hold = self->store;
 
   stored_path = gk_store_get_file_path (self->store, sha256);
   file_was_there = g_file_test (stored_path, G_FILE_TEST_EXISTS);
