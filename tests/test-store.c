@@ -679,6 +679,20 @@ put_file (const char *dir,
   return g_steal_pointer (&sha);
 }
 
+static guint
+count_marks (const char *dir)
+{
+  g_autofree char *files = g_build_filename (dir, "files", NULL);
+  g_autoptr(GDir) listing = g_dir_open (files, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, ".importing-"))
+      n++;
+  return n;
+}
+
 static gboolean
 has_file (const char *dir,
           const char *sha,
@@ -754,8 +768,16 @@ test_clean_leftovers (Fixture       *fixture,
   g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
   g_assert_false (cleanup->skipped);
 
+  /* No import was interrupted (it would have left its mark): opening
+   * does not look through files/ ... */
   reopened = gk_store_open (fixture->dir, FALSE, &error);
   g_assert_no_error (error);
+  cleanup = gk_store_get_cleanup (reopened);
+  g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
+  g_assert_true (has_file (fixture->dir, orphan, NULL));
+
+  /* ... but a look through all of it (audit verify) finds them. */
+  gk_store_clean_files (reopened);
   cleanup = gk_store_get_cleanup (reopened);
   g_assert_false (cleanup->skipped);
   g_assert_cmpuint (cleanup->n_partial, ==, 1);
@@ -797,6 +819,7 @@ test_clean_leftovers (Fixture       *fixture,
   /* Nothing more the next time, and no more entries. */
   reopened = gk_store_open (fixture->dir, FALSE, &error);
   g_assert_no_error (error);
+  gk_store_clean_files (reopened);
   cleanup = gk_store_get_cleanup (reopened);
   g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
   g_assert_cmpuint (g_strv_length (cleanup->removed), ==, 0);
@@ -804,6 +827,22 @@ test_clean_leftovers (Fixture       *fixture,
     g_autoptr(GPtrArray) again = gk_store_audit_log (reopened, NULL, &error);
 
     g_assert_cmpuint (again->len, ==, log->len);
+  }
+  g_clear_object (&reopened);
+
+  /* The mark of a killed import: opening looks, and the mark goes. */
+  {
+    g_autofree char *left = put_file (fixture->dir, "%PDF-1.4 a killed import's", NULL);
+    g_autofree char *mark = g_build_filename (fixture->dir, "files", ".importing-k1ll3d", NULL);
+
+    g_assert_true (g_file_set_contents (mark, "", 0, NULL));
+    reopened = gk_store_open (fixture->dir, FALSE, &error);
+    g_assert_no_error (error);
+    cleanup = gk_store_get_cleanup (reopened);
+    g_assert_cmpuint (cleanup->n_unreferenced, ==, 1);
+    g_assert_false (has_file (fixture->dir, left, NULL));
+    g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
+    g_assert_true (has_file (fixture->dir, approved, NULL));
   }
 }
 
@@ -819,12 +858,17 @@ test_clean_respects_hold (Fixture       *fixture,
   g_autofree char *partial = put_file (fixture->dir, "%PDF-1.4 being cop", ".incoming-Zz99Yy");
   const GkStoreCleanup *cleanup;
 
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 0);
   g_assert_true (gk_store_hold_files (fixture->store, &error));
   g_assert_true (gk_store_hold_files (fixture->store, &error));
+  /* One mark while held, whatever the depth. */
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 1);
   {
     g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
 
     g_assert_no_error (error);
+    g_assert_true (gk_store_get_cleanup (other)->skipped);
+    gk_store_clean_files (other);
     cleanup = gk_store_get_cleanup (other);
     g_assert_true (cleanup->skipped);
     g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
@@ -837,14 +881,18 @@ test_clean_respects_hold (Fixture       *fixture,
   {
     g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
 
+    gk_store_clean_files (other);
     g_assert_true (gk_store_get_cleanup (other)->skipped);
   }
   g_assert_true (has_file (fixture->dir, orphan, NULL));
 
   gk_store_release_files (fixture->store);
+  /* Given back whole: no mark of an interrupted import. */
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 0);
   {
     g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
 
+    gk_store_clean_files (other);
     cleanup = gk_store_get_cleanup (other);
     g_assert_false (cleanup->skipped);
     g_assert_cmpuint (cleanup->n_partial, ==, 1);
@@ -872,6 +920,7 @@ test_insert_after_clean (Fixture       *fixture,
   g_assert_true (gk_store_add_file (fixture->store, source, sha, NULL, &error));
   other = gk_store_open (fixture->dir, FALSE, &error);
   g_assert_no_error (error);
+  gk_store_clean_files (other);
   g_assert_cmpuint (gk_store_get_cleanup (other)->n_unreferenced, ==, 1);
 
   item->file_sha256 = g_strdup (sha);

@@ -934,6 +934,8 @@ cmd_audit (GkCli  *cli,
 
       if (argc != 2)
         return gk_cli_usage (cli, argv[0], _("“audit verify” takes no argument"));
+      /* The whole of files/, not only after an interrupted import. */
+      gk_store_clean_files (cli->store);
       ok = gk_store_audit_verify (cli->store, &first_bad, &n_entries, &error);
       cleanup = gk_store_get_cleanup (cli->store);
       if (cli->json)

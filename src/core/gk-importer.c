@@ -525,9 +525,13 @@ import_run_execute (ImportRun *run,
   GThreadPool *pool;
   guint workers = run->importer->max_workers;
   guint total = run->files->len;
+  gboolean held;
 
   if (workers == 0)
     workers = MAX (1, g_get_num_processors ());
+  /* One hold for the run (each file also holds its own, nested): see
+   * gk_store_hold_files().  When it fails, each file reports why. */
+  held = gk_store_hold_files (run->importer->store, NULL);
   pool = g_thread_pool_new (import_job_run, NULL, (int) MIN (workers, MAX (total, 1)), FALSE, NULL);
 
   for (guint i = 0; i < total; i++)
@@ -569,6 +573,8 @@ import_run_execute (ImportRun *run,
     }
 
   g_thread_pool_free (pool, FALSE, TRUE);
+  if (held)
+    gk_store_release_files (run->importer->store);
   g_ptr_array_sort_with_data (results, compare_index, order);
   return g_steal_pointer (&results);
 }

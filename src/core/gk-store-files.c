@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +24,15 @@
  * nothing refers to; opening the library removes both (see
  * gk_store_priv_clean_files()).
  *
+ * Looking through files/ costs some 2.5 ms per thousand files, so the
+ * opening does it only when an import may have been interrupted: each
+ * program that holds files (below) first leaves a mark,
+ * files/.importing-XXXXXX (synced to disk before any copy starts), and
+ * removes it when its last hold ends, after its last commit.  A mark
+ * found while no program holds files is a killed import's; it goes once
+ * files/ was looked through.  (The first opening by this release, and
+ * gk_store_clean_files(), for audit verify, always look.)
+ *
  * Why that is safe against an import running at the same time in this or
  * another process:
  *
@@ -30,7 +40,7 @@
  *    LOCK_SH) from before it creates the .incoming copy until the item
  *    that refers to the file is committed or the import gave up
  *    (gk_store_hold_files(); gk_store_add_file() holds it for the copy
- *    itself, the importer for the whole file).  The cleaner takes the lock
+ *    itself, the importer for the whole run and each file).  The cleaner takes the lock
  *    exclusively and without waiting: when it gets it, no import is
  *    between "created a file" and "committed its row", so every
  *    .incoming copy is a leftover and every unreferenced file is an
@@ -57,8 +67,11 @@ struct _GkStoreFiles
   GMutex          mutex;
   int             hold_fd;     /* under mutex; -1 when not open */
   guint           holds;       /* under mutex */
-  GkStoreCleanup  cleanup;     /* what the opening removed */
+  char           *mark_path;   /* under mutex: this program's mark while it holds */
+  GkStoreCleanup  cleanup;     /* what was removed (under the store's lock) */
 };
+
+#define MARK_PREFIX ".importing-"
 
 /* Texts that carry whole records, and so the hashes of files. */
 static const struct
@@ -81,6 +94,7 @@ gk_store_priv_files_new (const char *files_dir)
   files->files_dir = g_strdup (files_dir);
   files->lock_path = g_build_filename (files_dir, ".lock", NULL);
   files->hold_fd = -1;
+  files->cleanup.removed = g_new0 (char *, 1);
   g_mutex_init (&files->mutex);
   return files;
 }
@@ -93,6 +107,7 @@ gk_store_priv_files_free (GkStoreFiles *files)
   if (files->hold_fd >= 0)
     close (files->hold_fd);
   g_mutex_clear (&files->mutex);
+  g_free (files->mark_path);
   g_strfreev (files->cleanup.removed);
   g_free (files->files_dir);
   g_free (files->lock_path);
@@ -115,6 +130,39 @@ open_lock (GkStoreFiles *files,
   return fd;
 }
 
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+static gboolean
+leave_mark (GkStoreFiles *files,
+            GError      **error)
+{
+  g_autofree char *path = g_build_filename (files->files_dir, MARK_PREFIX "XXXXXX", NULL);
+  int fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0640);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create a file in “%s”: %s"), files->files_dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  sync_dir (files->files_dir);
+  files->mark_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
 /**
  * gk_store_hold_files:
  * @self: a store
@@ -122,7 +170,9 @@ open_lock (GkStoreFiles *files,
  *
  * Keeps files that are being added from being taken for leftovers: while
  * any hold is taken (by this or another program), opening the library
- * removes no partial copy and no unreferenced file.  Take it before
+ * removes no partial copy and no unreferenced file.  The first hold
+ * leaves a mark in files/ that the last one removes: a program killed
+ * meanwhile leaves it, and the next opening then looks for leftovers.  Take it before
  * gk_store_add_file() and give it back with gk_store_release_files()
  * once the item that refers to the file is committed (or the import gave
  * up).  Holds nest; a killed program's holds end with it.  Waits while
@@ -154,6 +204,12 @@ gk_store_hold_files (GkStore *self,
                          _("Could not lock “%s”: %s"), files->lock_path, g_strerror (saved));
             return FALSE;
           }
+      /* The mark, on disk before any file is. */
+      if (!leave_mark (files, error))
+        {
+          flock (files->hold_fd, LOCK_UN);
+          return FALSE;
+        }
     }
   files->holds++;
   return TRUE;
@@ -177,7 +233,13 @@ gk_store_release_files (GkStore *self)
   locker = g_mutex_locker_new (&files->mutex);
   g_return_if_fail (files->holds > 0);
   if (--files->holds == 0)
-    flock (files->hold_fd, LOCK_UN);
+    {
+      /* Every file held was committed or given up: nothing left over. */
+      if (files->mark_path != NULL)
+        g_unlink (files->mark_path);
+      g_clear_pointer (&files->mark_path, g_free);
+      flock (files->hold_fd, LOCK_UN);
+    }
 }
 
 /**
@@ -215,9 +277,9 @@ is_sha256_name (const char *name)
 typedef struct
 {
   char   *path;      /* absolute */
-  char   *relative;  /* files/xx/name */
+  char   *prefix;    /* xx */
+  char   *name;      /* .incoming-… or the hash */
   char   *sha256;    /* NULL for a partial copy */
-  goffset size;
 } Leftover;
 
 static void
@@ -226,7 +288,8 @@ leftover_free (gpointer data)
   Leftover *leftover = data;
 
   g_free (leftover->path);
-  g_free (leftover->relative);
+  g_free (leftover->prefix);
+  g_free (leftover->name);
   g_free (leftover->sha256);
   g_free (leftover);
 }
@@ -244,16 +307,17 @@ list_candidates (GkStoreFiles *files)
   while ((prefix = g_dir_read_name (top)) != NULL)
     {
       g_autofree char *sub_path = NULL;
-      g_autoptr(GDir) sub = NULL;
-      const char *name;
+      DIR *sub;
+      struct dirent *entry;
 
       if (!is_hex_prefix (prefix))
         continue;
       sub_path = g_build_filename (files->files_dir, prefix, NULL);
-      if ((sub = g_dir_open (sub_path, 0, NULL)) == NULL)
+      if ((sub = opendir (sub_path)) == NULL)
         continue;
-      while ((name = g_dir_read_name (sub)) != NULL)
+      while ((entry = readdir (sub)) != NULL)
         {
+          const char *name = entry->d_name;
           gboolean partial = g_str_has_prefix (name, ".incoming-");
           g_autofree char *path = NULL;
           GStatBuf st;
@@ -263,16 +327,21 @@ list_candidates (GkStoreFiles *files)
            * files: anything else someone put there is left alone. */
           if (!partial && !(is_sha256_name (name) && strncmp (name, prefix, 2) == 0))
             continue;
+          if (entry->d_type != DT_REG && entry->d_type != DT_UNKNOWN)
+            continue;
           path = g_build_filename (sub_path, name, NULL);
-          if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
+          /* The size is wanted for the report only: no stat for files
+           * that turn out to be referenced. */
+          if (entry->d_type == DT_UNKNOWN && (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)))
             continue;
           leftover = g_new0 (Leftover, 1);
           leftover->path = g_steal_pointer (&path);
-          leftover->relative = g_build_filename ("files", prefix, name, NULL);
+          leftover->prefix = g_strdup (prefix);
           leftover->sha256 = partial ? NULL : g_strdup (name);
-          leftover->size = st.st_size;
+          leftover->name = g_strdup (name);
           g_ptr_array_add (found, leftover);
         }
+      closedir (sub);
     }
   return g_steal_pointer (&found);
 }
@@ -389,31 +458,29 @@ collect_references (GkStore *self,
   return g_steal_pointer (&set);
 }
 
-static gboolean
-held_by_item (GkStore    *self,
-              const char *sha256)
+/* The items' files, in one query (one per file would lock and check
+ * the database file each time).  NULL if they cannot be read. */
+static GHashTable *
+item_files (GkStore *self)
 {
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GkStoreStmt) stmt =
-    gk_store_priv_prepare (self, "SELECT 1 FROM items WHERE file_sha256 = ?1", NULL);
+    gk_store_priv_prepare (self, "SELECT file_sha256 FROM items WHERE file_sha256 IS NOT NULL", NULL);
+  int rc;
 
-  /* When in doubt, the file is kept. */
   if (stmt == NULL)
-    return TRUE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
-  return sqlite3_step (stmt) != SQLITE_DONE;
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return rc == SQLITE_DONE ? g_steal_pointer (&set) : NULL;
 }
 
 static void
 sync_dir_of (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
+  sync_dir (dir);
 }
 
 /* Remove the leftovers under the exclusive lock; FALSE with an error when
@@ -427,20 +494,25 @@ clean_locked (GkStore        *self,
   g_autoptr(GkStoreLocker) locker = NULL;
   g_autoptr(GkStoreTx) tx = NULL;
   g_autoptr(GPtrArray) found = list_candidates (files);
+  g_autoptr(GHashTable) items = NULL;
   g_autoptr(GHashTable) references = NULL;
   g_autoptr(GStrvBuilder) removed = g_strv_builder_new ();
   g_autoptr(JsonObject) details = NULL;
   g_autoptr(JsonArray) listed = NULL;
+  guint n_partial = 0, n_unreferenced = 0;
+  guint64 bytes = 0;
   gboolean any = FALSE;
 
   locker = gk_store_priv_lock (self);
 
-  /* The usual case: every file belongs to an item, nothing to write. */
+  /* The usual case: every file belongs to an item, nothing to write.
+   * When in doubt (unreadable), the full check below decides. */
+  items = item_files (self);
   for (guint i = 0; i < found->len && !any; i++)
     {
       Leftover *leftover = g_ptr_array_index (found, i);
 
-      any = leftover->sha256 == NULL || !held_by_item (self, leftover->sha256);
+      any = leftover->sha256 == NULL || items == NULL || !g_hash_table_contains (items, leftover->sha256);
     }
   if (!any)
     return TRUE;
@@ -454,8 +526,11 @@ clean_locked (GkStore        *self,
   for (guint i = 0; i < found->len; i++)
     {
       Leftover *leftover = g_ptr_array_index (found, i);
+      GStatBuf st;
 
       if (leftover->sha256 != NULL && g_hash_table_contains (references, leftover->sha256))
+        continue;
+      if (g_lstat (leftover->path, &st) != 0 || !S_ISREG (st.st_mode))
         continue;
       if (g_unlink (leftover->path) != 0)
         {
@@ -464,36 +539,104 @@ clean_locked (GkStore        *self,
         }
       sync_dir_of (leftover->path);
       if (leftover->sha256 == NULL)
-        report->n_partial++;
+        n_partial++;
       else
         {
-          report->n_unreferenced++;
+          n_unreferenced++;
           if (json_array_get_length (listed) < MAX_LISTED)
             json_array_add_string_element (listed, leftover->sha256);
         }
-      report->bytes += (guint64) leftover->size;
-      g_strv_builder_add (removed, leftover->relative);
+      bytes += (guint64) st.st_size;
+      {
+        g_autofree char *relative = g_build_filename ("files", leftover->prefix, leftover->name, NULL);
+
+        g_strv_builder_add (removed, relative);
+      }
     }
+  /* What is gone is told, even if the entry below fails. */
+  report->n_partial += n_partial;
+  report->n_unreferenced += n_unreferenced;
+  report->bytes += bytes;
+  g_strv_builder_addv (removed, (const char **) report->removed);
   g_strfreev (report->removed);
   report->removed = g_strv_builder_end (removed);
-  if (report->n_partial == 0 && report->n_unreferenced == 0)
+  if (n_partial == 0 && n_unreferenced == 0)
     return TRUE;
 
   /* Counts and hashes only: nothing of the documents themselves. */
   details = json_object_new ();
   json_object_set_string_member (details, "what", "removed leftovers of interrupted imports");
-  json_object_set_int_member (details, "partial_copies", report->n_partial);
-  json_object_set_int_member (details, "unreferenced_files", report->n_unreferenced);
-  json_object_set_int_member (details, "bytes", (gint64) report->bytes);
+  json_object_set_int_member (details, "partial_copies", n_partial);
+  json_object_set_int_member (details, "unreferenced_files", n_unreferenced);
+  json_object_set_int_member (details, "bytes", (gint64) bytes);
   json_object_set_array_member (details, "unreferenced", g_steal_pointer (&listed));
   if (!gk_store_priv_audit (self, "", "maintenance", NULL, details, error))
     return FALSE;
   return gk_store_priv_commit (g_steal_pointer (&tx), error);
 }
 
+/* The marks of programs that held files, in files/.  Called with the
+ * lock taken exclusively: no program holds files, so every mark is one
+ * a killed import left. */
+static GPtrArray *
+list_marks (GkStoreFiles *files)
+{
+  g_autoptr(GPtrArray) marks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) top = g_dir_open (files->files_dir, 0, NULL);
+  const char *name;
+
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    if (g_str_has_prefix (name, MARK_PREFIX))
+      g_ptr_array_add (marks, g_build_filename (files->files_dir, name, NULL));
+  return g_steal_pointer (&marks);
+}
+
+static void
+clean (GkStore *self,
+       gboolean thorough)
+{
+  GkStoreFiles *files = gk_store_priv_get_files (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GPtrArray) marks = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  files->cleanup.skipped = FALSE;
+  if ((fd = open_lock (files, &error)) < 0)
+    {
+      g_debug ("Leftovers not checked: %s", error->message);
+      files->cleanup.skipped = TRUE;
+      return;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      /* An import is putting files in: they are not leftovers. */
+      files->cleanup.skipped = TRUE;
+      close (fd);
+      return;
+    }
+  marks = list_marks (files);
+  if (!thorough && marks->len == 0)
+    {
+      close (fd);
+      return;
+    }
+  if (!clean_locked (self, files, &files->cleanup, &error))
+    {
+      /* The marks stay, so that the next opening tries again. */
+      g_debug ("Leftovers not removed: %s", error->message);
+      files->cleanup.skipped = TRUE;
+    }
+  else
+    for (guint i = 0; i < marks->len; i++)
+      g_unlink (g_ptr_array_index (marks, i));
+  close (fd);
+}
+
 /**
  * gk_store_priv_clean_files:
  * @self: a store just opened
+ * @thorough: look through files/ even if no import was interrupted
  *
  * Removes what interrupted imports left in files/ (partial copies, files
  * no row refers to), unless an import holds the files; records it in
@@ -502,37 +645,25 @@ clean_locked (GkStore        *self,
  * files.
  */
 void
-gk_store_priv_clean_files (GkStore *self)
+gk_store_priv_clean_files (GkStore *self,
+                           gboolean thorough)
 {
-  GkStoreFiles *files = gk_store_priv_get_files (self);
-  GkStoreCleanup *report = &files->cleanup;
-  g_autoptr(GError) error = NULL;
-  int fd;
+  clean (self, thorough);
+}
 
-  report->n_partial = 0;
-  report->n_unreferenced = 0;
-  report->bytes = 0;
-  report->skipped = FALSE;
-  g_strfreev (report->removed);
-  report->removed = g_new0 (char *, 1);
+/**
+ * gk_store_clean_files:
+ * @self: a store
+ *
+ * Looks through the whole of files/ now and removes the partial copies
+ * and unreferenced files there, as opening does after an interrupted
+ * import (see gk_store_get_cleanup() for what went).  Nothing is removed
+ * while an import holds the files.
+ */
+void
+gk_store_clean_files (GkStore *self)
+{
+  g_return_if_fail (GK_IS_STORE (self));
 
-  if ((fd = open_lock (files, &error)) < 0)
-    {
-      g_debug ("Leftovers not checked: %s", error->message);
-      report->skipped = TRUE;
-      return;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      /* An import is putting files in: they are not leftovers. */
-      report->skipped = TRUE;
-      close (fd);
-      return;
-    }
-  if (!clean_locked (self, files, report, &error))
-    {
-      g_debug ("Leftovers not removed: %s", error->message);
-      report->skipped = TRUE;
-    }
-  close (fd);
+  clean (self, TRUE);
 }

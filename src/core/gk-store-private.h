@@ -194,8 +194,10 @@ typedef struct _GkStoreFiles GkStoreFiles;
 GkStoreFiles  *gk_store_priv_files_new       (const char *files_dir);
 void           gk_store_priv_files_free      (GkStoreFiles *files);
 GkStoreFiles  *gk_store_priv_get_files       (GkStore *self);
-/* Best effort, at opening: never fails, keeps files on any doubt. */
-void           gk_store_priv_clean_files     (GkStore *self);
+/* Best effort, at opening: never fails, keeps files on any doubt.
+ * Without thorough, only after an interrupted import. */
+void           gk_store_priv_clean_files     (GkStore *self,
+                                              gboolean thorough);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreLocker, gk_store_priv_unlock)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreTx, gk_store_priv_rollback)

@@ -1472,7 +1472,9 @@ gk_store_open (const char *dir,
   if (!gk_store_priv_seed_topics (self, error))
     return NULL;
 
-  gk_store_priv_clean_files (self);
+  /* Releases before schema 4 left no mark of an interrupted import:
+   * look through files/ once. */
+  gk_store_priv_clean_files (self, version < GK_STORE_APPLICATION_ID_SCHEMA);
   return g_steal_pointer (&self);
 }
 

@@ -107,8 +107,9 @@ int         gk_store_get_schema_version (GkStore *self);
 gboolean    gk_store_hold_files        (GkStore *self, GError **error);
 void        gk_store_release_files     (GkStore *self);
 
-/* What opening the library removed from files/: the partial copies and
- * the files nothing refers to that killed imports left behind. */
+/* What opening the library (after an interrupted import) and
+ * gk_store_clean_files() (always) removed from files/: the partial copies
+ * and the files nothing refers to that killed imports left behind. */
 typedef struct
 {
   guint    n_partial;      /* files/xx/.incoming-* copies */
@@ -120,6 +121,7 @@ typedef struct
 } GkStoreCleanup;
 
 const GkStoreCleanup *gk_store_get_cleanup (GkStore *self);
+void        gk_store_clean_files       (GkStore *self);
 /* Tests only: create a library at an older schema version, as an older
  * release made it, to test the migrations. */
 gboolean    gk_store_create_at_version (const char *dir,

@@ -880,6 +880,12 @@ test_open_cleans_leftovers (void)
   g_assert_cmpint (g_mkdir_with_parents (sub, 0750), ==, 0);
   g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
   g_assert_true (g_file_set_contents (orphan, "%PDF-1.4 no item", -1, NULL));
+  /* The mark the killed import left. */
+  {
+    g_autofree char *mark = g_build_filename (path, "files", ".importing-Kx7Qz2", NULL);
+
+    g_assert_true (g_file_set_contents (mark, "", 0, NULL));
+  }
 
   context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
   window = gk_window_new (h.app, context);
