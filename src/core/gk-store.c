@@ -435,7 +435,8 @@ check_db_file (const char *db_path,
     {
       int saved = errno;
 
-      if (saved == ENOENT)
+      /* ENOTDIR: the library "folder" is a file, so no library either. */
+      if (saved == ENOENT || saved == ENOTDIR)
         g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
                      _("There is no library database “%s”."), db_path);
       else
