@@ -740,21 +740,33 @@ create_db (const char *dir,
     }
   sqlite3_extended_result_codes (db, 1);
   ok = exec_db (db, "PRAGMA synchronous = FULL", "create", error) && migrate (db, version, error);
-  if (sqlite3_close (db) != SQLITE_OK && ok)
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-                   _("Could not open the library database “%s”: %s"), tmp_path, sqlite3_errstr (SQLITE_BUSY));
-      ok = FALSE;
-    }
+  sqlite3_close (db);
+
   if (ok && link (tmp_path, db_path) != 0 && errno != EEXIST)
     {
       int saved = errno;
 
-      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-                   _("Could not create the library database “%s”: %s"), db_path, g_strerror (saved));
-      ok = FALSE;
+      /* A file system without hard links (FAT, some shares): a rename,
+       * which could replace a library made in the same instant by
+       * another program; only then. */
+      if ((saved == EPERM || saved == ENOTSUP || saved == EOPNOTSUPP || saved == ENOSYS) &&
+          !g_file_test (db_path, G_FILE_TEST_EXISTS))
+        ok = g_rename (tmp_path, db_path) == 0;
+      else
+        ok = FALSE;
+      if (!ok)
+        {
+          saved = errno;
+          g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                       _("Could not create the library database “%s”: %s"), db_path, g_strerror (saved));
+        }
     }
   g_unlink (tmp_path);
+  {
+    g_autofree char *journal = g_strconcat (tmp_path, "-journal", NULL);
+
+    g_unlink (journal);
+  }
   if (ok)
     sync_dir (dir);
   return ok;
