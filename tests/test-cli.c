@@ -5,8 +5,10 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gk-fixtures.h"
 
@@ -33,10 +35,11 @@ run_clear (Run *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs gongkai-ctl --library L --as USER ARGS…; parses stdout as JSON
- * when --json is among the arguments. */
 static void
-ctl (Run *r, const char *user, ...)
+ctl_va (Run        *r,
+        const char *lib,
+        const char *user,
+        va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -44,21 +47,18 @@ ctl (Run *r, const char *user, ...)
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
   g_ptr_array_add (argv, "--library");
-  g_ptr_array_add (argv, library);
+  g_ptr_array_add (argv, (char *) lib);
   g_ptr_array_add (argv, "--as");
   g_ptr_array_add (argv, (char *) user);
-  va_start (args, user);
   while ((arg = va_arg (args, const char *)) != NULL)
     {
       if (strcmp (arg, "--json") == 0)
         json = TRUE;
       g_ptr_array_add (argv, (char *) arg);
     }
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -76,6 +76,29 @@ ctl (Run *r, const char *user, ...)
         g_error ("not JSON (%s): %s", error->message, r->out);
       r->json = json_node_copy (json_parser_get_root (parser));
     }
+}
+
+/* Runs gongkai-ctl --library L --as USER ARGS…; parses stdout as JSON
+ * when --json is among the arguments. */
+static void
+ctl (Run *r, const char *user, ...)
+{
+  va_list args;
+
+  va_start (args, user);
+  ctl_va (r, library, user, args);
+  va_end (args);
+}
+
+/* The same on another library folder. */
+static void
+ctl_at (Run *r, const char *lib, const char *user, ...)
+{
+  va_list args;
+
+  va_start (args, user);
+  ctl_va (r, lib, user, args);
+  va_end (args);
 }
 
 static JsonObject *
@@ -473,6 +496,216 @@ test_usage_errors (void)
   g_assert_cmpint (c.status, ==, 2);
 }
 
+static char *
+file_digest (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_strdup ("(unreadable)");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+/* Another application's database. */
+static void
+write_sqlite (const char *path,
+              const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Every command refuses a library.db that is not a library (exit 1,
+ * naming the file and what is wrong), init included, and none of them
+ * writes to it or beside it. */
+static void
+test_not_a_library (void)
+{
+  const char *const kinds[] = { "empty", "garbage", "other-sqlite", "folder", "symlink", "truncated" };
+  const char *const words[] = { "empty (0 bytes)", "not an SQLite database", "not a Gongkai Desk library",
+                                "is a folder", "symbolic link", "damaged" };
+  const char *const commands[][3] = {
+    { "init", NULL, NULL }, { "list", NULL, NULL }, { "audit", "verify", NULL },
+    { "--json", "audit", "verify" }, { "member", "add", "x" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *lib = g_build_filename (tmp_dir, kinds[k], NULL);
+      g_autofree char *db = g_build_filename (lib, "library.db", NULL);
+      g_autofree char *files = g_build_filename (lib, "files", NULL);
+      g_autofree char *before = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (lib, 0700), ==, 0);
+      if (strcmp (kinds[k], "empty") == 0)
+        g_assert_true (g_file_set_contents (db, "", 0, NULL));
+      else if (strcmp (kinds[k], "garbage") == 0)
+        g_assert_true (g_file_set_contents (db, "\x13\x37 some bytes that are no database at all", -1, NULL));
+      else if (strcmp (kinds[k], "other-sqlite") == 0)
+        write_sqlite (db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                          "INSERT INTO notes (text) VALUES ('keep me');");
+      else if (strcmp (kinds[k], "folder") == 0)
+        g_assert_cmpint (g_mkdir (db, 0700), ==, 0);
+      else if (strcmp (kinds[k], "symlink") == 0)
+        {
+          g_autofree char *real = g_build_filename (library, "library.db", NULL);
+
+          g_assert_cmpint (symlink (real, db), ==, 0);
+        }
+      else
+        {
+          g_auto(Run) init = { 0 };
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          ctl_at (&init, lib, "admin", "init", NULL);
+          g_assert_cmpint (init.status, ==, 0);
+          g_assert_true (g_file_get_contents (db, &contents, &length, NULL));
+          g_assert_true (g_file_set_contents (db, contents, (gssize) length / 2, NULL));
+          /* Without its files/, so that only the database is at stake. */
+          {
+            g_autofree char *lock = g_build_filename (files, ".lock", NULL);
+
+            g_unlink (lock);
+            g_assert_cmpint (g_rmdir (files), ==, 0);
+          }
+        }
+      before = file_digest (db);
+
+      for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+        {
+          g_auto(Run) r = { 0 };
+          g_autofree char *after = NULL;
+
+          ctl_at (&r, lib, "admin", commands[c][0], commands[c][1], commands[c][2], NULL);
+          if (r.status != 1 || strstr (r.err, db) == NULL || strstr (r.err, words[k]) == NULL)
+            g_error ("%s, %s: exit %d: %s", kinds[k], commands[c][0], r.status, r.err);
+          g_assert_null (strstr (r.out, "already exists"));
+          g_assert_null (strstr (r.out, "intact"));
+          after = file_digest (db);
+          g_assert_cmpstr (after, ==, before);
+          g_assert_false (g_file_test (files, G_FILE_TEST_EXISTS));
+        }
+    }
+}
+
+/* A folder with a library's files but no library.db: init refuses to
+ * make a library over them (exit 3) and so does every other command. */
+static void
+test_files_without_database (void)
+{
+  g_autofree char *lib = g_build_filename (tmp_dir, "lost its database", NULL);
+  g_autofree char *stored = g_build_filename (lib, "files", "ab", "abcdef0123", NULL);
+  g_autofree char *db = g_build_filename (lib, "library.db", NULL);
+  g_autofree char *parent = g_path_get_dirname (stored);
+  g_auto(Run) init = { 0 };
+  g_auto(Run) list = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (stored, "%PDF-1.4 a stored document", -1, NULL));
+
+  ctl_at (&init, lib, "admin", "init", NULL);
+  g_assert_cmpint (init.status, ==, 3);
+  g_assert_nonnull (strstr (init.err, lib));
+  g_assert_nonnull (strstr (init.err, "no library database"));
+  g_assert_null (strstr (init.out, "Created"));
+  ctl_at (&list, lib, "admin", "list", NULL);
+  g_assert_cmpint (list.status, ==, 3);
+  g_assert_nonnull (strstr (list.err, "no library database"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (stored, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A command other than init on a folder without a library says so
+ * (exit 4) and makes nothing; init there makes one, and again changes
+ * nothing (exit 0). */
+static void
+test_no_library_here (void)
+{
+  g_autofree char *lib = g_build_filename (tmp_dir, "not yet", NULL);
+  const char *const commands[][2] = { { "list", NULL }, { "audit", "verify" }, { "import", "x.pdf" } };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) again = { 0 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) r = { 0 };
+
+      ctl_at (&r, lib, "admin", commands[c][0], commands[c][1], NULL);
+      g_assert_cmpint (r.status, ==, 4);
+      g_assert_nonnull (strstr (r.err, "no library at"));
+      g_assert_false (g_file_test (lib, G_FILE_TEST_EXISTS));
+    }
+  ctl_at (&first, lib, "admin", "init", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "Created the library"));
+  ctl_at (&again, lib, "admin", "init", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "already exists; nothing changed"));
+}
+
+/* audit verify reports what its opening removed: a partial copy and a
+ * file no item refers to, left by a killed import. */
+static void
+test_audit_verify_reports_cleaning (void)
+{
+  g_autofree char *sub = g_build_filename (library, "files", "fe", NULL);
+  g_autofree char *partial = g_build_filename (sub, ".incoming-Q1w2E3", NULL);
+  g_autofree char *orphan_sha = NULL;
+  g_autofree char *orphan = NULL;
+  g_autofree char *orphan_relative = NULL;
+  g_auto(Run) json = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) quiet = { 0 };
+  JsonObject *cleaned;
+  JsonArray *removed;
+  guint n_found = 0;
+
+  /* A hash that starts with "fe": its bytes do not matter to the check. */
+  orphan_sha = g_strnfill (64, 'e');
+  orphan_sha[0] = 'f';
+  orphan = g_build_filename (sub, orphan_sha, NULL);
+  orphan_relative = g_build_filename ("files", "fe", orphan_sha, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0750), ==, 0);
+  g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
+  g_assert_true (g_file_set_contents (orphan, "%PDF-1.4 whole, but no item", -1, NULL));
+
+  ctl (&json, "drafter", "--json", "audit", "verify", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (obj (&json), "ok"));
+  cleaned = json_object_get_object_member (obj (&json), "cleaned");
+  g_assert_cmpint (json_object_get_int_member (cleaned, "partial_copies"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (cleaned, "unreferenced_files"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (cleaned, "bytes"), ==,
+                   strlen ("%PDF-1.4 half") + strlen ("%PDF-1.4 whole, but no item"));
+  g_assert_false (json_object_get_boolean_member (cleaned, "skipped"));
+  removed = json_object_get_array_member (cleaned, "removed");
+  g_assert_cmpuint (json_array_get_length (removed), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    if (g_strcmp0 (json_array_get_string_element (removed, i), orphan_relative) == 0)
+      n_found++;
+  g_assert_cmpuint (n_found, ==, 1);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+
+  /* In words, too. */
+  g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
+  ctl (&text, "drafter", "audit", "verify", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Removed 1 partial copy left by an interrupted import."));
+  g_assert_nonnull (strstr (text.out, "removed files/fe/.incoming-Q1w2E3"));
+  g_assert_nonnull (strstr (text.out, "The audit trail is intact"));
+
+  /* Nothing left: nothing said. */
+  ctl (&quiet, "drafter", "audit", "verify", NULL);
+  g_assert_cmpint (quiet.status, ==, 0);
+  g_assert_null (strstr (quiet.out, "Removed"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -490,6 +723,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-show-search", test_list_show_search);
   g_test_add_func ("/cli/edit-and-tag", test_edit_and_tag);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/not-a-library", test_not_a_library);
+  g_test_add_func ("/cli/files-without-database", test_files_without_database);
+  g_test_add_func ("/cli/no-library-here", test_no_library_here);
+  g_test_add_func ("/cli/audit-verify-reports-cleaning", test_audit_verify_reports_cleaning);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

@@ -924,6 +924,26 @@ cmd_screen (GkCli  *cli,
 
 /* ---- audit ---- */
 
+static void
+print_cleanup (const GkStoreCleanup *cleanup)
+{
+  if (cleanup->skipped)
+    g_print ("%s\n", _("Leftovers of interrupted imports were not looked for: an import is running, "
+                       "or the library could not be read."));
+  if (cleanup->n_partial > 0)
+    g_print (ngettext ("Removed %u partial copy left by an interrupted import.\n",
+                       "Removed %u partial copies left by interrupted imports.\n",
+                       cleanup->n_partial),
+             cleanup->n_partial);
+  if (cleanup->n_unreferenced > 0)
+    g_print (ngettext ("Removed %u file that no item refers to (left by an interrupted import).\n",
+                       "Removed %u files that no item refers to (left by interrupted imports).\n",
+                       cleanup->n_unreferenced),
+             cleanup->n_unreferenced);
+  for (guint i = 0; cleanup->removed && cleanup->removed[i]; i++)
+    g_print (_("  removed %s\n"), cleanup->removed[i]);
+}
+
 static int
 cmd_audit (GkCli  *cli,
            int     argc,
@@ -942,17 +962,38 @@ cmd_audit (GkCli  *cli,
   if (strcmp (argv[1], "verify") == 0)
     {
       gint64 first_bad = 0, n_entries = 0;
+      const GkStoreCleanup *cleanup;
       gboolean ok;
 
       if (argc != 2)
         return gk_cli_usage (cli, argv[0], _("“audit verify” takes no argument"));
+      /* The whole of files/, not only after an interrupted import. */
+      gk_store_clean_files (cli->store);
       ok = gk_store_audit_verify (cli->store, &first_bad, &n_entries, &error);
+      cleanup = gk_store_get_cleanup (cli->store);
       if (cli->json)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
           g_autoptr(JsonNode) root = NULL;
 
           json_builder_begin_object (b);
+          /* What opening the library just removed from files/. */
+          json_builder_set_member_name (b, "cleaned");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "partial_copies");
+          json_builder_add_int_value (b, cleanup->n_partial);
+          json_builder_set_member_name (b, "unreferenced_files");
+          json_builder_add_int_value (b, cleanup->n_unreferenced);
+          json_builder_set_member_name (b, "bytes");
+          json_builder_add_int_value (b, (gint64) cleanup->bytes);
+          json_builder_set_member_name (b, "removed");
+          json_builder_begin_array (b);
+          for (guint i = 0; cleanup->removed && cleanup->removed[i]; i++)
+            json_builder_add_string_value (b, cleanup->removed[i]);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "skipped");
+          json_builder_add_boolean_value (b, cleanup->skipped);
+          json_builder_end_object (b);
           json_builder_set_member_name (b, "ok");
           json_builder_add_boolean_value (b, ok);
           json_builder_set_member_name (b, "entries");
@@ -971,6 +1012,8 @@ cmd_audit (GkCli  *cli,
           root = json_builder_get_root (b);
           gk_cli_print_json (cli, root);
         }
+      if (!cli->json)
+        print_cleanup (cleanup);
       if (!ok)
         {
           if (error)

@@ -248,6 +248,17 @@ fill_item_from_detected (GkItem           *item,
   item->effective_until = g_strdup (d->effective_until);
 }
 
+/* A gk_store_hold_files() given back when it goes out of scope. */
+typedef GkStore FilesHold;
+
+static void
+files_hold_release (FilesHold *store)
+{
+  gk_store_release_files (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FilesHold, files_hold_release)
+
 static GkImportResult *
 import_one (ImportRun  *run,
             const char *path)
@@ -262,6 +273,7 @@ import_one (ImportRun  *run,
   g_autofree char *sha256 = NULL;
   g_autofree char *stored_path = NULL;
   g_autofree char *basename = NULL;
+  g_autoptr(FilesHold) hold = NULL;
   gboolean file_was_there;
   goffset size = 0;
 
@@ -368,6 +380,16 @@ import_one (ImportRun  *run,
                                   (const char *const *) run->sensitive_words);
   else
     findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+
+  /* Held from the copy to the commit of the item that refers to it, so
+   * that another program opening the library meanwhile does not take
+   * the copy for a leftover of a killed import. */
+  if (!gk_store_hold_files (self->store, &error))
+    {
+      fail (result, error);
+      return g_steal_pointer (&result);
+    }
+  hold = self->store;
 
   stored_path = gk_store_get_file_path (self->store, sha256);
   file_was_there = g_file_test (stored_path, G_FILE_TEST_EXISTS);
@@ -512,9 +534,13 @@ import_run_execute (ImportRun *run,
   GThreadPool *pool;
   guint workers = run->importer->max_workers;
   guint total = run->files->len;
+  gboolean held;
 
   if (workers == 0)
     workers = MAX (1, g_get_num_processors ());
+  /* One hold for the run (each file also holds its own, nested): see
+   * gk_store_hold_files().  When it fails, each file reports why. */
+  held = gk_store_hold_files (run->importer->store, NULL);
   pool = g_thread_pool_new (import_job_run, NULL, (int) MIN (workers, MAX (total, 1)), FALSE, NULL);
 
   for (guint i = 0; i < total; i++)
@@ -556,6 +582,8 @@ import_run_execute (ImportRun *run,
     }
 
   g_thread_pool_free (pool, FALSE, TRUE);
+  if (held)
+    gk_store_release_files (run->importer->store);
   g_ptr_array_sort_with_data (results, compare_index, order);
   return g_steal_pointer (&results);
 }

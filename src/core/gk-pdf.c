@@ -8,8 +8,10 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gk-pdf.h"
 #include "gk-util.h"
@@ -334,12 +336,23 @@ find_helper (void)
 #define EXTRACT_TIMEOUT_SECONDS 120
 #define EXTRACT_MEMORY_LIMIT ((rlim_t) 3 << 30)
 
+/* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void
 limit_child (gpointer user_data)
 {
+  pid_t parent = (pid_t) GPOINTER_TO_INT (user_data);
   struct rlimit memory = { EXTRACT_MEMORY_LIMIT, EXTRACT_MEMORY_LIMIT };
   struct rlimit cpu = { EXTRACT_TIMEOUT_SECONDS, EXTRACT_TIMEOUT_SECONDS + 5 };
   struct rlimit core = { 0, 0 };
+
+  /* The helper dies with the program: a killed import must not leave it
+   * reading (or hanging on) a PDF for up to the CPU limit.  The signal
+   * comes when the thread that forked ends, and that thread waits for
+   * the helper.  If the program died before this ran, the helper has
+   * already been handed to another parent: stop right here. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127);
 
   /* AddressSanitizer reserves terabytes of address space: a memory
    * limit would stop the helper before it starts in such a build. */
@@ -434,7 +447,7 @@ gk_pdf_extract_isolated (const char   *path,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, limit_child, GINT_TO_POINTER ((int) getpid ()), NULL);
   process = g_subprocess_launcher_spawn (launcher, &c.error, helper, "--", path, NULL);
   if (process == NULL)
     {

@@ -840,12 +840,6 @@ gk_store_insert_item (GkStore           *self,
                        _("This file is already in the library (item %s)."), holder);
           return FALSE;
         }
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                       _("The file of this item is not in the library's files folder (%s)."), path);
-          return FALSE;
-        }
     }
 
   if (item_exists (self, row->id))
@@ -862,6 +856,21 @@ gk_store_insert_item (GkStore           *self,
 
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
+
+  /* Checked inside the transaction: the cleaning of leftovers removes
+   * unreferenced files inside one too, so either it sees this row or
+   * this sees the file gone (gk-store-files.c). */
+  if (row->file_sha256 != NULL)
+    {
+      g_autofree char *path = gk_store_get_file_path (self, row->file_sha256);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                       _("The file of this item is not in the library's files folder (%s)."), path);
+          return FALSE;
+        }
+    }
 
   if (row->index_no == NULL && (row->index_no = generate_index_no (self, row->written_date, error)) == NULL)
     return FALSE;

@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (GkStore, gk_store, GK, STORE, GObject)
 
 /* The newest schema this build understands: the number of migration
  * steps in gk-store.c (a static assertion keeps them equal). */
-#define GK_STORE_SCHEMA_VERSION 3
+#define GK_STORE_SCHEMA_VERSION 4
 
 typedef struct
 {
@@ -99,6 +99,29 @@ gboolean    gk_store_add_file          (GkStore      *self,
                                         GCancellable *cancellable,
                                         GError      **error);
 int         gk_store_get_schema_version (GkStore *self);
+
+/* Files being added are held (a shared lock on files/.lock, in this and
+ * other programs) from before gk_store_add_file() until the item that
+ * refers to them is committed: opening the library meanwhile does not
+ * take them for leftovers.  Holds nest. */
+gboolean    gk_store_hold_files        (GkStore *self, GError **error);
+void        gk_store_release_files     (GkStore *self);
+
+/* What opening the library (after an interrupted import) and
+ * gk_store_clean_files() (always) removed from files/: the partial copies
+ * and the files nothing refers to that killed imports left behind. */
+typedef struct
+{
+  guint    n_partial;      /* files/xx/.incoming-* copies */
+  guint    n_unreferenced; /* files/xx/<sha256> that no row refers to */
+  guint64  bytes;          /* their size together */
+  GStrv    removed;        /* their paths under the library folder, "files/ab/…" */
+  gboolean skipped;        /* not looked at: an import was putting files in,
+                            * or the library could not be read */
+} GkStoreCleanup;
+
+const GkStoreCleanup *gk_store_get_cleanup (GkStore *self);
+void        gk_store_clean_files       (GkStore *self);
 /* Tests only: create a library at an older schema version, as an older
  * release made it, to test the migrations. */
 gboolean    gk_store_create_at_version (const char *dir,
