@@ -155,6 +155,11 @@ cmd_init (GkCli  *cli,
     return status;
   if (argc > 1)
     return gk_cli_usage (cli, argv[0], _("unexpected argument “%s”"), argv[1]);
+  /* Before the library is made: a refused value must not leave one
+   * behind (a new library has the default template). */
+  if ((org_code != NULL && !gk_setting_check ("org_code", org_code, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)) ||
+      (agency != NULL && !gk_setting_check ("agency_name", agency, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)))
+    return gk_cli_fail (cli, error);
 
   existing = gk_store_open (cli->library, FALSE, &error);
   created = existing == NULL;
@@ -791,7 +796,8 @@ cmd_edit (GkCli  *cli,
 
       /* interprets and related take item ids: accept what every other
        * command accepts (a prefix or a 索引号) and store the full id. */
-      if (strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0)
+      if ((strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0) &&
+          g_utf8_validate (pair[1], -1, NULL))
         {
           g_auto(GStrv) refs = gk_strv_from_list (pair[1]);
           g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);

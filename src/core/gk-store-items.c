@@ -835,6 +835,8 @@ gk_store_insert_item (GkStore           *self,
 
   row = gk_item_copy (item);
   g_clear_pointer (&row->findings, g_ptr_array_unref);
+  if (!check_texts_valid (row, error))
+    return FALSE;
   if (gk_str_is_blank (row->id))
     {
       g_free (row->id);
@@ -847,8 +849,6 @@ gk_store_insert_item (GkStore           *self,
     }
   if (gk_str_is_blank (row->index_no))
     g_clear_pointer (&row->index_no, g_free);
-  if (!check_texts_valid (row, error))
-    return FALSE;
 
   if (row->file_sha256 != NULL)
     {
