@@ -190,7 +190,11 @@ cmd_init (GkCli  *cli,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "library");
-      json_builder_add_string_value (b, gk_store_get_path (cli->store));
+      {
+        g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+        json_builder_add_string_value (b, shown);
+      }
       json_builder_set_member_name (b, "created");
       json_builder_add_boolean_value (b, created);
       json_builder_set_member_name (b, "schema_version");
@@ -202,11 +206,17 @@ cmd_init (GkCli  *cli,
       }
     }
   else if (created)
-    g_print (_("Created the library at %s; %s is its administrator.\n"),
-             gk_store_get_path (cli->store), admin ? admin : cli->user);
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("Created the library at %s; %s is its administrator.\n"), shown, admin ? admin : cli->user);
+    }
   else
-    g_print (_("The library at %s already exists; nothing changed.\n"),
-             gk_store_get_path (cli->store));
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("The library at %s already exists; nothing changed.\n"), shown);
+    }
   return GK_EXIT_OK;
 }
 
