@@ -321,7 +321,11 @@ gk_cli_parse_options (GkCli        *cli,
   n_parsed = n_options;
   if (!g_option_context_parse (context, &n_parsed, &options, &error))
     {
-      *exit_status = gk_cli_usage (cli, command, "%s", error->message);
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+        *exit_status = gk_cli_usage (cli, command, _("%s (for an argument that starts with “-”, write “--” before it)"),
+                                     error->message);
+      else
+        *exit_status = gk_cli_usage (cli, command, "%s", error->message);
       return FALSE;
     }
   {
