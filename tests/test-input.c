@@ -470,6 +470,67 @@ test_store_reads_replaced (Fixture       *f,
   g_assert_cmpint (assert_audit_intact (f->store), ==, n_entries + 1);
 }
 
+/* A library that an earlier version let such bytes into (an edit of
+ * summary=\xff\xfe): its entries were hashed over the bytes as they
+ * were, and still verify; changing one of those bytes is still found. */
+static void
+test_audit_legacy_entry (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) log = gk_store_audit_log (f->store, NULL, &error);
+  GkAuditEntry *last = g_ptr_array_index (log, log->len - 1);
+  const char *details = "{\"revision\":1,\"changes\":{\"summary\":{\"old\":null,\"new\":\"\xff\xfe\"}}}";
+  g_autofree char *canonical = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GString) quoted = g_string_new (NULL);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gint64 seq = last->seq + 1;
+  gint64 first_bad = 0, n = 0;
+
+  /* As gk-store-audit.c describes the chain: SHA-256 (prev ‖ canonical). */
+  canonical = g_strdup_printf ("[%" G_GINT64_FORMAT ",\"2024-05-06T08:00:00.000Z\",\"drafter\",\"edit\",\"%s\",%s]",
+                               seq, f->item_id, details);
+  g_checksum_update (checksum, (const guchar *) last->hash, -1);
+  g_checksum_update (checksum, (const guchar *) canonical, -1);
+  for (const char *p = details; *p; p++)
+    g_string_append_printf (quoted, "%02x", (guchar) *p);
+  sql = g_strdup_printf ("INSERT INTO audit (seq, at, actor, action, item_id, details, prev_hash, hash) "
+                         "VALUES (%" G_GINT64_FORMAT ", '2024-05-06T08:00:00.000Z', 'drafter', 'edit', '%s', "
+                         "CAST (X'%s' AS TEXT), '%s', '%s'); "
+                         "UPDATE audit_head SET seq = %" G_GINT64_FORMAT ", hash = '%s' WHERE id = 1;",
+                         seq, f->item_id, quoted->str, last->hash, g_checksum_get_string (checksum),
+                         seq, g_checksum_get_string (checksum));
+  raw_exec (f, sql);
+
+  g_assert_cmpint (assert_audit_intact (f->store), ==, seq);
+  /* What is read and printed of it is valid text. */
+  {
+    g_autoptr(GPtrArray) again = gk_store_audit_log (f->store, f->item_id, &error);
+    GkAuditEntry *entry = g_ptr_array_index (again, again->len - 1);
+
+    g_assert_cmpint (entry->seq, ==, seq);
+    g_assert_true (g_utf8_validate (entry->details, -1, NULL));
+    g_assert_nonnull (strstr (entry->details, REPLACEMENT REPLACEMENT));
+  }
+  /* New entries chain on. */
+  g_assert_true (gk_store_set_setting (f->store, "admin", "agency_name", "上海市应急管理局", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (assert_audit_intact (f->store), ==, seq + 1);
+
+  /* One byte of the old entry changed: found. */
+  g_free (sql);
+  sql = g_strdup_printf ("DROP TRIGGER IF EXISTS audit_no_update; "
+                         "UPDATE audit SET details = CAST (replace (CAST (details AS BLOB), X'fffe', X'fefe') AS TEXT) "
+                         "WHERE seq = %" G_GINT64_FORMAT ";",
+                         seq);
+  raw_exec (f, sql);
+  g_assert_false (gk_store_audit_verify (f->store, &first_bad, &n, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+  g_assert_cmpint (first_bad, ==, seq);
+}
+
 /* ---- settings ---- */
 
 static void
@@ -859,6 +920,7 @@ main (int    argc,
   ADD ("/input/store-items", test_store_items);
   ADD ("/input/store-names-and-reasons", test_store_names_and_reasons);
   ADD ("/input/store-reads-replaced", test_store_reads_replaced);
+  ADD ("/input/audit-legacy-entry", test_audit_legacy_entry);
   ADD ("/input/settings-rules", test_settings_rules);
   ADD ("/input/import-file-name", test_import_file_name);
   ADD ("/input/import-reader-answer", test_import_reader_answer);

@@ -383,8 +383,27 @@ report_bad (gint64      seq,
 
 /* Check one stored entry against the chain; NULL when it holds, else the
  * message format (with one %s for its seq). */
+/* The canonical text with the details as stored, byte for byte: for an
+ * entry that an earlier version wrote with bytes that are no UTF-8 in
+ * its details (json-glib copied them into the hashed text as they were),
+ * which no parser reads back. */
+static char *
+canonical_with_raw_details (GkAuditEntry *entry,
+                            const char   *raw_details)
+{
+  g_autoptr(JsonNode) null_details = json_node_new (JSON_NODE_NULL);
+  g_autofree char *text = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
+                                           entry->item_id, null_details);
+  gsize len = strlen (text);
+
+  g_assert (len >= 5 && strcmp (text + len - 5, "null]") == 0);
+  text[len - 5] = '\0';
+  return g_strconcat (text, raw_details, "]", NULL);
+}
+
 static const char *
 check_entry (GkAuditEntry *entry,
+             const char   *raw_details,
              const char   *expected_prev)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -408,8 +427,13 @@ check_entry (GkAuditEntry *entry,
   if (strcmp (details_again, entry->details) != 0)
     return _("The audit log is not intact: entry %s was changed (its details are not the ones recorded).");
 
-  canonical = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
-                               entry->item_id, details);
+  /* Read back, the details had their bad bytes replaced; the hash was
+   * made over the bytes themselves. */
+  if (raw_details != NULL && !g_utf8_validate (raw_details, -1, NULL))
+    canonical = canonical_with_raw_details (entry, raw_details);
+  else
+    canonical = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
+                                 entry->item_id, details);
   hash = chain_hash (entry->prev_hash, canonical);
   if (g_strcmp0 (hash, entry->hash) != 0)
     return _("The audit log is not intact: entry %s was changed (edited or moved).");
@@ -502,7 +526,12 @@ gk_store_audit_verify (GkStore *self,
                                first_bad, error);
               break;
             }
-          problem = check_entry (entry, prev_hash);
+          const char *raw_details = (const char *) sqlite3_column_text (stmt, 5);
+
+          /* A NUL inside was never written by the program. */
+          if (raw_details != NULL && strlen (raw_details) != (gsize) sqlite3_column_bytes (stmt, 5))
+            raw_details = NULL;
+          problem = check_entry (entry, raw_details, prev_hash);
           if (problem != NULL)
             {
               ok = report_bad (entry->seq, problem, first_bad, error);

@@ -265,6 +265,9 @@ test_rules (void)
     g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
     g_assert_true (gtk_widget_get_visible (problem));
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "sensitive_words"));
+    gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012A");
+    shot ("admin-rules-refused");
+    gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
     gk_admin_page_reload (GK_ADMIN_PAGE (page ("rules")));
     g_assert_false (gtk_widget_get_visible (problem));
   }
