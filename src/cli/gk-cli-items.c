@@ -38,7 +38,7 @@ printable (const char *text)
         }
       else if (c < 0x80)
         g_string_append_c (out, *p++);
-      else if (g_utf8_validate (p, MIN ((gssize) strlen (p), 4), &end) || end > p)
+      else if (g_utf8_validate (p, (gssize) strnlen (p, 4), &end) || end > p)
         {
           const char *next = g_utf8_next_char (p);
 

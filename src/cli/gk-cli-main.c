@@ -217,15 +217,12 @@ option_of_invalid (GOptionEntry *entries,
 {
   const char *arg = argv[i];
   GOptionEntry *e = NULL;
-  const char *name = NULL;
 
   if (arg[0] == '-' && arg[1] != '\0' && !cannot_be_option (arg))
     {
       gsize len = arg[1] == '-' ? strcspn (arg, "=") : 2;
 
-      e = find_entry (entries, arg, len);
-      name = e != NULL ? arg : NULL;
-      if (name != NULL)
+      if ((e = find_entry (entries, arg, len)) != NULL)
         return e->arg == G_OPTION_ARG_STRING || e->arg == G_OPTION_ARG_STRING_ARRAY
                ? g_strndup (arg, len) : NULL;
     }

@@ -1475,7 +1475,16 @@ gk_store_set_setting_full (GkStore       *self,
     return FALSE;
   if (!check_setting_here (self, key, value, flags, error))
     return FALSE;
-  current = read_setting (self, key, &found, error);
+  {
+    g_autoptr(GError) local = NULL;
+
+    current = read_setting (self, key, &found, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
   if (found ? g_strcmp0 (current, stored) == 0 : stored == NULL)
     return TRUE;
   if (!gk_store_priv_put_setting (self, key, stored, error))
