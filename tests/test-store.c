@@ -1419,7 +1419,7 @@ test_index_no (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* A template of the agency's own. */
-  g_assert_true (gk_store_set_setting (fixture->store, "admin", "org_code", "11310000MB2F", &error));
+  g_assert_true (gk_store_set_setting (fixture->store, "admin", "org_code", "11330700MB10327095", &error));
   g_assert_true (gk_store_set_setting (fixture->store, "admin", "index_template", "SHYJ-{year}-{seq:06}", &error));
   g_assert_no_error (error);
   f = insert (fixture, "八", "2023-07-07");
@@ -1427,7 +1427,7 @@ test_index_no (Fixture       *fixture,
   g_clear_object (&f);
   g_assert_true (gk_store_set_setting (fixture->store, "admin", "index_template", "{org_code}/{year}{seq}", &error));
   f = insert (fixture, "九", "2023-07-07");
-  g_assert_cmpstr (f->index_no, ==, "11310000MB2F/20236");
+  g_assert_cmpstr (f->index_no, ==, "11330700MB10327095/20236");
 
   {
     g_autofree char *x = gk_store_expand_index_template ("{org_code}/{year}-{seq:05}", "000014349", 2020, 72, &error);

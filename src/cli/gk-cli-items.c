@@ -18,21 +18,39 @@
 
 /* ---- shared output helpers (declared in gk-cli.h) ---- */
 
-/* A file name may hold line breaks and other control characters: show
- * them escaped, so that no name can fake lines of the output. */
+/* A file name may hold line breaks and other control characters, and
+ * bytes that are no UTF-8: show them escaped, so that no name can fake
+ * lines of the output and the output stays text. */
 static char *
 printable (const char *text)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = text ? text : "";
 
-  for (const char *p = text ? text : ""; *p; p++)
+  while (*p)
     {
+      const char *end = NULL;
       guchar c = (guchar) *p;
 
       if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          p++;
+        }
+      else if (c < 0x80)
+        g_string_append_c (out, *p++);
+      else if (g_utf8_validate (p, (gssize) strnlen (p, 4), &end) || end > p)
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
       else
-        g_string_append_c (out, (char) c);
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          p++;
+        }
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -138,6 +156,11 @@ cmd_init (GkCli  *cli,
     return status;
   if (argc > 1)
     return gk_cli_usage (cli, argv[0], _("unexpected argument “%s”"), argv[1]);
+  /* Before the library is made: a refused value must not leave one
+   * behind (a new library has the default template). */
+  if ((org_code != NULL && !gk_setting_check ("org_code", org_code, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)) ||
+      (agency != NULL && !gk_setting_check ("agency_name", agency, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)))
+    return gk_cli_fail (cli, error);
 
   existing = gk_store_open (cli->library, FALSE, &error);
   created = existing == NULL;
@@ -168,7 +191,11 @@ cmd_init (GkCli  *cli,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "library");
-      json_builder_add_string_value (b, gk_store_get_path (cli->store));
+      {
+        g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+        json_builder_add_string_value (b, shown);
+      }
       json_builder_set_member_name (b, "created");
       json_builder_add_boolean_value (b, created);
       json_builder_set_member_name (b, "schema_version");
@@ -180,11 +207,17 @@ cmd_init (GkCli  *cli,
       }
     }
   else if (created)
-    g_print (_("Created the library at %s; %s is its administrator.\n"),
-             gk_store_get_path (cli->store), admin ? admin : cli->user);
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("Created the library at %s; %s is its administrator.\n"), shown, admin ? admin : cli->user);
+    }
   else
-    g_print (_("The library at %s already exists; nothing changed.\n"),
-             gk_store_get_path (cli->store));
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("The library at %s already exists; nothing changed.\n"), shown);
+    }
   return GK_EXIT_OK;
 }
 
@@ -321,7 +354,9 @@ on_import_progress (guint                 done,
   if (p->tty)
     {
       g_autofree char *base = g_path_get_basename (result->path);
-      g_printerr ("\r\033[K[%u/%u] %s", done, total, base);
+      g_autofree char *shown = printable (base);
+
+      g_printerr ("\r\033[K[%u/%u] %s", done, total, shown);
       if (done == total)
         g_printerr ("\r\033[K");
     }
@@ -804,7 +839,8 @@ cmd_edit (GkCli  *cli,
 
       /* interprets and related take item ids: accept what every other
        * command accepts (a prefix or a 索引号) and store the full id. */
-      if (strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0)
+      if ((strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0) &&
+          g_utf8_validate (pair[1], -1, NULL))
         {
           g_auto(GStrv) refs = gk_strv_from_list (pair[1]);
           g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -1099,34 +1135,35 @@ cmd_audit (GkCli  *cli,
 
 /* ---- config ---- */
 
-static const char *const setting_keys[] = {
-  "org_code", "agency_name", "index_template", "review_stages",
-  "portal_url", "portal_ca_file", "sensitive_words", NULL
-};
-
 static int
 cmd_config (GkCli  *cli,
             int     argc,
             char  **argv)
 {
+  const char *const *setting_keys = gk_setting_keys ();
+  gboolean allow_insecure = FALSE;
+  GOptionEntry entries[] = {
+    { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
+      N_("accept a plain http:// portal_url on another computer (sync needs --allow-insecure too)"), NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!gk_cli_parse_options (cli, argv[0], NULL, &argc, &argv, &status))
+  if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
     return status;
   if (argc > 3)
     return gk_cli_usage (cli, argv[0], _("write “config”, “config KEY” or “config KEY VALUE”"));
-  if (argc >= 2 && !g_strv_contains (setting_keys, argv[1]))
-    {
-      g_autofree char *keys = g_strjoinv (", ", (GStrv) setting_keys);
-      return gk_cli_usage (cli, argv[0], _("unknown setting “%s” (settings: %s)"), argv[1], keys);
-    }
+  if (argc >= 2 && !gk_setting_check_key (argv[1], &error))
+    return gk_cli_usage (cli, argv[0], "%s", error->message);
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
 
   if (argc == 3)
     {
-      if (!gk_store_set_setting (cli->store, cli->user, argv[1], argv[2], &error))
+      if (!gk_store_set_setting_full (cli->store, cli->user, argv[1], argv[2],
+                                      allow_insecure ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
+                                      &error))
         return gk_cli_fail (cli, error);
       return GK_EXIT_OK;
     }
@@ -1270,7 +1307,7 @@ const GkCliCommand gk_cli_items_commands[] = {
   { "search", "TEXT", N_("full-text search in title, 文号, issuer and text"), cmd_search },
   { "screen", "ID", N_("run the confidentiality screening again"), cmd_screen },
   { "audit", "verify | log [ID]", N_("check the audit trail, or print it"), cmd_audit },
-  { "config", "[KEY [VALUE]]", N_("library settings (org_code, index_template, review_stages, …)"), cmd_config },
+  { "config", "[--allow-insecure] [KEY [VALUE]]", N_("library settings (org_code, index_template, review_stages, …)"), cmd_config },
   { "catalog", "list|add|rename|move|retire|restore …", N_("the tag catalog (标签目录)"), cmd_catalog },
   { NULL }
 };

@@ -157,7 +157,13 @@ gk_import_result_to_json (const GkImportResult *result)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_nullable (b, "path", result->path);
+  {
+    /* The path as the file system has it may hold bytes that are no
+     * UTF-8: JSON gets a name people can read (U+FFFD for them). */
+    g_autofree char *shown = result->path ? g_filename_display_name (result->path) : NULL;
+
+    add_nullable (b, "path", shown);
+  }
   add_nullable (b, "status", gk_import_status_to_string (result->status));
   add_nullable (b, "id", result->id);
   add_nullable (b, "error", result->error);
@@ -186,7 +192,7 @@ fail (GkImportResult *result,
       const GError   *error)
 {
   result->status = GK_IMPORT_FAILED;
-  result->error = g_strdup (error->message);
+  result->error = gk_utf8_sanitize (error->message, -1);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     result->error_code = GK_ERROR_CANCELLED;
   else
@@ -281,15 +287,17 @@ import_one (ImportRun  *run,
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
         g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                     _("%s is a symbolic link that leads nowhere (broken, or a loop)"), path);
+                     _("%s is a symbolic link that leads nowhere (broken, or a loop)"), shown);
       else if (g_file_test (path, G_FILE_TEST_EXISTS))
         g_set_error (&error, GK_ERROR, GK_ERROR_UNSUPPORTED,
-                     _("%s is not a regular file"), path);
+                     _("%s is not a regular file"), shown);
       else
         g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                     _("No such file: %s"), path);
+                     _("No such file: %s"), shown);
       fail (result, error);
       return g_steal_pointer (&result);
     }
@@ -345,7 +353,10 @@ import_one (ImportRun  *run,
     }
 
   item = gk_item_new ();
-  basename = g_path_get_basename (path);
+  /* The record keeps the name as text (the portal shows it): bytes
+   * that are no UTF-8 are shown as U+FFFD; the file itself is kept
+   * under its hash, so nothing is lost. */
+  basename = g_filename_display_basename (path);
   item->file_sha256 = g_strdup (sha256);
   item->file_name = g_strdup (basename);
   item->file_bytes = size;

@@ -95,7 +95,20 @@ clean_text (const char *text)
 {
   if (text == NULL)
     return g_strdup ("");
-  return g_utf8_make_valid (text, -1);
+  return gk_utf8_sanitize (text, -1);
+}
+
+/* Metadata from the info dictionary: valid UTF-8 on one line, or NULL. */
+static char *
+clean_metadata (char *text)
+{
+  g_autofree char *owned = text;
+  g_autofree char *valid = gk_utf8_sanitize (owned, -1);
+
+  for (char *p = valid; p != NULL && *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return gk_strdup_or_null (valid);
 }
 
 /**
@@ -187,7 +200,7 @@ gk_pdf_extract (const char   *path,
 
   result->pages = g_strv_builder_end (builder);
   result->n_pages = (guint) n_pages;
-  result->title = gk_strdup_or_null (poppler_document_get_title (document));
+  result->title = clean_metadata (poppler_document_get_title (document));
   return g_steal_pointer (&result);
 }
 
@@ -268,20 +281,30 @@ text_from_json (const char *json,
   if (json_object_has_member (object, "error"))
     {
       JsonObject *e = json_object_get_object_member (object, "error");
+      g_autofree char *message =
+        gk_utf8_sanitize (json_object_get_string_member_with_default (e, "message", ""), -1);
+
       g_set_error_literal (error, GK_ERROR,
                            (int) json_object_get_int_member_with_default (e, "code", GK_ERROR_DAMAGED),
-                           json_object_get_string_member_with_default (e, "message", ""));
+                           message ? message : "");
       return NULL;
     }
 
   text = g_new0 (GkPdfText, 1);
   text->has_text = json_object_get_boolean_member_with_default (object, "has_text", FALSE);
   text->first_page_ok = json_object_get_boolean_member_with_default (object, "first_page_ok", FALSE);
-  text->title = g_strdup (json_object_get_string_member_with_default (object, "title", NULL));
+  /* The helper reads hostile files: should one take it over, its answer
+   * still must not bring invalid UTF-8 (an escape such as \ud800) or a
+   * NUL into the library. */
+  text->title = clean_metadata (g_strdup (json_object_get_string_member_with_default (object, "title", NULL)));
   pages = json_object_get_array_member (object, "pages");
   builder = g_strv_builder_new ();
   for (guint i = 0; pages && i < json_array_get_length (pages); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (pages, i));
+    {
+      g_autofree char *page = clean_text (json_array_get_string_element (pages, i));
+
+      g_strv_builder_add (builder, page);
+    }
   text->pages = g_strv_builder_end (builder);
   text->n_pages = g_strv_length (text->pages);
   if (text->n_pages == 0)

@@ -1287,7 +1287,8 @@ gk_store_sync_withdraw_item (GkStore    *self,
 
   if (queued != NULL)
     *queued = FALSE;
-  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error) ||
+      !gk_utf8_check (reason, -1, _("The reason for the withdrawal"), error))
     return FALSE;
   trimmed = g_strstrip (g_strdup (reason ? reason : ""));
   if (*trimmed == '\0')

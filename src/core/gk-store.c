@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gk-settings.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -278,16 +279,6 @@ static const char *const migrations[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GK_STORE_SCHEMA_VERSION);
-
-static const struct
-{
-  const char *key;
-  const char *value;
-} setting_defaults[] = {
-  { "org_code", "000000000" },
-  { "index_template", "{org_code}/{year}-{seq:05}" },
-  { "review_stages", "2" },
-};
 
 static const char *const role_names[] = { "drafter", "reviewer", "publisher", "admin" };
 
@@ -828,71 +819,6 @@ count_admins (GkStore *self)
   return 0;
 }
 
-static gboolean
-check_setting (const char *key,
-               const char *value,
-               GError    **error)
-{
-  if (gk_str_is_blank (key) || strlen (key) > 64)
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("A setting needs a name."));
-      return FALSE;
-    }
-  for (const char *p = key; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '.')
-      {
-        g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                     _("“%s” is not a valid setting name (use lowercase letters, digits and “_”)."), key);
-        return FALSE;
-      }
-  if (strstr (key, "token") != NULL || strstr (key, "password") != NULL || strstr (key, "secret") != NULL)
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("“%s” cannot be stored in the library: tokens and passwords go to the keyring or a token file, never into the library."),
-                   key);
-      return FALSE;
-    }
-  if (value != NULL && !g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The value of the setting “%s” is not valid UTF-8 text."), key);
-      return FALSE;
-    }
-  if (gk_str_is_blank (value))
-    return TRUE;
-
-  if (strcmp (key, "review_stages") == 0 && strcmp (value, "1") != 0 && strcmp (value, "2") != 0)
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("review_stages must be 1 (release sign-off only) or 2 (confidentiality review, then release sign-off)."));
-      return FALSE;
-    }
-  if (strcmp (key, "org_code") == 0 && (gk_utf8_length (value) > 32 || strpbrk (value, "{}") != NULL))
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("org_code must be the agency's organisation code (at most 32 characters, no braces)."));
-      return FALSE;
-    }
-  if (strcmp (key, "index_template") == 0)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autofree char *sample = gk_store_expand_index_template (value, "000000000", 2024, 1, &local);
-
-      if (sample == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-    }
-  if (strcmp (key, "portal_url") == 0 && !gk_url_is_http (value))
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("portal_url must be an absolute http or https address."));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static GkStore *
 store_new (const char *dir,
            sqlite3    *db)
@@ -1180,7 +1106,9 @@ gk_store_priv_column_text (GkStoreStmt *stmt,
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
 
-  return text ? g_strdup (text) : NULL;
+  /* Whatever another program wrote: what is read is shown, hashed and
+   * printed as JSON, so it leaves the store as valid UTF-8. */
+  return text ? gk_utf8_sanitize (text, sqlite3_column_bytes (stmt, column)) : NULL;
 }
 
 void
@@ -1796,10 +1724,69 @@ gk_store_get_setting (GkStore    *self,
       if (sqlite3_step (stmt) == SQLITE_ROW)
         return gk_store_priv_column_text (stmt, 0);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (setting_defaults); i++)
-    if (strcmp (setting_defaults[i].key, key) == 0)
-      return g_strdup (setting_defaults[i].value);
-  return NULL;
+  return g_strdup (gk_setting_default (key));
+}
+
+/* The stored value of a setting, NULL when unset (no default). */
+static char *
+read_setting (GkStore    *self,
+              const char *key,
+              gboolean   *found,
+              GError    **error)
+{
+  g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  *found = TRUE;
+  return gk_store_priv_column_text (stmt, 0);
+}
+
+/* The value checked with the library's current org_code and
+ * index_template: the two make the 索引号 together. */
+static gboolean
+check_setting_here (GkStore       *self,
+                    const char    *key,
+                    const char    *value,
+                    GkSettingFlags flags,
+                    GError       **error)
+{
+  g_autofree char *org_code = gk_store_get_setting (self, "org_code");
+  g_autofree char *index_template = gk_store_get_setting (self, "index_template");
+
+  return gk_setting_check (key, value, org_code, index_template, flags, error);
+}
+
+/**
+ * gk_store_check_setting:
+ * @self: a store
+ * @key: a setting name
+ * @value: (nullable): a value for it; blank is the default
+ * @flags: what is allowed besides the strict rules
+ * @error: return location for a %GK_ERROR_INVALID error naming @key
+ *
+ * What gk_store_set_setting_full() would say about @value, without
+ * storing it: for a window that shows the problem while it is typed.
+ *
+ * Returns: %TRUE if @value may be stored
+ */
+gboolean
+gk_store_check_setting (GkStore       *self,
+                        const char    *key,
+                        const char    *value,
+                        GkSettingFlags flags,
+                        GError       **error)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  locker = gk_store_priv_lock (self);
+  return check_setting_here (self, key, value, flags, error);
 }
 
 /**
@@ -1810,9 +1797,7 @@ gk_store_get_setting (GkStore    *self,
  * @value: (nullable): the value; blank goes back to the default
  * @error: return location for an error
  *
- * Checks known settings (index_template, review_stages, org_code,
- * portal_url) and refuses names that would hold a secret.  Audited as
- * "setting".
+ * gk_store_set_setting_full() with the strict rules.
  *
  * Returns: %TRUE on success
  */
@@ -1823,37 +1808,66 @@ gk_store_set_setting (GkStore    *self,
                       const char *value,
                       GError    **error)
 {
+  return gk_store_set_setting_full (self, actor, key, value, GK_SETTING_FLAGS_NONE, error);
+}
+
+/**
+ * gk_store_set_setting_full:
+ * @self: a store
+ * @actor: the acting user (must be admin)
+ * @key: a setting name (gk_setting_keys())
+ * @value: (nullable): the value; blank goes back to the default
+ * @flags: what is allowed besides the strict rules
+ * @error: return location for an error
+ *
+ * Refuses unknown names and names that would hold a secret, then checks
+ * the value with the rule of the code that uses it (gk_setting_check()),
+ * so that what is stored works.  Audited as "setting".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_set_setting_full (GkStore       *self,
+                           const char    *actor,
+                           const char    *key,
+                           const char    *value,
+                           GkSettingFlags flags,
+                           GError       **error)
+{
   g_autoptr(GkStoreLocker) locker = NULL;
   g_autoptr(GkStoreTx) tx = NULL;
   g_autoptr(JsonObject) details = NULL;
+  g_autofree char *current = NULL;
   const char *stored = gk_str_is_blank (value) ? NULL : value;
+  gboolean found = FALSE;
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
-  if (!check_setting (key, value, error))
+  if (!gk_setting_check_key (key, error))
     return FALSE;
 
   locker = gk_store_priv_lock (self);
   if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
     return FALSE;
 
-  {
-    g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
-
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), stored) == 0)
-          return TRUE;
-      }
-    else if (stored == NULL)
-      return TRUE;
-  }
-
+  /* Checked and written in one transaction: another program cannot
+   * change the other half of the 索引号 in between. */
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
+  if (!check_setting_here (self, key, value, flags, error))
+    return FALSE;
+  {
+    g_autoptr(GError) local = NULL;
+
+    current = read_setting (self, key, &found, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
+  if (found ? g_strcmp0 (current, stored) == 0 : stored == NULL)
+    return TRUE;
   if (!gk_store_priv_put_setting (self, key, stored, error))
     return FALSE;
 
@@ -1907,6 +1921,8 @@ gk_store_set_member (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
+  if (!gk_utf8_check (user, -1, _("The member's user name"), error))
+    return FALSE;
   if (!user_name_is_valid (user))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
@@ -2047,6 +2063,8 @@ gk_store_check_role (GkStore    *self,
 
   if (user != NULL && (gk_store_get_roles (self, user) & any_of) != 0)
     return TRUE;
+  if (!gk_utf8_check (user, -1, _("The acting user's name"), error))
+    return FALSE;
 
   needed = gk_roles_to_string (any_of);
   if (strchr (needed, ',') == NULL)

@@ -6,6 +6,7 @@
 #include "gk-types.h"
 #include "gk-item.h"
 #include "gk-finding.h"
+#include "gk-settings.h"
 
 G_BEGIN_DECLS
 
@@ -129,13 +130,26 @@ gboolean    gk_store_create_at_version (const char *dir,
                                         GError    **error);
 
 /* Settings: org_code, index_template, review_stages ("1" or "2"),
- * agency_name, portal_url, portal_ca_file, sensitive_words (one per line). */
+ * agency_name, portal_url, portal_ca_file, sensitive_words (one per line);
+ * gk-settings.h has their rules. */
 char       *gk_store_get_setting       (GkStore *self, const char *key);
 gboolean    gk_store_set_setting       (GkStore    *self,
                                         const char *actor,
                                         const char *key,
                                         const char *value,
                                         GError    **error);
+gboolean    gk_store_set_setting_full  (GkStore       *self,
+                                        const char    *actor,
+                                        const char    *key,
+                                        const char    *value,
+                                        GkSettingFlags flags,
+                                        GError       **error);
+/* What gk_store_set_setting_full() would say, without storing. */
+gboolean    gk_store_check_setting     (GkStore       *self,
+                                        const char    *key,
+                                        const char    *value,
+                                        GkSettingFlags flags,
+                                        GError       **error);
 
 /* Expand an 索引号 template: {org_code} {year} {seq} {seq:0N} (N digits,
  * zero-padded).  GK_ERROR_INVALID for an unknown placeholder or a
@@ -154,7 +168,8 @@ gboolean    gk_store_set_member        (GkStore    *self,
                                         GError    **error);
 GkRole      gk_store_get_roles         (GkStore *self, const char *user);
 GPtrArray  *gk_store_list_members      (GkStore *self); /* GkMember* */
-/* Fails with GK_ERROR_PERMISSION naming the role when user lacks all of roles. */
+/* Fails with GK_ERROR_PERMISSION naming the role when user lacks all of roles
+ * (GK_ERROR_INVALID when the name is not valid UTF-8). */
 gboolean    gk_store_check_role        (GkStore    *self,
                                         const char *user,
                                         GkRole      any_of,

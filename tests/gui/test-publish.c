@@ -271,10 +271,24 @@ test_portal_settings (void)
   token_row = find ("token-row");
   g_assert_true (gtk_widget_is_sensitive (url_row));
 
+  /* What the sync would refuse is refused when it is saved, and said
+   * under the row (plain http:// to another computer). */
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "http://10.0.0.1/api/v1");
+  g_signal_emit_by_name (url_row, "apply");
+  url = gk_store_get_setting (store (), "portal_url");
+  g_assert_cmpstr (url, !=, "http://10.0.0.1/api/v1");
+  g_clear_pointer (&url, g_free);
+  g_assert_true (gtk_widget_get_visible (find ("portal-settings-problem")));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("portal-settings-problem"))),
+                            "portal_url"));
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+
   gtk_editable_set_text (GTK_EDITABLE (url_row), gk_test_portal_get_base_url (h.portal));
   g_signal_emit_by_name (url_row, "apply");
   url = gk_store_get_setting (store (), "portal_url");
   g_assert_cmpstr (url, ==, gk_test_portal_get_base_url (h.portal));
+  g_assert_false (gtk_widget_get_visible (find ("portal-settings-problem")));
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
   GK_GUI_WAIT (page_idle (), 10000);
 
   /* Typed once, never shown again; without a keyring it is kept for the

@@ -41,6 +41,7 @@ struct _GkPublishPage
   GtkWidget      *ca_row;
   GtkWidget      *ca_choose_button;
   GtkWidget      *ca_clear_button;
+  GtkWidget      *settings_problem_row; /* why the address or CA file was refused */
   GtkWidget      *token_row;
   GtkWidget      *token_status_row;
   GtkWidget      *token_forget_button;
@@ -470,7 +471,22 @@ on_token_forget_clicked_cb (GtkButton     *button,
   gk_token_keyring_clear_async (url, NULL, on_token_cleared_cb, g_object_ref (self));
 }
 
-/* Portal address and CA file (library settings: admins only). */
+/* Portal address and CA file (library settings: admins only).  The
+ * store checks them with the sync's rules; a refusal stays in view under
+ * the rows until a value is saved. */
+
+static void
+show_settings_problem (GkPublishPage *self,
+                       GtkWidget     *row,
+                       const char    *problem)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->settings_problem_row), problem ? problem : "");
+  gtk_widget_set_visible (self->settings_problem_row, problem != NULL);
+  gtk_widget_remove_css_class (self->url_row, "error");
+  gtk_widget_remove_css_class (self->ca_row, "error");
+  if (problem != NULL && row != NULL)
+    gtk_widget_add_css_class (row, "error");
+}
 
 static void
 on_url_applied_cb (AdwEntryRow   *row,
@@ -481,11 +497,14 @@ on_url_applied_cb (AdwEntryRow   *row,
 
   if (self->store == NULL)
     return;
-  if (!gk_store_set_setting (self->store, gk_context_get_user (self->context), "portal_url", url, &error))
+  if (!gk_store_set_setting_full (self->store, gk_context_get_user (self->context), "portal_url", url,
+                                  get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
+                                  &error))
     {
-      show_toast (self, error->message);
+      show_settings_problem (self, self->url_row, error->message);
       return;
     }
+  show_settings_problem (self, NULL, NULL);
   g_clear_pointer (&self->test_result, g_free);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
   show_toast (self, _("The portal address is saved."));
@@ -502,9 +521,10 @@ set_ca_file (GkPublishPage *self,
   if (!gk_store_set_setting (self->store, gk_context_get_user (self->context),
                              "portal_ca_file", path, &error))
     {
-      show_toast (self, error->message);
+      show_settings_problem (self, self->ca_row, error->message);
       return;
     }
+  show_settings_problem (self, NULL, NULL);
   reload (self);
 }
 
@@ -1479,6 +1499,12 @@ build_portal_group (GkPublishPage *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->ca_row), self->ca_clear_button);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->ca_row), self->ca_choose_button);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->ca_row);
+
+  self->settings_problem_row = new_row (_("Not saved"), NULL);
+  gtk_widget_set_name (self->settings_problem_row, "portal-settings-problem");
+  gtk_widget_add_css_class (self->settings_problem_row, "error");
+  gtk_widget_set_visible (self->settings_problem_row, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->settings_problem_row);
 
   self->token_row = adw_password_entry_row_new ();
   gtk_widget_set_name (self->token_row, "token-row");
