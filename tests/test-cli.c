@@ -708,6 +708,8 @@ test_audit_verify_reports_cleaning (void)
   ctl (&quiet, "drafter", "audit", "verify", NULL);
   g_assert_cmpint (quiet.status, ==, 0);
   g_assert_null (strstr (quiet.out, "Removed"));
+}
+
 /* ---- text that is not UTF-8 ---- */
 
 /* Each a different way of not being UTF-8 (see test-input.c). */
