@@ -25,6 +25,7 @@
 
 #define TOKEN "sync-test-token-8f3a2c91d7"
 #define TODAY "2025-06-02"
+#define DOC_ID "0b6c7f9e-1f0a-4c55-9d1e-5c7d2a4e8f10"
 
 typedef GkSyncFixture Fixture;
 
@@ -260,8 +261,12 @@ static void
 test_client_http (void)
 {
   static const Canned answers[] = {
-    /* 0 */ { 201, NULL, "{\"id\":\"x\",\"etag\":\"e1\",\"public_url\":\"https://p/docs/x\"}", "ETag", "\"e1\"" },
-    /* 1 */ { 200, NULL, "{\"id\":\"x\"}", "ETag", "\"e2\"" },
+    /* 0 */ { 201, NULL, "{\"id\":\"" DOC_ID "\",\"revision\":1,\"etag\":\"e1\","
+                         "\"public_url\":\"https://p.example/docs/" DOC_ID "\",\"status\":\"published\"}",
+              "ETag", "\"e1\"" },
+    /* 1 */ { 200, NULL, "{\"id\":\"" DOC_ID "\",\"revision\":1,\"etag\":\"e2\","
+                         "\"public_url\":\"https://p.example/docs/" DOC_ID "\",\"status\":\"published\"}",
+              "ETag", "\"e2\"" },
     /* 2 */ { 422, NULL, "{\"error\":{\"code\":\"validation_failed\",\"message\":\"The record is invalid.\","
                          "\"fields\":[{\"field\":\"written_date\",\"problem\":\"not a date\"},"
                          "{\"field\":\"title\",\"problem\":\"too long\"}]}}" },
@@ -308,7 +313,7 @@ test_client_http (void)
   g_assert_cmpint (soup_message_headers_get_content_length (h), ==, g_bytes_get_size (script.last_body));
   gk_portal_response_free (r);
 
-  /* If-Match carries the ETag in quotes; the header's ETag wins. */
+  /* If-Match carries the ETag in quotes; the answer's ETag is read bare. */
   r = send_put_document (client, GK_PORTAL_PRECONDITION_IF_MATCH, "e1");
   g_assert_cmpint (r->outcome, ==, GK_PORTAL_OK);
   g_assert_cmpstr (r->etag, ==, "e2");

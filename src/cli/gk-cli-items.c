@@ -13,6 +13,7 @@
 #include "gk-cli.h"
 #include "gk-importer.h"
 #include "gk-screening.h"
+#include "gk-sync.h"
 #include "gk-util.h"
 
 /* ---- shared output helpers (declared in gk-cli.h) ---- */
@@ -52,7 +53,9 @@ cli_calendar (void)
  * @item: an item
  *
  * Returns: (transfer full): the item as --json prints it, with
- *   days_left (working days to the disclosure deadline) when due
+ *   days_left (working days to the disclosure deadline) when due, and
+ *   withdraw_pending (a withdrawal the portal has not confirmed yet)
+ *   with withdraw_error (the last failure to send it)
  */
 JsonNode *
 gk_cli_item_json (GkCli  *cli,
@@ -60,6 +63,18 @@ gk_cli_item_json (GkCli  *cli,
 {
   JsonNode *node = gk_item_to_json (item);
   JsonObject *object = json_node_get_object (node);
+  g_autofree char *withdraw_error = NULL;
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error);
+
+  json_object_set_boolean_member (object, "withdraw_pending", pending);
+  if (withdraw_error != NULL)
+    json_object_set_string_member (object, "withdraw_error", withdraw_error);
+  else
+    json_object_set_null_member (object, "withdraw_error");
+  /* A library written before public addresses were checked may hold
+   * another kind of link: never hand it on. */
+  if (item->public_url != NULL && !gk_url_is_http (item->public_url))
+    json_object_set_null_member (object, "public_url");
 
   if (gk_item_is_awaiting_disclosure (item) && cli_calendar () != NULL)
     {
@@ -103,13 +118,15 @@ gk_cli_print_item_line (GkCli  *cli,
   g_autofree char *due = due_text (item);
   g_autofree char *short_id = g_strndup (item->id, 8);
   g_autofree char *title = printable (item->title ? item->title : item->file_name);
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, NULL);
 
-  g_print ("%s  %s  %s  %s%s%s\n",
+  g_print ("%s  %s  %s  %s%s%s%s%s\n",
            short_id,
            gk_state_to_label (item->state),
            item->doc_number ? item->doc_number : "—",
            title,
-           *due ? "  · " : "", due);
+           *due ? "  · " : "", due,
+           pending ? "  · " : "", pending ? _("withdrawal pending") : "");
 }
 
 /* ---- init ---- */
@@ -684,8 +701,25 @@ cmd_show (GkCli  *cli,
     g_print ("%s\n", _("Note: the first page could not be read; check the record by hand."));
   if (item->flags & GK_ITEM_FLAG_CONFLICT)
     g_print ("%s\n", _("Note: the portal's copy changed (conflict); an administrator must decide."));
-  if (item->public_url)
+  if (item->public_url && gk_url_is_http (item->public_url))
     print_field (_("Public page"), item->public_url);
+  {
+    g_autofree char *withdraw_error = NULL;
+
+    if (gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error))
+      {
+        if (withdraw_error != NULL)
+          {
+            g_autofree char *shown = printable (withdraw_error);
+
+            g_print (_("Note: the withdrawal is pending: the portal has not confirmed it yet (last "
+                       "try: %s). “gongkai-ctl sync” sends it again.\n"), shown);
+          }
+        else
+          g_print ("%s\n", _("Note: the withdrawal is pending: it has not been sent to the portal yet. "
+                              "“gongkai-ctl sync” sends it."));
+      }
+  }
   if (item->findings && item->findings->len > 0)
     {
       g_print ("%s\n", _("Screening findings:"));
@@ -1025,7 +1059,7 @@ cmd_audit (GkCli  *cli,
 
 static const char *const setting_keys[] = {
   "org_code", "agency_name", "index_template", "review_stages",
-  "portal_url", "portal_ca_file", "sensitive_words", NULL
+  "portal_url", "portal_ca_file", "sync_request_timeout", "sync_batch_timeout", "sensitive_words", NULL
 };
 
 static int

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gk-store-private.h"
+#include "gk-store-sync.h"
 #include "gk-util.h"
 
 struct _GkStore
@@ -274,6 +275,8 @@ static const struct
   { "org_code", "000000000" },
   { "index_template", "{org_code}/{year}-{seq:05}" },
   { "review_stages", "2" },
+  { "sync_request_timeout", G_STRINGIFY (GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S) },
+  { "sync_batch_timeout", G_STRINGIFY (GK_SYNC_BATCH_TIMEOUT_DEFAULT_S) },
 };
 
 static const char *const role_names[] = { "drafter", "reviewer", "publisher", "admin" };
@@ -580,6 +583,24 @@ check_setting (const char *key,
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
+    }
+  if (strcmp (key, "sync_request_timeout") == 0 &&
+      !gk_parse_seconds (value, 1, GK_SYNC_REQUEST_TIMEOUT_MAX_S, NULL))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("sync_request_timeout must be a whole number of seconds from 1 to %u: the "
+                     "longest one request to the portal may take."),
+                   GK_SYNC_REQUEST_TIMEOUT_MAX_S);
+      return FALSE;
+    }
+  if (strcmp (key, "sync_batch_timeout") == 0 &&
+      !gk_parse_seconds (value, 1, GK_SYNC_BATCH_TIMEOUT_MAX_S, NULL))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("sync_batch_timeout must be a whole number of seconds from 1 to %u: the "
+                     "longest one sync run may take."),
+                   GK_SYNC_BATCH_TIMEOUT_MAX_S);
+      return FALSE;
     }
   if (strcmp (key, "portal_url") == 0 && !gk_url_is_http (value))
     {

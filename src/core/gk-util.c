@@ -230,8 +230,10 @@ gk_url_is_http (const char *text)
 
   if (text == NULL || *text == '\0')
     return FALSE;
+  /* No white space and no control character: such an address is shown
+   * and handed to a browser, and must read as what it opens. */
   for (const char *p = text; *p; p++)
-    if (g_ascii_isspace (*p))
+    if (g_ascii_isspace (*p) || (guchar) *p < 0x20 || *p == 0x7f)
       return FALSE;
 
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
@@ -243,6 +245,30 @@ gk_url_is_http (const char *text)
     return FALSE;
   return g_ascii_strcasecmp (scheme, "http") == 0 ||
          g_ascii_strcasecmp (scheme, "https") == 0;
+}
+
+/**
+ * gk_parse_seconds:
+ * @text: (nullable): a setting's value
+ * @minimum: the least allowed
+ * @maximum: the most allowed
+ * @out: (out) (optional): the number
+ *
+ * Returns: %TRUE if @text is a whole number from @minimum to @maximum
+ */
+gboolean
+gk_parse_seconds (const char *text,
+                  guint       minimum,
+                  guint       maximum,
+                  guint      *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, minimum, maximum, &value, NULL))
+    return FALSE;
+  if (out != NULL)
+    *out = (guint) value;
+  return TRUE;
 }
 
 /**

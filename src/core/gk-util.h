@@ -29,6 +29,12 @@ char     *gk_date_format            (const GDate *date);
 
 /* Absolute http(s) URL with a host. */
 gboolean  gk_url_is_http            (const char *text);
+/* A whole number of seconds from minimum to maximum ("120"), nothing
+ * else around it; *out (if not NULL) gets it. */
+gboolean  gk_parse_seconds          (const char *text,
+                                     guint       minimum,
+                                     guint       maximum,
+                                     guint      *out);
 
 /* Length in Unicode characters (portal lengths count characters). */
 glong     gk_utf8_length            (const char *text);
