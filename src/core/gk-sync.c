@@ -2063,7 +2063,9 @@ on_check_delay_cb (gpointer user_data)
   CheckRun *check = g_task_get_task_data (task);
 
   g_clear_pointer (&check->delay, g_source_unref);
-  list_next_page (task);
+  /* The source drops its reference when it is done: the request takes
+   * one of its own. */
+  list_next_page (g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
