@@ -622,6 +622,21 @@ cmd_search (GkCli  *cli,
 
 /* ---- show ---- */
 
+/* A sentence put in parentheses loses its full stop. */
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strdup (text);
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  else if (g_str_has_suffix (copy, "。"))
+    copy[len - strlen ("。")] = '\0';
+  return copy;
+}
+
+
 static void
 print_field (const char *label,
              const char *value)
@@ -710,7 +725,8 @@ cmd_show (GkCli  *cli,
       {
         if (withdraw_error != NULL)
           {
-            g_autofree char *shown = printable (withdraw_error);
+            g_autofree char *stopped = without_full_stop (withdraw_error);
+            g_autofree char *shown = printable (stopped);
 
             g_print (_("Note: the withdrawal is pending: the portal has not confirmed it yet (last "
                        "try: %s). “gongkai-ctl sync” sends it again.\n"), shown);

@@ -1346,6 +1346,20 @@ on_withdraw_clicked_cb (GtkButton     *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A sentence put in parentheses loses its full stop. */
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strdup (text);
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  else if (g_str_has_suffix (copy, "。"))
+    copy[len - strlen ("。")] = '\0';
+  return copy;
+}
+
 static void
 reload_published (GkPublishPage *self)
 {
@@ -1390,9 +1404,13 @@ reload_published (GkPublishPage *self)
       if (g_hash_table_contains (self->withdrawing, item->id))
         subtitle = g_strdup (_("Withdrawing from the portal…"));
       else if (pending && withdraw_error != NULL)
-        subtitle = g_strdup_printf (_("Withdrawal pending: the portal has not confirmed it yet (%s). "
-                                      "The next publishing run sends it again."),
-                                    withdraw_error);
+        {
+          g_autofree char *why = without_full_stop (withdraw_error);
+
+          subtitle = g_strdup_printf (_("Withdrawal pending: the portal has not confirmed it yet (%s). "
+                                        "The next publishing run sends it again."),
+                                      why);
+        }
       else if (pending)
         subtitle = g_strdup (_("Withdrawal pending: not sent to the portal yet. The next publishing "
                                "run sends it."));
