@@ -30,6 +30,9 @@
 #define DEFAULT_CONCURRENCY 4
 #define MAX_CONCURRENCY 64
 #define DEFAULT_MAX_ATTEMPTS 5
+/* A withdrawal sent at once, while a person waits: fewer tries (it stays
+ * queued for the next run anyway). */
+#define DEFAULT_WITHDRAW_ATTEMPTS 3
 #define DEFAULT_RETRY_BASE_MS 500
 #define DEFAULT_RETRY_MAX_MS 30000
 #define DEFAULT_RETRY_AFTER_MAX_MS 60000
@@ -390,7 +393,10 @@ complete (Run *run)
   run->completed = TRUE;
   run->task = NULL;
   if (run->deadline != NULL)
-    g_source_destroy (run->deadline);
+    {
+      g_source_destroy (run->deadline);
+      g_clear_pointer (&run->deadline, g_source_unref);
+    }
   /* Released before the callback, which may start the next run. */
   if (run->lock_fd >= 0)
     {
@@ -1314,7 +1320,8 @@ on_batch_deadline_cb (gpointer user_data)
   Run *run = user_data;
 
   g_clear_pointer (&run->deadline, g_source_unref);
-  if (run->completed || run->report->stopped)
+  /* Done already, completion waiting for its idle: nothing to stop. */
+  if (run->completed || run->report->stopped || is_idle (run))
     return G_SOURCE_REMOVE;
   g_debug ("the run reached its time limit of %u ms", run->options->batch_timeout_ms);
   run->stopping = TRUE;
@@ -2931,6 +2938,8 @@ gk_sync_send_withdrawal_async (GkSync              *self,
   run = run_new (self, RUN_WITHDRAW, options, cancellable, callback, user_data,
                  gk_sync_send_withdrawal_async);
   run->options->concurrency = 1;
+  if (options == NULL || options->max_attempts == 0)
+    run->options->max_attempts = DEFAULT_WITHDRAW_ATTEMPTS;
   if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error) ||
       (item = gk_store_get_item (self->store, id, &error)) == NULL)
     {

@@ -234,8 +234,8 @@ gboolean         gk_sync_withdraw            (GkStore    *store,
                                               GError    **error);
 
 /* Send the item's queued withdrawal now: DELETE /documents/{id}, with
- * the retries and deadlines of a batch (a batch of one, under the sync
- * lock).  The result's outcome is WITHDRAWN when the portal confirmed
+ * the retries (3 tries unless max_attempts says otherwise) and deadlines
+ * of a batch (a batch of one, under the sync lock).  The result's outcome is WITHDRAWN when the portal confirmed
  * it (the item is withdrawn, the job done); anything else (FAILED,
  * CONFLICT, REFUSED, SKIPPED when stopped) leaves the job in the outbox
  * and the message says why.  Fails before any request for options that

@@ -77,6 +77,7 @@ struct _GkPublishPage
   GPtrArray      *published_rows;
   GHashTable     *withdrawing;        /* ids whose withdrawal is being sent */
   GCancellable   *withdraw_cancellable;
+  gboolean        disposed;           /* a withdrawal may end after the page is gone */
 };
 
 G_DEFINE_FINAL_TYPE (GkPublishPage, gk_publish_page, ADW_TYPE_BIN)
@@ -1226,8 +1227,11 @@ end_withdrawal (WithdrawRequest *request,
   GkPublishPage *self = request->self;
 
   g_hash_table_remove (self->withdrawing, request->id);
-  show_toast (self, text);
-  reload (self);
+  if (!self->disposed)
+    {
+      show_toast (self, text);
+      reload (self);
+    }
   end_running (self);
   withdraw_request_free (request);
 }
@@ -1265,7 +1269,7 @@ on_withdraw_token_cb (GkPublishPage *self,
   WithdrawRequest *request = user_data;
   g_autoptr(GkSyncOptions) options = NULL;
 
-  if (token == NULL || self->sync == NULL)
+  if (token == NULL || self->sync == NULL || self->disposed)
     {
       g_autofree char *text =
         g_strdup_printf (_("“%s” is not off the portal yet: %s The withdrawal stays queued; the next "
@@ -1728,6 +1732,7 @@ gk_publish_page_dispose (GObject *object)
   g_cancellable_cancel (self->sync_cancellable);
   g_cancellable_cancel (self->health_cancellable);
   g_cancellable_cancel (self->token_cancellable);
+  self->disposed = TRUE;
   g_cancellable_cancel (self->withdraw_cancellable);
   g_clear_pointer (&self->watch, gk_store_watch_free);
   if (self->ca_chooser != NULL)
