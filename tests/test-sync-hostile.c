@@ -449,6 +449,9 @@ test_request_deadline (Fixture *f, gconstpointer data)
       assert_not_published (f, a);
       /* Each try is cut at the deadline (the retry waits 10–50 ms); the
        * rest is slack for a loaded machine. */
+      g_test_message ("%s %s %s: %u tries cut at %u s each, the batch took %.2f s", cases[i].method,
+                      cases[i].path, i == 4 ? "never answered" : i == 0 || i == 3 ? "trickled its head" : "trickled its body",
+                      tries, deadline_s, elapsed);
       if (elapsed < tries * deadline_s * 0.95 || elapsed > tries * deadline_s + 4.0)
         g_error ("case %u: the batch took %.2f s; its tries were cut at %u s each", i, elapsed, deadline_s);
     }
@@ -487,6 +490,7 @@ test_batch_deadline (Fixture *f, gconstpointer data)
   report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
   elapsed = seconds_since (start);
   g_assert_no_error (error);
+  g_test_message ("a run with a time limit of 2 s took %.2f s", elapsed);
   if (elapsed < 1.9 || elapsed > 2.0 + 4.0)
     g_error ("the batch took %.2f s; its time limit is 2 s", elapsed);
 
@@ -519,6 +523,7 @@ test_batch_deadline (Fixture *f, gconstpointer data)
     gk_sync_fixture_ctl (f, &r, "pat", "sync", "--portal", gk_fault_proxy_get_base_url (f->proxy),
                          "--token-file", token_file, NULL);
     elapsed = seconds_since (start);
+    g_test_message ("gongkai-ctl sync with sync_batch_timeout 2 took %.2f s", elapsed);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_nonnull (strstr (r.err, "time limit of 2 seconds"));
     if (elapsed < 1.9 || elapsed > 2.0 + 6.0)
