@@ -14,6 +14,7 @@
 #include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-screening.h"
+#include "gk-sync.h"
 #include "gk-util.h"
 
 /* ---- shared output helpers (declared in gk-cli.h) ---- */
@@ -71,7 +72,9 @@ cli_calendar (void)
  * @item: an item
  *
  * Returns: (transfer full): the item as --json prints it, with
- *   days_left (working days to the disclosure deadline) when due
+ *   days_left (working days to the disclosure deadline) when due, and
+ *   withdraw_pending (a withdrawal the portal has not confirmed yet)
+ *   with withdraw_error (the last failure to send it)
  */
 JsonNode *
 gk_cli_item_json (GkCli  *cli,
@@ -79,6 +82,18 @@ gk_cli_item_json (GkCli  *cli,
 {
   JsonNode *node = gk_item_to_json (item);
   JsonObject *object = json_node_get_object (node);
+  g_autofree char *withdraw_error = NULL;
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error);
+
+  json_object_set_boolean_member (object, "withdraw_pending", pending);
+  if (withdraw_error != NULL)
+    json_object_set_string_member (object, "withdraw_error", withdraw_error);
+  else
+    json_object_set_null_member (object, "withdraw_error");
+  /* A library written before public addresses were checked may hold
+   * another kind of link: never hand it on. */
+  if (item->public_url != NULL && !gk_url_is_http (item->public_url))
+    json_object_set_null_member (object, "public_url");
 
   if (gk_item_is_awaiting_disclosure (item) && cli_calendar () != NULL)
     {
@@ -122,13 +137,15 @@ gk_cli_print_item_line (GkCli  *cli,
   g_autofree char *due = due_text (item);
   g_autofree char *short_id = g_strndup (item->id, 8);
   g_autofree char *title = printable (item->title ? item->title : item->file_name);
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, NULL);
 
-  g_print ("%s  %s  %s  %s%s%s\n",
+  g_print ("%s  %s  %s  %s%s%s%s%s\n",
            short_id,
            gk_state_to_label (item->state),
            item->doc_number ? item->doc_number : "—",
            title,
-           *due ? "  · " : "", due);
+           *due ? "  · " : "", due,
+           pending ? "  · " : "", pending ? _("withdrawal pending") : "");
 }
 
 /* ---- init ---- */
@@ -660,6 +677,21 @@ cmd_search (GkCli  *cli,
 
 /* ---- show ---- */
 
+/* A sentence put in parentheses loses its full stop. */
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strdup (text);
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  else if (g_str_has_suffix (copy, "。"))
+    copy[len - strlen ("。")] = '\0';
+  return copy;
+}
+
+
 static void
 print_field (const char *label,
              const char *value)
@@ -752,8 +784,26 @@ cmd_show (GkCli  *cli,
   }
   if (item->flags & GK_ITEM_FLAG_CONFLICT)
     g_print ("%s\n", _("Note: the portal's copy changed (conflict); an administrator must decide."));
-  if (item->public_url)
+  if (item->public_url && gk_url_is_http (item->public_url))
     print_field (_("Public page"), item->public_url);
+  {
+    g_autofree char *withdraw_error = NULL;
+
+    if (gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error))
+      {
+        if (withdraw_error != NULL)
+          {
+            g_autofree char *stopped = without_full_stop (withdraw_error);
+            g_autofree char *shown = printable (stopped);
+
+            g_print (_("Note: the withdrawal is pending: the portal has not confirmed it yet (last "
+                       "try: %s). “gongkai-ctl sync” sends it again.\n"), shown);
+          }
+        else
+          g_print ("%s\n", _("Note: the withdrawal is pending: it has not been sent to the portal yet. "
+                              "“gongkai-ctl sync” sends it."));
+      }
+  }
   if (item->findings && item->findings->len > 0)
     {
       g_print ("%s\n", _("Screening findings:"));

@@ -11,6 +11,7 @@
 #include "gk-portal-client.h"
 #include "gk-settings.h"
 #include "gk-store.h"
+#include "gk-store-sync.h"
 #include "gk-util.h"
 
 static const struct
@@ -25,6 +26,8 @@ static const struct
   { "portal_url", NULL },
   { "portal_ca_file", NULL },
   { "sensitive_words", NULL },
+  { "sync_request_timeout", G_STRINGIFY (GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S) },
+  { "sync_batch_timeout", G_STRINGIFY (GK_SYNC_BATCH_TIMEOUT_DEFAULT_S) },
 };
 
 static const char *keys[G_N_ELEMENTS (settings) + 1];
@@ -409,5 +412,25 @@ gk_setting_check (const char    *key,
     return check_ca_file (key, value, error);
   if (strcmp (key, "sensitive_words") == 0)
     return check_sensitive_words (key, value, error);
+  if (strcmp (key, "sync_request_timeout") == 0)
+    {
+      if (gk_parse_seconds (value, 1, GK_SYNC_REQUEST_TIMEOUT_MAX_S, NULL))
+        return TRUE;
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("sync_request_timeout must be a whole number of seconds from 1 to %u: the "
+                     "longest one request to the portal may take."),
+                   GK_SYNC_REQUEST_TIMEOUT_MAX_S);
+      return FALSE;
+    }
+  if (strcmp (key, "sync_batch_timeout") == 0)
+    {
+      if (gk_parse_seconds (value, 1, GK_SYNC_BATCH_TIMEOUT_MAX_S, NULL))
+        return TRUE;
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _("sync_batch_timeout must be a whole number of seconds from 1 to %u: the "
+                     "longest one sync run may take."),
+                   GK_SYNC_BATCH_TIMEOUT_MAX_S);
+      return FALSE;
+    }
   g_return_val_if_reached (FALSE);
 }

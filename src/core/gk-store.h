@@ -130,7 +130,8 @@ gboolean    gk_store_create_at_version (const char *dir,
                                         GError    **error);
 
 /* Settings: org_code, index_template, review_stages ("1" or "2"),
- * agency_name, portal_url, portal_ca_file, sensitive_words (one per line);
+ * agency_name, portal_url, portal_ca_file, sync_request_timeout and
+ * sync_batch_timeout (seconds), sensitive_words (one per line);
  * gk-settings.h has their rules. */
 char       *gk_store_get_setting       (GkStore *self, const char *key);
 gboolean    gk_store_set_setting       (GkStore    *self,

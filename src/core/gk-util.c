@@ -230,8 +230,10 @@ gk_url_is_http (const char *text)
 
   if (text == NULL || *text == '\0')
     return FALSE;
+  /* No white space and no control character: such an address is shown
+   * and handed to a browser, and must read as what it opens. */
   for (const char *p = text; *p; p++)
-    if (g_ascii_isspace (*p))
+    if (g_ascii_isspace (*p) || (guchar) *p < 0x20 || *p == 0x7f)
       return FALSE;
 
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
@@ -292,6 +294,30 @@ gk_utf8_sanitize (const char *text,
     return length < 0 ? g_strdup (text) : g_strndup (text, (gsize) length);
   /* g_utf8_make_valid() replaces NUL bytes too when given a length. */
   return g_utf8_make_valid (text, length < 0 ? (gssize) strlen (text) : length);
+}
+
+/**
+ * gk_parse_seconds:
+ * @text: (nullable): a setting's value
+ * @minimum: the least allowed
+ * @maximum: the most allowed
+ * @out: (out) (optional): the number
+ *
+ * Returns: %TRUE if @text is a whole number from @minimum to @maximum
+ */
+gboolean
+gk_parse_seconds (const char *text,
+                  guint       minimum,
+                  guint       maximum,
+                  guint      *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, minimum, maximum, &value, NULL))
+    return FALSE;
+  if (out != NULL)
+    *out = (guint) value;
+  return TRUE;
 }
 
 /**

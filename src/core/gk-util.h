@@ -29,6 +29,12 @@ char     *gk_date_format            (const GDate *date);
 
 /* Absolute http(s) URL with a host. */
 gboolean  gk_url_is_http            (const char *text);
+/* A whole number of seconds from minimum to maximum ("120"), nothing
+ * else around it; *out (if not NULL) gets it. */
+gboolean  gk_parse_seconds          (const char *text,
+                                     guint       minimum,
+                                     guint       maximum,
+                                     guint      *out);
 
 /* Text from outside (arguments, files, the database) must be valid
  * UTF-8 before it is stored, hashed into the audit or printed as JSON.
