@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "gkp-guard.h"
@@ -20,6 +21,7 @@
 #define MAX_LIMIT        1000
 #define INDEX_PAGE_SIZE  50
 #define CURSOR_PREFIX    "gkp1:"
+#define LISTEN_BACKLOG   511
 
 typedef enum
 {
@@ -1508,6 +1510,7 @@ gkp_server_listen (GkpServer  *self,
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *listeners;
 
   if (inet == NULL)
@@ -1517,7 +1520,18 @@ gkp_server_listen (GkpServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, 0, error))
+  /* Our own socket, for a longer queue of connections waiting to be
+   * accepted than libsoup's (10): a burst must not have the kernel drop
+   * the connections of well-behaved clients. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
