@@ -14,6 +14,9 @@
  * does not reset the connection before the client has read the answer. */
 #define LINGER_USEC (2 * G_USEC_PER_SEC)
 #define DRAIN_BLOCK 16384
+/* At most this many closes are logged one by one per tick; the rest are
+ * counted, so that a flood does not turn into a flood of log lines. */
+#define LOG_PER_TICK 5
 
 typedef enum
 {
@@ -51,6 +54,8 @@ struct _GkpGuard
   GHashTable *connections;  /* GSocket → Connection */
   gulong      started_id;
   guint       tick_id;
+  guint       logged;       /* closes logged since the last tick */
+  guint       unlogged;     /* closes not logged since the last tick */
 };
 
 static void connection_clear_msg (Connection *conn);
@@ -183,15 +188,31 @@ connection_is_open (Connection *conn)
   return !conn->closed && !g_socket_is_closed (conn->socket);
 }
 
+static char *
+now_utc (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
 static void
 log_close (Connection *conn,
            const char *why)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  g_autoptr(GSocketAddress) address = g_socket_get_remote_address (conn->socket, NULL);
+  g_autofree char *when = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
   g_autofree char *remote = NULL;
 
+  if (conn->guard != NULL && conn->guard->logged >= LOG_PER_TICK)
+    {
+      conn->guard->unlogged++;
+      return;
+    }
+  if (conn->guard != NULL)
+    conn->guard->logged++;
+  when = now_utc ();
+  address = g_socket_get_remote_address (conn->socket, NULL);
   if (address != NULL && G_IS_INET_SOCKET_ADDRESS (address))
     remote = g_inet_address_to_string (
       g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
@@ -263,6 +284,13 @@ on_request_started_cb (SoupServer        *soup,
   conn = g_hash_table_lookup (self->connections, socket);
   if (conn == NULL)
     {
+      /* libsoup before 3.4 keeps the reference g_socket_accept() gave it
+       * besides the one of its connection (fixed by its commit b545d5f0),
+       * so every socket leaked.  At this point, the first request of a
+       * new connection, the socket has exactly those two. */
+      if (soup_get_major_version () == 3 && soup_get_minor_version () < 4 &&
+          G_OBJECT (socket)->ref_count == 2)
+        g_object_unref (socket);
       conn = g_new0 (Connection, 1);
       g_atomic_ref_count_init (&conn->ref_count);
       conn->guard = self;
@@ -332,6 +360,13 @@ on_tick_cb (gpointer user_data)
       if (why != NULL)
         connection_close (conn, *why != '\0' ? why : NULL);
     }
+  if (self->unlogged > 0)
+    {
+      g_autofree char *when = now_utc ();
+
+      g_printerr ("%s - closed %u more connections\n", when, self->unlogged);
+    }
+  self->logged = self->unlogged = 0;
   return G_SOURCE_CONTINUE;
 }
 
