@@ -347,6 +347,8 @@ test_bad_framing (void)
     "Content-Length: -1\r\n",
     "Content-Length: +2\r\n",
     "Content-Length: 0x10\r\n",
+    "Content-Length: abc\r\n",
+    "Content-Length: 1 2\r\n",
     "Content-Length: 2\r\nContent-Length: 5\r\n",
     "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
     "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
@@ -362,10 +364,7 @@ test_bad_framing (void)
       g_test_message ("framing %u: %s", i, headers[i]);
       response = expect_answer_now (portal, request, strlen (request), "HTTP/1.1 400 Bad Request",
                                     TRUE);
-      /* libsoup refuses "0x10" itself, with an empty body, which the
-       * contract allows. */
-      if (g_bytes_get_size (response->body) > 0)
-        assert_error_body (response, "bad_request");
+      assert_error_body (response, "bad_request");
     }
 
   /* A chunked body that never ends is cut at once, on the API and on

@@ -63,6 +63,7 @@ typedef enum
 
 static GQuark start_time_quark;
 static GQuark upload_quark;
+static GQuark preset_quark;
 
 static char *
 now_utc (void)
@@ -510,6 +511,31 @@ body_limit (GkpServer         *self,
   return MAX_OTHER_BYTES;
 }
 
+/* libsoup answers a request whose headers it cannot parse (a request
+ * line or a Content-Length it cannot read, an unknown Transfer-Encoding)
+ * by itself, with no body and no chance to give one; so every request
+ * starts with the contract's error as its body, which the early handler
+ * takes away. */
+static void
+preset_malformed (SoupServerMessage *msg)
+{
+  static const char body[] =
+    "{\"error\":{\"code\":\"bad_request\",\"message\":\"The request is malformed.\","
+    "\"fields\":[]}}";
+
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
+                                    strlen (body));
+  g_object_set_qdata (G_OBJECT (msg), preset_quark, GINT_TO_POINTER (TRUE));
+}
+
+static void
+clear_preset (SoupServerMessage *msg)
+{
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
+  g_object_set_qdata (G_OBJECT (msg), preset_quark, NULL);
+}
+
 static void
 on_early_request_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -528,6 +554,7 @@ on_early_request_cb (SoupServer        *server,
   guint64 limit;
   Access access;
 
+  clear_preset (msg);
   /* Only PUT /documents keeps its body in memory; every other body is
    * streamed to a file or dropped as it arrives. */
   soup_message_body_set_accumulate (body, FALSE);
@@ -630,17 +657,19 @@ on_got_headers_cb (SoupServerMessage *msg,
 {
   GkpServer *self = user_data;
   guint status = soup_server_message_get_status (msg);
-  SoupMessageBody *response = soup_server_message_get_response_body (msg);
   const char *problem;
   BodyFraming framing;
   goffset length;
 
   if (status == 0)
     return;
-  /* libsoup's own refusals (a path with %00 or an encoded "..") come
-   * without a body. */
-  if (status == SOUP_STATUS_BAD_REQUEST && response->length == 0)
-    refuse (self, msg, status, "bad_request", "The request is malformed.");
+  /* libsoup refused the request (a path with %00 or an encoded "..")
+   * before the early handler: the error in the form of its side. */
+  if (g_object_get_qdata (G_OBJECT (msg), preset_quark) != NULL)
+    {
+      clear_preset (msg);
+      refuse (self, msg, status, "bad_request", "The request is malformed.");
+    }
 
   framing = read_body_framing (msg, &length, &problem);
   if (framing == BODY_CHUNKED || framing == BODY_MALFORMED ||
@@ -1410,6 +1439,7 @@ on_request_started_cb (SoupServer        *server,
   /* libsoup looks the address up when first asked, which fails once the
    * guard has closed the socket; the log asks at the end. */
   soup_server_message_get_remote_address (msg);
+  preset_malformed (msg);
   /* After libsoup's own handler, which runs the early handler. */
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), self);
 }
@@ -1467,6 +1497,7 @@ gkp_server_new (GkpStore               *store,
     {
       start_time_quark = g_quark_from_static_string ("gkp-start-time");
       upload_quark = g_quark_from_static_string ("gkp-upload");
+      preset_quark = g_quark_from_static_string ("gkp-preset");
     }
 
   self->store = store;
