@@ -580,26 +580,6 @@ gkp_guard_answer_now (GkpGuard          *self,
 }
 
 /**
- * gkp_guard_get_n_open:
- * @self: the guard
- *
- * Returns: how many connections are open
- */
-guint
-gkp_guard_get_n_open (GkpGuard *self)
-{
-  GHashTableIter iter;
-  Connection *conn;
-  guint open = 0;
-
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
-    if (connection_is_open (conn))
-      open++;
-  return open;
-}
-
-/**
  * gkp_guard_free:
  * @self: (nullable): a guard
  *

@@ -33,11 +33,8 @@ gboolean  gkp_guard_claim       (GkpGuard               *self,
                                  SoupServerMessage      *msg,
                                  int                     tag,
                                  guint                   limit);
-gboolean  gkp_guard_is_closing  (GkpGuard               *self,
-                                 SoupServerMessage      *msg);
 void      gkp_guard_answer_now  (GkpGuard               *self,
                                  SoupServerMessage      *msg);
-guint     gkp_guard_get_n_open  (GkpGuard               *self);
 void      gkp_guard_free        (GkpGuard               *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkpGuard, gkp_guard_free)
