@@ -349,6 +349,55 @@ test_cache_budget (void)
   gk_pdf_canvas_set_zoom_mode (canvas (), GK_ZOOM_FIT_WIDTH);
 }
 
+static void
+on_render_answered_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  guint *answered = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = gk_pdf_document_render_finish (GK_PDF_DOCUMENT (source), result, &error);
+  g_assert_true (texture != NULL || error != NULL);
+  (*answered)++;
+}
+
+/* Closing a document waits for the page being rendered: no thread is left
+ * inside poppler when the window goes away, or when exit() runs poppler's
+ * static destructors (that aborted the program). */
+static void
+test_close_waits (void)
+{
+  g_autoptr(GkPdfDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint answered = 0;
+
+  show (h.long_id);
+  gk_pdf_view_goto_page (preview (), 0);
+  GK_GUI_WAIT (page_rendered (0), 10000);
+  document = g_object_ref (gk_pdf_canvas_get_document (canvas ()));
+
+  /* Large pages, so that one is still inside poppler when we close. */
+  for (guint i = 0; i < 3; i++)
+    gk_pdf_document_render_async (document, 100 + i, 8.0, GK_PDF_PRIORITY_VISIBLE, NULL,
+                                  on_render_answered_cb, &answered);
+  GK_GUI_WAIT (gk_pdf_document_get_n_running (document) > 0, 10000);
+  gk_pdf_document_close (document);
+  g_assert_cmpuint (gk_pdf_document_get_n_running (document), ==, 0);
+
+  /* Every request answers, and later ones are refused at once. */
+  GK_GUI_WAIT (answered == 3, 10000);
+  gk_pdf_document_render_async (document, 0, 1.0, GK_PDF_PRIORITY_VISIBLE, NULL,
+                                on_render_answered_cb, &answered);
+  GK_GUI_WAIT (answered == 4, 10000);
+
+  /* The preview opens the next document as usual. */
+  show (h.secret_id);
+  GK_GUI_WAIT (page_rendered (0), 10000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -366,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/gui/preview/findings", test_findings);
   g_test_add_func ("/gui/preview/encrypted", test_encrypted);
   g_test_add_func ("/gui/preview/cache-budget", test_cache_budget);
+  g_test_add_func ("/gui/preview/close-waits", test_close_waits);
 
   status = g_test_run ();
 

@@ -301,7 +301,8 @@ on_page_rendered_cb (GObject      *source,
 
   if (texture == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         g_warning ("Could not render page %u: %s", request->page + 1, error->message);
     }
   else if (request->document == self->document)

@@ -24,6 +24,11 @@ typedef struct
   char            *path;
   char            *password;
   PopplerDocument *poppler;
+  /* Guards closing against a find job putting itself back in the queue
+   * while the pool is being freed. */
+  GMutex           lock;
+  gboolean         closing;
+  int              running;   /* jobs inside poppler now (atomic) */
 } DocState;
 
 typedef enum
@@ -47,6 +52,10 @@ typedef struct
   guint          page;
   double         scale;
 
+  /* The caller's main context: the job is freed there, so that the last
+   * reference to the document is never dropped on the worker. */
+  GMainContext  *context;
+
   /* find */
   char          *text;
   guint          next_page;
@@ -54,7 +63,6 @@ typedef struct
   GArray        *matches;
   GkPdfFindFunc  found;
   gpointer       found_data;
-  GMainContext  *context;
   GThreadPool   *pool;
 
   /* locate */
@@ -85,6 +93,10 @@ struct _GkPdfDocument
 
 G_DEFINE_FINAL_TYPE (GkPdfDocument, gk_pdf_document, G_TYPE_OBJECT)
 
+/* Every document not yet closed (main thread only), for
+ * gk_pdf_document_close_all() at shutdown. */
+static GPtrArray *open_documents;
+
 /* Worker state */
 
 static DocState *
@@ -100,6 +112,7 @@ doc_state_unref (DocState *state)
   if (!g_atomic_ref_count_dec (&state->ref_count))
     return;
   g_clear_object (&state->poppler);
+  g_mutex_clear (&state->lock);
   g_free (state->path);
   if (state->password != NULL)
     memset (state->password, 0, strlen (state->password));
@@ -132,6 +145,23 @@ job_free (Job *job)
   g_free (job);
 }
 
+static gboolean
+free_job_cb (gpointer data)
+{
+  job_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker: the job holds the task, and the task the document; the
+ * main thread may already have dropped its own references, so the job is
+ * freed there, never here (a document finalized on its own worker could
+ * not wait for it). */
+static void
+release_job (Job *job)
+{
+  gk_main_context_dispatch (job->context, G_PRIORITY_DEFAULT, free_job_cb, job, NULL);
+}
+
 static int
 compare_jobs (gconstpointer a,
               gconstpointer b,
@@ -151,6 +181,15 @@ static void
 push_job (GkPdfDocument *self,
           Job           *job)
 {
+  if (self->pool == NULL)
+    {
+      /* Closed: the job answers at once, on the caller's context. */
+      job->returned = TRUE;
+      g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               "The document was closed");
+      job_free (job);
+      return;
+    }
   job->sequence = self->next_sequence++;
   job->state = doc_state_ref (self->state);
   job->pool = self->pool;
@@ -434,23 +473,25 @@ run_job (gpointer data,
          gpointer user_data)
 {
   Job *job = data;
+  DocState *state = job->state;
 
   if (g_task_return_error_if_cancelled (job->task))
     {
       job->returned = TRUE;
-      job_free (job);
+      release_job (job);
       return;
     }
 
-  if (job->kind != JOB_LOAD && job->state->poppler == NULL)
+  if (job->kind != JOB_LOAD && state->poppler == NULL)
     {
       job->returned = TRUE;
       g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                                "The document is not open");
-      job_free (job);
+      release_job (job);
       return;
     }
 
+  g_atomic_int_inc (&state->running);
   switch (job->kind)
     {
     case JOB_LOAD:
@@ -466,10 +507,24 @@ run_job (gpointer data,
       run_find (job);
       if (job->next_page < job->n_pages)
         {
-          /* Back in the queue behind anything more urgent. */
-          job->sequence = G_MAXUINT64 / 2 + job->next_page;
-          g_thread_pool_push (job->pool, job, NULL);
-          return;
+          gboolean requeued = FALSE;
+
+          /* Back in the queue behind anything more urgent, unless the
+           * document is being closed (its pool takes no more jobs). */
+          g_mutex_lock (&state->lock);
+          if (!state->closing)
+            {
+              job->sequence = G_MAXUINT64 / 2 + job->next_page;
+              g_thread_pool_push (job->pool, job, NULL);
+              requeued = TRUE;
+            }
+          g_mutex_unlock (&state->lock);
+          if (requeued)
+            {
+              g_atomic_int_dec_and_test (&state->running);
+              return;
+            }
+          break;
         }
       job->returned = TRUE;
       g_task_return_pointer (job->task, g_steal_pointer (&job->matches),
@@ -478,7 +533,8 @@ run_job (gpointer data,
     default:
       g_assert_not_reached ();
     }
-  job_free (job);
+  g_atomic_int_dec_and_test (&state->running);
+  release_job (job);
 }
 
 static Job *
@@ -496,6 +552,7 @@ job_new (GkPdfDocument       *self,
   job->priority = priority;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
+  job->context = g_main_context_ref_thread_default ();
   return job;
 }
 
@@ -506,10 +563,9 @@ gk_pdf_document_finalize (GObject *object)
 {
   GkPdfDocument *self = GK_PDF_DOCUMENT (object);
 
-  /* Pending jobs are dropped (each answers "cancelled"); the worker may
-   * be this very thread, so do not wait for it. */
-  if (self->pool != NULL)
-    g_thread_pool_free (self->pool, TRUE, FALSE);
+  /* Always on the main thread (jobs are freed there): waiting for the
+   * worker cannot deadlock. */
+  gk_pdf_document_close (self);
   g_clear_pointer (&self->state, doc_state_unref);
   g_free (self->widths);
   g_free (self->heights);
@@ -530,6 +586,10 @@ gk_pdf_document_init (GkPdfDocument *self)
 {
   self->state = g_new0 (DocState, 1);
   g_atomic_ref_count_init (&self->state->ref_count);
+  g_mutex_init (&self->state->lock);
+  if (open_documents == NULL)
+    open_documents = g_ptr_array_new ();
+  g_ptr_array_add (open_documents, self);
   /* One thread: poppler access to this document is serialised. */
   self->pool = g_thread_pool_new_full (run_job, NULL, (GDestroyNotify) job_free,
                                        1, FALSE, NULL);
@@ -771,7 +831,6 @@ gk_pdf_document_find_async (GkPdfDocument       *self,
   job->matches = g_array_new (FALSE, FALSE, sizeof (GkPdfRect));
   job->found = found;
   job->found_data = found_data;
-  job->context = g_main_context_ref_thread_default ();
   push_job (self, job);
 }
 
@@ -853,4 +912,58 @@ gk_pdf_document_locate_finish (GkPdfDocument  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_pdf_document_close:
+ * @self: a document
+ *
+ * Stops the document's worker: queued jobs answer "cancelled", the job
+ * running now is waited for (one page at most), so that no thread is left
+ * inside poppler when the window goes away or the program exits (poppler's
+ * static destructors would run under it).  Later requests fail with
+ * %G_IO_ERROR_CLOSED.  Call on the main thread; closing twice is fine.
+ */
+void
+gk_pdf_document_close (GkPdfDocument *self)
+{
+  GThreadPool *pool;
+
+  g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
+
+  if (open_documents != NULL)
+    g_ptr_array_remove_fast (open_documents, self);
+  pool = g_steal_pointer (&self->pool);
+  if (pool == NULL)
+    return;
+  g_mutex_lock (&self->state->lock);
+  self->state->closing = TRUE;
+  g_mutex_unlock (&self->state->lock);
+  g_thread_pool_free (pool, TRUE, TRUE);
+}
+
+/**
+ * gk_pdf_document_close_all:
+ *
+ * Closes every open document (application shutdown).
+ */
+void
+gk_pdf_document_close_all (void)
+{
+  while (open_documents != NULL && open_documents->len > 0)
+    gk_pdf_document_close (g_ptr_array_index (open_documents, open_documents->len - 1));
+}
+
+/**
+ * gk_pdf_document_get_n_running:
+ * @self: a document
+ *
+ * Returns: how many jobs are inside poppler now (0 or 1), for tests
+ */
+guint
+gk_pdf_document_get_n_running (GkPdfDocument *self)
+{
+  g_return_val_if_fail (GK_IS_PDF_DOCUMENT (self), 0);
+
+  return (guint) g_atomic_int_get (&self->state->running);
 }

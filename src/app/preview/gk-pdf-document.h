@@ -111,4 +111,9 @@ GArray        *gk_pdf_document_locate_finish     (GkPdfDocument       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* Stop the worker, waiting for the job it runs (main thread). */
+void           gk_pdf_document_close             (GkPdfDocument       *self);
+void           gk_pdf_document_close_all         (void);
+guint          gk_pdf_document_get_n_running     (GkPdfDocument       *self);
+
 G_END_DECLS

@@ -675,10 +675,15 @@ static void
 gk_pdf_view_dispose (GObject *object)
 {
   GkPdfView *self = GK_PDF_VIEW (object);
+  GkPdfDocument *document = self->canvas ? gk_pdf_canvas_get_document (self->canvas) : NULL;
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->find_cancellable);
   g_cancellable_cancel (self->locate_cancellable);
+  /* Pending callbacks still hold the document: stop its renders now,
+   * not whenever the last of them runs (perhaps never, at exit). */
+  if (document != NULL)
+    gk_pdf_document_close (document);
   g_clear_handle_id (&self->sync_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_PDF_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)

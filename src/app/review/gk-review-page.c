@@ -1460,6 +1460,10 @@ gk_review_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_pointer (&self->watch, gk_store_watch_free);
+  /* No render may outlive the page (pending callbacks still hold the
+   * document). */
+  if (self->document != NULL)
+    gk_pdf_document_close (self->document);
 
   G_OBJECT_CLASS (gk_review_page_parent_class)->dispose (object);
 }
