@@ -452,7 +452,8 @@ on_findings_located_cb (GObject      *source,
   rects = gk_pdf_document_locate_finish (GK_PDF_DOCUMENT (source), result, &error);
   if (rects == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           g_warning ("Cannot locate the findings: %s", error->message);
           set_preview_ready (self, TRUE);
@@ -512,7 +513,8 @@ on_document_loaded_cb (GObject      *source,
   document = gk_pdf_document_load_finish (result, &error);
   if (document == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           g_autofree char *text = g_strdup_printf (_("The document file cannot be shown: %s"),
                                                    error->message);
