@@ -386,7 +386,8 @@ test_close_waits (void)
   GK_GUI_WAIT (page_rendered (0), 10000);
   document = g_object_ref (gk_pdf_canvas_get_document (canvas ()));
   pid = gk_render_client_get_helper_pid (gk_pdf_document_get_client (document));
-  g_assert_cmpint (pid, >, 0);
+  /* 0 only when reading in process (GONGKAI_RENDER_IN_PROCESS=1, ASan). */
+  g_assert_true (pid > 0 || g_strcmp0 (g_getenv ("GONGKAI_RENDER_IN_PROCESS"), "1") == 0);
 
   /* Large pages, so that one is still being rendered when we close. */
   for (guint i = 0; i < 3; i++)
@@ -395,8 +396,12 @@ test_close_waits (void)
   GK_GUI_WAIT (gk_pdf_document_get_n_running (document) > 0, 10000);
   gk_pdf_document_close (document);
   g_assert_cmpuint (gk_pdf_document_get_n_running (document), ==, 0);
-  g_assert_cmpint (kill (pid, 0), ==, -1);
-  g_assert_cmpint (errno, ==, ESRCH);
+  if (pid > 0)
+    {
+      /* Killed and reaped: not even a zombie is left. */
+      g_assert_cmpint (kill (pid, 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
 
   /* Every request answers, and later ones are refused at once. */
   GK_GUI_WAIT (answered == 3, 10000);
