@@ -42,7 +42,9 @@ limit_child (gpointer user_data)
     }
   setrlimit (RLIMIT_CORE, &core);
 
-  /* A helper must not outlive the window (a crash of ours, a kill -9). */
+  /* A helper must not outlive the window (a crash of ours, a kill -9).
+   * The signal follows the spawning *thread*: helpers are spawned from the
+   * main context's thread, which lives as long as the program. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (getppid () != setup->parent)
     _exit (127);
