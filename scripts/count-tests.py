@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Counts test cases from meson's testlog.json.
+"""Counts test cases from meson's testlog.json files (one or several runs).
 
 Tests speak TAP (GTest with --tap): every "ok"/"not ok" line is one case.
 A test program that crashed or timed out counts one failure on top of the
@@ -10,8 +10,17 @@ import re
 import sys
 
 passed = failed = skipped = 0
-with open(sys.argv[1], encoding="utf-8") as log:
-    for line in log:
+lines = []
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as log:
+            lines.extend(log.readlines())
+    except OSError as e:
+        # A run that never wrote its log (its build failed) is a failure.
+        print(f"{path}: {e.strerror}", file=sys.stderr)
+        failed += 1
+if True:
+    for line in lines:
         entry = json.loads(line)
         out = entry.get("stdout") or ""
         ok = len(re.findall(r"^ok \d+", out, re.M))
