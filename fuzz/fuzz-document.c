@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the bytes as a PDF through what an import does with it
- * (poppler's text and metadata, field detection, the import's warnings,
- * screening), and the same bytes as page text straight into detection
- * and screening, so that text-level bugs are reached without a valid PDF.
+ * (gk_pdf_extract(), poppler's text and metadata as gongkai-extract reads
+ * them; then field detection, the import's warnings and screening), and
+ * the same bytes as page text straight into detection and screening, so
+ * that text-level bugs are reached without a valid PDF.
  *
  * Built with libFuzzer by -Dfuzz=true; always built with
  * fuzz-replay-main.c, which replays fuzz/corpus and fuzz/regressions in
  * the unit suite.  Nothing here keeps state from one input to the next. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "gk-finding.h"
 #include "gk-gongwen.h"
@@ -118,20 +122,40 @@ import_text (const GkPdfText *text)
     }
 }
 
+/* The bytes as a file the importer reads: gk_pdf_extract() takes a
+ * path, so they go into an anonymous in-memory file, gone with its
+ * descriptor (nothing is left behind when an input crashes). */
 static void
 fuzz_pdf (const uint8_t *data,
           size_t         size)
 {
-  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
   g_autoptr(GError) error = NULL;
   g_autoptr(GkPdfText) text = NULL;
+  g_autofree char *path = NULL;
+  int fd = memfd_create ("fuzz-document", MFD_CLOEXEC);
+  size_t done = 0;
 
-  text = gk_pdf_extract_bytes (bytes, NULL, NULL, &error);
+  if (fd < 0)
+    fuzz_fail ("memfd_create: %s", g_strerror (errno));
+  while (done < size)
+    {
+      ssize_t n = write (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        fuzz_fail ("write: %s", g_strerror (errno));
+      done += (size_t) n;
+    }
+  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  text = gk_pdf_extract (path, NULL, NULL, &error);
   if (text == NULL && g_error_matches (error, GK_ERROR, GK_ERROR_PASSWORD))
     {
       g_clear_error (&error);
-      text = gk_pdf_extract_bytes (bytes, FIXTURE_PASSWORD, NULL, &error);
+      text = gk_pdf_extract (path, FIXTURE_PASSWORD, NULL, &error);
     }
+  close (fd);
   if (text == NULL)
     {
       if (error == NULL)

@@ -111,32 +111,49 @@ clean_metadata (char *text)
   return gk_strdup_or_null (valid);
 }
 
-/* The text of an opened document (or the error poppler gave when it
- * could not be opened): one code path for a file and for bytes. */
-static GkPdfText *
-read_document (PopplerDocument *document,
-               const GError    *open_error,
-               const char      *password,
-               GCancellable    *cancellable,
-               GError         **error)
+/**
+ * gk_pdf_extract:
+ * @path: a PDF file
+ * @password: (nullable): its user password
+ * @cancellable: (nullable): checked between pages
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the text of every page, or %NULL with
+ *   %GK_ERROR_PASSWORD, %GK_ERROR_DAMAGED or %GK_ERROR_CANCELLED
+ */
+GkPdfText *
+gk_pdf_extract (const char   *path,
+                const char   *password,
+                GCancellable *cancellable,
+                GError      **error)
 {
   g_autoptr(GkPdfText) result = g_new0 (GkPdfText, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(PopplerDocument) document = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   int n_pages;
 
+  /* A GFile avoids building a URI by hand: names with spaces, brackets
+   * and Chinese characters work.  Always by name, never from memory:
+   * poppler-glib 22.12's poppler_document_new_from_bytes() crashes when
+   * it retries a password on an encrypted file it cannot decrypt
+   * (fuzz/regressions/document/203e7558…). */
+  watch_reader_errors ();
+  document = poppler_document_new_from_gfile (file, password, cancellable, &local_error);
   result->open_errors = reader_errors;
   if (document == NULL)
     {
-      if (g_error_matches (open_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_set_error_literal (error, GK_ERROR, GK_ERROR_CANCELLED, _("Cancelled"));
-      else if (g_error_matches (open_error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+      else if (g_error_matches (local_error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
         g_set_error_literal (error, GK_ERROR, GK_ERROR_PASSWORD,
                              password ? _("Wrong password for this encrypted PDF")
                                       : _("Password required: the PDF is encrypted"));
       else
         g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
                      _("The PDF is damaged and cannot be read (%s)"),
-                     open_error ? open_error->message : _("unknown error"));
+                     local_error ? local_error->message : _("unknown error"));
       return NULL;
     }
 
@@ -188,59 +205,6 @@ read_document (PopplerDocument *document,
   result->n_pages = (guint) n_pages;
   result->title = clean_metadata (poppler_document_get_title (document));
   return g_steal_pointer (&result);
-}
-
-/**
- * gk_pdf_extract:
- * @path: a PDF file
- * @password: (nullable): its user password
- * @cancellable: (nullable): checked between pages
- * @error: return location for an error
- *
- * Returns: (transfer full): the text of every page, or %NULL with
- *   %GK_ERROR_PASSWORD, %GK_ERROR_DAMAGED or %GK_ERROR_CANCELLED
- */
-GkPdfText *
-gk_pdf_extract (const char   *path,
-                const char   *password,
-                GCancellable *cancellable,
-                GError      **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(PopplerDocument) document = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-
-  /* A GFile avoids building a URI by hand: names with spaces, brackets
-   * and Chinese characters work. */
-  watch_reader_errors ();
-  document = poppler_document_new_from_gfile (file, password, cancellable, &local_error);
-  return read_document (document, local_error, password, cancellable, error);
-}
-
-/**
- * gk_pdf_extract_bytes:
- * @bytes: the bytes of a PDF file
- * @password: (nullable): its user password
- * @cancellable: (nullable): checked between pages
- * @error: return location for an error
- *
- * Like gk_pdf_extract(), over bytes in memory (the fuzzer's way in).
- *
- * Returns: (transfer full): the text of every page, or %NULL with
- *   %GK_ERROR_PASSWORD, %GK_ERROR_DAMAGED or %GK_ERROR_CANCELLED
- */
-GkPdfText *
-gk_pdf_extract_bytes (GBytes       *bytes,
-                      const char   *password,
-                      GCancellable *cancellable,
-                      GError      **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(PopplerDocument) document = NULL;
-
-  watch_reader_errors ();
-  document = poppler_document_new_from_bytes (bytes, password, &local_error);
-  return read_document (document, local_error, password, cancellable, error);
 }
 
 /**

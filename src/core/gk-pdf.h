@@ -45,13 +45,6 @@ GkPdfText *gk_pdf_extract     (const char   *path,
                                GCancellable *cancellable,
                                GError      **error);
 
-/* Like gk_pdf_extract(), over the bytes of a file in memory: the same
- * reading, for the fuzzer (fuzz/fuzz-document.c). */
-GkPdfText *gk_pdf_extract_bytes (GBytes       *bytes,
-                                 const char   *password,
-                                 GCancellable *cancellable,
-                                 GError      **error);
-
 /* Like gk_pdf_extract(), but in a separate process (gongkai-extract) with
  * a time and memory limit, so that a hostile PDF that crashes or hangs
  * poppler costs that one file, never the program.  Reads in process
