@@ -12,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN static inline void
-fuzz_fail (const char *format,
-           ...)
+G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN static inline void fuzz_fail (const char *format, ...)
 {
   va_list args;
 
@@ -27,10 +25,7 @@ fuzz_fail (const char *format,
 }
 
 static inline void
-fuzz_on_log (const char     *domain,
-             GLogLevelFlags  level,
-             const char     *message,
-             gpointer        user_data)
+fuzz_on_log (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
 {
   g_log_default_handler (domain, level, message, user_data);
   /* Poppler's own complaints are about the input, not a bug of ours. */
@@ -52,8 +47,7 @@ fuzz_init (void)
 }
 
 static inline void
-fuzz_check_utf8 (const char *text,
-                 const char *what)
+fuzz_check_utf8 (const char *text, const char *what)
 {
   if (text != NULL && !g_utf8_validate (text, -1, NULL))
     fuzz_fail ("%s is not valid UTF-8", what);
@@ -61,11 +55,10 @@ fuzz_check_utf8 (const char *text,
 
 /* NULL, or a real date written YYYY-MM-DD. */
 static inline void
-fuzz_check_date (const char *text,
-                 const char *what)
+fuzz_check_date (const char *text, const char *what)
 {
   unsigned year = 0, month = 0, day = 0;
-  char end = 0;
+  char     end = 0;
 
   if (text == NULL)
     return;
@@ -77,8 +70,7 @@ fuzz_check_date (const char *text,
 
 /* As gk_pdf_sniff() decides: "%PDF-" within the first 1024 bytes. */
 static inline gboolean
-fuzz_looks_like_pdf (const uint8_t *data,
-                     size_t         size)
+fuzz_looks_like_pdf (const uint8_t *data, size_t size)
 {
   for (size_t i = 0; i + 5 <= size && i + 5 <= 1024; i++)
     if (memcmp (data + i, "%PDF-", 5) == 0)
@@ -86,5 +78,4 @@ fuzz_looks_like_pdf (const uint8_t *data,
   return FALSE;
 }
 
-int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

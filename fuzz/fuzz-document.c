@@ -45,13 +45,15 @@ static void
 check_detected (const GkDetected *detected)
 {
   const char *const fields[] = {
-    detected->doc_number,     detected->doc_number_original, detected->title,
-    detected->issuer,         detected->written_date,        detected->disclosure,
-    detected->secrecy_mark,   detected->copy_number,         detected->urgency,
-    detected->genre,          detected->recipients,          detected->effective_from,
+    detected->doc_number,      detected->doc_number_original,
+    detected->title,           detected->issuer,
+    detected->written_date,    detected->disclosure,
+    detected->secrecy_mark,    detected->copy_number,
+    detected->urgency,         detected->genre,
+    detected->recipients,      detected->effective_from,
     detected->effective_until, detected->signer,
   };
-  g_autoptr(JsonNode) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   g_autofree char *text = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -74,24 +76,22 @@ check_detected (const GkDetected *detected)
 }
 
 static void
-check_findings (GPtrArray         *findings,
-                const char *const *pages,
-                guint              n_pages)
+check_findings (GPtrArray *findings, const char *const *pages, guint n_pages)
 {
   for (guint i = 0; i < findings->len; i++)
     {
       GkFinding *finding = g_ptr_array_index (findings, i);
-      g_autoptr(JsonNode) json = NULL;
+      g_autoptr (JsonNode) json = NULL;
       g_autofree char *text = NULL;
-      glong chars;
+      glong            chars;
 
       if (finding->page < 1 || (guint) finding->page > n_pages)
         fuzz_fail ("finding %u (%s) is on page %d of %u", i, finding->kind, finding->page, n_pages);
       chars = g_utf8_strlen (pages[finding->page - 1], -1);
       if (finding->offset < 0 || finding->length <= 0 ||
           (glong) finding->offset + finding->length > chars)
-        fuzz_fail ("finding %u (%s) at %d+%d lies outside its page of %ld characters",
-                   i, finding->kind, finding->offset, finding->length, chars);
+        fuzz_fail ("finding %u (%s) at %d+%d lies outside its page of %ld characters", i,
+                   finding->kind, finding->offset, finding->length, chars);
       fuzz_check_utf8 (finding->kind, "a finding's kind");
       fuzz_check_utf8 (finding->value, "a finding's value");
       json = gk_finding_to_json (finding);
@@ -105,9 +105,9 @@ check_findings (GPtrArray         *findings,
 static void
 import_text (const GkPdfText *text)
 {
-  g_autoptr(GkDetected) detected = NULL;
-  g_autoptr(JsonArray) warnings = NULL;
-  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr (GkDetected) detected = NULL;
+  g_autoptr (JsonArray) warnings = NULL;
+  g_autoptr (GPtrArray) findings = NULL;
   g_autofree char *words = NULL;
 
   if (gk_import_can_detect (text))
@@ -121,8 +121,8 @@ import_text (const GkPdfText *text)
   fuzz_check_utf8 (words, "the import's warnings");
   if (text->has_text)
     {
-      findings = gk_screening_scan ((const char *const *) text->pages, text->n_pages,
-                                    sensitive_words);
+      findings =
+          gk_screening_scan ((const char *const *) text->pages, text->n_pages, sensitive_words);
       check_findings (findings, (const char *const *) text->pages, text->n_pages);
     }
 }
@@ -131,14 +131,13 @@ import_text (const GkPdfText *text)
  * path, so they go into an anonymous in-memory file, gone with its
  * descriptor (nothing is left behind when an input crashes). */
 static void
-fuzz_pdf (const uint8_t *data,
-          size_t         size)
+fuzz_pdf (const uint8_t *data, size_t size)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkPdfText) text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkPdfText) text = NULL;
   g_autofree char *path = NULL;
-  int fd = memfd_create ("fuzz-document", MFD_CLOEXEC);
-  size_t done = 0;
+  int              fd = memfd_create ("fuzz-document", MFD_CLOEXEC);
+  size_t           done = 0;
 
   if (fd < 0)
     fuzz_fail ("memfd_create: %s", g_strerror (errno));
@@ -187,12 +186,12 @@ fuzz_pdf (const uint8_t *data,
 /* The bytes as the text of pages split at form feeds, as poppler's
  * page text would be, made valid UTF-8 as the reader makes it. */
 static void
-fuzz_text (const uint8_t *data,
-           size_t         size)
+fuzz_text (const uint8_t *data, size_t size)
 {
-  g_autofree char *valid = gk_utf8_sanitize ((const char *) data, (gssize) MIN (size, MAX_TEXT_BYTES));
-  g_auto(GStrv) split = g_strsplit (valid, "\f", MAX_TEXT_PAGES);
-  g_autoptr(GkPdfText) text = g_new0 (GkPdfText, 1);
+  g_autofree char *valid =
+      gk_utf8_sanitize ((const char *) data, (gssize) MIN (size, MAX_TEXT_BYTES));
+  g_auto (GStrv) split = g_strsplit (valid, "\f", MAX_TEXT_PAGES);
+  g_autoptr (GkPdfText) text = g_new0 (GkPdfText, 1);
 
   /* An import always has at least one page. */
   if (split[0] == NULL)
@@ -213,7 +212,7 @@ fuzz_text (const uint8_t *data,
   /* The helpers detection is built on, over each line. */
   for (guint i = 0; i < text->n_pages && i < 2; i++)
     {
-      g_auto(GStrv) lines = g_strsplit (text->pages[i], "\n", 64);
+      g_auto (GStrv) lines = g_strsplit (text->pages[i], "\n", 64);
 
       for (guint j = 0; lines[j] != NULL; j++)
         {
@@ -227,8 +226,7 @@ fuzz_text (const uint8_t *data,
 }
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   fuzz_init ();
   if (fuzz_looks_like_pdf (data, size))

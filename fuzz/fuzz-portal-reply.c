@@ -33,12 +33,11 @@
 /* The next header line of the input: its bytes up to '\n' (or the end),
  * cut at a NUL as a C string would be. */
 static char *
-take_line (const uint8_t **data,
-           size_t         *size)
+take_line (const uint8_t **data, size_t *size)
 {
   const uint8_t *end = memchr (*data, '\n', *size);
-  size_t len = end != NULL ? (size_t) (end - *data) : *size;
-  char *line = g_strndup ((const char *) *data, len);
+  size_t         len = end != NULL ? (size_t) (end - *data) : *size;
+  char          *line = g_strndup ((const char *) *data, len);
 
   *data += len;
   *size -= len;
@@ -51,84 +50,95 @@ take_line (const uint8_t **data,
 }
 
 static void
-check_text (const char *text,
-            const char *what)
+check_text (const char *text, const char *what)
 {
   fuzz_check_utf8 (text, what);
 }
 
 static void
-check_taken (const GkPortalRequestInfo *request,
-             const GkPortalResponse    *response)
+check_taken (const GkPortalRequestInfo *request, const GkPortalResponse *response)
 {
   if (response->status < 200 || response->status >= 300)
     fuzz_fail ("HTTP %u was taken as a success", response->status);
 
   switch (request->kind)
     {
-    case GK_PORTAL_REQUEST_PUT_DOCUMENT:
-    case GK_PORTAL_REQUEST_GET_DOCUMENT:
-      if (response->id == NULL || (request->document_id != NULL && strcmp (response->id, request->document_id) != 0))
-        fuzz_fail ("a document answer was taken with id “%s”", response->id ? response->id : "(null)");
-      if (response->revision < 1)
-        fuzz_fail ("a document answer was taken with revision %" G_GINT64_FORMAT, response->revision);
-      if (request->kind == GK_PORTAL_REQUEST_PUT_DOCUMENT && request->revision > 0 &&
-          response->revision != request->revision)
-        fuzz_fail ("PUT answered revision %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT " and was taken",
-                   response->revision, request->revision);
-      if (!gk_url_is_http (response->public_url))
-        fuzz_fail ("a document answer was taken with public_url “%s”",
-                   response->public_url ? response->public_url : "(null)");
-      if (!gk_portal_etag_is_valid (response->etag))
-        fuzz_fail ("a document answer was taken with ETag “%s”", response->etag ? response->etag : "(null)");
-      if (g_strcmp0 (response->document_status, "published") != 0 &&
-          (request->kind == GK_PORTAL_REQUEST_PUT_DOCUMENT ||
-           g_strcmp0 (response->document_status, "withdrawn") != 0))
-        fuzz_fail ("a document answer was taken with status “%s”",
-                   response->document_status ? response->document_status : "(null)");
-      if (request->kind == GK_PORTAL_REQUEST_GET_DOCUMENT && gk_str_is_blank (response->updated_at))
-        fuzz_fail ("GET /documents/{id} was taken without updated_at");
-      break;
-    case GK_PORTAL_REQUEST_HEALTH:
-      if (response->max_file_bytes < 1)
-        fuzz_fail ("GET /health was taken with max_file_bytes %" G_GINT64_FORMAT, response->max_file_bytes);
-      break;
-    case GK_PORTAL_REQUEST_LIST_DOCUMENTS:
-      if (request->limit > 0 && response->listed->len > request->limit)
-        fuzz_fail ("a listing of %u entries was taken for a limit of %u", response->listed->len, request->limit);
-      if (response->next != NULL && *response->next == '\0')
-        fuzz_fail ("a listing was taken with an empty cursor");
-      check_text (response->next, "the listing's cursor");
-      for (guint i = 0; i < response->listed->len; i++)
-        {
-          GkPortalListed *listed = g_ptr_array_index (response->listed, i);
+      case GK_PORTAL_REQUEST_PUT_DOCUMENT:
+      case GK_PORTAL_REQUEST_GET_DOCUMENT:
+        if (response->id == NULL ||
+            (request->document_id != NULL && strcmp (response->id, request->document_id) != 0))
+          fuzz_fail ("a document answer was taken with id “%s”",
+                     response->id ? response->id : "(null)");
+        if (response->revision < 1)
+          fuzz_fail ("a document answer was taken with revision %" G_GINT64_FORMAT,
+                     response->revision);
+        if (request->kind == GK_PORTAL_REQUEST_PUT_DOCUMENT && request->revision > 0 &&
+            response->revision != request->revision)
+          fuzz_fail ("PUT answered revision %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT
+                     " and was taken",
+                     response->revision, request->revision);
+        if (!gk_url_is_http (response->public_url))
+          fuzz_fail ("a document answer was taken with public_url “%s”",
+                     response->public_url ? response->public_url : "(null)");
+        if (!gk_portal_etag_is_valid (response->etag))
+          fuzz_fail ("a document answer was taken with ETag “%s”",
+                     response->etag ? response->etag : "(null)");
+        if (g_strcmp0 (response->document_status, "published") != 0 &&
+            (request->kind == GK_PORTAL_REQUEST_PUT_DOCUMENT ||
+             g_strcmp0 (response->document_status, "withdrawn") != 0))
+          fuzz_fail ("a document answer was taken with status “%s”",
+                     response->document_status ? response->document_status : "(null)");
+        if (request->kind == GK_PORTAL_REQUEST_GET_DOCUMENT &&
+            gk_str_is_blank (response->updated_at))
+          fuzz_fail ("GET /documents/{id} was taken without updated_at");
+        break;
+      case GK_PORTAL_REQUEST_HEALTH:
+        if (response->max_file_bytes < 1)
+          fuzz_fail ("GET /health was taken with max_file_bytes %" G_GINT64_FORMAT,
+                     response->max_file_bytes);
+        break;
+      case GK_PORTAL_REQUEST_LIST_DOCUMENTS:
+        if (request->limit > 0 && response->listed->len > request->limit)
+          fuzz_fail ("a listing of %u entries was taken for a limit of %u", response->listed->len,
+                     request->limit);
+        if (response->next != NULL && *response->next == '\0')
+          fuzz_fail ("a listing was taken with an empty cursor");
+        check_text (response->next, "the listing's cursor");
+        for (guint i = 0; i < response->listed->len; i++)
+          {
+            GkPortalListed *listed = g_ptr_array_index (response->listed, i);
 
-          if (!gk_uuid_is_valid (listed->id))
-            fuzz_fail ("listed entry %u was taken with id “%s”", i, listed->id ? listed->id : "(null)");
-          if (i > 0 && strcmp (((GkPortalListed *) g_ptr_array_index (response->listed, i - 1))->id, listed->id) >= 0)
-            fuzz_fail ("listed entry %u was taken out of order", i);
-          if (listed->revision < 1 || !gk_portal_etag_is_valid (listed->etag))
-            fuzz_fail ("listed entry %u was taken with revision %" G_GINT64_FORMAT " or a bad ETag", i,
-                       listed->revision);
-          if (g_strcmp0 (listed->status, "published") != 0 && g_strcmp0 (listed->status, "withdrawn") != 0)
-            fuzz_fail ("listed entry %u was taken with status “%s”", i, listed->status ? listed->status : "(null)");
-          check_text (listed->updated_at, "a listed entry's updated_at");
-        }
-      break;
-    case GK_PORTAL_REQUEST_HEAD_FILE:
-    case GK_PORTAL_REQUEST_PUT_FILE:
-    case GK_PORTAL_REQUEST_DELETE_DOCUMENT:
-    default:
-      break;
+            if (!gk_uuid_is_valid (listed->id))
+              fuzz_fail ("listed entry %u was taken with id “%s”", i,
+                         listed->id ? listed->id : "(null)");
+            if (i > 0 &&
+                strcmp (((GkPortalListed *) g_ptr_array_index (response->listed, i - 1))->id,
+                        listed->id) >= 0)
+              fuzz_fail ("listed entry %u was taken out of order", i);
+            if (listed->revision < 1 || !gk_portal_etag_is_valid (listed->etag))
+              fuzz_fail ("listed entry %u was taken with revision %" G_GINT64_FORMAT
+                         " or a bad ETag",
+                         i, listed->revision);
+            if (g_strcmp0 (listed->status, "published") != 0 &&
+                g_strcmp0 (listed->status, "withdrawn") != 0)
+              fuzz_fail ("listed entry %u was taken with status “%s”", i,
+                         listed->status ? listed->status : "(null)");
+            check_text (listed->updated_at, "a listed entry's updated_at");
+          }
+        break;
+      case GK_PORTAL_REQUEST_HEAD_FILE:
+      case GK_PORTAL_REQUEST_PUT_FILE:
+      case GK_PORTAL_REQUEST_DELETE_DOCUMENT:
+      default:
+        break;
     }
 }
 
 static void
-check_response (const GkPortalRequestInfo *request,
-                const GkPortalResponse    *response)
+check_response (const GkPortalRequestInfo *request, const GkPortalResponse *response)
 {
   g_autofree char *described = gk_portal_response_describe (response);
-  g_autoptr(JsonNode) fields = gk_portal_response_fields_json (response);
+  g_autoptr (JsonNode) fields = gk_portal_response_fields_json (response);
   g_autofree char *fields_text = gk_json_to_string (fields, FALSE);
 
   if (response->outcome == GK_PORTAL_OK)
@@ -156,20 +166,20 @@ check_response (const GkPortalRequestInfo *request,
 }
 
 int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  static const char *const content_types[] = { NULL, "application/json", "application/json; charset=utf-8" };
-  g_autofree char *content_type = NULL;
-  g_autofree char *etag = NULL;
-  g_autofree char *retry_after = NULL;
-  g_autofree char *what = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkPortalResponse) response = NULL;
-  GkPortalRequestInfo request = { 0 };
+  static const char *const content_types[] = { NULL, "application/json",
+                                               "application/json; charset=utf-8" };
+  g_autofree char         *content_type = NULL;
+  g_autofree char         *etag = NULL;
+  g_autofree char         *retry_after = NULL;
+  g_autofree char         *what = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkPortalResponse) response = NULL;
+  GkPortalRequestInfo  request = { 0 };
   GkPortalReplyHeaders headers = { 0 };
-  guint status;
-  guint flags;
+  guint                status;
+  guint                flags;
 
   fuzz_init ();
   if (size < 5)
@@ -197,9 +207,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   what = gk_portal_request_describe (&request);
   check_text (what, "the request's description");
-  response = gk_portal_reply_parse (&request, status, &headers, size > 0 ? data : NULL, size, &error);
+  response =
+      gk_portal_reply_parse (&request, status, &headers, size > 0 ? data : NULL, size, &error);
   if ((response == NULL) == (error == NULL))
-    fuzz_fail ("gk_portal_reply_parse() gave %s", response ? "a response and an error" : "neither a response nor an error");
+    fuzz_fail ("gk_portal_reply_parse() gave %s",
+               response ? "a response and an error" : "neither a response nor an error");
   if (response == NULL)
     {
       if (!g_error_matches (error, GK_ERROR, GK_ERROR_DAMAGED))

@@ -57,12 +57,11 @@ find_target (const char *name)
 
 /* One TAP case per file: a crash ends the output after its name. */
 static gboolean
-replay_file (const Input *input,
-             guint        number)
+replay_file (const Input *input, guint number)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
-  gsize length = 0;
+  gsize            length = 0;
 
   if (!g_file_get_contents (input->path, &contents, &length, &error))
     {
@@ -83,21 +82,18 @@ replay_file (const Input *input,
 }
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_names (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 static gboolean
-add_input (const char *path,
-           const char *target,
-           GPtrArray  *inputs)
+add_input (const char *path, const char *target, GPtrArray *inputs)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *dir_name = g_path_get_basename (dir);
-  const char *name = target != NULL ? target : dir_name;
-  Input *input;
+  const char      *name = target != NULL ? target : dir_name;
+  Input           *input;
 
   if (find_target (name) == NULL)
     {
@@ -113,15 +109,13 @@ add_input (const char *path,
 }
 
 static gboolean
-add_dir (const char *path,
-         const char *target,
-         GPtrArray  *inputs)
+add_dir (const char *path, const char *target, GPtrArray *inputs)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *base = g_path_get_basename (path);
-  const char *name;
-  gboolean ok = TRUE;
+  const char      *name;
+  gboolean         ok = TRUE;
 
   /* A target may have no regressions yet: a missing directory is none. */
   if (dir == NULL)
@@ -142,12 +136,11 @@ add_dir (const char *path,
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
-  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (input_free);
+  g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (input_free);
   const char *target = NULL;
-  gboolean ok = TRUE;
+  gboolean    ok = TRUE;
 
   if (argc < 2)
     {
