@@ -278,6 +278,39 @@ test_text_marks_and_order (void)
   g_assert_null (o->effective_until);
 }
 
+/* Found by fuzz/fuzz-document.c (fuzz/regressions/document/44ec8aca…):
+ * a 令 number on two lines took any line ending in 令 as its issuer, so
+ * "XXX…海市人民政府令" + "第32号" became a 文号 of 140 characters that
+ * gk_gongwen_normalize_doc_number() (and so gk_item_set_field()) refuses,
+ * and the importer stored it all the same.  A detected 文号 is always one
+ * the record would take. */
+static void
+test_text_order_number_two_lines (void)
+{
+  g_autofree char *latin = g_strnfill (120, 'X');
+  g_autofree char *head = g_strconcat (latin, "海市人民政府令\n第32号\n"
+                                       "《上海市安全生产条例》已经市政府常务会议通过，现予公布。\n"
+                                       "市长　龚正\n2024年3月10日\n", NULL);
+  const char *const odd[] = { head, NULL };
+  const char *const spaced[] = {
+    "上海市 人民政府令\n第 32 号\n《上海市安全生产条例》已经市政府常务会议通过，现予公布。\n"
+    "市长　龚正\n2024年3月10日\n",
+    NULL
+  };
+  g_autoptr (GkDetected) o = detect_text (odd);
+  g_autoptr (GkDetected) s = detect_text (spaced);
+
+  if (o->doc_number != NULL)
+    {
+      g_autofree char *again = gk_gongwen_normalize_doc_number (o->doc_number);
+
+      g_assert_cmpstr (again, ==, o->doc_number);
+    }
+  g_assert_cmpstr (o->written_date, ==, "2024-03-10");
+  /* The real two-line 令 header still gives its number. */
+  g_assert_cmpstr (s->doc_number, ==, "上海市人民政府令第32号");
+}
+
 static void
 test_text_header_fallbacks (void)
 {
@@ -1214,6 +1247,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gongwen/text/no-header", test_text_no_header);
   g_test_add_func ("/gongwen/text/signer-same-line", test_text_signer_same_line);
   g_test_add_func ("/gongwen/text/marks-and-order", test_text_marks_and_order);
+  g_test_add_func ("/gongwen/text/order-number-two-lines", test_text_order_number_two_lines);
   g_test_add_func ("/gongwen/text/header-fallbacks", test_text_header_fallbacks);
   g_test_add_func ("/gongwen/text/invalid-and-hostile", test_text_invalid_and_hostile);
   g_test_add_func ("/gongwen/text/title-tails", test_text_title_tails);

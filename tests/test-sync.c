@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "gk-fault-proxy.h"
@@ -626,6 +627,47 @@ test_client_reply_contract (void)
       g_assert_null (r->body);
     }
   }
+}
+
+/* Found by fuzz/fuzz-portal-reply.c (fuzz/regressions/portal-reply/
+ * facaab1e…): a value too long to show whole in the message was shortened
+ * into a new string and the whole copy leaked, once per such answer.  A
+ * sync that keeps getting such an answer must not grow without bound:
+ * 20000 answers whose 90-character public_url is refused leak some
+ * 2 MB, and the heap must not have grown by even a tenth of that.
+ * (Under AddressSanitizer mallinfo2() stays 0, and LeakSanitizer
+ * reports the leak itself.) */
+static void
+test_client_reply_long_value_not_leaked (void)
+{
+  g_autofree char *url = g_strnfill (90, 'x');
+  g_autofree char *body =
+    g_strdup_printf ("{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\","
+                     "\"public_url\":\"%s\",\"status\":\"published\"}", url);
+  GkPortalRequestInfo request = { GK_PORTAL_REQUEST_PUT_DOCUMENT, DOC_ID, 3, 0 };
+  GkPortalReplyHeaders headers = { "application/json", "\"abc\"", NULL };
+  size_t before;
+  size_t after;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      before = mallinfo2 ().uordblks;
+      for (guint i = 0; i < 20000; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GkPortalResponse) response =
+            gk_portal_reply_parse (&request, 201, &headers, (const guint8 *) body, strlen (body), &error);
+
+          g_assert_null (response);
+          g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+          g_assert_nonnull (strstr (error->message, "“public_url” should be an absolute http(s) address"));
+          g_assert_nonnull (strstr (error->message, "…"));
+        }
+      after = mallinfo2 ().uordblks;
+      /* The first round may allocate once (translations, type classes). */
+      if (round == 1 && after > before)
+        g_assert_cmpuint (after - before, <, 200000);
+    }
 }
 
 static void
@@ -1499,6 +1541,7 @@ main (int    argc,
   g_test_add ("/sync/client/health", Fixture, NULL, fixture_setup, test_client_health, gk_sync_fixture_teardown);
   g_test_add_func ("/sync/client/http", test_client_http);
   g_test_add_func ("/sync/client/reply-contract", test_client_reply_contract);
+  g_test_add_func ("/sync/client/reply-long-value-not-leaked", test_client_reply_long_value_not_leaked);
   g_test_add_func ("/sync/client/connection-refused", test_client_connection_refused);
   g_test_add_func ("/sync/client/tls-ca-file", test_client_tls_ca_file);
   g_test_add ("/sync/publish-update-withdraw", Fixture, NULL, fixture_setup, test_publish_update_withdraw,

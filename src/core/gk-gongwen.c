@@ -841,9 +841,16 @@ detect_doc_number (Detector *d)
       else if (d->number_line < 0 && i > 0 && matches (d->p->order_number, line->compact, NULL) &&
                has_suffix (line_at (d, i - 1)->compact, "令"))
         {
-          d->out->doc_number = g_strconcat (line_at (d, i - 1)->compact, line->compact, NULL);
-          d->out->doc_number_original = g_strdup (d->out->doc_number);
-          d->number_line = i;
+          g_autofree char *joined = g_strconcat (line_at (d, i - 1)->compact, line->compact, NULL);
+
+          /* The two lines make a 令 number only as one line would: the
+           * record takes no other (gk_gongwen_normalize_doc_number()). */
+          if (matches (d->p->order_line, joined, NULL))
+            {
+              d->out->doc_number = g_strdup (joined);
+              d->out->doc_number_original = g_steal_pointer (&joined);
+              d->number_line = i;
+            }
         }
 
       if (d->out->signer == NULL && matches (d->p->signer, line->compact, &info))

@@ -135,7 +135,10 @@ gk_pdf_extract (const char   *path,
   int n_pages;
 
   /* A GFile avoids building a URI by hand: names with spaces, brackets
-   * and Chinese characters work. */
+   * and Chinese characters work.  Always by name, never from memory:
+   * poppler-glib 22.12's poppler_document_new_from_bytes() crashes when
+   * it retries a password on an encrypted file it cannot decrypt
+   * (fuzz/regressions/document/203e7558…). */
   watch_reader_errors ();
   document = poppler_document_new_from_gfile (file, password, cancellable, &local_error);
   result->open_errors = reader_errors;

@@ -170,14 +170,14 @@ static char *
 describe_node (JsonNode *node)
 {
   g_autofree char *text = json_to_string (node, FALSE);
-  char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
 
   if (g_utf8_strlen (valid, -1) > MAX_SHOWN_CHARS)
     {
       *g_utf8_offset_to_pointer (valid, MAX_SHOWN_CHARS) = '\0';
       return g_strconcat (valid, "…", NULL);
     }
-  return valid;
+  return g_steal_pointer (&valid);
 }
 
 /* A header value as the message shows it. */
