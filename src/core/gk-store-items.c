@@ -297,7 +297,7 @@ gk_store_priv_load_findings (GkStore    *self,
                              const char *item_id,
                              GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT id, kind, value, page, char_offset, char_length, status, reason, "
@@ -326,7 +326,7 @@ gk_store_priv_load_item (GkStore    *self,
                          gboolean    with_findings,
                          GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkItem) item = NULL;
 
   {
@@ -388,7 +388,7 @@ gk_store_priv_resolve_id (GkStore    *self,
                           const char *id,
                           GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autofree char *text = gk_strdup_or_null (id);
   g_autofree char *lower = NULL;
   char *found;
@@ -1014,7 +1014,7 @@ gk_store_find_by_sha256 (GkStore    *self,
 
   if (sha256 == NULL)
     return NULL;
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   id = find_one_id (self, "SELECT id FROM items WHERE file_sha256 = ?1", sha256);
   if (id == NULL)
     return NULL;
@@ -1045,7 +1045,7 @@ gk_store_find_by_doc_number (GkStore    *self,
 
   if (gk_str_is_blank (doc_number))
     return g_strv_builder_end (builder);
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id FROM items WHERE doc_number = ?1 AND id IS NOT ?2 "
                                 "ORDER BY created_at",
@@ -1081,7 +1081,7 @@ gk_store_get_item (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
     return NULL;
@@ -1313,7 +1313,7 @@ gk_store_get_page_texts (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
     return NULL;
@@ -1788,7 +1788,7 @@ gk_store_query (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return NULL;
   g_string_append (sql, parts.from->str);
@@ -1835,7 +1835,7 @@ gk_store_query_ids (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return NULL;
   g_string_append (sql, parts.from->str);
@@ -1877,7 +1877,7 @@ gk_store_count (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), 0);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return 0;
   g_string_append (sql, parts.from->str);
@@ -1936,7 +1936,7 @@ gk_store_get_items (GkStore           *self,
   root = json_builder_get_root (builder);
   ids_json = gk_json_to_string (root, FALSE);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT " GK_STORE_ITEM_COLUMNS " FROM items "
                                 "WHERE items.id IN (SELECT value FROM json_each (?1))",

@@ -392,7 +392,7 @@ GStrv
 gk_store_sync_approved_ids (GkStore  *self,
                             GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self, "SELECT id FROM items WHERE state = 'approved' ORDER BY num", error);
 
@@ -415,7 +415,7 @@ gk_store_sync_expired_ids (GkStore    *self,
                            const char *today,
                            GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT id FROM items WHERE state = 'published' "
@@ -443,7 +443,7 @@ gk_store_sync_get_portal_state (GkStore    *self,
                                 const char *item_id,
                                 GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
 
   return load_portal_state (self, item_id, error);
 }
@@ -461,7 +461,7 @@ gk_store_sync_get_active_job (GkStore    *self,
                               const char *item_id,
                               GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
 
   return load_active_job (self, item_id, error);
 }
@@ -479,7 +479,7 @@ gk_store_sync_list_jobs (GkStore   *self,
                          gboolean   pending_only,
                          GError   **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_job_free);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
@@ -512,7 +512,7 @@ gint64
 gk_store_sync_count_active_jobs (GkStore  *self,
                                  GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self, "SELECT count(*) FROM sync_jobs WHERE state <> 'superseded'", error);
   int rc;
@@ -541,7 +541,7 @@ gk_store_sync_superseded_bodies (GkStore    *self,
                                  const char *item_id,
                                  GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT body FROM sync_jobs WHERE item_id = ?1 AND state = 'superseded' "
@@ -569,7 +569,7 @@ gk_store_sync_item_was_queued (GkStore    *self,
                                gboolean   *out,
                                GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT EXISTS (SELECT 1 FROM sync_jobs WHERE item_id = ?1) "
@@ -598,7 +598,7 @@ GPtrArray *
 gk_store_sync_local_rows (GkStore  *self,
                           GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_local_row_free);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,

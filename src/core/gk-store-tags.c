@@ -575,7 +575,7 @@ gk_store_list_tags (GkStore  *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), tags);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT tags.id, tags.name, tags.parent_id, tags.retired, "
                                 "(SELECT count (*) FROM item_tags WHERE item_tags.tag_id = tags.id) "
@@ -801,7 +801,7 @@ gk_store_list_topics (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT name FROM topics ORDER BY "
                                 "COALESCE ((SELECT top.position FROM topics AS top WHERE top.name = "

@@ -329,7 +329,7 @@ gk_store_workflow_get_contributions (GkStore    *self,
 
   if (user == NULL)
     return g_strv_builder_end (builder);
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT what FROM item_contributors "
                                 "WHERE item_id = ?1 AND revision = ?2 AND user = ?3 "
@@ -377,7 +377,7 @@ gk_store_workflow_has_signed (GkStore    *self,
 
   if (user == NULL || gk_stage_to_string (stage) == NULL)
     return FALSE;
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT 1 FROM approvals "
                                 "WHERE item_id = ?1 AND revision = ?2 AND stage = ?3 AND actor = ?4 LIMIT 1",
@@ -416,7 +416,7 @@ gk_store_workflow_get_latest_approval (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id, revision, stage, actor, file_sha256, record_json, at "
                                 "FROM approvals WHERE item_id = ?1 ORDER BY id DESC LIMIT 1",
@@ -453,7 +453,7 @@ gk_store_workflow_list_approvals (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id, revision, stage, actor, file_sha256, record_json, at "
                                 "FROM approvals WHERE item_id = ?1 ORDER BY id",
@@ -491,7 +491,7 @@ gk_store_workflow_review_ids (GkStore  *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id FROM items WHERE state = 'in_review' "
                                 "ORDER BY due_date IS NULL, due_date, submitted_at, num",

@@ -14,28 +14,64 @@
 #include "gk-store-private.h"
 #include "gk-util.h"
 
+/* One SQLite connection with its statement cache.  The writer is used
+ * only under the store's write lock; a reader by one thread at a time,
+ * between gk_store_priv_read() and the matching unlock. */
+typedef struct
+{
+  sqlite3    *db;
+  GHashTable *statements;      /* SQL text → sqlite3_stmt* */
+  guint       tx_depth;
+  gboolean    read_only;
+} Conn;
+
 struct _GkStore
 {
-  GObject      parent_instance;
+  GObject       parent_instance;
 
-  char        *path;
-  char        *files_dir;
-  sqlite3     *db;
-  GkCalendar  *calendar;
+  char         *path;
+  char         *files_dir;
+  Conn         *writer;
+  GkCalendar   *calendar;
 
-  GRecMutex    lock;
-  guint        lock_depth;     /* under lock */
-  guint        tx_depth;       /* under lock */
-  GHashTable  *statements;     /* SQL text → sqlite3_stmt*, under lock */
-  GPtrArray   *pending;        /* item ids to announce, under lock */
-  gboolean     pending_many;
+  GRecMutex     lock;           /* the writer connection */
+  GPtrArray    *pending;        /* item ids to announce, under lock */
+  gboolean      pending_many;
+
+  GMutex        readers_mutex;
+  GPtrArray    *idle_readers;   /* Conn*, under readers_mutex */
+
+  GMainContext *owner_context;  /* where "items-changed" is emitted */
+  GMutex        announce_mutex;
+  GHashTable   *announce_ids;   /* under announce_mutex */
+  gboolean      announce_many;
+  gboolean      announce_scheduled;
+
+  GThreadPool  *write_pool;     /* one thread: writes run in order */
+  GThreadPool  *read_pool;      /* a few threads, one reader each */
 };
+
+/* What the calling thread holds of one store: the connection its
+ * statements go to.  A thread's bindings form a stack (a write inside a
+ * read, or another store's call inside a store's, push one more). */
+typedef struct
+{
+  GkStore  *store;
+  Conn     *conn;
+  guint     depth;
+  gboolean  writing;
+} Binding;
+
+static GPrivate thread_bindings = G_PRIVATE_INIT (NULL); /* GSList of Binding*, top first */
 
 struct _GkStoreTx
 {
   GkStore *store;
   guint    depth;              /* 1 = the outermost transaction */
 };
+
+/* How many read-only connections serve queries at once. */
+#define N_READERS 3
 
 G_DEFINE_FINAL_TYPE (GkStore, gk_store, G_TYPE_OBJECT)
 
@@ -590,6 +626,250 @@ check_setting (const char *key,
   return TRUE;
 }
 
+/* Connections */
+
+static Conn *
+conn_new (sqlite3  *db,
+          gboolean  read_only)
+{
+  Conn *conn = g_new0 (Conn, 1);
+
+  conn->db = db;
+  conn->read_only = read_only;
+  conn->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+  return conn;
+}
+
+static void
+conn_free (Conn *conn)
+{
+  if (conn == NULL)
+    return;
+  /* Statements first: a connection with live statements does not close. */
+  g_clear_pointer (&conn->statements, g_hash_table_unref);
+  sqlite3_close (conn->db);
+  g_free (conn);
+}
+
+/* A read-only connection to the same database, set up like the writer
+ * for what reads need.  WAL lets it read the last committed state while
+ * the writer is inside a transaction. */
+static Conn *
+open_reader (GkStore *self,
+             GError **error)
+{
+  g_autofree char *db_path = g_build_filename (self->path, DB_NAME, NULL);
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not open the library database “%s”: %s"),
+                   db_path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  if (!exec_db (db, "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;", "open", error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return conn_new (db, TRUE);
+}
+
+static Conn *
+take_reader (GkStore *self,
+             GError **error)
+{
+  Conn *conn = NULL;
+
+  g_mutex_lock (&self->readers_mutex);
+  if (self->idle_readers->len > 0)
+    conn = g_ptr_array_steal_index_fast (self->idle_readers, self->idle_readers->len - 1);
+  g_mutex_unlock (&self->readers_mutex);
+  return conn != NULL ? conn : open_reader (self, error);
+}
+
+static void
+give_back_reader (GkStore *self,
+                  Conn    *conn)
+{
+  g_mutex_lock (&self->readers_mutex);
+  if (self->idle_readers->len < N_READERS + 1)
+    {
+      g_ptr_array_add (self->idle_readers, conn);
+      conn = NULL;
+    }
+  g_mutex_unlock (&self->readers_mutex);
+  conn_free (conn);
+}
+
+/* Bindings */
+
+static Binding *
+top_binding (GkStore *self)
+{
+  for (GSList *l = g_private_get (&thread_bindings); l != NULL; l = l->next)
+    {
+      Binding *binding = l->data;
+
+      if (binding->store == self)
+        return binding;
+    }
+  return NULL;
+}
+
+static void
+push_binding (GkStore  *self,
+              Conn     *conn,
+              gboolean  writing)
+{
+  Binding *binding = g_new0 (Binding, 1);
+
+  binding->store = self;
+  binding->conn = conn;
+  binding->depth = 1;
+  binding->writing = writing;
+  g_private_set (&thread_bindings, g_slist_prepend (g_private_get (&thread_bindings), binding));
+}
+
+static void
+pop_binding (Binding *binding)
+{
+  g_private_set (&thread_bindings, g_slist_remove (g_private_get (&thread_bindings), binding));
+  g_free (binding);
+}
+
+/* The connection this thread's statements go to.  Outside any lock or
+ * read section there is none: that is a bug in the caller. */
+static Conn *
+current_conn (GkStore *self)
+{
+  Binding *binding = top_binding (self);
+
+  if (G_UNLIKELY (binding == NULL))
+    {
+      g_critical ("A store statement outside gk_store_priv_lock() or gk_store_priv_read()");
+      return self->writer;
+    }
+  return binding->conn;
+}
+
+static gboolean
+strict_async (void)
+{
+  static gsize once = 0;
+  static gboolean strict = FALSE;
+
+  if (g_once_init_enter (&once))
+    {
+      strict = g_strcmp0 (g_getenv ("GONGKAI_DEBUG_ASYNC_STORE"), "1") == 0;
+      g_once_init_leave (&once, 1);
+    }
+  return strict;
+}
+
+/* The debug switch of the GUI tests: a window must never wait on the
+ * store, so a synchronous call on the thread that runs the default main
+ * context aborts, naming the call. */
+static void
+check_not_on_main_thread (const char *caller)
+{
+  if (strict_async () && g_main_context_is_owner (g_main_context_default ()))
+    g_error ("Synchronous store call %s on the thread of the default main context: "
+             "the window must use the asynchronous API", caller);
+}
+
+/* Changes announced on the owner's main context */
+
+static gboolean
+emit_announced_cb (gpointer data)
+{
+  GWeakRef *weak = data;
+  g_autoptr(GkStore) self = g_weak_ref_get (weak);
+  g_autoptr(GHashTable) ids = NULL;
+  gboolean many;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  g_mutex_lock (&self->announce_mutex);
+  ids = g_steal_pointer (&self->announce_ids);
+  many = self->announce_many;
+  self->announce_many = FALSE;
+  self->announce_scheduled = FALSE;
+  g_mutex_unlock (&self->announce_mutex);
+
+  if (many)
+    g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
+  else if (ids != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_signal_emit (self, signals[ITEMS_CHANGED], 0, id);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* After a commit: tell the listeners, on the main context of whoever
+ * opened the store.  A change made on that context's own thread is
+ * announced at once; one made elsewhere (a worker, the service's writer)
+ * is folded into one dispatch. */
+static void
+announce (GkStore   *self,
+          GPtrArray *ids,
+          gboolean   many)
+{
+  g_autoptr(GMainContext) here = g_main_context_ref_thread_default ();
+  gboolean schedule = FALSE;
+
+  if (here == self->owner_context)
+    {
+      if (many)
+        g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
+      else
+        for (guint i = 0; i < ids->len; i++)
+          g_signal_emit (self, signals[ITEMS_CHANGED], 0, g_ptr_array_index (ids, i));
+      return;
+    }
+
+  g_mutex_lock (&self->announce_mutex);
+  if (many)
+    self->announce_many = TRUE;
+  else
+    {
+      if (self->announce_ids == NULL)
+        self->announce_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_add (self->announce_ids, g_strdup (g_ptr_array_index (ids, i)));
+    }
+  if (!self->announce_scheduled)
+    schedule = self->announce_scheduled = TRUE;
+  g_mutex_unlock (&self->announce_mutex);
+
+  if (schedule)
+    {
+      GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (weak, self);
+      gk_main_context_dispatch (self->owner_context, G_PRIORITY_DEFAULT, emit_announced_cb,
+                                weak, free_weak_ref);
+    }
+}
+
 static GkStore *
 store_new (const char *dir,
            sqlite3    *db)
@@ -598,7 +878,7 @@ store_new (const char *dir,
 
   self->path = g_strdup (dir);
   self->files_dir = g_build_filename (dir, "files", NULL);
-  self->db = db;
+  self->writer = conn_new (db, FALSE);
   return self;
 }
 
@@ -609,14 +889,24 @@ gk_store_finalize (GObject *object)
 {
   GkStore *self = GK_STORE (object);
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  /* Every queued operation holds a reference: the pools are idle now.
+   * This may run on one of their threads (a task's last reference), so
+   * do not wait for them. */
+  if (self->write_pool != NULL)
+    g_thread_pool_free (self->write_pool, TRUE, FALSE);
+  if (self->read_pool != NULL)
+    g_thread_pool_free (self->read_pool, TRUE, FALSE);
+  g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  g_clear_pointer (&self->writer, conn_free);
   g_clear_pointer (&self->calendar, gk_calendar_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->announce_ids, g_hash_table_unref);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_free (self->path);
   g_free (self->files_dir);
   g_rec_mutex_clear (&self->lock);
+  g_mutex_clear (&self->readers_mutex);
+  g_mutex_clear (&self->announce_mutex);
 
   G_OBJECT_CLASS (gk_store_parent_class)->finalize (object);
 }
@@ -633,9 +923,9 @@ gk_store_class_init (GkStoreClass *klass)
    * @store: the store
    * @item_id: (nullable): the changed item, or %NULL when many changed
    *
-   * Emitted after a committed change to items, on the thread that made
-   * the change and without the store's lock held.  The GUI re-dispatches
-   * it to the main thread.
+   * Emitted after a committed change to items, on the main context that
+   * was the thread-default one when the store was opened, without the
+   * store's lock held.
    */
   signals[ITEMS_CHANGED] =
     g_signal_new ("items-changed",
@@ -649,9 +939,11 @@ static void
 gk_store_init (GkStore *self)
 {
   g_rec_mutex_init (&self->lock);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) sqlite3_finalize);
+  g_mutex_init (&self->readers_mutex);
+  g_mutex_init (&self->announce_mutex);
   self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->owner_context = g_main_context_ref_thread_default ();
 }
 
 /* Private API (gk-store-private.h) */
@@ -659,66 +951,122 @@ gk_store_init (GkStore *self)
 sqlite3 *
 gk_store_priv_get_db (GkStore *self)
 {
-  return self->db;
+  return current_conn (self)->db;
 }
 
 GkStoreLocker *
-gk_store_priv_lock (GkStore *self)
+gk_store_priv_lock_at (GkStore    *self,
+                       const char *caller)
 {
+  Binding *binding = top_binding (self);
+
+  if (binding != NULL && binding->writing)
+    {
+      binding->depth++;
+      return self;
+    }
+  if (binding == NULL)
+    check_not_on_main_thread (caller);
   g_rec_mutex_lock (&self->lock);
-  self->lock_depth++;
+  push_binding (self, self->writer, TRUE);
+  return self;
+}
+
+GkStoreLocker *
+gk_store_priv_read_at (GkStore    *self,
+                       const char *caller)
+{
+  g_autoptr(GError) error = NULL;
+  Binding *binding = top_binding (self);
+  Conn *conn;
+
+  /* Inside a write the reads see what it wrote: the writer serves them. */
+  if (binding != NULL)
+    {
+      binding->depth++;
+      return self;
+    }
+  check_not_on_main_thread (caller);
+  conn = take_reader (self, &error);
+  if (conn == NULL)
+    {
+      /* The writer can always read; a reader that cannot open (out of
+       * file descriptors, say) costs concurrency, not the answer. */
+      g_warning ("%s", error->message);
+      return gk_store_priv_lock_at (self, caller);
+    }
+  /* One snapshot for the whole section. */
+  if (sqlite3_exec (conn->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+    conn->tx_depth = 1;
+  push_binding (self, conn, FALSE);
   return self;
 }
 
 void
 gk_store_priv_unlock (GkStoreLocker *self)
 {
-  g_autoptr(GPtrArray) announce = NULL;
+  Binding *binding = top_binding (self);
+  g_autoptr(GPtrArray) ids = NULL;
   gboolean many = FALSE;
 
-  g_assert (self->lock_depth > 0);
+  g_assert (binding != NULL && binding->depth > 0);
 
-  self->lock_depth--;
-  if (self->lock_depth == 0 && (self->pending->len > 0 || self->pending_many))
+  if (--binding->depth > 0)
+    return;
+
+  if (!binding->writing)
+    {
+      Conn *conn = binding->conn;
+
+      pop_binding (binding);
+      if (conn->tx_depth > 0)
+        sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL);
+      conn->tx_depth = 0;
+      give_back_reader (self, conn);
+      return;
+    }
+
+  pop_binding (binding);
+  if (self->pending->len > 0 || self->pending_many)
     {
       many = self->pending_many;
-      announce = g_steal_pointer (&self->pending);
+      ids = g_steal_pointer (&self->pending);
       self->pending = g_ptr_array_new_with_free_func (g_free);
       self->pending_many = FALSE;
     }
   g_rec_mutex_unlock (&self->lock);
 
-  if (many)
-    g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
-  else if (announce != NULL)
-    for (guint i = 0; i < announce->len; i++)
-      g_signal_emit (self, signals[ITEMS_CHANGED], 0, g_ptr_array_index (announce, i));
+  if (ids != NULL)
+    announce (self, ids, many);
 }
 
 GkStoreTx *
 gk_store_priv_begin (GkStore *self,
                      GError **error)
 {
+  Binding *binding = top_binding (self);
+  Conn *conn;
   GkStoreTx *tx;
 
-  g_assert (self->lock_depth > 0);
+  g_assert (binding != NULL && binding->writing);
+  conn = binding->conn;
 
-  if (self->tx_depth == 0)
+  if (conn->tx_depth == 0)
     {
-      if (!exec_db (self->db, "BEGIN IMMEDIATE", "begin", error))
+      if (!exec_db (conn->db, "BEGIN IMMEDIATE", "begin", error))
         return NULL;
     }
   else
     {
-      g_autofree char *sql = g_strdup_printf ("SAVEPOINT gk_sp_%u", self->tx_depth);
+      g_autofree char *sql = g_strdup_printf ("SAVEPOINT gk_sp_%u", conn->tx_depth);
 
-      if (!exec_db (self->db, sql, "savepoint", error))
+      if (!exec_db (conn->db, sql, "savepoint", error))
         return NULL;
     }
 
   tx = g_new0 (GkStoreTx, 1);
   tx->store = g_object_ref (self);
-  tx->depth = ++self->tx_depth;
+  tx->depth = ++conn->tx_depth;
   return tx;
 }
 
@@ -733,15 +1081,17 @@ void
 gk_store_priv_rollback (GkStoreTx *tx)
 {
   GkStore *self;
+  Conn *conn;
 
   if (tx == NULL)
     return;
   self = tx->store;
-  g_assert (tx->depth == self->tx_depth);
+  conn = self->writer;
+  g_assert (tx->depth == conn->tx_depth);
 
   if (tx->depth == 1)
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
       /* Nothing changed after all. */
       g_ptr_array_set_size (self->pending, 0);
       self->pending_many = FALSE;
@@ -751,9 +1101,9 @@ gk_store_priv_rollback (GkStoreTx *tx)
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO gk_sp_%u; RELEASE gk_sp_%u",
                                               tx->depth - 1, tx->depth - 1);
 
-      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+      sqlite3_exec (conn->db, sql, NULL, NULL, NULL);
     }
-  self->tx_depth--;
+  conn->tx_depth--;
   tx_free (tx);
 }
 
@@ -762,21 +1112,22 @@ gk_store_priv_commit (GkStoreTx *tx,
                       GError   **error)
 {
   GkStore *self = tx->store;
+  Conn *conn = self->writer;
   g_autofree char *sql = NULL;
 
-  g_assert (tx->depth == self->tx_depth);
+  g_assert (tx->depth == conn->tx_depth);
 
   if (tx->depth == 1)
     sql = g_strdup ("COMMIT");
   else
     sql = g_strdup_printf ("RELEASE gk_sp_%u", tx->depth - 1);
 
-  if (!exec_db (self->db, sql, "commit", error))
+  if (!exec_db (conn->db, sql, "commit", error))
     {
       gk_store_priv_rollback (tx);
       return FALSE;
     }
-  self->tx_depth--;
+  conn->tx_depth--;
   tx_free (tx);
   return TRUE;
 }
@@ -784,7 +1135,9 @@ gk_store_priv_commit (GkStoreTx *tx,
 gboolean
 gk_store_priv_in_transaction (GkStore *self)
 {
-  return self->tx_depth > 0;
+  Binding *binding = top_binding (self);
+
+  return binding != NULL && binding->writing && binding->conn->tx_depth > 0;
 }
 
 GkStoreStmt *
@@ -792,17 +1145,18 @@ gk_store_priv_prepare (GkStore    *self,
                        const char *sql,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  Conn *conn = current_conn (self);
+  sqlite3_stmt *stmt = g_hash_table_lookup (conn->statements, sql);
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+      if (sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
         {
-          g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-          set_db_error (self->db, "prepare", error);
+          g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (conn->db));
+          set_db_error (conn->db, "prepare", error);
           return NULL;
         }
-      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+      g_hash_table_insert (conn->statements, g_strdup (sql), stmt);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -840,7 +1194,7 @@ gk_store_priv_exec (GkStore    *self,
                     const char *sql,
                     GError    **error)
 {
-  return exec_db (self->db, sql, "exec", error);
+  return exec_db (current_conn (self)->db, sql, "exec", error);
 }
 
 gboolean
@@ -849,7 +1203,7 @@ gk_store_priv_sql_error (GkStore    *self,
                          const char *context,
                          GError    **error)
 {
-  return set_db_error (self->db, context, error);
+  return set_db_error (current_conn (self)->db, context, error);
 }
 
 void
@@ -876,7 +1230,9 @@ void
 gk_store_priv_emit_changed (GkStore    *self,
                             const char *item_id)
 {
-  g_assert (self->lock_depth > 0);
+  Binding *binding = top_binding (self);
+
+  g_assert (binding != NULL && binding->writing);
 
   if (item_id == NULL)
     {
@@ -959,7 +1315,7 @@ gk_store_priv_get_contributors (GkStore    *self,
                                 gint64      revision,
                                 GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT DISTINCT user FROM item_contributors "
@@ -1384,8 +1740,8 @@ gk_store_get_schema_version (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), 0);
 
-  locker = gk_store_priv_lock (self);
-  read_user_version (self->db, &version);
+  locker = gk_store_priv_read (self);
+  read_user_version (gk_store_priv_get_db (self), &version);
   return version;
 }
 
@@ -1407,7 +1763,7 @@ gk_store_get_setting (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", NULL);
   if (stmt != NULL)
     {
@@ -1612,7 +1968,7 @@ gk_store_get_roles (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), GK_ROLE_NONE);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   return read_roles (self, user);
 }
 
@@ -1631,7 +1987,7 @@ gk_store_list_members (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), members);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self, "SELECT user, roles, added_at FROM members ORDER BY user", NULL);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
