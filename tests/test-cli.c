@@ -5,14 +5,18 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gk-fixtures.h"
+#include "gk-item.h"
 
 static char *tmp_dir;
 static char *library;
 static char *inbox;
+static const char *run_in;   /* the working folder of ctl(), NULL: ours */
 
 typedef struct
 {
@@ -33,10 +37,11 @@ run_clear (Run *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs gongkai-ctl --library L --as USER ARGS…; parses stdout as JSON
- * when --json is among the arguments. */
 static void
-ctl (Run *r, const char *user, ...)
+ctl_va (Run        *r,
+        const char *lib,
+        const char *user,
+        va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -44,25 +49,24 @@ ctl (Run *r, const char *user, ...)
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
   const char *arg;
-  va_list args;
 
   g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
   g_ptr_array_add (argv, "--library");
-  g_ptr_array_add (argv, library);
+  g_ptr_array_add (argv, (char *) lib);
   g_ptr_array_add (argv, "--as");
   g_ptr_array_add (argv, (char *) user);
-  va_start (args, user);
   while ((arg = va_arg (args, const char *)) != NULL)
     {
       if (strcmp (arg, "--json") == 0)
         json = TRUE;
       g_ptr_array_add (argv, (char *) arg);
     }
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  if (run_in != NULL)
+    g_subprocess_launcher_set_cwd (launcher, run_in);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &r->out, &r->err, &error);
@@ -76,6 +80,29 @@ ctl (Run *r, const char *user, ...)
         g_error ("not JSON (%s): %s", error->message, r->out);
       r->json = json_node_copy (json_parser_get_root (parser));
     }
+}
+
+/* Runs gongkai-ctl --library L --as USER ARGS…; parses stdout as JSON
+ * when --json is among the arguments. */
+static void
+ctl (Run *r, const char *user, ...)
+{
+  va_list args;
+
+  va_start (args, user);
+  ctl_va (r, library, user, args);
+  va_end (args);
+}
+
+/* The same on another library folder. */
+static void
+ctl_at (Run *r, const char *lib, const char *user, ...)
+{
+  va_list args;
+
+  va_start (args, user);
+  ctl_va (r, lib, user, args);
+  va_end (args);
 }
 
 static JsonObject *
@@ -473,6 +500,537 @@ test_usage_errors (void)
   g_assert_cmpint (c.status, ==, 2);
 }
 
+static char *
+file_digest (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_strdup ("(unreadable)");
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+/* Another application's database. */
+static void
+write_sqlite (const char *path,
+              const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Every command refuses a library.db that is not a library (exit 1,
+ * naming the file and what is wrong), init included, and none of them
+ * writes to it or beside it. */
+static void
+test_not_a_library (void)
+{
+  const char *const kinds[] = { "empty", "garbage", "other-sqlite", "folder", "symlink", "truncated" };
+  const char *const words[] = { "empty (0 bytes)", "not an SQLite database", "not a Gongkai Desk library",
+                                "is a folder", "symbolic link", "damaged" };
+  const char *const commands[][3] = {
+    { "init", NULL, NULL }, { "list", NULL, NULL }, { "audit", "verify", NULL },
+    { "--json", "audit", "verify" }, { "member", "add", "x" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *lib = g_build_filename (tmp_dir, kinds[k], NULL);
+      g_autofree char *db = g_build_filename (lib, "library.db", NULL);
+      g_autofree char *files = g_build_filename (lib, "files", NULL);
+      g_autofree char *before = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (lib, 0700), ==, 0);
+      if (strcmp (kinds[k], "empty") == 0)
+        g_assert_true (g_file_set_contents (db, "", 0, NULL));
+      else if (strcmp (kinds[k], "garbage") == 0)
+        g_assert_true (g_file_set_contents (db, "\x13\x37 some bytes that are no database at all", -1, NULL));
+      else if (strcmp (kinds[k], "other-sqlite") == 0)
+        write_sqlite (db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                          "INSERT INTO notes (text) VALUES ('keep me');");
+      else if (strcmp (kinds[k], "folder") == 0)
+        g_assert_cmpint (g_mkdir (db, 0700), ==, 0);
+      else if (strcmp (kinds[k], "symlink") == 0)
+        {
+          g_autofree char *real = g_build_filename (library, "library.db", NULL);
+
+          g_assert_cmpint (symlink (real, db), ==, 0);
+        }
+      else
+        {
+          g_auto(Run) init = { 0 };
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          ctl_at (&init, lib, "admin", "init", NULL);
+          g_assert_cmpint (init.status, ==, 0);
+          g_assert_true (g_file_get_contents (db, &contents, &length, NULL));
+          g_assert_true (g_file_set_contents (db, contents, (gssize) length / 2, NULL));
+          /* Without its files/, so that only the database is at stake. */
+          {
+            g_autofree char *lock = g_build_filename (files, ".lock", NULL);
+
+            g_unlink (lock);
+            g_assert_cmpint (g_rmdir (files), ==, 0);
+          }
+        }
+      before = file_digest (db);
+
+      for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+        {
+          g_auto(Run) r = { 0 };
+          g_autofree char *after = NULL;
+
+          ctl_at (&r, lib, "admin", commands[c][0], commands[c][1], commands[c][2], NULL);
+          if (r.status != 1 || strstr (r.err, db) == NULL || strstr (r.err, words[k]) == NULL)
+            g_error ("%s, %s: exit %d: %s", kinds[k], commands[c][0], r.status, r.err);
+          g_assert_null (strstr (r.out, "already exists"));
+          g_assert_null (strstr (r.out, "intact"));
+          after = file_digest (db);
+          g_assert_cmpstr (after, ==, before);
+          g_assert_false (g_file_test (files, G_FILE_TEST_EXISTS));
+        }
+    }
+}
+
+/* A folder with a library's files but no library.db: init refuses to
+ * make a library over them (exit 3) and so does every other command. */
+static void
+test_files_without_database (void)
+{
+  g_autofree char *lib = g_build_filename (tmp_dir, "lost its database", NULL);
+  g_autofree char *stored = g_build_filename (lib, "files", "ab", "abcdef0123", NULL);
+  g_autofree char *db = g_build_filename (lib, "library.db", NULL);
+  g_autofree char *parent = g_path_get_dirname (stored);
+  g_auto(Run) init = { 0 };
+  g_auto(Run) list = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (stored, "%PDF-1.4 a stored document", -1, NULL));
+
+  ctl_at (&init, lib, "admin", "init", NULL);
+  g_assert_cmpint (init.status, ==, 3);
+  g_assert_nonnull (strstr (init.err, lib));
+  g_assert_nonnull (strstr (init.err, "no library database"));
+  g_assert_null (strstr (init.out, "Created"));
+  ctl_at (&list, lib, "admin", "list", NULL);
+  g_assert_cmpint (list.status, ==, 3);
+  g_assert_nonnull (strstr (list.err, "no library database"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (stored, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A command other than init on a folder without a library says so
+ * (exit 4) and makes nothing; init there makes one, and again changes
+ * nothing (exit 0). */
+static void
+test_no_library_here (void)
+{
+  g_autofree char *lib = g_build_filename (tmp_dir, "not yet", NULL);
+  const char *const commands[][2] = { { "list", NULL }, { "audit", "verify" }, { "import", "x.pdf" } };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) again = { 0 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      g_auto(Run) r = { 0 };
+
+      ctl_at (&r, lib, "admin", commands[c][0], commands[c][1], NULL);
+      g_assert_cmpint (r.status, ==, 4);
+      g_assert_nonnull (strstr (r.err, "no library at"));
+      g_assert_false (g_file_test (lib, G_FILE_TEST_EXISTS));
+    }
+  ctl_at (&first, lib, "admin", "init", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "Created the library"));
+  ctl_at (&again, lib, "admin", "init", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "already exists; nothing changed"));
+}
+
+/* audit verify reports what its opening removed: a partial copy and a
+ * file no item refers to, left by a killed import. */
+static void
+test_audit_verify_reports_cleaning (void)
+{
+  g_autofree char *sub = g_build_filename (library, "files", "fe", NULL);
+  g_autofree char *partial = g_build_filename (sub, ".incoming-Q1w2E3", NULL);
+  g_autofree char *orphan_sha = NULL;
+  g_autofree char *orphan = NULL;
+  g_autofree char *orphan_relative = NULL;
+  g_auto(Run) json = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) quiet = { 0 };
+  JsonObject *cleaned;
+  JsonArray *removed;
+  guint n_found = 0;
+
+  /* A hash that starts with "fe": its bytes do not matter to the check. */
+  orphan_sha = g_strnfill (64, 'e');
+  orphan_sha[0] = 'f';
+  orphan = g_build_filename (sub, orphan_sha, NULL);
+  orphan_relative = g_build_filename ("files", "fe", orphan_sha, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0750), ==, 0);
+  g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
+  g_assert_true (g_file_set_contents (orphan, "%PDF-1.4 whole, but no item", -1, NULL));
+
+  ctl (&json, "drafter", "--json", "audit", "verify", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (obj (&json), "ok"));
+  cleaned = json_object_get_object_member (obj (&json), "cleaned");
+  g_assert_cmpint (json_object_get_int_member (cleaned, "partial_copies"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (cleaned, "unreferenced_files"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (cleaned, "bytes"), ==,
+                   strlen ("%PDF-1.4 half") + strlen ("%PDF-1.4 whole, but no item"));
+  g_assert_false (json_object_get_boolean_member (cleaned, "skipped"));
+  removed = json_object_get_array_member (cleaned, "removed");
+  g_assert_cmpuint (json_array_get_length (removed), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    if (g_strcmp0 (json_array_get_string_element (removed, i), orphan_relative) == 0)
+      n_found++;
+  g_assert_cmpuint (n_found, ==, 1);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+
+  /* In words, too. */
+  g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
+  ctl (&text, "drafter", "audit", "verify", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Removed 1 partial copy left by an interrupted import."));
+  g_assert_nonnull (strstr (text.out, "removed files/fe/.incoming-Q1w2E3"));
+  g_assert_nonnull (strstr (text.out, "The audit trail is intact"));
+
+  /* Nothing left: nothing said. */
+  ctl (&quiet, "drafter", "audit", "verify", NULL);
+  g_assert_cmpint (quiet.status, ==, 0);
+  g_assert_null (strstr (quiet.out, "Removed"));
+}
+
+/* ---- text that is not UTF-8 ---- */
+
+/* Each a different way of not being UTF-8 (see test-input.c). */
+static const char *const bad_bytes[] = { "\xff\xfe", "\xed\xa0\x80", "\x80", "\xc0\xaf", "\xe4\xb8", NULL };
+
+/* The audit verifies and show --json is one JSON document (ctl() fails
+ * the test on output that is not UTF-8 or not JSON). */
+static void
+assert_intact (const char *id)
+{
+  g_auto(Run) verify = { 0 };
+  g_auto(Run) show = { 0 };
+
+  ctl (&verify, "admin", "audit", "verify", NULL);
+  g_assert_cmpint (verify.status, ==, 0);
+  ctl (&show, "admin", "--json", "show", id, NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (&show), "id"), ==, id);
+}
+
+static void
+assert_refused (Run        *r,
+                const char *named)
+{
+  g_assert_cmpint (r->status, ==, 2);
+  if (strstr (r->err, named) == NULL)
+    g_error ("“%s” does not name %s", r->err, named);
+}
+
+static void
+test_invalid_utf8 (void)
+{
+  g_autofree char *id = first_id ();
+  g_auto(Run) before = { 0 };
+  g_autofree char *title = NULL;
+
+  ctl (&before, "admin", "--json", "show", id, NULL);
+  title = g_strdup (json_object_get_string_member (obj (&before), "title"));
+
+  /* Every field of the record, with every kind of bad bytes. */
+  for (const char *const *field = gk_item_field_names (); *field != NULL; field++)
+    for (guint i = 0; bad_bytes[i] != NULL; i++)
+      {
+        g_auto(Run) edit = { 0 };
+        g_autofree char *arg = g_strdup_printf ("%s=关于%s通知", *field, bad_bytes[i]);
+        g_autofree char *named = g_strdup_printf ("(%s)", *field);
+
+        ctl (&edit, "drafter", "edit", id, arg, NULL);
+        assert_refused (&edit, named);
+        assert_intact (id);
+      }
+  {
+    g_auto(Run) after = { 0 };
+
+    ctl (&after, "admin", "--json", "show", id, NULL);
+    g_assert_cmpstr (json_object_get_string_member (obj (&after), "title"), ==, title);
+  }
+
+  for (guint i = 0; bad_bytes[i] != NULL; i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("关于%s通知", bad_bytes[i]);
+      g_autofree char *add_tag = g_strconcat ("+", bad, NULL);
+      g_autofree char *dismissal = g_strconcat ("1=", bad, NULL);
+      g_autofree char *comment = g_strconcat ("--comment=", bad, NULL);
+      g_autofree char *user = g_strconcat ("zhang", bad_bytes[i], NULL);
+      g_auto(Run) tag = { 0 };
+      g_auto(Run) review = { 0 };
+      g_auto(Run) review_eq = { 0 };
+      g_auto(Run) dismiss = { 0 };
+      g_auto(Run) withdraw = { 0 };
+      g_auto(Run) member = { 0 };
+      g_auto(Run) as = { 0 };
+      g_auto(Run) catalog = { 0 };
+      g_auto(Run) rename = { 0 };
+      g_auto(Run) config = { 0 };
+      g_auto(Run) key = { 0 };
+      g_auto(Run) search = { 0 };
+
+      ctl (&tag, "drafter", "tag", id, add_tag, NULL);
+      assert_refused (&tag, "(tags)");
+      ctl (&review, "admin", "review", id, "return", "--comment", bad, NULL);
+      assert_refused (&review, "--comment");
+      ctl (&review_eq, "admin", "review", id, "return", comment, NULL);
+      assert_refused (&review_eq, "--comment");
+      ctl (&dismiss, "admin", "review", id, "dismiss", "--dismiss", dismissal, NULL);
+      assert_refused (&dismiss, "--dismiss");
+      ctl (&withdraw, "admin", "withdraw", id, "--reason", bad, NULL);
+      assert_refused (&withdraw, "--reason");
+      ctl (&member, "admin", "member", "add", user, "--role", "drafter", NULL);
+      assert_refused (&member, "user name");
+      ctl (&as, user, "list", NULL);
+      assert_refused (&as, "--as");
+      ctl (&catalog, "admin", "catalog", "add", bad, NULL);
+      assert_refused (&catalog, "tag name");
+      ctl (&rename, "admin", "catalog", "rename", "政务公开", bad, NULL);
+      assert_refused (&rename, "tag name");
+      ctl (&config, "admin", "config", "agency_name", bad, NULL);
+      assert_refused (&config, "agency_name");
+      ctl (&key, "admin", "config", bad, "x", NULL);
+      g_assert_cmpint (key.status, ==, 2);
+      ctl (&search, "drafter", "search", bad, NULL);
+      assert_refused (&search, "search text");
+      assert_intact (id);
+    }
+
+  /* A file whose name is not UTF-8 is imported and shown readably. */
+  {
+    g_autofree char *dir = g_build_filename (tmp_dir, "names", NULL);
+    g_autofree char *name = g_build_filename (dir, "报告\xff\xfe.pdf", NULL);
+    g_autoptr(GError) error = NULL;
+    g_auto(Run) json = { 0 };
+    g_auto(Run) human = { 0 };
+    JsonObject *result;
+
+    g_mkdir_with_parents (dir, 0700);
+    g_assert_true (gk_fixture_write_long_pdf (name, 3, &error));
+    g_assert_no_error (error);
+    ctl (&json, "drafter", "--json", "import", name, NULL);
+    g_assert_cmpint (json.status, ==, 0);
+    result = json_array_get_object_element (json_object_get_array_member (obj (&json), "results"), 0);
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "imported");
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (result, "path"),
+                                     "报告\xef\xbf\xbd\xef\xbf\xbd.pdf"));
+    assert_intact (json_object_get_string_member (result, "id"));
+
+    ctl (&human, "drafter", "import", name, NULL);
+    g_assert_cmpint (human.status, ==, 0);
+    g_assert_nonnull (strstr (human.out, "报告\\xff\\xfe.pdf"));
+  }
+}
+
+/* ---- settings are checked when they are set ---- */
+
+static void
+test_settings (void)
+{
+  g_auto(Run) newline = { 0 };
+  g_auto(Run) check = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) allowed = { 0 };
+  g_auto(Run) shown = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) stages = { 0 };
+  g_auto(Run) code = { 0 };
+  g_auto(Run) template = { 0 };
+  g_auto(Run) words = { 0 };
+  g_auto(Run) ca = { 0 };
+  g_auto(Run) all = { 0 };
+
+  ctl (&newline, "admin", "config", "org_code", "a\nb", NULL);
+  assert_refused (&newline, "org_code");
+  ctl (&check, "admin", "config", "org_code", "123456789", NULL);
+  assert_refused (&check, "org_code");
+  ctl (&code, "admin", "config", "org_code", "11500107709320298K", NULL);
+  g_assert_cmpint (code.status, ==, 0);
+  ctl (&template, "admin", "config", "index_template", "{org_code}\t{seq}", NULL);
+  assert_refused (&template, "index_template");
+
+  /* The rule the sync applies: http:// only to this computer… */
+  ctl (&plain, "admin", "config", "portal_url", "http://10.0.0.1/api/v1", NULL);
+  assert_refused (&plain, "portal_url");
+  /* …unless allowed, as sync --allow-insecure allows it. */
+  ctl (&allowed, "admin", "config", "--allow-insecure", "portal_url", "http://10.0.0.1/api/v1", NULL);
+  g_assert_cmpint (allowed.status, ==, 0);
+  ctl (&shown, "admin", "config", "portal_url", NULL);
+  g_assert_cmpstr (shown.out, ==, "http://10.0.0.1/api/v1\n");
+
+  ctl (&unknown, "admin", "config", "colour", "red", NULL);
+  assert_refused (&unknown, "colour");
+  ctl (&stages, "admin", "config", "review_stages", "3", NULL);
+  assert_refused (&stages, "review_stages");
+  ctl (&words, "admin", "config", "sensitive_words", "内部\x01资料", NULL);
+  assert_refused (&words, "sensitive_words");
+  ctl (&ca, "admin", "config", "portal_ca_file", "relative.pem", NULL);
+  assert_refused (&ca, "portal_ca_file");
+
+  ctl (&all, "admin", "--json", "config", NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (&all), "org_code"), ==, "11500107709320298K");
+  g_assert_cmpstr (json_object_get_string_member (obj (&all), "review_stages"), ==, "2");
+  g_assert_true (json_object_get_null_member (obj (&all), "agency_name"));
+
+  /* init checks its values before it makes a library. */
+  {
+    g_autofree char *saved = library;
+    g_autofree char *fresh = g_build_filename (tmp_dir, "fresh library", NULL);
+    g_auto(Run) init = { 0 };
+
+    library = fresh;
+    ctl (&init, "admin", "init", "--org-code", "12345", NULL);
+    library = g_steal_pointer (&saved);
+    assert_refused (&init, "org_code");
+    g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* ---- “--” ends the options, everywhere ---- */
+
+static void
+test_end_of_options (void)
+{
+  g_autofree char *id = first_id ();
+  g_autofree char *dash_dir = g_build_filename (tmp_dir, "dash", NULL);
+  g_autofree char *dash_file = g_build_filename (dash_dir, "-file.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* search: text that starts with “-”. */
+  {
+    g_auto(Run) dashes = { 0 };
+    g_auto(Run) bare = { 0 };
+    g_auto(Run) top = { 0 };
+    g_auto(Run) option_like = { 0 };
+    g_auto(Run) help = { 0 };
+
+    ctl (&dashes, "drafter", "--json", "search", "--", "- -", NULL);
+    g_assert_cmpint (dashes.status, ==, 0);
+    ctl (&bare, "drafter", "--json", "search", "- -", NULL);
+    g_assert_cmpint (bare.status, ==, 0);
+    g_assert_cmpint (json_object_get_int_member (obj (&bare), "total"), ==,
+                     json_object_get_int_member (obj (&dashes), "total"));
+    ctl (&top, "drafter", "--json", "--", "search", "-应急", NULL);
+    g_assert_cmpint (top.status, ==, 0);
+    ctl (&option_like, "drafter", "--json", "search", "--", "--limit", NULL);
+    g_assert_cmpint (option_like.status, ==, 0);
+    g_assert_cmpint (json_object_get_int_member (obj (&option_like), "total"), ==, 0);
+    /* After “--”, even --help is text to search for. */
+    ctl (&help, "drafter", "search", "--", "--help", NULL);
+    g_assert_cmpint (help.status, ==, 0);
+    g_assert_null (strstr (help.out, "Usage"));
+  }
+
+  /* edit: a value that starts with “-”. */
+  {
+    g_auto(Run) edit = { 0 };
+    g_auto(Run) json_after = { 0 };
+
+    ctl (&edit, "drafter", "--json", "edit", id, "--", "title=-x 关于", "summary=--json", NULL);
+    g_assert_cmpint (edit.status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (obj (&edit), "title"), ==, "-x 关于");
+    g_assert_cmpstr (json_object_get_string_member (obj (&edit), "summary"), ==, "--json");
+    /* The global --json before “--” still counts; after it, it is text. */
+    ctl (&json_after, "drafter", "edit", id, "--", "--json", NULL);
+    assert_refused (&json_after, "--json");
+  }
+
+  /* tag: “-NAME” removes a tag, with or without “--”. */
+  {
+    g_auto(Run) catalog = { 0 };
+    g_auto(Run) add = { 0 };
+    g_auto(Run) remove = { 0 };
+    g_auto(Run) again = { 0 };
+    g_auto(Run) gone = { 0 };
+    g_auto(Run) bare = { 0 };
+
+    ctl (&catalog, "admin", "catalog", "add", "--", "-减负", NULL);
+    g_assert_cmpint (catalog.status, ==, 0);
+    ctl (&add, "drafter", "--json", "tag", id, "--", "+政务公开", "+-减负", NULL);
+    g_assert_cmpint (add.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (&add), "tags")), ==, 2);
+    ctl (&remove, "drafter", "--json", "tag", id, "--", "--减负", NULL);
+    g_assert_cmpint (remove.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (&remove), "tags")), ==, 1);
+    ctl (&bare, "drafter", "--json", "tag", id, "-政务公开", NULL);
+    g_assert_cmpint (bare.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (&bare), "tags")), ==, 0);
+    ctl (&again, "drafter", "--json", "tag", id, "--", "+政务公开", NULL);
+    g_assert_cmpint (again.status, ==, 0);
+    ctl (&gone, "drafter", "--json", "tag", id, "--", "-政务公开", NULL);
+    g_assert_cmpint (gone.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (&gone), "tags")), ==, 0);
+  }
+
+  /* import: a file whose name starts with “-”. */
+  {
+    g_auto(Run) refused = { 0 };
+    g_auto(Run) import = { 0 };
+    JsonObject *result;
+
+    g_mkdir_with_parents (dash_dir, 0700);
+    g_assert_true (gk_fixture_write_long_pdf (dash_file, 2, &error));
+    g_assert_no_error (error);
+    run_in = dash_dir;
+    ctl (&refused, "drafter", "import", "-file.pdf", NULL);
+    ctl (&import, "drafter", "--json", "import", "--", "-file.pdf", NULL);
+    run_in = NULL;
+    g_assert_cmpint (refused.status, ==, 2);
+    g_assert_cmpint (import.status, ==, 0);
+    result = json_array_get_object_element (json_object_get_array_member (obj (&import), "results"), 0);
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "imported");
+  }
+
+  /* audit, show, review: operands after “--” too. */
+  {
+    g_auto(Run) log = { 0 };
+    g_auto(Run) show = { 0 };
+    g_auto(Run) review = { 0 };
+
+    ctl (&log, "drafter", "--json", "audit", "log", "--", id, NULL);
+    g_assert_cmpint (log.status, ==, 0);
+    ctl (&show, "drafter", "--json", "show", "--", id, NULL);
+    g_assert_cmpint (show.status, ==, 0);
+    ctl (&review, "admin", "review", id, "return", "--comment", "x", "--", "--extra", NULL);
+    assert_refused (&review, "approve");
+  }
+
+  /* And the help says so. */
+  {
+    g_auto(Run) top = { 0 };
+    g_auto(Run) command = { 0 };
+
+    ctl (&top, "drafter", "--help", NULL);
+    g_assert_cmpint (top.status, ==, 0);
+    g_assert_nonnull (strstr (top.out, "  --  "));
+    g_assert_nonnull (strstr (top.out, "end of the options"));
+    ctl (&command, "drafter", "tag", "--help", NULL);
+    g_assert_cmpint (command.status, ==, 0);
+    g_assert_nonnull (strstr (command.out, "“--” ends the options"));
+  }
+  assert_intact (id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -490,6 +1048,13 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-show-search", test_list_show_search);
   g_test_add_func ("/cli/edit-and-tag", test_edit_and_tag);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/not-a-library", test_not_a_library);
+  g_test_add_func ("/cli/files-without-database", test_files_without_database);
+  g_test_add_func ("/cli/no-library-here", test_no_library_here);
+  g_test_add_func ("/cli/audit-verify-reports-cleaning", test_audit_verify_reports_cleaning);
+  g_test_add_func ("/cli/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/cli/settings", test_settings);
+  g_test_add_func ("/cli/end-of-options", test_end_of_options);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gk-calendar.h"
 #include "gk-finding.h"
@@ -257,19 +259,307 @@ test_open_create_reopen (void)
   remove_tree (dir);
 }
 
+/* A library made here, closed, with an item: what the cases below spoil. */
+static char *
+make_real_library (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkStore) store = gk_store_open (dir, TRUE, &error);
+  g_autoptr(GkItem) item = make_item ("关于开展安全生产检查的通知", "2024-05-06");
+  const char *pages[] = { "第一页 正文 很长的一段文字，让数据库有几页。", "第二页" };
+
+  g_assert_no_error (error);
+  g_assert_true (gk_store_set_member (store, "someone", "boss", GK_ROLE_ADMIN | GK_ROLE_DRAFTER, &error));
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(GkItem) more = make_item ("一份文件", "2024-05-06");
+
+      g_assert_true (gk_store_insert_item (store, "boss", more, pages, 2, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (gk_store_insert_item (store, "boss", item, pages, 2, NULL, &error));
+  g_assert_no_error (error);
+  return g_build_filename (dir, "library.db", NULL);
+}
+
+static void
+write_sqlite (const char *path,
+              const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("SQL failed: %s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+typedef enum
+{
+  BAD_EMPTY,
+  BAD_TEXT,
+  BAD_RANDOM,
+  BAD_EMPTY_SQLITE,
+  BAD_OTHER_SQLITE,
+  BAD_OTHER_APPLICATION,
+  BAD_FAKE_OLD_LIBRARY,
+  BAD_NEWER_WITHOUT_MARK,
+  BAD_TRUNCATED,
+  BAD_DIRECTORY,
+  BAD_SYMLINK,
+  BAD_FIFO,
+  N_BAD
+} BadKind;
+
+static const char *const bad_names[N_BAD] = {
+  "empty", "text", "random", "empty-sqlite", "other-sqlite", "other-application",
+  "fake-old-library", "newer-without-mark", "truncated", "directory", "symlink", "fifo",
+};
+
+/* What the refusal must say, besides the path. */
+static const char *const bad_words[N_BAD] = {
+  "empty (0 bytes)", "not an SQLite database", "not an SQLite database", "empty SQLite database",
+  "not a Gongkai Desk library", "another application", "not a Gongkai Desk library",
+  "not a Gongkai Desk library", "damaged", "is a folder", "symbolic link", "not a regular file",
+};
+
+static void
+make_bad (BadKind     kind,
+          const char *dir,
+          const char *elsewhere)
+{
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+
+  switch (kind)
+    {
+    case BAD_EMPTY:
+      g_assert_true (g_file_set_contents (db, "", 0, NULL));
+      break;
+    case BAD_TEXT:
+      g_assert_true (g_file_set_contents (db, "this is not a database, just some text that is long enough", -1, NULL));
+      break;
+    case BAD_RANDOM:
+      {
+        g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+        g_autofree guint32 *noise = g_new (guint32, 2048);
+
+        for (guint i = 0; i < 2048; i++)
+          noise[i] = g_rand_int (rand);
+        g_assert_true (g_file_set_contents (db, (const char *) noise, 2048 * sizeof (guint32), NULL));
+      }
+      break;
+    case BAD_EMPTY_SQLITE:
+      write_sqlite (db, "CREATE TABLE t (x); DROP TABLE t;");
+      break;
+    case BAD_OTHER_SQLITE:
+      write_sqlite (db, "PRAGMA user_version = 2; CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
+                        "INSERT INTO notes (text) VALUES ('keep me');");
+      break;
+    case BAD_OTHER_APPLICATION:
+      /* Even with a library's tables: the mark says whose it is. */
+      write_sqlite (db, "PRAGMA application_id = 1234; PRAGMA user_version = 3;"
+                        "CREATE TABLE items (x); CREATE TABLE audit (x);");
+      break;
+    case BAD_FAKE_OLD_LIBRARY:
+      write_sqlite (db, "PRAGMA user_version = 3; CREATE TABLE items (x); CREATE TABLE audit (x);"
+                        "CREATE TABLE settings (key, value);");
+      break;
+    case BAD_NEWER_WITHOUT_MARK:
+      /* Every schema from 4 on carries the mark. */
+      write_sqlite (db, "PRAGMA user_version = 4; CREATE TABLE items (x);");
+      break;
+    case BAD_TRUNCATED:
+      {
+        g_autofree char *real = make_real_library (elsewhere);
+        g_autofree char *contents = NULL;
+        gsize length = 0;
+
+        g_assert_true (g_file_get_contents (real, &contents, &length, NULL));
+        g_assert_cmpuint (length, >, 8192);
+        g_assert_true (g_file_set_contents (db, contents, (gssize) (length / 2), NULL));
+      }
+      break;
+    case BAD_DIRECTORY:
+      g_assert_cmpint (g_mkdir (db, 0700), ==, 0);
+      break;
+    case BAD_SYMLINK:
+      {
+        g_autofree char *real = make_real_library (elsewhere);
+
+        g_assert_cmpint (symlink (real, db), ==, 0);
+      }
+      break;
+    case BAD_FIFO:
+      g_assert_cmpint (mkfifo (db, 0600), ==, 0);
+      break;
+    case N_BAD:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+snapshot (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return g_strdup ("(missing)");
+  if (!S_ISREG (st.st_mode))
+    return g_strdup_printf ("(mode %o)", (guint) (st.st_mode & S_IFMT));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+/* A library.db that is not a library is refused, with or without
+ * create, naming the path and what is wrong, and nothing is written:
+ * not the file, not files/, not a journal. */
 static void
 test_not_a_library (void)
 {
+  for (BadKind kind = 0; kind < N_BAD; kind++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+      g_autofree char *elsewhere = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+      g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+      g_autofree char *files = g_build_filename (dir, "files", NULL);
+      g_autofree char *wal = g_build_filename (dir, "library.db-wal", NULL);
+      g_autofree char *before = NULL;
+      g_autofree char *target_before = NULL;
+      g_autofree char *target = g_build_filename (elsewhere, "library.db", NULL);
+
+      g_test_message ("library.db: %s", bad_names[kind]);
+      make_bad (kind, dir, elsewhere);
+      before = snapshot (db);
+      target_before = snapshot (target);
+
+      for (int create = 0; create <= 1; create++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GkStore) store = gk_store_open (dir, create, &error);
+
+          g_assert_null (store);
+          g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+          g_assert_nonnull (strstr (error->message, db));
+          if (strstr (error->message, bad_words[kind]) == NULL)
+            g_error ("%s: “%s” does not say “%s”", bad_names[kind], error->message, bad_words[kind]);
+          g_assert_cmpint (gk_error_exit_status (error), ==, 1);
+        }
+      {
+        g_autofree char *after = snapshot (db);
+        g_autofree char *target_after = snapshot (target);
+
+        g_assert_cmpstr (after, ==, before);
+        g_assert_cmpstr (target_after, ==, target_before);
+      }
+      g_assert_false (g_file_test (files, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+      remove_tree (dir);
+      remove_tree (elsewhere);
+    }
+}
+
+/* A folder with a library's content but no library.db: neither opened
+ * nor made a library over it. */
+static void
+test_content_without_database (void)
+{
+  const char *const contents[] = { "files/ab/abcdef", "files/", "library.db-wal", "files" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, contents[i], NULL);
+      g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+
+      if (g_str_has_suffix (contents[i], "/"))
+        g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      else
+        {
+          g_autofree char *parent = g_path_get_dirname (path);
+
+          g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+          g_assert_true (g_file_set_contents (path, "%PDF-1.4 a stored document", -1, NULL));
+        }
+
+      for (int create = 0; create <= 1; create++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GkStore) store = gk_store_open (dir, create, &error);
+
+          g_assert_null (store);
+          g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
+          g_assert_nonnull (strstr (error->message, dir));
+          g_assert_nonnull (strstr (error->message, "no library database"));
+          g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+        }
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+      remove_tree (dir);
+    }
+
+  /* And a folder that is not there is not made by opening it. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+    g_autofree char *missing = g_build_filename (dir, "nothing here", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GkStore) store = gk_store_open (missing, FALSE, &error);
+
+    g_assert_null (store);
+    g_assert_error (error, GK_ERROR, GK_ERROR_NOT_FOUND);
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+    remove_tree (dir);
+  }
+}
+
+/* A library made by the schema-3 release has no application id: it is
+ * known by its tables, opened, and marked by migration 4. */
+static void
+test_migrate_from_v3 (void)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
-  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *broken = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+  g_autofree char *id = NULL;
   g_autoptr(GkStore) store = NULL;
+  g_autoptr(GkItem) item = NULL;
+  gint64 n = 0;
 
-  g_assert_true (g_file_set_contents (db, "this is not a database, just some text that is long enough", -1, NULL));
+  g_assert_true (gk_store_create_at_version (dir, 3, &error));
+  g_assert_no_error (error);
+  id = raw_text (dir, "PRAGMA application_id");
+  g_assert_cmpstr (id, ==, "0");
+  raw_exec (dir, "INSERT INTO members (user, roles, added_at) VALUES ('old-admin', 15, '2024-01-01T00:00:00.000Z');");
+
   store = gk_store_open (dir, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gk_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (gk_store_get_roles (store, "old-admin"), ==, 15);
+  item = make_item ("迁移后的新文件", "2024-06-01");
+  g_assert_true (gk_store_insert_item (store, "old-admin", item, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gk_store_audit_verify (store, NULL, &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_clear_object (&store);
+  g_free (id);
+  id = raw_text (dir, "PRAGMA application_id");
+  g_assert_cmpstr (id, ==, "1196115027");
+
+  /* A schema-3 database that lacks one of the schema's tables is not
+   * taken for a library. */
+  g_assert_true (gk_store_create_at_version (broken, 3, &error));
+  raw_exec (broken, "DROP TABLE portal_state;");
+  store = gk_store_open (broken, FALSE, &error);
   g_assert_null (store);
   g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+  g_free (id);
+  id = raw_text (broken, "PRAGMA user_version");
+  g_assert_cmpstr (id, ==, "3");
+
   remove_tree (dir);
+  remove_tree (broken);
 }
 
 static void
@@ -369,6 +659,274 @@ test_migrate_from_v1 (void)
 
   g_clear_object (&store);
   remove_tree (dir);
+}
+
+/* ---- leftovers of killed imports ---- */
+
+/* A file under files/xx/NAME with these bytes; returns its hash. */
+static char *
+put_file (const char *dir,
+          const char *contents,
+          const char *name)
+{
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, contents, -1);
+  g_autofree char *prefix = g_strndup (sha, 2);
+  g_autofree char *sub = g_build_filename (dir, "files", prefix, NULL);
+  g_autofree char *path = g_build_filename (sub, name ? name : sha, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0750), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return g_steal_pointer (&sha);
+}
+
+static guint
+count_marks (const char *dir)
+{
+  g_autofree char *files = g_build_filename (dir, "files", NULL);
+  g_autoptr(GDir) listing = g_dir_open (files, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, ".importing-"))
+      n++;
+  return n;
+}
+
+static gboolean
+has_file (const char *dir,
+          const char *sha,
+          const char *name)
+{
+  g_autofree char *prefix = g_strndup (sha, 2);
+  g_autofree char *path = g_build_filename (dir, "files", prefix, name ? name : sha, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Opening removes partial copies and files no row refers to, and keeps
+ * every file that an item, an approval (its file or an attachment of
+ * its record), an outbox body or an audit entry names, and whatever the
+ * program did not write itself. */
+static void
+test_clean_leftovers (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) item = insert (fixture, "有文件的条目", "2024-03-01");
+  g_autoptr(GkStore) reopened = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(JsonObject) details = NULL;
+  g_autofree char *item_file = NULL;
+  g_autofree char *approved = put_file (fixture->dir, "%PDF-1.4 approved revision 1", NULL);
+  g_autofree char *attachment = put_file (fixture->dir, "%PDF-1.4 an attachment", NULL);
+  g_autofree char *outbox = put_file (fixture->dir, "%PDF-1.4 in the outbox", NULL);
+  g_autofree char *audited = put_file (fixture->dir, "%PDF-1.4 named in the audit", NULL);
+  g_autofree char *orphan = put_file (fixture->dir, "%PDF-1.4 nobody's", NULL);
+  g_autofree char *orphan2 = put_file (fixture->dir, "%PDF-1.4 nobody's either", NULL);
+  g_autofree char *partial = put_file (fixture->dir, "%PDF-1.4 half a co", ".incoming-Ab12Cd");
+  g_autofree char *notes = put_file (fixture->dir, "someone's notes", "notes.txt");
+  g_autofree char *sql = NULL;
+  g_autofree char *misplaced_dir = g_build_filename (fixture->dir, "files", "00", NULL);
+  g_autofree char *misplaced = g_build_filename (misplaced_dir, orphan2, NULL);
+  const GkStoreCleanup *cleanup;
+
+  /* The item's own file. */
+  {
+    g_autofree char *source = g_build_filename (fixture->dir, "source.pdf", NULL);
+    g_autoptr(GkItem) with_file = make_item ("带文件", "2024-01-01");
+
+    g_assert_true (g_file_set_contents (source, "%PDF-1.4 the item's file", -1, NULL));
+    item_file = gk_sha256_file (source, NULL, NULL, &error);
+    g_assert_true (gk_store_add_file (fixture->store, source, item_file, NULL, &error));
+    with_file->file_sha256 = g_strdup (item_file);
+    g_assert_true (gk_store_insert_item (fixture->store, "drafter", with_file, NULL, 0, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* Rows that name files the items no longer do (an older revision's
+   * approval, an attachment, a queued body, an audit entry). */
+  sql = g_strdup_printf ("INSERT INTO approvals (item_id, revision, stage, actor, file_sha256, record_json, at) "
+                         "VALUES ('%s', 1, 'release', 'reviewer', '%s', "
+                         "'{\"attachments\":[{\"sha256\":\"%s\",\"media_type\":\"application/pdf\"}]}', 'x');"
+                         "INSERT INTO sync_jobs (item_id, revision, operation, body, created_at, created_by) "
+                         "VALUES ('%s', 1, 'publish', '{\"file\":{\"sha256\":\"%s\"}}', 'x', 'pat');",
+                         item->id, approved, attachment, item->id, outbox);
+  raw_exec (fixture->dir, sql);
+  {
+    g_autoptr(JsonObject) mention = json_object_new ();
+
+    json_object_set_string_member (mention, "sha256", audited);
+    g_assert_true (gk_store_audit_append (fixture->store, "admin", "export", NULL, mention, &error));
+    g_assert_no_error (error);
+  }
+  /* A file under a hash name in the wrong folder is not the program's. */
+  g_assert_cmpint (g_mkdir_with_parents (misplaced_dir, 0750), ==, 0);
+  g_assert_true (g_file_set_contents (misplaced, "%PDF-1.4 nobody's either", -1, NULL));
+
+  /* This store opened before the leftovers were there: it found none. */
+  cleanup = gk_store_get_cleanup (fixture->store);
+  g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
+  g_assert_false (cleanup->skipped);
+
+  /* No import was interrupted (it would have left its mark): opening
+   * does not look through files/ ... */
+  reopened = gk_store_open (fixture->dir, FALSE, &error);
+  g_assert_no_error (error);
+  cleanup = gk_store_get_cleanup (reopened);
+  g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
+  g_assert_true (has_file (fixture->dir, orphan, NULL));
+
+  /* ... but a look through all of it (audit verify) finds them. */
+  gk_store_clean_files (reopened);
+  cleanup = gk_store_get_cleanup (reopened);
+  g_assert_false (cleanup->skipped);
+  g_assert_cmpuint (cleanup->n_partial, ==, 1);
+  g_assert_cmpuint (cleanup->n_unreferenced, ==, 2);
+  g_assert_cmpuint (cleanup->bytes, ==, strlen ("%PDF-1.4 half a co") + strlen ("%PDF-1.4 nobody's") +
+                                        strlen ("%PDF-1.4 nobody's either"));
+  g_assert_cmpuint (g_strv_length (cleanup->removed), ==, 3);
+  {
+    g_autofree char *prefix = g_strndup (orphan, 2);
+    g_autofree char *relative = g_build_filename ("files", prefix, orphan, NULL);
+
+    g_assert_true (g_strv_contains ((const char *const *) cleanup->removed, relative));
+  }
+
+  g_assert_false (has_file (fixture->dir, orphan, NULL));
+  g_assert_false (has_file (fixture->dir, orphan2, NULL));
+  g_assert_false (has_file (fixture->dir, partial, ".incoming-Ab12Cd"));
+  g_assert_true (has_file (fixture->dir, item_file, NULL));
+  g_assert_true (has_file (fixture->dir, approved, NULL));
+  g_assert_true (has_file (fixture->dir, attachment, NULL));
+  g_assert_true (has_file (fixture->dir, outbox, NULL));
+  g_assert_true (has_file (fixture->dir, audited, NULL));
+  g_assert_true (has_file (fixture->dir, notes, "notes.txt"));
+  g_assert_true (g_file_test (misplaced, G_FILE_TEST_EXISTS));
+
+  /* One audit entry says what went, by count and hash. */
+  log = gk_store_audit_log (reopened, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_entry (log)->action, ==, "maintenance");
+  g_assert_null (last_entry (log)->item_id);
+  details = parse_object (last_entry (log)->details);
+  g_assert_cmpint (json_object_get_int_member (details, "partial_copies"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (details, "unreferenced_files"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (details, "unreferenced")), ==, 2);
+  g_assert_true (gk_store_audit_verify (reopened, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&reopened);
+
+  /* Nothing more the next time, and no more entries. */
+  reopened = gk_store_open (fixture->dir, FALSE, &error);
+  g_assert_no_error (error);
+  gk_store_clean_files (reopened);
+  cleanup = gk_store_get_cleanup (reopened);
+  g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
+  g_assert_cmpuint (g_strv_length (cleanup->removed), ==, 0);
+  {
+    g_autoptr(GPtrArray) again = gk_store_audit_log (reopened, NULL, &error);
+
+    g_assert_cmpuint (again->len, ==, log->len);
+  }
+  g_clear_object (&reopened);
+
+  /* The mark of a killed import: opening looks, and the mark goes. */
+  {
+    g_autofree char *left = put_file (fixture->dir, "%PDF-1.4 a killed import's", NULL);
+    g_autofree char *mark = g_build_filename (fixture->dir, "files", ".importing-k1ll3d", NULL);
+
+    g_assert_true (g_file_set_contents (mark, "", 0, NULL));
+    reopened = gk_store_open (fixture->dir, FALSE, &error);
+    g_assert_no_error (error);
+    cleanup = gk_store_get_cleanup (reopened);
+    g_assert_cmpuint (cleanup->n_unreferenced, ==, 1);
+    g_assert_false (has_file (fixture->dir, left, NULL));
+    g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
+    g_assert_true (has_file (fixture->dir, approved, NULL));
+  }
+}
+
+/* While files are held (an import between copy and commit, here in this
+ * process through another store), opening removes nothing; afterwards it
+ * does. */
+static void
+test_clean_respects_hold (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *orphan = put_file (fixture->dir, "%PDF-1.4 being imported", NULL);
+  g_autofree char *partial = put_file (fixture->dir, "%PDF-1.4 being cop", ".incoming-Zz99Yy");
+  const GkStoreCleanup *cleanup;
+
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 0);
+  g_assert_true (gk_store_hold_files (fixture->store, &error));
+  g_assert_true (gk_store_hold_files (fixture->store, &error));
+  /* One mark while held, whatever the depth. */
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 1);
+  {
+    g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (gk_store_get_cleanup (other)->skipped);
+    gk_store_clean_files (other);
+    cleanup = gk_store_get_cleanup (other);
+    g_assert_true (cleanup->skipped);
+    g_assert_cmpuint (cleanup->n_partial + cleanup->n_unreferenced, ==, 0);
+  }
+  g_assert_true (has_file (fixture->dir, orphan, NULL));
+  g_assert_true (has_file (fixture->dir, partial, ".incoming-Zz99Yy"));
+
+  /* Holds nest: one given back still holds. */
+  gk_store_release_files (fixture->store);
+  {
+    g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
+
+    gk_store_clean_files (other);
+    g_assert_true (gk_store_get_cleanup (other)->skipped);
+  }
+  g_assert_true (has_file (fixture->dir, orphan, NULL));
+
+  gk_store_release_files (fixture->store);
+  /* Given back whole: no mark of an interrupted import. */
+  g_assert_cmpuint (count_marks (fixture->dir), ==, 0);
+  {
+    g_autoptr(GkStore) other = gk_store_open (fixture->dir, FALSE, &error);
+
+    gk_store_clean_files (other);
+    cleanup = gk_store_get_cleanup (other);
+    g_assert_false (cleanup->skipped);
+    g_assert_cmpuint (cleanup->n_partial, ==, 1);
+    g_assert_cmpuint (cleanup->n_unreferenced, ==, 1);
+  }
+  g_assert_false (has_file (fixture->dir, orphan, NULL));
+  g_assert_false (has_file (fixture->dir, partial, ".incoming-Zz99Yy"));
+}
+
+/* A caller that does not hold the files, and whose file was cleaned away
+ * before its item was inserted, gets a refusal, never an item without
+ * its file. */
+static void
+test_insert_after_clean (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_build_filename (fixture->dir, "late.pdf", NULL);
+  g_autofree char *sha = NULL;
+  g_autoptr(GkItem) item = make_item ("来晚了", "2024-01-01");
+  g_autoptr(GkStore) other = NULL;
+
+  g_assert_true (g_file_set_contents (source, "%PDF-1.4 committed too late", -1, NULL));
+  sha = gk_sha256_file (source, NULL, NULL, &error);
+  g_assert_true (gk_store_add_file (fixture->store, source, sha, NULL, &error));
+  other = gk_store_open (fixture->dir, FALSE, &error);
+  g_assert_no_error (error);
+  gk_store_clean_files (other);
+  g_assert_cmpuint (gk_store_get_cleanup (other)->n_unreferenced, ==, 1);
+
+  item->file_sha256 = g_strdup (sha);
+  g_assert_false (gk_store_insert_item (fixture->store, "drafter", item, NULL, 0, NULL, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_NOT_FOUND);
+  g_assert_null (gk_store_find_by_sha256 (fixture->store, sha));
 }
 
 /* ---- roles ---- */
@@ -861,7 +1419,7 @@ test_index_no (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* A template of the agency's own. */
-  g_assert_true (gk_store_set_setting (fixture->store, "admin", "org_code", "11310000MB2F", &error));
+  g_assert_true (gk_store_set_setting (fixture->store, "admin", "org_code", "11330700MB10327095", &error));
   g_assert_true (gk_store_set_setting (fixture->store, "admin", "index_template", "SHYJ-{year}-{seq:06}", &error));
   g_assert_no_error (error);
   f = insert (fixture, "八", "2023-07-07");
@@ -869,7 +1427,7 @@ test_index_no (Fixture       *fixture,
   g_clear_object (&f);
   g_assert_true (gk_store_set_setting (fixture->store, "admin", "index_template", "{org_code}/{year}{seq}", &error));
   f = insert (fixture, "九", "2023-07-07");
-  g_assert_cmpstr (f->index_no, ==, "11310000MB2F/20236");
+  g_assert_cmpstr (f->index_no, ==, "11330700MB10327095/20236");
 
   {
     g_autofree char *x = gk_store_expand_index_template ("{org_code}/{year}-{seq:05}", "000014349", 2020, 72, &error);
@@ -1327,6 +1885,8 @@ main (int   argc,
 
   g_test_add_func ("/store/open-create-reopen", test_open_create_reopen);
   g_test_add_func ("/store/not-a-library", test_not_a_library);
+  g_test_add_func ("/store/content-without-database", test_content_without_database);
+  g_test_add_func ("/store/migrate-from-v3", test_migrate_from_v3);
   g_test_add_func ("/store/newer-schema", test_newer_schema);
   g_test_add_func ("/store/migrate-from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/roles-parse", test_roles_parse);
@@ -1343,6 +1903,9 @@ main (int   argc,
   ADD ("/store/add-file", test_add_file);
   ADD ("/store/threads", test_threads);
   ADD ("/store/replace-findings", test_replace_findings);
+  ADD ("/store/clean-leftovers", test_clean_leftovers);
+  ADD ("/store/clean-respects-hold", test_clean_respects_hold);
+  ADD ("/store/insert-after-clean", test_insert_after_clean);
 
   return g_test_run ();
 }

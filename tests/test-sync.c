@@ -25,6 +25,7 @@
 
 #define TOKEN "sync-test-token-8f3a2c91d7"
 #define TODAY "2025-06-02"
+#define DOC_ID "0b6c7f9e-1f0a-4c55-9d1e-5c7d2a4e8f10"
 
 typedef GkSyncFixture Fixture;
 
@@ -260,8 +261,12 @@ static void
 test_client_http (void)
 {
   static const Canned answers[] = {
-    /* 0 */ { 201, NULL, "{\"id\":\"x\",\"etag\":\"e1\",\"public_url\":\"https://p/docs/x\"}", "ETag", "\"e1\"" },
-    /* 1 */ { 200, NULL, "{\"id\":\"x\"}", "ETag", "\"e2\"" },
+    /* 0 */ { 201, NULL, "{\"id\":\"" DOC_ID "\",\"revision\":1,\"etag\":\"e1\","
+                         "\"public_url\":\"https://p.example/docs/" DOC_ID "\",\"status\":\"published\"}",
+              "ETag", "\"e1\"" },
+    /* 1 */ { 200, NULL, "{\"id\":\"" DOC_ID "\",\"revision\":1,\"etag\":\"e2\","
+                         "\"public_url\":\"https://p.example/docs/" DOC_ID "\",\"status\":\"published\"}",
+              "ETag", "\"e2\"" },
     /* 2 */ { 422, NULL, "{\"error\":{\"code\":\"validation_failed\",\"message\":\"The record is invalid.\","
                          "\"fields\":[{\"field\":\"written_date\",\"problem\":\"not a date\"},"
                          "{\"field\":\"title\",\"problem\":\"too long\"}]}}" },
@@ -308,7 +313,7 @@ test_client_http (void)
   g_assert_cmpint (soup_message_headers_get_content_length (h), ==, g_bytes_get_size (script.last_body));
   gk_portal_response_free (r);
 
-  /* If-Match carries the ETag in quotes; the header's ETag wins. */
+  /* If-Match carries the ETag in quotes; the answer's ETag is read bare. */
   r = send_put_document (client, GK_PORTAL_PRECONDITION_IF_MATCH, "e1");
   g_assert_cmpint (r->outcome, ==, GK_PORTAL_OK);
   g_assert_cmpstr (r->etag, ==, "e2");
@@ -418,6 +423,209 @@ test_client_http (void)
   g_clear_pointer (&script.last_body, g_bytes_unref);
   g_free (script.last_method);
   soup_server_disconnect (server);
+}
+
+/* ---- the answers, read against portal-api.md (gk_portal_reply_parse) ---- */
+
+#define GOOD_PUT "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\"," \
+                 "\"public_url\":\"https://portal.example.gov.cn/docs/" DOC_ID "\",\"status\":\"published\"}"
+#define GOOD_GET "{\"id\":\"" DOC_ID "\",\"title\":\"通知\",\"revision\":3,\"etag\":\"abc\"," \
+                 "\"public_url\":\"https://portal.example.gov.cn/docs/" DOC_ID "\",\"status\":\"withdrawn\"," \
+                 "\"updated_at\":\"2025-06-02T08:00:00Z\"}"
+#define ITEM(id, rev) "{\"id\":\"" id "\",\"revision\":" rev ",\"etag\":\"e\",\"status\":\"published\"," \
+                      "\"updated_at\":\"2025-06-02T08:00:00Z\"}"
+#define ID_A "00000000-0000-4000-8000-00000000000a"
+#define ID_B "00000000-0000-4000-8000-00000000000b"
+
+typedef struct
+{
+  GkPortalRequestKind kind;
+  guint               status;
+  const char         *content_type;
+  const char         *etag;
+  const char         *body;
+  const char         *problem;  /* NULL: the answer follows the contract */
+} ReplyCase;
+
+static void
+test_client_reply_contract (void)
+{
+  static const ReplyCase cases[] = {
+    /* PUT /documents: the answers that follow the contract… */
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"", GOOD_PUT, NULL },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 200, "application/json; charset=utf-8", " \"abc\" ", GOOD_PUT, NULL },
+    /* … and the hostile one, and each thing that can be wrong. */
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"x\"",
+      "{\"id\":12,\"revision\":\"x\",\"etag\":null,\"status\":[\"published\"],\"public_url\":\"javascript:alert(1)\"}",
+      "“public_url” should be an absolute http(s) address, not \"javascript:alert(1)\"" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\",\"public_url\":\"/docs/x\",\"status\":\"published\"}",
+      "“public_url”" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\",\"public_url\":\"ftp://portal.example.gov.cn/x\",\"status\":\"published\"}",
+      "“public_url”" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\",\"public_url\":\"https://p.example/a\\nb\",\"status\":\"published\"}",
+      "“public_url”" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\",\"status\":\"published\"}",
+      "“public_url” is missing" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", NULL, GOOD_PUT, "the ETag header is missing" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "W/\"abc\"", GOOD_PUT, "weak" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "abc", GOOD_PUT, "not a quoted entity tag" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\", \"def\"", GOOD_PUT, "not a single valid" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"other\"", GOOD_PUT, "differ" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":null,\"public_url\":\"https://p.example/d\",\"status\":\"published\"}",
+      "“etag” should be an entity tag" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" ID_A "\",\"revision\":3,\"etag\":\"abc\",\"public_url\":\"https://p.example/d\",\"status\":\"published\"}",
+      "“id” should be the document’s id" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3.0,\"etag\":\"abc\",\"public_url\":\"https://p.example/d\",\"status\":\"published\"}",
+      "“revision” should be a whole number" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":4,\"etag\":\"abc\",\"public_url\":\"https://p.example/d\",\"status\":\"published\"}",
+      "(the revision sent)" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 201, "application/json", "\"abc\"",
+      "{\"id\":\"" DOC_ID "\",\"revision\":3,\"etag\":\"abc\",\"public_url\":\"https://p.example/d\",\"status\":\"withdrawn\"}",
+      "“status” should be \"published\"" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 200, "text/html", NULL, "<html><body>OK</body></html>", "not JSON" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 200, "text/html", "\"abc\"", GOOD_PUT, "the Content-Type is “text/html”" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 200, "application/json", "\"abc\"", "[]", "not a JSON object" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 200, "application/json", "\"abc\"", NULL, "the body is empty" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 202, "application/json", "\"abc\"", GOOD_PUT, "HTTP 202" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 204, NULL, "\"abc\"", NULL, "HTTP 204" },
+    /* GET /documents/{id} */
+    { GK_PORTAL_REQUEST_GET_DOCUMENT, 200, "application/json", "\"abc\"", GOOD_GET, NULL },
+    { GK_PORTAL_REQUEST_GET_DOCUMENT, 200, "application/json", "\"abc\"", GOOD_PUT, "“updated_at” is missing" },
+    { GK_PORTAL_REQUEST_GET_DOCUMENT, 200, "application/json", NULL, GOOD_GET, "the ETag header is missing" },
+    /* HEAD and PUT /files, DELETE /documents: status codes */
+    { GK_PORTAL_REQUEST_HEAD_FILE, 200, NULL, NULL, NULL, NULL },
+    { GK_PORTAL_REQUEST_HEAD_FILE, 204, NULL, NULL, NULL, "HTTP 204" },
+    { GK_PORTAL_REQUEST_PUT_FILE, 201, "application/json", NULL, "{\"sha256\":\"…\"}", NULL },
+    { GK_PORTAL_REQUEST_PUT_FILE, 200, NULL, NULL, "whatever", NULL },
+    { GK_PORTAL_REQUEST_PUT_FILE, 202, NULL, NULL, NULL, "HTTP 202" },
+    { GK_PORTAL_REQUEST_DELETE_DOCUMENT, 204, NULL, NULL, NULL, NULL },
+    { GK_PORTAL_REQUEST_DELETE_DOCUMENT, 200, "application/json", NULL, "{}", "HTTP 200" },
+    { GK_PORTAL_REQUEST_DELETE_DOCUMENT, 202, NULL, NULL, NULL, "HTTP 202" },
+    /* GET /health */
+    { GK_PORTAL_REQUEST_HEALTH, 200, "application/json", NULL, "{\"status\":\"ok\",\"api\":1,\"max_file_bytes\":104857600}", NULL },
+    { GK_PORTAL_REQUEST_HEALTH, 200, "application/json", NULL, "{\"status\":\"ok\",\"api\":2,\"max_file_bytes\":1}", "“api” should be 1" },
+    { GK_PORTAL_REQUEST_HEALTH, 200, "application/json", NULL, "{\"status\":\"down\",\"api\":1,\"max_file_bytes\":1}", "“status”" },
+    { GK_PORTAL_REQUEST_HEALTH, 200, "application/json", NULL, "{\"status\":\"ok\",\"api\":1}", "“max_file_bytes” is missing" },
+    { GK_PORTAL_REQUEST_HEALTH, 200, "application/json", NULL, "{\"status\":\"ok\",\"api\":1,\"max_file_bytes\":-5}", "“max_file_bytes”" },
+    /* GET /documents */
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[" ITEM (ID_A, "1") "," ITEM (ID_B, "2") "],\"next\":null}", NULL },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[],\"next\":\"c1\"}", NULL },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[" ITEM (ID_B, "1") "," ITEM (ID_A, "2") "],\"next\":null}", "out of order" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[" ITEM (ID_A, "1") "," ITEM (ID_A, "1") "],\"next\":null}", "out of order" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[" ITEM ("policy-1", "1") "],\"next\":null}", "“items[0].id”" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[" ITEM (ID_A, "0") "],\"next\":null}", "“items[0].revision”" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[],\"next\":\"\"}", "“next”" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":[]}", "“next” is missing" },
+    { GK_PORTAL_REQUEST_LIST_DOCUMENTS, 200, "application/json", NULL, "{\"items\":{},\"next\":null}", "“items” should be an array" },
+    /* Error answers need no JSON, and are classified, not believed. */
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 502, "text/html", NULL, "<html>502</html>", NULL },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 422, "application/json", NULL, "[[[[", NULL },
+    /* Not an HTTP status a portal gives. */
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 199, NULL, NULL, NULL, "HTTP 199" },
+    { GK_PORTAL_REQUEST_PUT_DOCUMENT, 600, NULL, NULL, NULL, "HTTP 600" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const ReplyCase *c = &cases[i];
+      GkPortalRequestInfo request = { c->kind, DOC_ID, 3, 2 };
+      GkPortalReplyHeaders headers = { c->content_type, c->etag, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GkPortalResponse) response =
+        gk_portal_reply_parse (&request, c->status, &headers, (const guint8 *) c->body,
+                               c->body != NULL ? strlen (c->body) : 0, &error);
+
+      if (c->problem == NULL)
+        {
+          if (response == NULL)
+            g_error ("case %u: refused: %s", i, error->message);
+          if (c->status < 300)
+            g_assert_cmpint (response->outcome, ==, GK_PORTAL_OK);
+          else
+            g_assert_cmpint (response->outcome, !=, GK_PORTAL_OK);
+          continue;
+        }
+      if (response != NULL)
+        g_error ("case %u: a broken answer was taken (%s)", i, gk_portal_outcome_to_string (response->outcome));
+      g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+      if (strstr (error->message, c->problem) == NULL)
+        g_error ("case %u: “%s” does not name “%s”", i, error->message, c->problem);
+    }
+
+  /* What a checked answer holds. */
+  {
+    GkPortalRequestInfo request = { GK_PORTAL_REQUEST_GET_DOCUMENT, DOC_ID, 0, 0 };
+    GkPortalReplyHeaders headers = { "application/json", "\"abc\"", "3" };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GkPortalResponse) r =
+      gk_portal_reply_parse (&request, 200, &headers, (const guint8 *) GOOD_GET, strlen (GOOD_GET), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (r->etag, ==, "abc");
+    g_assert_cmpstr (r->id, ==, DOC_ID);
+    g_assert_cmpint (r->revision, ==, 3);
+    g_assert_cmpstr (r->document_status, ==, "withdrawn");
+    g_assert_cmpstr (r->public_url, ==, "https://portal.example.gov.cn/docs/" DOC_ID);
+    g_assert_cmpint (r->retry_after_ms, ==, 3000);
+  }
+  {
+    static const char body[] = "{\"items\":[" ITEM (ID_A, "1") "," ITEM (ID_B, "7") "],\"next\":\"c2\"}";
+    GkPortalRequestInfo request = { GK_PORTAL_REQUEST_LIST_DOCUMENTS, NULL, 0, 1 };
+    GkPortalReplyHeaders headers = { "application/json", NULL, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GkPortalResponse) r = NULL;
+
+    /* More entries than the limit asked for. */
+    r = gk_portal_reply_parse (&request, 200, &headers, (const guint8 *) body, strlen (body), &error);
+    g_assert_null (r);
+    g_assert_nonnull (strstr (error->message, "more than the 1 asked for"));
+    g_clear_error (&error);
+    request.limit = 5;
+    r = gk_portal_reply_parse (&request, 200, &headers, (const guint8 *) body, strlen (body), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->listed->len, ==, 2);
+    g_assert_cmpint (((GkPortalListed *) g_ptr_array_index (r->listed, 1))->revision, ==, 7);
+    g_assert_cmpstr (r->next, ==, "c2");
+  }
+
+  /* Bytes no JSON parser should recurse into, NUL bytes, a body that is
+   * not UTF-8: refused, not crashed on. */
+  {
+    GkPortalRequestInfo request = { GK_PORTAL_REQUEST_PUT_DOCUMENT, DOC_ID, 3, 0 };
+    GkPortalReplyHeaders headers = { "application/json", "\"abc\"", NULL };
+    gsize deep_len = 1000000;
+    g_autofree guint8 *deep = g_malloc (deep_len);
+    static const guint8 nul[] = "{\"id\":\"a\"\0}";
+    static const guint8 latin1[] = "{\"title\":\"\xe9\"}";
+    g_autoptr(GError) error = NULL;
+
+    memset (deep, '[', deep_len);
+    g_assert_null (gk_portal_reply_parse (&request, 200, &headers, deep, deep_len, &error));
+    g_assert_nonnull (strstr (error->message, "levels deep"));
+    g_clear_error (&error);
+    g_assert_null (gk_portal_reply_parse (&request, 200, &headers, nul, sizeof nul - 1, &error));
+    g_assert_nonnull (strstr (error->message, "not UTF-8"));
+    g_clear_error (&error);
+    g_assert_null (gk_portal_reply_parse (&request, 200, &headers, latin1, sizeof latin1 - 1, &error));
+    g_assert_nonnull (strstr (error->message, "not UTF-8"));
+    g_clear_error (&error);
+    /* An error answer that nests deep is still just an error answer. */
+    {
+      g_autoptr(GkPortalResponse) r = gk_portal_reply_parse (&request, 500, &headers, deep, deep_len, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (r->outcome, ==, GK_PORTAL_TRANSIENT);
+      g_assert_null (r->body);
+    }
+  }
 }
 
 static void
@@ -1290,6 +1498,7 @@ main (int    argc,
   g_test_add_func ("/sync/client/url-rules", test_client_url_rules);
   g_test_add ("/sync/client/health", Fixture, NULL, fixture_setup, test_client_health, gk_sync_fixture_teardown);
   g_test_add_func ("/sync/client/http", test_client_http);
+  g_test_add_func ("/sync/client/reply-contract", test_client_reply_contract);
   g_test_add_func ("/sync/client/connection-refused", test_client_connection_refused);
   g_test_add_func ("/sync/client/tls-ca-file", test_client_tls_ca_file);
   g_test_add ("/sync/publish-update-withdraw", Fixture, NULL, fixture_setup, test_publish_update_withdraw,

@@ -6,6 +6,33 @@
 #include <glib/gi18n.h>
 
 #include "gk-app-util.h"
+#include "gk-util.h"
+
+/**
+ * gk_show_web_link:
+ * @widget: the widget asking (for the parent window)
+ * @uri: (nullable): the address
+ *
+ * The one way the window opens a link that came from a record or the
+ * portal: a portal could send any kind of link, and gtk_show_uri()
+ * would hand javascript: or file: on as well.
+ *
+ * Returns: %TRUE if @uri was an http(s) address and was opened
+ */
+gboolean
+gk_show_web_link (GtkWidget  *widget,
+                  const char *uri)
+{
+  GtkRoot *root = widget != NULL ? gtk_widget_get_root (widget) : NULL;
+
+  if (!gk_url_is_http (uri))
+    {
+      g_debug ("not opening a link that is not an http(s) address");
+      return FALSE;
+    }
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  return TRUE;
+}
 
 /**
  * gk_widget_show_toast:

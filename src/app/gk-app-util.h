@@ -8,6 +8,11 @@ G_BEGIN_DECLS
 /* Show a toast in the window that holds widget (its AdwToastOverlay). */
 void   gk_widget_show_toast      (GtkWidget  *widget,
                                   const char *text);
+/* Open an address from a record or the portal in the browser, only if
+ * it is an absolute http(s) URL (never javascript:, file:, a relative
+ * path…).  Returns whether it was handed to the browser. */
+gboolean gk_show_web_link        (GtkWidget  *widget,
+                                  const char *uri);
 /* "2025-03-01T02:03:04.000Z" → "2025-03-01 10:03" in local time. */
 char  *gk_format_timestamp       (const char *iso);
 /* Days left until due (see gk_calendar_days_left) in words: "5 days",

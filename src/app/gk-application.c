@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gk-application.h"
+#include "gk-pdf-document.h"
 #include "gk-resources.h"
 #include "gk-util.h"
 #include "gk-window.h"
@@ -191,6 +192,16 @@ gk_application_open (GApplication  *application,
 }
 
 static void
+gk_application_shutdown (GApplication *application)
+{
+  /* Before exit() runs poppler's static destructors, no document may
+   * still be rendering. */
+  gk_pdf_document_close_all ();
+
+  G_APPLICATION_CLASS (gk_application_parent_class)->shutdown (application);
+}
+
+static void
 gk_application_finalize (GObject *object)
 {
   GkApplication *self = GK_APPLICATION (object);
@@ -212,6 +223,7 @@ gk_application_class_init (GkApplicationClass *klass)
   app_class->handle_local_options = gk_application_handle_local_options;
   app_class->startup = gk_application_startup;
   app_class->activate = gk_application_activate;
+  app_class->shutdown = gk_application_shutdown;
   app_class->open = gk_application_open;
 
   /* Compiled with --manual-register: the resource lives in a static

@@ -479,7 +479,8 @@ on_import_progress_cb (guint                 done,
                        gpointer              user_data)
 {
   ImportRun *run = user_data;
-  g_autofree char *name = result && result->path ? g_path_get_basename (result->path) : NULL;
+  /* File names may hold bytes that are no UTF-8: labels need text. */
+  g_autofree char *name = result && result->path ? g_filename_display_basename (result->path) : NULL;
   g_autofree char *text = NULL;
 
   run->done = done;
@@ -589,7 +590,8 @@ show_summary (ImportRun *run)
   for (guint i = 0; i < run->results->len; i++)
     {
       GkImportResult *result = g_ptr_array_index (run->results, i);
-      g_autofree char *name = g_path_get_basename (result->path);
+      g_autofree char *name = g_filename_display_basename (result->path);
+      g_autofree char *shown_path = g_filename_display_name (result->path);
       GtkWidget *row, *icon;
       const char *subtitle;
 
@@ -619,7 +621,7 @@ show_summary (ImportRun *run)
       else if (result->warning != NULL)
         gtk_widget_add_css_class (icon, "warning");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_widget_set_tooltip_text (row, result->path);
+      gtk_widget_set_tooltip_text (row, shown_path);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
       n_rows++;
     }
@@ -753,7 +755,7 @@ ask_next_password (ImportRun *run)
     }
 
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
-  name = g_path_get_basename (result->path);
+  name = g_filename_display_basename (result->path);
   body = run->wrong_password
          ? g_strdup_printf (_("The password for “%s” is wrong. Enter it again to import the file, or skip it."), name)
          : g_strdup_printf (_("“%s” is protected by a password. Enter it to import the file, or skip it. "

@@ -14,25 +14,44 @@
 #include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-screening.h"
+#include "gk-sync.h"
 #include "gk-util.h"
 
 /* ---- shared output helpers (declared in gk-cli.h) ---- */
 
-/* A file name may hold line breaks and other control characters: show
- * them escaped, so that no name can fake lines of the output. */
+/* A file name may hold line breaks and other control characters, and
+ * bytes that are no UTF-8: show them escaped, so that no name can fake
+ * lines of the output and the output stays text. */
 static char *
 printable (const char *text)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  const char *p = text ? text : "";
 
-  for (const char *p = text ? text : ""; *p; p++)
+  while (*p)
     {
+      const char *end = NULL;
       guchar c = (guchar) *p;
 
       if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          p++;
+        }
+      else if (c < 0x80)
+        g_string_append_c (out, *p++);
+      else if (g_utf8_validate (p, (gssize) strnlen (p, 4), &end) || end > p)
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, next - p);
+          p = next;
+        }
       else
-        g_string_append_c (out, (char) c);
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          p++;
+        }
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -53,7 +72,9 @@ cli_calendar (void)
  * @item: an item
  *
  * Returns: (transfer full): the item as --json prints it, with
- *   days_left (working days to the disclosure deadline) when due
+ *   days_left (working days to the disclosure deadline) when due, and
+ *   withdraw_pending (a withdrawal the portal has not confirmed yet)
+ *   with withdraw_error (the last failure to send it)
  */
 JsonNode *
 gk_cli_item_json (GkCli  *cli,
@@ -61,6 +82,18 @@ gk_cli_item_json (GkCli  *cli,
 {
   JsonNode *node = gk_item_to_json (item);
   JsonObject *object = json_node_get_object (node);
+  g_autofree char *withdraw_error = NULL;
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error);
+
+  json_object_set_boolean_member (object, "withdraw_pending", pending);
+  if (withdraw_error != NULL)
+    json_object_set_string_member (object, "withdraw_error", withdraw_error);
+  else
+    json_object_set_null_member (object, "withdraw_error");
+  /* A library written before public addresses were checked may hold
+   * another kind of link: never hand it on. */
+  if (item->public_url != NULL && !gk_url_is_http (item->public_url))
+    json_object_set_null_member (object, "public_url");
 
   if (gk_item_is_awaiting_disclosure (item) && cli_calendar () != NULL)
     {
@@ -104,13 +137,15 @@ gk_cli_print_item_line (GkCli  *cli,
   g_autofree char *due = due_text (item);
   g_autofree char *short_id = g_strndup (item->id, 8);
   g_autofree char *title = printable (item->title ? item->title : item->file_name);
+  gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, NULL);
 
-  g_print ("%s  %s  %s  %s%s%s\n",
+  g_print ("%s  %s  %s  %s%s%s%s%s\n",
            short_id,
            gk_state_to_label (item->state),
            item->doc_number ? item->doc_number : "—",
            title,
-           *due ? "  · " : "", due);
+           *due ? "  · " : "", due,
+           pending ? "  · " : "", pending ? _("withdrawal pending") : "");
 }
 
 /* ---- init ---- */
@@ -138,6 +173,11 @@ cmd_init (GkCli  *cli,
     return status;
   if (argc > 1)
     return gk_cli_usage (cli, argv[0], _("unexpected argument “%s”"), argv[1]);
+  /* Before the library is made: a refused value must not leave one
+   * behind (a new library has the default template). */
+  if ((org_code != NULL && !gk_setting_check ("org_code", org_code, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)) ||
+      (agency != NULL && !gk_setting_check ("agency_name", agency, NULL, NULL, GK_SETTING_FLAGS_NONE, &error)))
+    return gk_cli_fail (cli, error);
 
   existing = gk_store_open (cli->library, FALSE, &error);
   created = existing == NULL;
@@ -168,7 +208,11 @@ cmd_init (GkCli  *cli,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "library");
-      json_builder_add_string_value (b, gk_store_get_path (cli->store));
+      {
+        g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+        json_builder_add_string_value (b, shown);
+      }
       json_builder_set_member_name (b, "created");
       json_builder_add_boolean_value (b, created);
       json_builder_set_member_name (b, "schema_version");
@@ -180,11 +224,17 @@ cmd_init (GkCli  *cli,
       }
     }
   else if (created)
-    g_print (_("Created the library at %s; %s is its administrator.\n"),
-             gk_store_get_path (cli->store), admin ? admin : cli->user);
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("Created the library at %s; %s is its administrator.\n"), shown, admin ? admin : cli->user);
+    }
   else
-    g_print (_("The library at %s already exists; nothing changed.\n"),
-             gk_store_get_path (cli->store));
+    {
+      g_autofree char *shown = g_filename_display_name (gk_store_get_path (cli->store));
+
+      g_print (_("The library at %s already exists; nothing changed.\n"), shown);
+    }
   return GK_EXIT_OK;
 }
 
@@ -321,7 +371,9 @@ on_import_progress (guint                 done,
   if (p->tty)
     {
       g_autofree char *base = g_path_get_basename (result->path);
-      g_printerr ("\r\033[K[%u/%u] %s", done, total, base);
+      g_autofree char *shown = printable (base);
+
+      g_printerr ("\r\033[K[%u/%u] %s", done, total, shown);
       if (done == total)
         g_printerr ("\r\033[K");
     }
@@ -625,6 +677,21 @@ cmd_search (GkCli  *cli,
 
 /* ---- show ---- */
 
+/* A sentence put in parentheses loses its full stop. */
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strdup (text);
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  else if (g_str_has_suffix (copy, "。"))
+    copy[len - strlen ("。")] = '\0';
+  return copy;
+}
+
+
 static void
 print_field (const char *label,
              const char *value)
@@ -717,8 +784,26 @@ cmd_show (GkCli  *cli,
   }
   if (item->flags & GK_ITEM_FLAG_CONFLICT)
     g_print ("%s\n", _("Note: the portal's copy changed (conflict); an administrator must decide."));
-  if (item->public_url)
+  if (item->public_url && gk_url_is_http (item->public_url))
     print_field (_("Public page"), item->public_url);
+  {
+    g_autofree char *withdraw_error = NULL;
+
+    if (gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error))
+      {
+        if (withdraw_error != NULL)
+          {
+            g_autofree char *stopped = without_full_stop (withdraw_error);
+            g_autofree char *shown = printable (stopped);
+
+            g_print (_("Note: the withdrawal is pending: the portal has not confirmed it yet (last "
+                       "try: %s). “gongkai-ctl sync” sends it again.\n"), shown);
+          }
+        else
+          g_print ("%s\n", _("Note: the withdrawal is pending: it has not been sent to the portal yet. "
+                              "“gongkai-ctl sync” sends it."));
+      }
+  }
   if (item->findings && item->findings->len > 0)
     {
       g_print ("%s\n", _("Screening findings:"));
@@ -804,7 +889,8 @@ cmd_edit (GkCli  *cli,
 
       /* interprets and related take item ids: accept what every other
        * command accepts (a prefix or a 索引号) and store the full id. */
-      if (strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0)
+      if ((strcmp (field, "interprets") == 0 || strcmp (field, "related") == 0) &&
+          g_utf8_validate (pair[1], -1, NULL))
         {
           g_auto(GStrv) refs = gk_strv_from_list (pair[1]);
           g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -924,6 +1010,26 @@ cmd_screen (GkCli  *cli,
 
 /* ---- audit ---- */
 
+static void
+print_cleanup (const GkStoreCleanup *cleanup)
+{
+  if (cleanup->skipped)
+    g_print ("%s\n", _("Leftovers of interrupted imports were not looked for: an import is running, "
+                       "or the library could not be read."));
+  if (cleanup->n_partial > 0)
+    g_print (ngettext ("Removed %u partial copy left by an interrupted import.\n",
+                       "Removed %u partial copies left by interrupted imports.\n",
+                       cleanup->n_partial),
+             cleanup->n_partial);
+  if (cleanup->n_unreferenced > 0)
+    g_print (ngettext ("Removed %u file that no item refers to (left by an interrupted import).\n",
+                       "Removed %u files that no item refers to (left by interrupted imports).\n",
+                       cleanup->n_unreferenced),
+             cleanup->n_unreferenced);
+  for (guint i = 0; cleanup->removed && cleanup->removed[i]; i++)
+    g_print (_("  removed %s\n"), cleanup->removed[i]);
+}
+
 static int
 cmd_audit (GkCli  *cli,
            int     argc,
@@ -942,17 +1048,38 @@ cmd_audit (GkCli  *cli,
   if (strcmp (argv[1], "verify") == 0)
     {
       gint64 first_bad = 0, n_entries = 0;
+      const GkStoreCleanup *cleanup;
       gboolean ok;
 
       if (argc != 2)
         return gk_cli_usage (cli, argv[0], _("“audit verify” takes no argument"));
+      /* The whole of files/, not only after an interrupted import. */
+      gk_store_clean_files (cli->store);
       ok = gk_store_audit_verify (cli->store, &first_bad, &n_entries, &error);
+      cleanup = gk_store_get_cleanup (cli->store);
       if (cli->json)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
           g_autoptr(JsonNode) root = NULL;
 
           json_builder_begin_object (b);
+          /* What opening the library just removed from files/. */
+          json_builder_set_member_name (b, "cleaned");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "partial_copies");
+          json_builder_add_int_value (b, cleanup->n_partial);
+          json_builder_set_member_name (b, "unreferenced_files");
+          json_builder_add_int_value (b, cleanup->n_unreferenced);
+          json_builder_set_member_name (b, "bytes");
+          json_builder_add_int_value (b, (gint64) cleanup->bytes);
+          json_builder_set_member_name (b, "removed");
+          json_builder_begin_array (b);
+          for (guint i = 0; cleanup->removed && cleanup->removed[i]; i++)
+            json_builder_add_string_value (b, cleanup->removed[i]);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "skipped");
+          json_builder_add_boolean_value (b, cleanup->skipped);
+          json_builder_end_object (b);
           json_builder_set_member_name (b, "ok");
           json_builder_add_boolean_value (b, ok);
           json_builder_set_member_name (b, "entries");
@@ -971,6 +1098,8 @@ cmd_audit (GkCli  *cli,
           root = json_builder_get_root (b);
           gk_cli_print_json (cli, root);
         }
+      if (!cli->json)
+        print_cleanup (cleanup);
       if (!ok)
         {
           if (error)
@@ -1056,34 +1185,35 @@ cmd_audit (GkCli  *cli,
 
 /* ---- config ---- */
 
-static const char *const setting_keys[] = {
-  "org_code", "agency_name", "index_template", "review_stages",
-  "portal_url", "portal_ca_file", "sensitive_words", NULL
-};
-
 static int
 cmd_config (GkCli  *cli,
             int     argc,
             char  **argv)
 {
+  const char *const *setting_keys = gk_setting_keys ();
+  gboolean allow_insecure = FALSE;
+  GOptionEntry entries[] = {
+    { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &allow_insecure,
+      N_("accept a plain http:// portal_url on another computer (sync needs --allow-insecure too)"), NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!gk_cli_parse_options (cli, argv[0], NULL, &argc, &argv, &status))
+  if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
     return status;
   if (argc > 3)
     return gk_cli_usage (cli, argv[0], _("write “config”, “config KEY” or “config KEY VALUE”"));
-  if (argc >= 2 && !g_strv_contains (setting_keys, argv[1]))
-    {
-      g_autofree char *keys = g_strjoinv (", ", (GStrv) setting_keys);
-      return gk_cli_usage (cli, argv[0], _("unknown setting “%s” (settings: %s)"), argv[1], keys);
-    }
+  if (argc >= 2 && !gk_setting_check_key (argv[1], &error))
+    return gk_cli_usage (cli, argv[0], "%s", error->message);
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
 
   if (argc == 3)
     {
-      if (!gk_store_set_setting (cli->store, cli->user, argv[1], argv[2], &error))
+      if (!gk_store_set_setting_full (cli->store, cli->user, argv[1], argv[2],
+                                      allow_insecure ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
+                                      &error))
         return gk_cli_fail (cli, error);
       return GK_EXIT_OK;
     }
@@ -1227,7 +1357,7 @@ const GkCliCommand gk_cli_items_commands[] = {
   { "search", "TEXT", N_("full-text search in title, 文号, issuer and text"), cmd_search },
   { "screen", "ID", N_("run the confidentiality screening again"), cmd_screen },
   { "audit", "verify | log [ID]", N_("check the audit trail, or print it"), cmd_audit },
-  { "config", "[KEY [VALUE]]", N_("library settings (org_code, index_template, review_stages, …)"), cmd_config },
+  { "config", "[--allow-insecure] [KEY [VALUE]]", N_("library settings (org_code, index_template, review_stages, …)"), cmd_config },
   { "catalog", "list|add|rename|move|retire|restore …", N_("the tag catalog (标签目录)"), cmd_catalog },
   { NULL }
 };

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gk-cli.h"
@@ -47,6 +48,9 @@ print_help (FILE *out)
            _("act as this member (default: $GONGKAI_USER, then the account name)"));
   fprintf (out, "  %-44s %s\n", "--json", _("print one JSON document on standard output"));
   fprintf (out, "  %-44s %s\n", "--version", _("print the version"));
+  fprintf (out, "  %-44s %s\n", "--",
+           _("end of the options: what follows is taken as it is, even if it starts with “-” "
+             "(every command accepts it)"));
   fprintf (out, "\n%s\n", _("Exit status: 0 done; 1 done in part; 2 usage; 3 refused by the workflow "
                             "or a missing role; 4 not found."));
   fprintf (out, "%s\n", _("Run “gongkai-ctl COMMAND --help” for the options of a command."));
@@ -63,7 +67,10 @@ int
 gk_cli_fail (GkCli        *cli,
              const GError *error)
 {
-  g_printerr ("gongkai-ctl: %s\n", error->message);
+  /* A message may quote what was typed, bytes that are no UTF-8 too. */
+  g_autofree char *message = gk_utf8_sanitize (error->message, -1);
+
+  g_printerr ("gongkai-ctl: %s\n", message);
   return gk_error_exit_status (error);
 }
 
@@ -87,6 +94,13 @@ gk_cli_usage (GkCli      *cli,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  if (!g_utf8_validate (message, -1, NULL))
+    {
+      char *valid = gk_utf8_sanitize (message, -1);
+
+      g_free (message);
+      message = valid;
+    }
 
   g_printerr ("gongkai-ctl: %s\n", message);
   if (command != NULL)
@@ -134,8 +148,12 @@ gk_cli_open_store (GkCli *cli,
   if (cli->store == NULL)
     {
       if (g_error_matches (error, GK_ERROR, GK_ERROR_NOT_FOUND))
-        g_printerr (_("gongkai-ctl: no library at %s. Create one with “gongkai-ctl init” "
-                      "or choose one with --library DIR.\n"), cli->library);
+        {
+          g_autofree char *shown = g_filename_display_name (cli->library);
+
+          g_printerr (_("gongkai-ctl: no library at %s. Create one with “gongkai-ctl init” "
+                        "or choose one with --library DIR.\n"), shown);
+        }
       else
         gk_cli_fail (cli, error);
       *exit_status = error->domain == GK_ERROR && error->code == GK_ERROR_NOT_FOUND
@@ -147,6 +165,74 @@ gk_cli_open_store (GkCli *cli,
   return cli->store;
 }
 
+/* The entry of option ("--comment", "-m"), its name len bytes long. */
+static GOptionEntry *
+find_entry (GOptionEntry *entries,
+            const char   *option,
+            gsize         len)
+{
+  for (GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++)
+    {
+      if (option[1] == '-' ? len == strlen (e->long_name) + 2 && strncmp (option + 2, e->long_name, len - 2) == 0
+                           : len == 2 && e->short_name != 0 && option[1] == e->short_name)
+        return e;
+    }
+  return NULL;
+}
+
+/* Is argv[i] the value of the option before it (“--comment TEXT”)? */
+static GOptionEntry *
+value_of (GOptionEntry *entries,
+          char        **argv,
+          int           i)
+{
+  const char *before = i > 1 ? argv[i - 1] : "";
+  GOptionEntry *e;
+
+  if (before[0] != '-' || before[1] == '\0' || strchr (before, '=') != NULL)
+    return NULL;
+  e = find_entry (entries, before, strlen (before));
+  return e != NULL && e->arg != G_OPTION_ARG_NONE ? e : NULL;
+}
+
+/* "- -", "-应急", "-、": no option is named so; GOption would still take
+ * them for one. */
+static gboolean
+cannot_be_option (const char *arg)
+{
+  if (arg[0] != '-' || arg[1] == '\0')
+    return FALSE;
+  if (arg[1] == '-')
+    return arg[2] != '\0' && !g_ascii_isalnum (arg[2]);
+  return !g_ascii_isalnum (arg[1]) && arg[1] != '?';
+}
+
+/* The option that an argument with bytes that are no UTF-8 belongs to:
+ * "--comment" for "--comment=…" or for the value after "--comment",
+ * NULL for an operand (the command names the field) or a file name. */
+static char *
+option_of_invalid (GOptionEntry *entries,
+                   char        **argv,
+                   int           i)
+{
+  const char *arg = argv[i];
+  GOptionEntry *e = NULL;
+
+  if (arg[0] == '-' && arg[1] != '\0' && !cannot_be_option (arg))
+    {
+      gsize len = arg[1] == '-' ? strcspn (arg, "=") : 2;
+
+      if ((e = find_entry (entries, arg, len)) != NULL)
+        return e->arg == G_OPTION_ARG_STRING || e->arg == G_OPTION_ARG_STRING_ARRAY
+               ? g_strndup (arg, len) : NULL;
+    }
+  e = value_of (entries, argv, i);
+  /* File names are bytes: they need not be UTF-8. */
+  if (e != NULL && (e->arg == G_OPTION_ARG_STRING || e->arg == G_OPTION_ARG_STRING_ARRAY))
+    return g_strdup (argv[i - 1]);
+  return NULL;
+}
+
 /**
  * gk_cli_parse_options:
  * @cli: the command line state
@@ -155,6 +241,9 @@ gk_cli_open_store (GkCli *cli,
  * @argc: (inout): argument count, argv[0] being the command
  * @argv: (inout): arguments
  * @exit_status: (out): 2 on a bad option, 0 after --help
+ *
+ * “--” ends the options: what follows it is passed on as operands, even
+ * “--help” or “-NAME”.
  *
  * Returns: %TRUE to go on with the command
  */
@@ -170,10 +259,17 @@ gk_cli_parse_options (GkCli        *cli,
   g_autofree char *parameter = g_strdup_printf ("%s %s", command, c ? c->synopsis : "");
   g_autoptr(GOptionContext) context = g_option_context_new (parameter);
   g_autoptr(GError) error = NULL;
+  g_autofree char **options = NULL;
+  g_autoptr(GPtrArray) placeholders = g_ptr_array_new_with_free_func (g_free);
+  int n_options = *argc;
+  int n_parsed;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (c != NULL)
     g_option_context_set_summary (context, _(c->summary));
+  g_option_context_set_description (context,
+                                    _("“--” ends the options: the arguments after it are taken as they are, "
+                                      "even if they start with “-”."));
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   /* A command without options takes “-NAME” (tag) as an argument. */
@@ -182,6 +278,13 @@ gk_cli_parse_options (GkCli        *cli,
     g_option_context_set_ignore_unknown_options (context, TRUE);
 
   for (int i = 1; i < *argc; i++)
+    if (strcmp ((*argv)[i], "--") == 0)
+      {
+        n_options = i;
+        break;
+      }
+
+  for (int i = 1; i < n_options; i++)
     if (strcmp ((*argv)[i], "--help") == 0 || strcmp ((*argv)[i], "-h") == 0)
       {
         g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -190,11 +293,55 @@ gk_cli_parse_options (GkCli        *cli,
         return FALSE;
       }
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  for (int i = 1; i < n_options; i++)
+    if (!g_utf8_validate ((*argv)[i], -1, NULL))
+      {
+        g_autofree char *option = option_of_invalid (entries, *argv, i);
+
+        if (option != NULL)
+          {
+            *exit_status = gk_cli_usage (cli, command, _("%s: not valid UTF-8 text (an invalid byte sequence)"),
+                                         option);
+            return FALSE;
+          }
+      }
+
+  /* GOption sees only what stands before “--”; it may reorder and drop
+   * entries, so it parses a copy, and the result goes back in place.
+   * What cannot be an option stands in as a placeholder that GOption
+   * keeps where it is. */
+  options = g_new0 (char *, n_options + 1);
+  memcpy (options, *argv, sizeof (char *) * (gsize) n_options);
+  for (int i = 1; i < n_options; i++)
+    if (cannot_be_option (options[i]) && value_of (entries, *argv, i) == NULL)
+      g_ptr_array_add (placeholders, options[i] = g_strdup_printf ("gk-operand-%d", i));
+  n_parsed = n_options;
+  if (!g_option_context_parse (context, &n_parsed, &options, &error))
     {
-      *exit_status = gk_cli_usage (cli, command, "%s", error->message);
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+        *exit_status = gk_cli_usage (cli, command, _("%s (for an argument that starts with “-”, write “--” before it)"),
+                                     error->message);
+      else
+        *exit_status = gk_cli_usage (cli, command, "%s", error->message);
       return FALSE;
     }
+  {
+    int n = 0;
+
+    for (int i = 0; i < n_parsed; i++)
+      {
+        char *arg = options[i];
+
+        for (guint k = 0; k < placeholders->len; k++)
+          if (arg == g_ptr_array_index (placeholders, k))
+            arg = (*argv)[atoi (arg + strlen ("gk-operand-"))];
+        (*argv)[n++] = arg;
+      }
+    for (int i = n_options + 1; i < *argc; i++)
+      (*argv)[n++] = (*argv)[i];
+    (*argv)[n] = NULL;
+    *argc = n;
+  }
   return TRUE;
 }
 
@@ -267,13 +414,19 @@ main (int    argc,
 
   /* Global options may stand before or after the command, so that
    * “gongkai-ctl list --json” works as well as “gongkai-ctl --json list”.
-   * “--” ends option scanning. */
+   * “--” ends option scanning: the command gets it, so that its own
+   * options end there too (“gongkai-ctl -- search -x” searches for “-x”). */
   g_ptr_array_add (rest, argv[0]);
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--") == 0)
         {
-          for (; i < argc; i++)
+          int dashes = i;
+
+          if (rest->len == 1 && i + 1 < argc)
+            g_ptr_array_add (rest, argv[++i]);
+          g_ptr_array_add (rest, argv[dashes]);
+          for (i++; i < argc; i++)
             g_ptr_array_add (rest, argv[i]);
           break;
         }
@@ -310,7 +463,9 @@ main (int    argc,
   command = find_command (g_ptr_array_index (rest, 1));
   if (command == NULL)
     {
-      g_printerr (_("gongkai-ctl: unknown command “%s”.\n"), (char *) g_ptr_array_index (rest, 1));
+      g_autofree char *shown = gk_utf8_sanitize (g_ptr_array_index (rest, 1), -1);
+
+      g_printerr (_("gongkai-ctl: unknown command “%s”.\n"), shown);
       print_help (stderr);
       return GK_EXIT_USAGE;
     }
@@ -319,6 +474,8 @@ main (int    argc,
     cli.library = gk_default_library_path ();
   if (cli.user == NULL)
     cli.user = g_strdup (gk_default_user ());
+  if (!g_utf8_validate (cli.user, -1, NULL))
+    return gk_cli_usage (&cli, NULL, _("--as (or $GONGKAI_USER): not valid UTF-8 text (an invalid byte sequence)"));
   if (gk_str_is_blank (cli.user))
     return gk_cli_usage (&cli, NULL, _("--as needs a user name"));
 

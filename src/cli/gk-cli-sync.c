@@ -20,8 +20,10 @@
  * token.  Every rule is the core's (gk-sync.h); these parse, call, wait
  * on a main loop and print.
  *
- * Tuning for tests and slow links, read from the environment (not
- * options, so that scripts keep one stable command line):
+ * The time limits are library settings (config sync_request_timeout,
+ * sync_batch_timeout).  Tuning for tests and slow links, read from the
+ * environment (not options, so that scripts keep one stable command
+ * line):
  *   GONGKAI_SYNC_MAX_ATTEMPTS, GONGKAI_SYNC_RETRY_BASE_MS,
  *   GONGKAI_SYNC_RETRY_MAX_MS, GONGKAI_SYNC_RETRY_AFTER_MAX_MS,
  *   GONGKAI_SYNC_CONNECT_TIMEOUT_MS, GONGKAI_SYNC_RESPONSE_TIMEOUT_MS. */
@@ -92,13 +94,15 @@ short_id (const char *id,
 static void
 print_result_line (const GkSyncItemResult *result)
 {
+  /* The core keeps only http(s) addresses; checked again where shown. */
+  const char *url = gk_url_is_http (result->public_url) ? result->public_url : NULL;
   char id[9];
 
   g_print ("%-10s %s  %s%s%s\n", gk_sync_outcome_to_label (result->outcome),
            short_id (result->id, id),
            result->title ? result->title : "",
-           result->message || result->public_url ? " — " : "",
-           result->message ? result->message : result->public_url ? result->public_url : "");
+           result->message || url ? " — " : "",
+           result->message ? result->message : url ? url : "");
 }
 
 static void
@@ -111,6 +115,21 @@ on_progress_cb (const GkSyncItemResult *result,
 
   if (!cli->json)
     print_result_line (result);
+}
+
+/* The portal token as sync and withdraw look for it: --token-file, then
+ * $GONGKAI_PORTAL_TOKEN, then the keyring entry of the portal. */
+static char *
+resolve_token (const char  *token_file,
+               const char  *portal_url,
+               GError     **error)
+{
+  g_autofree char *warning = NULL;
+  char *token = gk_token_resolve (token_file, portal_url, TRUE, NULL, &warning, error);
+
+  if (warning != NULL)
+    g_printerr ("gongkai-ctl: %s\n", warning);
+  return token;
 }
 
 static void
@@ -244,7 +263,6 @@ cmd_sync (GkCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree char *warning = NULL;
   Waiter waiter = { cli, NULL, NULL, NULL };
   int status = 0;
 
@@ -278,9 +296,7 @@ cmd_sync (GkCli  *cli,
     {
       if (!gk_portal_check_url (options->portal_url, allow_insecure, &error))
         return gk_cli_fail (cli, error);
-      options->token = gk_token_resolve (token_file, options->portal_url, TRUE, NULL, &warning, &error);
-      if (warning != NULL)
-        g_printerr ("gongkai-ctl: %s\n", warning);
+      options->token = resolve_token (token_file, options->portal_url, &error);
       if (options->token == NULL)
         return gk_cli_fail (cli, error);
     }
@@ -330,19 +346,78 @@ cmd_sync (GkCli  *cli,
   return status;
 }
 
+/* The withdrawal is queued: send it now when a portal is set and a
+ * token is at hand.  TRUE when the portal confirmed it; else *why says
+ * why it stays queued, and *tried whether the portal was asked. */
+static gboolean
+send_withdrawal_now (GkCli       *cli,
+                     const char  *id,
+                     const char  *token_file,
+                     char       **why,
+                     gboolean    *tried)
+{
+  g_autoptr(GkSyncOptions) options = gk_sync_options_new ();
+  g_autoptr(GkSync) sync = NULL;
+  g_autoptr(GkSyncItemResult) result = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { cli, NULL, NULL, NULL };
+
+  *tried = FALSE;
+  options->portal_url = gk_store_get_setting (cli->store, "portal_url");
+  if (gk_str_is_blank (options->portal_url))
+    {
+      *why = g_strdup (_("No portal address is set (the library setting portal_url)."));
+      return FALSE;
+    }
+  *tried = TRUE;
+  if (!gk_portal_check_url (options->portal_url, FALSE, &error) ||
+      (options->token = resolve_token (token_file, options->portal_url, &error)) == NULL)
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  options->actor = g_strdup (cli->user);
+  fill_tuning (options);
+
+  sync = gk_sync_new (cli->store);
+  loop = g_main_loop_new (NULL, FALSE);
+  waiter.loop = loop;
+  waiter.cancellable = cancellable;
+  gk_sync_send_withdrawal_async (sync, options, id, cancellable, on_done_cb, &waiter);
+  wait_for_result (&waiter);
+  result = gk_sync_send_withdrawal_finish (sync, waiter.result, &error);
+  g_clear_object (&waiter.result);
+  if (result == NULL)
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  if (result->outcome == GK_SYNC_OUTCOME_WITHDRAWN)
+    return TRUE;
+  *why = g_strdup (result->message ? result->message : gk_sync_outcome_to_label (result->outcome));
+  return FALSE;
+}
+
 static int
 cmd_withdraw (GkCli  *cli,
               int     argc,
               char  **argv)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *token_file = NULL;
   GOptionEntry entries[] = {
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("why it is withdrawn (kept in the audit)"), N_("TEXT") },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, N_("read the portal token from this file (else $GONGKAI_PORTAL_TOKEN, else the keyring)"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GkItem) item = NULL;
+  g_autofree char *why = NULL;
   gboolean queued = FALSE;
+  gboolean sent = FALSE;
+  gboolean tried = FALSE;
   int status = 0;
 
   if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
@@ -358,21 +433,43 @@ cmd_withdraw (GkCli  *cli,
     return gk_cli_fail (cli, error);
   if ((item = gk_cli_get_item (cli, argv[1], &status)) == NULL)
     return status;
+  if (queued)
+    {
+      sent = send_withdrawal_now (cli, item->id, token_file, &why, &tried);
+      if (sent)
+        {
+          g_clear_object (&item);
+          if ((item = gk_cli_get_item (cli, argv[1], &status)) == NULL)
+            return status;
+        }
+    }
 
   if (cli->json)
     {
       g_autoptr(JsonNode) node = gk_cli_item_json (cli, item);
+      JsonObject *object = json_node_get_object (node);
 
-      json_object_set_boolean_member (json_node_get_object (node), "withdraw_queued", queued);
+      /* withdraw_queued: the DELETE waits in the outbox (not sent, or
+       * not confirmed); withdraw_sent: the portal confirmed it now. */
+      json_object_set_boolean_member (object, "withdraw_queued", queued && !sent);
+      json_object_set_boolean_member (object, "withdraw_sent", sent);
+      if (why != NULL)
+        json_object_set_string_member (object, "withdraw_message", why);
+      else
+        json_object_set_null_member (object, "withdraw_message");
       gk_cli_print_json (cli, node);
     }
+  else if (sent)
+    g_print (_("“%s” is withdrawn from the portal.\n"), item->title ? item->title : item->id);
   else if (queued)
-    g_print (_("“%s” will be withdrawn from the portal by the next sync.\n"),
-             item->title ? item->title : item->id);
+    g_print (_("“%s” is not withdrawn from the portal yet: %s The withdrawal stays queued; "
+               "“gongkai-ctl sync” sends it.\n"),
+             item->title ? item->title : item->id, why);
   else
     g_print (_("“%s” is withdrawn (it was never sent to the portal).\n"),
              item->title ? item->title : item->id);
-  return GK_EXIT_OK;
+  /* Done in part when the portal was asked and did not confirm it. */
+  return queued && !sent && tried ? GK_EXIT_PARTIAL : GK_EXIT_OK;
 }
 
 static int
@@ -467,7 +564,8 @@ const GkCliCommand gk_cli_sync_commands[] = {
   { "sync", "[--portal URL] [--token-file F] [--ca-file F] [--allow-insecure] [--dry-run] [--check] "
             "[--concurrency N] [--resolve ID keep-portal|overwrite]",
     N_("publish approved items to the portal, apply withdrawals, check or settle conflicts"), cmd_sync },
-  { "withdraw", "ID --reason TEXT", N_("withdraw an item from public view (撤回)"), cmd_withdraw },
+  { "withdraw", "ID --reason TEXT [--token-file F]",
+    N_("withdraw an item from public view (撤回), at once when the portal answers"), cmd_withdraw },
   { "token", "store|clear|status [--portal URL] [--token-file F]", N_("the portal token in the keyring"), cmd_token },
   { NULL }
 };

@@ -157,7 +157,13 @@ gk_import_result_to_json (const GkImportResult *result)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_nullable (b, "path", result->path);
+  {
+    /* The path as the file system has it may hold bytes that are no
+     * UTF-8: JSON gets a name people can read (U+FFFD for them). */
+    g_autofree char *shown = result->path ? g_filename_display_name (result->path) : NULL;
+
+    add_nullable (b, "path", shown);
+  }
   add_nullable (b, "status", gk_import_status_to_string (result->status));
   add_nullable (b, "id", result->id);
   add_nullable (b, "error", result->error);
@@ -186,7 +192,7 @@ fail (GkImportResult *result,
       const GError   *error)
 {
   result->status = GK_IMPORT_FAILED;
-  result->error = g_strdup (error->message);
+  result->error = gk_utf8_sanitize (error->message, -1);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     result->error_code = GK_ERROR_CANCELLED;
   else
@@ -248,6 +254,17 @@ fill_item_from_detected (GkItem           *item,
   item->effective_until = g_strdup (d->effective_until);
 }
 
+/* A gk_store_hold_files() given back when it goes out of scope. */
+typedef GkStore FilesHold;
+
+static void
+files_hold_release (FilesHold *store)
+{
+  gk_store_release_files (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FilesHold, files_hold_release)
+
 static GkImportResult *
 import_one (ImportRun  *run,
             const char *path)
@@ -262,6 +279,7 @@ import_one (ImportRun  *run,
   g_autofree char *sha256 = NULL;
   g_autofree char *stored_path = NULL;
   g_autofree char *basename = NULL;
+  g_autoptr(FilesHold) hold = NULL;
   gboolean file_was_there;
   goffset size = 0;
 
@@ -269,15 +287,17 @@ import_one (ImportRun  *run,
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
         g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                     _("%s is a symbolic link that leads nowhere (broken, or a loop)"), path);
+                     _("%s is a symbolic link that leads nowhere (broken, or a loop)"), shown);
       else if (g_file_test (path, G_FILE_TEST_EXISTS))
         g_set_error (&error, GK_ERROR, GK_ERROR_UNSUPPORTED,
-                     _("%s is not a regular file"), path);
+                     _("%s is not a regular file"), shown);
       else
         g_set_error (&error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                     _("No such file: %s"), path);
+                     _("No such file: %s"), shown);
       fail (result, error);
       return g_steal_pointer (&result);
     }
@@ -333,7 +353,10 @@ import_one (ImportRun  *run,
     }
 
   item = gk_item_new ();
-  basename = g_path_get_basename (path);
+  /* The record keeps the name as text (the portal shows it): bytes
+   * that are no UTF-8 are shown as U+FFFD; the file itself is kept
+   * under its hash, so nothing is lost. */
+  basename = g_filename_display_basename (path);
   item->file_sha256 = g_strdup (sha256);
   item->file_name = g_strdup (basename);
   item->file_bytes = size;
@@ -368,6 +391,16 @@ import_one (ImportRun  *run,
                                   (const char *const *) run->sensitive_words);
   else
     findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+
+  /* Held from the copy to the commit of the item that refers to it, so
+   * that another program opening the library meanwhile does not take
+   * the copy for a leftover of a killed import. */
+  if (!gk_store_hold_files (self->store, &error))
+    {
+      fail (result, error);
+      return g_steal_pointer (&result);
+    }
+  hold = self->store;
 
   stored_path = gk_store_get_file_path (self->store, sha256);
   file_was_there = g_file_test (stored_path, G_FILE_TEST_EXISTS);
@@ -512,9 +545,13 @@ import_run_execute (ImportRun *run,
   GThreadPool *pool;
   guint workers = run->importer->max_workers;
   guint total = run->files->len;
+  gboolean held;
 
   if (workers == 0)
     workers = MAX (1, g_get_num_processors ());
+  /* One hold for the run (each file also holds its own, nested): see
+   * gk_store_hold_files().  When it fails, each file reports why. */
+  held = gk_store_hold_files (run->importer->store, NULL);
   pool = g_thread_pool_new (import_job_run, NULL, (int) MIN (workers, MAX (total, 1)), FALSE, NULL);
 
   for (guint i = 0; i < total; i++)
@@ -556,6 +593,8 @@ import_run_execute (ImportRun *run,
     }
 
   g_thread_pool_free (pool, FALSE, TRUE);
+  if (held)
+    gk_store_release_files (run->importer->store);
   g_ptr_array_sort_with_data (results, compare_index, order);
   return g_steal_pointer (&results);
 }

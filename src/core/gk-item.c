@@ -585,20 +585,28 @@ gk_item_set_field (GkItem     *self,
                    GError    **error)
 {
   const FieldInfo *info = find_field (field);
-  g_autofree char *text = gk_strdup_or_null (value);
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (GK_IS_ITEM (self), FALSE);
 
   if (info == NULL)
     {
+      g_autofree char *shown = gk_utf8_sanitize (field ? field : "", -1);
+
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
                    _("“%s” is not a field of the record. Fields: %s"),
-                   field ? field : "",
+                   shown,
                    "index_no, title, doc_number, issuer, written_date, publish_date, genre, topic, "
                    "category, tags, audience, disclosure, disclosure_ground, validity_status, "
                    "effective_from, effective_until, service_url, interprets, related, summary");
       return FALSE;
     }
+
+  /* Before anything reads it as characters: bytes that are no UTF-8
+   * would reach the database, the audit hash and the JSON output. */
+  if (value != NULL && !g_utf8_validate (value, -1, NULL))
+    return set_invalid (error, info, _("not valid UTF-8 text (an invalid byte sequence)"));
+  text = gk_strdup_or_null (value);
 
   if (info->kind == FIELD_LIST || info->kind == FIELD_ID_LIST)
     {

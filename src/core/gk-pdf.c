@@ -8,8 +8,10 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gk-pdf.h"
 #include "gk-util.h"
@@ -93,7 +95,20 @@ clean_text (const char *text)
 {
   if (text == NULL)
     return g_strdup ("");
-  return g_utf8_make_valid (text, -1);
+  return gk_utf8_sanitize (text, -1);
+}
+
+/* Metadata from the info dictionary: valid UTF-8 on one line, or NULL. */
+static char *
+clean_metadata (char *text)
+{
+  g_autofree char *owned = text;
+  g_autofree char *valid = gk_utf8_sanitize (owned, -1);
+
+  for (char *p = valid; p != NULL && *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return gk_strdup_or_null (valid);
 }
 
 /**
@@ -185,7 +200,7 @@ gk_pdf_extract (const char   *path,
 
   result->pages = g_strv_builder_end (builder);
   result->n_pages = (guint) n_pages;
-  result->title = gk_strdup_or_null (poppler_document_get_title (document));
+  result->title = clean_metadata (poppler_document_get_title (document));
   return g_steal_pointer (&result);
 }
 
@@ -266,20 +281,30 @@ text_from_json (const char *json,
   if (json_object_has_member (object, "error"))
     {
       JsonObject *e = json_object_get_object_member (object, "error");
+      g_autofree char *message =
+        gk_utf8_sanitize (json_object_get_string_member_with_default (e, "message", ""), -1);
+
       g_set_error_literal (error, GK_ERROR,
                            (int) json_object_get_int_member_with_default (e, "code", GK_ERROR_DAMAGED),
-                           json_object_get_string_member_with_default (e, "message", ""));
+                           message ? message : "");
       return NULL;
     }
 
   text = g_new0 (GkPdfText, 1);
   text->has_text = json_object_get_boolean_member_with_default (object, "has_text", FALSE);
   text->first_page_ok = json_object_get_boolean_member_with_default (object, "first_page_ok", FALSE);
-  text->title = g_strdup (json_object_get_string_member_with_default (object, "title", NULL));
+  /* The helper reads hostile files: should one take it over, its answer
+   * still must not bring invalid UTF-8 (an escape such as \ud800) or a
+   * NUL into the library. */
+  text->title = clean_metadata (g_strdup (json_object_get_string_member_with_default (object, "title", NULL)));
   pages = json_object_get_array_member (object, "pages");
   builder = g_strv_builder_new ();
   for (guint i = 0; pages && i < json_array_get_length (pages); i++)
-    g_strv_builder_add (builder, json_array_get_string_element (pages, i));
+    {
+      g_autofree char *page = clean_text (json_array_get_string_element (pages, i));
+
+      g_strv_builder_add (builder, page);
+    }
   text->pages = g_strv_builder_end (builder);
   text->n_pages = g_strv_length (text->pages);
   if (text->n_pages == 0)
@@ -334,12 +359,23 @@ find_helper (void)
 #define EXTRACT_TIMEOUT_SECONDS 120
 #define EXTRACT_MEMORY_LIMIT ((rlim_t) 3 << 30)
 
+/* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void
 limit_child (gpointer user_data)
 {
+  pid_t parent = (pid_t) GPOINTER_TO_INT (user_data);
   struct rlimit memory = { EXTRACT_MEMORY_LIMIT, EXTRACT_MEMORY_LIMIT };
   struct rlimit cpu = { EXTRACT_TIMEOUT_SECONDS, EXTRACT_TIMEOUT_SECONDS + 5 };
   struct rlimit core = { 0, 0 };
+
+  /* The helper dies with the program: a killed import must not leave it
+   * reading (or hanging on) a PDF for up to the CPU limit.  The signal
+   * comes when the thread that forked ends, and that thread waits for
+   * the helper.  If the program died before this ran, the helper has
+   * already been handed to another parent: stop right here. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127);
 
   /* AddressSanitizer reserves terabytes of address space: a memory
    * limit would stop the helper before it starts in such a build. */
@@ -434,7 +470,7 @@ gk_pdf_extract_isolated (const char   *path,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, limit_child, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, limit_child, GINT_TO_POINTER ((int) getpid ()), NULL);
   process = g_subprocess_launcher_spawn (launcher, &c.error, helper, "--", path, NULL);
   if (process == NULL)
     {

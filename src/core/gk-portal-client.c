@@ -18,7 +18,10 @@
  * until the request headers are written (DNS, TCP, TLS), then the
  * response timeout is the longest silence allowed while the body goes
  * out or the answer comes in (re-armed on every bit of progress, so a
- * large upload is not cut, a hung portal is).  When one fires the
+ * large upload is not cut, a hung portal is).  Progress alone cannot
+ * keep a request alive: the request timeout bounds the whole of it,
+ * from the first try to the last byte of the answer, so that a portal
+ * that trickles a byte now and then is cut too.  When one fires the
  * request is cancelled and answered as GK_PORTAL_TRANSIENT.
  *
  * Bodies are always given as GBytes, so libsoup sends a Content-Length
@@ -28,12 +31,12 @@
 #define DEFAULT_MAX_CONNECTIONS 4
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_RESPONSE_TIMEOUT_MS 30000
-#define MAX_RESPONSE_BYTES (16 * 1024 * 1024)
+#define DEFAULT_REQUEST_TIMEOUT_MS 120000
+/* A large upload gets this much more time per byte sent: 128 KiB/s, so
+ * that a 100 MB file on a slow office link is not cut. */
+#define UPLOAD_BYTES_PER_SECOND (128 * 1024)
 #define MAX_MESSAGE_CHARS 2000
-#define MAX_FIELDS 200
 #define READ_CHUNK 65536
-/* Retry-After of more than a day is nonsense; the caller caps it anyway. */
-#define MAX_RETRY_AFTER_S (24 * 3600)
 
 /* A TLS database that trusts the system's authorities plus those of an
  * extra file (an agency-internal CA).  GIO has no "union" database, so
@@ -63,31 +66,25 @@ struct _GkPortalClient
   SoupSession  *session;
   guint         connect_timeout_ms;
   guint         response_timeout_ms;
+  guint         request_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (GkPortalClient, gk_portal_client, G_TYPE_OBJECT)
 
-typedef enum
-{
-  KIND_HEALTH,
-  KIND_HEAD_FILE,
-  KIND_PUT_FILE,
-  KIND_PUT_DOCUMENT,
-  KIND_GET_DOCUMENT,
-  KIND_DELETE_DOCUMENT,
-  KIND_LIST_DOCUMENTS,
-} RequestKind;
-
 typedef struct
 {
   GkPortalClient *client;      /* unowned: the task holds it */
-  RequestKind     kind;
+  GkPortalRequestInfo info;   /* what is asked, to check the answer against */
+  char           *document_id;
   SoupMessage    *msg;
   GCancellable   *cancellable; /* ours: cancelled by a timeout or the caller's */
   GCancellable   *caller;
   gulong          caller_handler;
-  GSource        *timer;
+  GSource        *timer;       /* the connect or inactivity timeout, re-armed */
+  GSource        *overall;     /* the request timeout, armed once */
+  guint           overall_ms;
   gboolean        timed_out;
+  gboolean        overall_expired;
   gboolean        connected;
   GInputStream   *stream;
   GByteArray     *body;
@@ -303,29 +300,6 @@ scrub (GkPortalClient *self,
   return g_string_free (out, FALSE);
 }
 
-static void
-problem_free (gpointer data)
-{
-  GkPortalProblem *problem = data;
-
-  g_free (problem->field);
-  g_free (problem->problem);
-  g_free (problem);
-}
-
-static GkPortalResponse *
-response_new (GkPortalOutcome outcome,
-              guint           status)
-{
-  GkPortalResponse *response = g_new0 (GkPortalResponse, 1);
-
-  response->outcome = outcome;
-  response->status = status;
-  response->retry_after_ms = -1;
-  response->fields = g_ptr_array_new_with_free_func (problem_free);
-  return response;
-}
-
 static gboolean
 is_sha256_hex (const char *text)
 {
@@ -339,231 +313,95 @@ is_sha256_hex (const char *text)
   return n == 64;
 }
 
-static gint64
-parse_retry_after (const char *value)
+static gboolean
+holds_token (GkPortalClient *self,
+             const char     *text)
 {
-  g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  const char *p;
-  gint64 seconds = 0;
-  GTimeSpan span;
+  return text != NULL && self->token != NULL && *self->token != '\0' && strstr (text, self->token) != NULL;
+}
 
-  if (value == NULL)
-    return -1;
-  while (g_ascii_isspace (*value))
-    value++;
-  if (*value == '\0')
-    return -1;
-
-  if (g_ascii_isdigit (*value))
+/* The values of an answer that are kept (in the library, the audit) or
+ * shown must not hold the token, which a careless portal might echo. */
+static gboolean
+response_holds_token (GkPortalClient   *self,
+                      GkPortalResponse *response)
+{
+  if (holds_token (self, response->etag) || holds_token (self, response->public_url) ||
+      holds_token (self, response->id) || holds_token (self, response->updated_at) ||
+      holds_token (self, response->next))
+    return TRUE;
+  for (guint i = 0; i < response->listed->len; i++)
     {
-      for (p = value; g_ascii_isdigit (*p); p++)
-        {
-          seconds = seconds * 10 + (*p - '0');
-          if (seconds > MAX_RETRY_AFTER_S)
-            seconds = MAX_RETRY_AFTER_S;
-        }
-      while (g_ascii_isspace (*p))
-        p++;
-      return *p == '\0' ? seconds * 1000 : -1;
+      GkPortalListed *listed = g_ptr_array_index (response->listed, i);
+
+      if (holds_token (self, listed->etag) || holds_token (self, listed->updated_at))
+        return TRUE;
     }
-
-  when = soup_date_time_new_from_http_string (value);
-  if (when == NULL)
-    return -1;
-  now = g_date_time_new_now_utc ();
-  span = g_date_time_difference (when, now);
-  if (span <= 0)
-    return 0;
-  return MIN (span / 1000, (gint64) MAX_RETRY_AFTER_S * 1000);
+  return FALSE;
 }
 
-/* "abc" → abc; W/"abc" (weak) → NULL: weak ETags never match. */
-static char *
-unquote_etag (const char *value)
+static GkPortalResponse *
+broken_response (GkPortalClient *self,
+                 guint           status,
+                 const char     *message)
 {
-  gsize len;
+  GkPortalResponse *response = gk_portal_response_new (GK_PORTAL_TRANSIENT, status);
 
-  if (value == NULL)
-    return NULL;
-  while (g_ascii_isspace (*value))
-    value++;
-  if (g_str_has_prefix (value, "W/"))
-    return NULL;
-  len = strlen (value);
-  while (len > 0 && g_ascii_isspace (value[len - 1]))
-    len--;
-  if (len >= 2 && value[0] == '"' && value[len - 1] == '"')
-    return g_strndup (value + 1, len - 2);
-  if (len == 0)
-    return NULL;
-  return g_strndup (value, len);
+  response->broken = TRUE;
+  response->message = scrub (self, message);
+  return response;
 }
 
-static JsonNode *
-parse_json (const guint8 *data,
-            gsize         len)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-
-  if (len == 0 || !g_utf8_validate ((const char *) data, len, NULL))
-    return NULL;
-  if (!json_parser_load_from_data (parser, (const char *) data, len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  return root != NULL ? json_node_ref (root) : NULL;
-}
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* The error shape: {"error": {"code", "message", "fields": [{field, problem}]}} */
-static void
-read_error_shape (GkPortalClient   *self,
-                  GkPortalResponse *response)
-{
-  JsonObject *root;
-  JsonObject *error;
-  JsonNode *fields;
-
-  if (response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body))
-    return;
-  root = json_node_get_object (response->body);
-  if (!json_object_has_member (root, "error") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")))
-    return;
-  error = json_object_get_object_member (root, "error");
-
-  response->error_code = scrub (self, object_get_string (error, "code"));
-  {
-    g_autofree char *message = scrub (self, object_get_string (error, "message"));
-
-    if (!gk_str_is_blank (message))
-      {
-        g_free (response->message);
-        response->message = g_steal_pointer (&message);
-      }
-  }
-
-  fields = json_object_get_member (error, "fields");
-  if (fields != NULL && JSON_NODE_HOLDS_ARRAY (fields))
-    {
-      JsonArray *array = json_node_get_array (fields);
-
-      for (guint i = 0; i < json_array_get_length (array) && i < MAX_FIELDS; i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          GkPortalProblem *problem;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          problem = g_new0 (GkPortalProblem, 1);
-          problem->field = scrub (self, object_get_string (json_node_get_object (element), "field"));
-          problem->problem = scrub (self, object_get_string (json_node_get_object (element), "problem"));
-          if (problem->field == NULL)
-            problem->field = g_strdup ("");
-          if (problem->problem == NULL)
-            problem->problem = g_strdup ("");
-          g_ptr_array_add (response->fields, problem);
-        }
-    }
-}
-
-static const char *
-status_phrase (guint status)
-{
-  const char *phrase = soup_status_get_phrase (status);
-
-  return phrase != NULL ? phrase : "";
-}
-
-/* What the answer means by the contract. */
+/* What the answer means by the contract (gk-portal-reply.c checks it). */
 static GkPortalResponse *
 classify_answer (GkPortalClient *self,
                  Request        *req)
 {
-  guint status = soup_message_get_status (req->msg);
   SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-  gboolean expect_json = req->kind == KIND_HEALTH || req->kind == KIND_PUT_DOCUMENT ||
-                         req->kind == KIND_GET_DOCUMENT || req->kind == KIND_LIST_DOCUMENTS;
-  GkPortalResponse *response = response_new (GK_PORTAL_OK, status);
+  guint status = soup_message_get_status (req->msg);
+  const char *etag = soup_message_headers_get_list (headers, "ETag");
+  const char *retry_after = soup_message_headers_get_list (headers, "Retry-After");
+  GkPortalReplyHeaders reply_headers = {
+    .content_type = soup_message_headers_get_one (headers, "Content-Type"),
+    .etag = etag,
+    .retry_after = retry_after,
+  };
+  g_autoptr(GError) error = NULL;
+  GkPortalResponse *response;
 
-  response->retry_after_ms = parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"));
-  if (req->body != NULL && req->body->len > 0)
-    response->body = parse_json (req->body->data, req->body->len);
+  response = gk_portal_reply_parse (&req->info, status, &reply_headers,
+                                    req->body != NULL ? req->body->data : NULL,
+                                    req->body != NULL ? req->body->len : 0, &error);
+  if (response == NULL)
+    return broken_response (self, status, error->message);
+
+  /* Whatever the portal says may echo the Authorization header. */
   {
-    g_autofree char *etag = unquote_etag (soup_message_headers_get_one (headers, "ETag"));
-    response->etag = scrub (self, etag);
+    g_autofree char *message = g_steal_pointer (&response->message);
+    g_autofree char *code = g_steal_pointer (&response->error_code);
+
+    response->message = scrub (self, message);
+    response->error_code = scrub (self, code);
+    for (guint i = 0; i < response->fields->len; i++)
+      {
+        GkPortalProblem *problem = g_ptr_array_index (response->fields, i);
+        g_autofree char *field = g_steal_pointer (&problem->field);
+        g_autofree char *text = g_steal_pointer (&problem->problem);
+
+        problem->field = scrub (self, field);
+        problem->problem = scrub (self, text);
+      }
   }
-
-  if (status >= 200 && status < 300)
+  if (response_holds_token (self, response))
     {
-      if (expect_json && status != 204 &&
-          (response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body)))
-        {
-          response->outcome = GK_PORTAL_TRANSIENT;
-          response->message = g_strdup (_("The portal’s answer could not be read (it is not the "
-                                          "expected JSON; the connection may have been cut)."));
-          return response;
-        }
-      if (response->etag == NULL && response->body != NULL && JSON_NODE_HOLDS_OBJECT (response->body))
-        response->etag = scrub (self, object_get_string (json_node_get_object (response->body), "etag"));
-      if (req->kind == KIND_PUT_DOCUMENT && gk_str_is_blank (response->etag))
-        {
-          response->outcome = GK_PORTAL_TRANSIENT;
-          response->message = g_strdup (_("The portal accepted the document but sent no ETag."));
-          return response;
-        }
-      response->outcome = GK_PORTAL_OK;
-      return response;
+      g_autofree char *what = gk_portal_request_describe (&req->info);
+      g_autofree char *message =
+        g_strdup_printf (_("The portal’s answer to %s does not follow the portal API: it holds the "
+                           "access token."), what);
+
+      gk_portal_response_free (response);
+      return broken_response (self, status, message);
     }
-
-  if (status >= 300 && status < 400)
-    {
-      response->outcome = GK_PORTAL_FATAL;
-      response->message = g_strdup_printf (_("The portal answered with a redirect (HTTP %u). Set the "
-                                             "portal address to the final address of its API."),
-                                           status);
-      return response;
-    }
-
-  if (status >= 400)
-    read_error_shape (self, response);
-
-  switch (status)
-    {
-    case SOUP_STATUS_UNAUTHORIZED:
-    case SOUP_STATUS_FORBIDDEN:
-      response->outcome = GK_PORTAL_AUTH;
-      break;
-    case SOUP_STATUS_NOT_FOUND:
-      response->outcome = (req->kind == KIND_PUT_FILE || req->kind == KIND_PUT_DOCUMENT ||
-                           req->kind == KIND_HEALTH || req->kind == KIND_LIST_DOCUMENTS)
-                          ? GK_PORTAL_REFUSED : GK_PORTAL_NOT_FOUND;
-      break;
-    case SOUP_STATUS_PRECONDITION_FAILED:
-      response->outcome = GK_PORTAL_CONFLICT;
-      break;
-    case SOUP_STATUS_REQUEST_TIMEOUT:
-    case 429: /* Too Many Requests */
-      response->outcome = GK_PORTAL_TRANSIENT;
-      break;
-    default:
-      response->outcome = status >= 400 && status < 500 ? GK_PORTAL_REFUSED : GK_PORTAL_TRANSIENT;
-      break;
-    }
-
-  if (response->message == NULL)
-    response->message = g_strdup_printf (_("The portal answered HTTP %u %s."), status, status_phrase (status));
   return response;
 }
 
@@ -591,9 +429,16 @@ classify_error (GkPortalClient *self,
                 Request        *req,
                 const GError   *error)
 {
-  GkPortalResponse *response = response_new (GK_PORTAL_TRANSIENT, 0);
+  GkPortalResponse *response = gk_portal_response_new (GK_PORTAL_TRANSIENT, 0);
   g_autofree char *detail = scrub (self, error->message);
 
+  if (req->overall_expired)
+    {
+      response->message = g_strdup_printf (_("The portal did not finish its answer within %.1f seconds "
+                                             "(the time allowed for one request)."),
+                                           req->overall_ms / 1000.0);
+      return response;
+    }
   if (req->timed_out)
     {
       if (req->connected)
@@ -670,6 +515,29 @@ on_deadline_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The request timeout: once, for the whole request; a trickle of bytes
+ * does not move it. */
+static gboolean
+on_overall_deadline_cb (gpointer user_data)
+{
+  Request *req = user_data;
+
+  req->overall_expired = TRUE;
+  req->timed_out = TRUE;
+  g_cancellable_cancel (req->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+arm_overall (Request *req)
+{
+  req->overall = g_source_new (&deadline_funcs, sizeof (GSource));
+  g_source_set_name (req->overall, "[gongkai] portal request overall deadline");
+  g_source_set_callback (req->overall, on_overall_deadline_cb, req, NULL);
+  g_source_attach (req->overall, g_main_context_get_thread_default ());
+  g_source_set_ready_time (req->overall, g_get_monotonic_time () + (gint64) req->overall_ms * 1000);
+}
+
 static void
 arm (Request *req,
      guint    ms)
@@ -737,6 +605,11 @@ request_free (gpointer data)
       g_source_destroy (req->timer);
       g_source_unref (req->timer);
     }
+  if (req->overall != NULL)
+    {
+      g_source_destroy (req->overall);
+      g_source_unref (req->overall);
+    }
   if (req->caller != NULL && req->caller_handler != 0)
     g_cancellable_disconnect (req->caller, req->caller_handler);
   if (req->msg != NULL)
@@ -748,6 +621,7 @@ request_free (gpointer data)
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_pointer (&req->request_body, g_bytes_unref);
   g_free (req->content_type);
+  g_free (req->document_id);
   g_free (req);
 }
 
@@ -756,6 +630,8 @@ stop_timer (Request *req)
 {
   if (req->timer != NULL)
     g_source_set_ready_time (req->timer, -1);
+  if (req->overall != NULL)
+    g_source_set_ready_time (req->overall, -1);
 }
 
 static void
@@ -821,9 +697,9 @@ on_read_cb (GObject      *object,
                                   g_steal_pointer (&task));
       return;
     }
-  if (req->body->len + g_bytes_get_size (bytes) > MAX_RESPONSE_BYTES)
+  if (req->body->len + g_bytes_get_size (bytes) > GK_PORTAL_REPLY_MAX_BYTES)
     {
-      GkPortalResponse *response = response_new (GK_PORTAL_TRANSIENT, soup_message_get_status (req->msg));
+      GkPortalResponse *response = gk_portal_response_new (GK_PORTAL_TRANSIENT, soup_message_get_status (req->msg));
 
       /* Dropping the stream unread closes the connection. */
       g_cancellable_cancel (req->cancellable);
@@ -868,7 +744,7 @@ on_sent_cb (GObject      *object,
 
 static void
 send_request (GkPortalClient      *self,
-              RequestKind          kind,
+              const GkPortalRequestInfo *info,
               gpointer             source_tag,
               const char          *method,
               const char          *path,
@@ -888,13 +764,19 @@ send_request (GkPortalClient      *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, req, request_free);
   req->client = self;
-  req->kind = kind;
+  req->info = *info;
+  req->document_id = g_strdup (info->document_id);
+  req->info.document_id = req->document_id;
   req->cancellable = g_cancellable_new ();
+  req->overall_ms = self->request_timeout_ms;
+  if (body != NULL)
+    req->overall_ms = (guint) MIN ((guint64) G_MAXUINT / 2,
+                                   req->overall_ms + g_bytes_get_size (body) * 1000 / UPLOAD_BYTES_PER_SECOND);
 
   req->msg = soup_message_new (method, url);
   if (req->msg == NULL)
     {
-      GkPortalResponse *response = response_new (GK_PORTAL_FATAL, 0);
+      GkPortalResponse *response = gk_portal_response_new (GK_PORTAL_FATAL, 0);
 
       response->message = g_strdup (_("The portal address is not a valid URL."));
       g_task_return_pointer (task, response, (GDestroyNotify) gk_portal_response_free);
@@ -931,6 +813,7 @@ send_request (GkPortalClient      *self,
                                                    req, NULL);
     }
   arm (req, self->connect_timeout_ms);
+  arm_overall (req);
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->cancellable,
                            on_sent_cb, g_steal_pointer (&task));
 }
@@ -968,128 +851,6 @@ gk_portal_client_init (GkPortalClient *self)
 }
 
 /* public API */
-
-/**
- * gk_portal_response_free:
- * @response: (nullable): a response
- */
-void
-gk_portal_response_free (GkPortalResponse *response)
-{
-  if (response == NULL)
-    return;
-  g_free (response->etag);
-  g_clear_pointer (&response->body, json_node_unref);
-  g_free (response->error_code);
-  g_free (response->message);
-  g_clear_pointer (&response->fields, g_ptr_array_unref);
-  g_free (response);
-}
-
-/**
- * gk_portal_outcome_to_string:
- * @outcome: an outcome
- *
- * Returns: a short name for logs and tests
- */
-const char *
-gk_portal_outcome_to_string (GkPortalOutcome outcome)
-{
-  switch (outcome)
-    {
-    case GK_PORTAL_OK:
-      return "ok";
-    case GK_PORTAL_NOT_FOUND:
-      return "not_found";
-    case GK_PORTAL_CONFLICT:
-      return "conflict";
-    case GK_PORTAL_REFUSED:
-      return "refused";
-    case GK_PORTAL_AUTH:
-      return "auth";
-    case GK_PORTAL_TRANSIENT:
-      return "transient";
-    case GK_PORTAL_FATAL:
-    default:
-      return "fatal";
-    }
-}
-
-/**
- * gk_portal_response_fields_json:
- * @response: a response
- *
- * Returns: (transfer full): `[{"field", "problem"}, …]`
- */
-JsonNode *
-gk_portal_response_fields_json (const GkPortalResponse *response)
-{
-  JsonArray *array = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; response->fields != NULL && i < response->fields->len; i++)
-    {
-      GkPortalProblem *problem = g_ptr_array_index (response->fields, i);
-      JsonObject *object = json_object_new ();
-
-      json_object_set_string_member (object, "field", problem->field);
-      json_object_set_string_member (object, "problem", problem->problem);
-      json_array_add_object_element (array, object);
-    }
-  json_node_take_array (node, array);
-  return node;
-}
-
-/**
- * gk_portal_response_describe:
- * @response: a response
- *
- * Returns: (transfer full): what happened, as a sentence for the user
- */
-char *
-gk_portal_response_describe (const GkPortalResponse *response)
-{
-  g_autoptr(GString) fields = g_string_new (NULL);
-  const char *message = response->message != NULL ? response->message : "";
-
-  for (guint i = 0; response->fields != NULL && i < response->fields->len; i++)
-    {
-      GkPortalProblem *problem = g_ptr_array_index (response->fields, i);
-
-      g_string_append_printf (fields, "%s%s: %s", fields->len > 0 ? "; " : "",
-                              problem->field, problem->problem);
-    }
-
-  switch (response->outcome)
-    {
-    case GK_PORTAL_OK:
-      return g_strdup_printf (_("The portal answered HTTP %u."), response->status);
-    case GK_PORTAL_NOT_FOUND:
-      return g_strdup_printf (_("The portal does not have it (HTTP %u)."), response->status);
-    case GK_PORTAL_CONFLICT:
-      return g_strdup_printf (_("The portal’s copy was changed by someone else since the last sync "
-                                "(HTTP %u: %s). A person must decide which copy to keep."),
-                              response->status, message);
-    case GK_PORTAL_AUTH:
-      return g_strdup_printf (_("The portal refused the token (HTTP %u: %s). Check the token, or ask "
-                                "the portal’s administrator for one that may publish."),
-                              response->status, message);
-    case GK_PORTAL_REFUSED:
-      if (fields->len > 0)
-        return g_strdup_printf (_("The portal refused it (HTTP %u %s): %s — %s"), response->status,
-                                response->error_code ? response->error_code : "", message, fields->str);
-      return g_strdup_printf (_("The portal refused it (HTTP %u %s): %s"), response->status,
-                              response->error_code ? response->error_code : "", message);
-    case GK_PORTAL_TRANSIENT:
-      if (response->status != 0)
-        return g_strdup_printf (_("The portal is unavailable for now (HTTP %u): %s"),
-                                response->status, message);
-      return g_strdup (message);
-    case GK_PORTAL_FATAL:
-    default:
-      return g_strdup (message);
-    }
-}
 
 /**
  * gk_portal_host_is_loopback:
@@ -1224,6 +985,7 @@ gk_portal_client_new (const char                  *base_url,
   self->auth_header = g_strconcat ("Bearer ", token, NULL);
   self->connect_timeout_ms = options->connect_timeout_ms ? options->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
   self->response_timeout_ms = options->response_timeout_ms ? options->response_timeout_ms : DEFAULT_RESPONSE_TIMEOUT_MS;
+  self->request_timeout_ms = options->request_timeout_ms ? options->request_timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
   max_connections = options->max_connections ? options->max_connections : DEFAULT_MAX_CONNECTIONS;
   user_agent = g_strdup (options->user_agent ? options->user_agent : "gongkai/" PACKAGE_VERSION);
 
@@ -1289,7 +1051,7 @@ gk_portal_client_health_async (GkPortalClient      *self,
                                gpointer             user_data)
 {
   g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
-  send_request (self, KIND_HEALTH, gk_portal_client_health_async, "GET", "/health",
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_HEALTH }, gk_portal_client_health_async, "GET", "/health",
                 NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
 }
 
@@ -1310,8 +1072,6 @@ gk_portal_client_health_finish (GkPortalClient  *self,
 {
   g_autoptr(GkPortalResponse) response = NULL;
   g_autofree char *description = NULL;
-  JsonObject *object;
-  JsonNode *api;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
@@ -1330,22 +1090,10 @@ gk_portal_client_health_finish (GkPortalClient  *self,
       return FALSE;
     }
 
-  object = json_node_get_object (response->body);
-  api = json_object_get_member (object, "api");
-  if (api == NULL || !JSON_NODE_HOLDS_VALUE (api) || json_node_get_value_type (api) != G_TYPE_INT64 ||
-      json_node_get_int (api) != 1)
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-                   _("The server answered but does not speak version 1 of the portal API."));
-      return FALSE;
-    }
-  if (max_file_bytes != NULL && json_object_has_member (object, "max_file_bytes"))
-    {
-      JsonNode *node = json_object_get_member (object, "max_file_bytes");
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-        *max_file_bytes = MAX (0, json_node_get_int (node));
-    }
+  /* gk_portal_reply_parse() checked "status": "ok", "api": 1 and
+   * max_file_bytes. */
+  if (max_file_bytes != NULL)
+    *max_file_bytes = response->max_file_bytes;
   return TRUE;
 }
 
@@ -1369,7 +1117,7 @@ gk_portal_client_head_file_async (GkPortalClient      *self,
   g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
   g_return_if_fail (is_sha256_hex (sha256));
   path = g_strconcat ("/files/", sha256, NULL);
-  send_request (self, KIND_HEAD_FILE, gk_portal_client_head_file_async, "HEAD", path,
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_HEAD_FILE }, gk_portal_client_head_file_async, "HEAD", path,
                 NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
 }
 
@@ -1398,9 +1146,29 @@ gk_portal_client_put_file_async (GkPortalClient      *self,
   g_return_if_fail (is_sha256_hex (sha256));
   g_return_if_fail (content != NULL);
   path = g_strconcat ("/files/", sha256, NULL);
-  send_request (self, KIND_PUT_FILE, gk_portal_client_put_file_async, "PUT", path,
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_PUT_FILE }, gk_portal_client_put_file_async, "PUT", path,
                 media_type ? media_type : "application/pdf", content, NULL, FALSE,
                 cancellable, callback, user_data);
+}
+
+/* The record's "revision": the answer must say the same. */
+static gint64
+body_revision (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  JsonNode *root;
+  JsonNode *revision;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return 0;
+  revision = json_object_get_member (json_node_get_object (root), "revision");
+  if (revision == NULL || !JSON_NODE_HOLDS_VALUE (revision) ||
+      json_node_get_value_type (revision) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (revision);
 }
 
 static char *
@@ -1432,13 +1200,17 @@ gk_portal_client_put_document_async (GkPortalClient       *self,
                                      GAsyncReadyCallback   callback,
                                      gpointer              user_data)
 {
+  GkPortalRequestInfo info = { 0 };
   g_autofree char *path = NULL;
 
   g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
   g_return_if_fail (id != NULL && body != NULL);
   g_return_if_fail (precondition != GK_PORTAL_PRECONDITION_IF_MATCH || etag != NULL);
   path = document_path (id);
-  send_request (self, KIND_PUT_DOCUMENT, gk_portal_client_put_document_async, "PUT", path,
+  info.kind = GK_PORTAL_REQUEST_PUT_DOCUMENT;
+  info.document_id = id;
+  info.revision = body_revision (body);
+  send_request (self, &info, gk_portal_client_put_document_async, "PUT", path,
                 "application/json", body,
                 precondition == GK_PORTAL_PRECONDITION_IF_MATCH ? etag : NULL,
                 precondition == GK_PORTAL_PRECONDITION_CREATE,
@@ -1464,7 +1236,8 @@ gk_portal_client_get_document_async (GkPortalClient      *self,
 
   g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
   path = document_path (id);
-  send_request (self, KIND_GET_DOCUMENT, gk_portal_client_get_document_async, "GET", path,
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_GET_DOCUMENT, id },
+                gk_portal_client_get_document_async, "GET", path,
                 NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
 }
 
@@ -1489,7 +1262,8 @@ gk_portal_client_delete_document_async (GkPortalClient      *self,
 
   g_return_if_fail (GK_IS_PORTAL_CLIENT (self));
   path = document_path (id);
-  send_request (self, KIND_DELETE_DOCUMENT, gk_portal_client_delete_document_async, "DELETE", path,
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_DELETE_DOCUMENT, id },
+                gk_portal_client_delete_document_async, "DELETE", path,
                 NULL, NULL, etag, FALSE, cancellable, callback, user_data);
 }
 
@@ -1521,7 +1295,8 @@ gk_portal_client_list_documents_async (GkPortalClient      *self,
     }
   else
     path = g_strdup_printf ("/documents?limit=%u", limit);
-  send_request (self, KIND_LIST_DOCUMENTS, gk_portal_client_list_documents_async, "GET", path,
+  send_request (self, &(GkPortalRequestInfo) { GK_PORTAL_REQUEST_LIST_DOCUMENTS, NULL, 0, limit },
+                gk_portal_client_list_documents_async, "GET", path,
                 NULL, NULL, NULL, FALSE, cancellable, callback, user_data);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include "gk-portal-reply.h"
 #include "gk-types.h"
 
 G_BEGIN_DECLS
@@ -10,29 +11,21 @@ G_BEGIN_DECLS
 /* The HTTP client of portal-api.md: one SoupSession (keep-alive, at most
  * max_connections at a time), TLS verification always on (the system's
  * authorities plus an optional CA file), plain http:// only to a
- * loopback address unless allow_insecure, a connect timeout and a
- * response (inactivity) timeout, `Authorization: Bearer` on every
- * request and a Content-Length on every body.
+ * loopback address unless allow_insecure, a connect timeout, a
+ * response (inactivity) timeout and an overall deadline per request,
+ * `Authorization: Bearer` on every request and a Content-Length on every
+ * body.
  *
  * Each request answers a GkPortalResponse that classifies the answer by
- * the contract (what the caller must do next); transport failures are
+ * the contract (what the caller must do next, gk-portal-reply.h); an
+ * answer that breaks portal-api.md is never a success but a failed
+ * attempt (GK_PORTAL_TRANSIENT, broken); transport failures are
  * responses too (status 0, GK_PORTAL_TRANSIENT or GK_PORTAL_FATAL).  The
  * _finish functions fail only when the caller cancelled.  The token
  * never appears in a response, a message or a log. */
 
 #define GK_TYPE_PORTAL_CLIENT (gk_portal_client_get_type ())
 G_DECLARE_FINAL_TYPE (GkPortalClient, gk_portal_client, GK, PORTAL_CLIENT, GObject)
-
-typedef enum
-{
-  GK_PORTAL_OK,         /* 2xx */
-  GK_PORTAL_NOT_FOUND,  /* 404 where it is an answer: HEAD /files, GET and DELETE /documents */
-  GK_PORTAL_CONFLICT,   /* 412: the portal's copy changed; a person must decide */
-  GK_PORTAL_REFUSED,    /* 400, 404 on PUT, 413, 422 and other 4xx: do not retry */
-  GK_PORTAL_AUTH,       /* 401, 403: stop the batch */
-  GK_PORTAL_TRANSIENT,  /* 429, 5xx, refused/reset connections, timeouts, cut or unreadable bodies */
-  GK_PORTAL_FATAL,      /* certificate not trusted, redirect, TLS failure: stop the batch */
-} GkPortalOutcome;
 
 typedef enum
 {
@@ -43,41 +36,15 @@ typedef enum
 
 typedef struct
 {
-  char *field;
-  char *problem;
-} GkPortalProblem;
-
-typedef struct
-{
-  GkPortalOutcome  outcome;
-  guint            status;          /* HTTP status; 0 when no answer came */
-  char            *etag;            /* bare value (ETag header, else the body's "etag") */
-  JsonNode        *body;            /* the parsed JSON body, or NULL */
-  char            *error_code;      /* the error shape's "code", e.g. "validation_failed" */
-  char            *message;         /* the portal's message, or what went wrong on the way */
-  GPtrArray       *fields;          /* GkPortalProblem*, from the error shape */
-  gint64           retry_after_ms;  /* Retry-After, in ms; -1 when absent */
-} GkPortalResponse;
-
-typedef struct
-{
   const char *ca_file;             /* extra authorities (PEM), added to the system's */
   gboolean    allow_insecure;      /* plain http:// to a non-loopback host */
   guint       max_connections;     /* 0: 4 */
   guint       connect_timeout_ms;  /* 0: 10 s; until the request headers are written */
   guint       response_timeout_ms; /* 0: 30 s; the longest silence while sending or receiving */
+  guint       request_timeout_ms;  /* 0: 120 s; the longest a whole request may take, however
+                                    * the portal trickles (plus 1 s per 128 KiB of body sent) */
   const char *user_agent;          /* NULL: "gongkai/VERSION" */
 } GkPortalClientOptions;
-
-void              gk_portal_response_free      (GkPortalResponse *response);
-/* A sentence for the user: the portal's message plus its fields
- * ("written_date: not a date"), or what went wrong on the way. */
-char             *gk_portal_response_describe  (const GkPortalResponse *response);
-/* The fields as a JSON array [{"field", "problem"}] (never NULL). */
-JsonNode         *gk_portal_response_fields_json (const GkPortalResponse *response);
-const char       *gk_portal_outcome_to_string  (GkPortalOutcome outcome);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkPortalResponse, gk_portal_response_free)
 
 /* Is this a loopback host (127.0.0.0/8, ::1, localhost)? */
 gboolean          gk_portal_host_is_loopback   (const char *host);

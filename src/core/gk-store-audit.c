@@ -57,6 +57,60 @@ canonical_entry (gint64      seq,
   return node_to_text (root);
 }
 
+/* The first string in node that is not valid UTF-8, as the name of its
+ * member ("reason", "changes.title.new"); NULL when all are valid. */
+static char *
+find_invalid_string (JsonNode   *node,
+                     const char *path)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        return g_strdup (*path ? path : "details");
+      return NULL;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            char *bad = find_invalid_string (json_array_get_element (array, i), path);
+
+            if (bad != NULL)
+              return bad;
+          }
+        return NULL;
+      }
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            g_autofree char *shown = gk_utf8_sanitize (name, -1);
+            g_autofree char *child = *path ? g_strconcat (path, ".", shown, NULL) : g_strdup (shown);
+            char *bad = !g_utf8_validate (name, -1, NULL) ? g_strdup (child)
+                                                           : find_invalid_string (member, child);
+
+            if (bad != NULL)
+              return bad;
+          }
+        return NULL;
+      }
+
+    case JSON_NODE_NULL:
+    default:
+      return NULL;
+    }
+}
+
 static char *
 chain_hash (const char *prev_hash,
             const char *canonical)
@@ -129,6 +183,23 @@ gk_store_priv_audit (GkStore    *self,
     json_node_set_object (details_node, details);
   else
     json_node_take_object (details_node, json_object_new ());
+
+  /* The last guard: bytes that are no UTF-8 would make an entry that
+   * cannot be read back, and verify would call it changed for ever. */
+  if (!gk_utf8_check (actor, -1, _("The acting user's name"), error) ||
+      !gk_utf8_check (action, -1, "action", error) ||
+      !gk_utf8_check (item_id, -1, "item", error))
+    return FALSE;
+  {
+    g_autofree char *bad = find_invalid_string (details_node, "");
+
+    if (bad != NULL)
+      {
+        g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                     _("%s: not valid UTF-8 text (an invalid byte sequence); nothing was changed"), bad);
+        return FALSE;
+      }
+  }
   details_text = node_to_text (details_node);
 
   {
@@ -312,8 +383,27 @@ report_bad (gint64      seq,
 
 /* Check one stored entry against the chain; NULL when it holds, else the
  * message format (with one %s for its seq). */
+/* The canonical text with the details as stored, byte for byte: for an
+ * entry that an earlier version wrote with bytes that are no UTF-8 in
+ * its details (json-glib copied them into the hashed text as they were),
+ * which no parser reads back. */
+static char *
+canonical_with_raw_details (GkAuditEntry *entry,
+                            const char   *raw_details)
+{
+  g_autoptr(JsonNode) null_details = json_node_new (JSON_NODE_NULL);
+  g_autofree char *text = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
+                                           entry->item_id, null_details);
+  gsize len = strlen (text);
+
+  g_assert (len >= 5 && strcmp (text + len - 5, "null]") == 0);
+  text[len - 5] = '\0';
+  return g_strconcat (text, raw_details, "]", NULL);
+}
+
 static const char *
 check_entry (GkAuditEntry *entry,
+             const char   *raw_details,
              const char   *expected_prev)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -337,8 +427,13 @@ check_entry (GkAuditEntry *entry,
   if (strcmp (details_again, entry->details) != 0)
     return _("The audit log is not intact: entry %s was changed (its details are not the ones recorded).");
 
-  canonical = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
-                               entry->item_id, details);
+  /* Read back, the details had their bad bytes replaced; the hash was
+   * made over the bytes themselves. */
+  if (raw_details != NULL && !g_utf8_validate (raw_details, -1, NULL))
+    canonical = canonical_with_raw_details (entry, raw_details);
+  else
+    canonical = canonical_entry (entry->seq, entry->at, entry->actor, entry->action,
+                                 entry->item_id, details);
   hash = chain_hash (entry->prev_hash, canonical);
   if (g_strcmp0 (hash, entry->hash) != 0)
     return _("The audit log is not intact: entry %s was changed (edited or moved).");
@@ -421,7 +516,12 @@ gk_store_audit_verify (GkStore *self,
                                first_bad, error);
               break;
             }
-          problem = check_entry (entry, prev_hash);
+          const char *raw_details = (const char *) sqlite3_column_text (stmt, 5);
+
+          /* A NUL inside was never written by the program. */
+          if (raw_details != NULL && strlen (raw_details) != (gsize) sqlite3_column_bytes (stmt, 5))
+            raw_details = NULL;
+          problem = check_entry (entry, raw_details, prev_hash);
           if (problem != NULL)
             {
               ok = report_bad (entry->seq, problem, first_bad, error);

@@ -119,8 +119,10 @@ bad:
 /* Reading rows */
 
 static GStrv
-strv_from_json (const char *text)
+strv_from_column (GkStoreStmt *stmt,
+                  int          column)
 {
+  g_autofree char *text = gk_store_priv_column_text (stmt, column);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonNode *root;
@@ -135,7 +137,12 @@ strv_from_json (const char *text)
           JsonNode *element = json_array_get_element (array, i);
 
           if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (element));
+            {
+              /* An escape such as \ud800 decodes to bytes that are no UTF-8. */
+              g_autofree char *valid = gk_utf8_sanitize (json_node_get_string (element), -1);
+
+              g_strv_builder_add (builder, valid);
+            }
         }
     }
   return g_strv_builder_end (builder);
@@ -176,7 +183,7 @@ gk_store_priv_item_from_row (GkStoreStmt *stmt)
   item->genre = TEXT (8);
   item->topic = TEXT (9);
   item->category = TEXT (10);
-  item->audience = strv_from_json ((const char *) sqlite3_column_text (stmt, 11));
+  item->audience = strv_from_column (stmt, 11);
   item->disclosure = TEXT (12);
   item->disclosure_ground = TEXT (13);
   item->validity_status = TEXT (14);
@@ -184,7 +191,7 @@ gk_store_priv_item_from_row (GkStoreStmt *stmt)
   item->effective_until = TEXT (16);
   item->service_url = TEXT (17);
   item->interprets = TEXT (18);
-  item->related = strv_from_json ((const char *) sqlite3_column_text (stmt, 19));
+  item->related = strv_from_column (stmt, 19);
   item->summary = TEXT (20);
   item->file_sha256 = TEXT (21);
   g_free (item->file_media_type);
@@ -207,7 +214,7 @@ gk_store_priv_item_from_row (GkStoreStmt *stmt)
   item->submitted_by = TEXT (36);
   item->due_date = TEXT (37);
   item->public_url = TEXT (38);
-  item->tags = strv_from_json ((const char *) sqlite3_column_text (stmt, 39));
+  item->tags = strv_from_column (stmt, 39);
 #undef TEXT
   return item;
 }
@@ -277,8 +284,9 @@ bind_item (GkStoreStmt *stmt,
 static GkFinding *
 finding_from_row (GkStoreStmt *stmt)
 {
-  GkFinding *finding = gk_finding_new ((const char *) sqlite3_column_text (stmt, 1),
-                                       (const char *) sqlite3_column_text (stmt, 2),
+  g_autofree char *kind = gk_store_priv_column_text (stmt, 1);
+  g_autofree char *value = gk_store_priv_column_text (stmt, 2);
+  GkFinding *finding = gk_finding_new (kind, value,
                                        sqlite3_column_int (stmt, 3),
                                        sqlite3_column_int (stmt, 4),
                                        sqlite3_column_int (stmt, 5));
@@ -742,8 +750,7 @@ check_field_values (GkItem             *item,
     {
       g_autofree char *value = NULL;
 
-      if (strcmp (fields[i], "tags") == 0)
-        continue;   /* checked against the catalog */
+      /* Tags are checked against the catalog too, by the caller. */
       value = gk_item_get_field (item, fields[i]);
       if (!gk_item_set_field (scratch, fields[i], value, error))
         return FALSE;
@@ -758,6 +765,25 @@ check_field_values (GkItem             *item,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The importer and the window fill items without gk_item_set_field():
+ * whatever they put in, no byte that is not UTF-8 reaches the row. */
+static gboolean
+check_texts_valid (GkItem  *item,
+                   GError **error)
+{
+  for (const char *const *f = gk_item_field_names (); *f != NULL; f++)
+    {
+      g_autofree char *value = gk_item_get_field (item, *f);
+      g_autofree char *what = g_strdup_printf ("%s (%s)", gk_item_field_label (*f), *f);
+
+      if (!gk_utf8_check (value, -1, what, error))
+        return FALSE;
+    }
+  return gk_utf8_check (item->file_name, -1, "file.name", error) &&
+         gk_utf8_check (item->doc_number_original, -1, "doc_number_original", error) &&
+         gk_utf8_check (item->detected_json, -1, "detected", error);
 }
 
 /* Public API: items */
@@ -809,6 +835,8 @@ gk_store_insert_item (GkStore           *self,
 
   row = gk_item_copy (item);
   g_clear_pointer (&row->findings, g_ptr_array_unref);
+  if (!check_texts_valid (row, error))
+    return FALSE;
   if (gk_str_is_blank (row->id))
     {
       g_free (row->id);
@@ -840,12 +868,6 @@ gk_store_insert_item (GkStore           *self,
                        _("This file is already in the library (item %s)."), holder);
           return FALSE;
         }
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                       _("The file of this item is not in the library's files folder (%s)."), path);
-          return FALSE;
-        }
     }
 
   if (item_exists (self, row->id))
@@ -862,6 +884,21 @@ gk_store_insert_item (GkStore           *self,
 
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
+
+  /* Checked inside the transaction: the cleaning of leftovers removes
+   * unreferenced files inside one too, so either it sees this row or
+   * this sees the file gone (gk-store-files.c). */
+  if (row->file_sha256 != NULL)
+    {
+      g_autofree char *path = gk_store_get_file_path (self, row->file_sha256);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                       _("The file of this item is not in the library's files folder (%s)."), path);
+          return FALSE;
+        }
+    }
 
   if (row->index_no == NULL && (row->index_no = generate_index_no (self, row->written_date, error)) == NULL)
     return FALSE;
@@ -915,7 +952,8 @@ gk_store_insert_item (GkStore           *self,
     {
       g_autoptr(GkStoreStmt) page =
         gk_store_priv_prepare (self, "INSERT INTO pages (item_id, page_no, text) VALUES (?1, ?2, ?3)", error);
-      const char *text = page_texts[i] ? page_texts[i] : "";
+      /* Extracted text is kept, not typed: bad bytes become U+FFFD. */
+      g_autofree char *text = gk_utf8_sanitize (page_texts[i] ? page_texts[i] : "", -1);
 
       if (page == NULL)
         return FALSE;
@@ -1157,7 +1195,8 @@ gk_store_update_item (GkStore    *self,
   if (changes[0] == NULL)
     return TRUE;
 
-  if (!check_field_values (edited, (const char *const *) changes, error))
+  if (!check_field_values (edited, (const char *const *) changes, error) ||
+      !gk_utf8_check (edited->doc_number_original, -1, "doc_number_original", error))
     return FALSE;
 
   for (guint i = 0; changes[i] != NULL; i++)
@@ -1322,7 +1361,11 @@ gk_store_get_page_texts (GkStore    *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, full_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+    {
+      g_autofree char *text = gk_store_priv_column_text (stmt, 0);
+
+      g_strv_builder_add (builder, text ? text : "");
+    }
   if (rc != SQLITE_DONE)
     {
       gk_store_priv_sql_error (self, rc, "pages", error);

@@ -204,6 +204,17 @@ gboolean       gk_store_priv_check_topic     (GkStore    *self,
 gboolean       gk_store_priv_seed_topics     (GkStore *self,
                                               GError **error);
 
+/* Defined in gk-store-files.c: the hold on files/ and the cleaning of
+ * what killed imports left there (the store owns one GkStoreFiles). */
+typedef struct _GkStoreFiles GkStoreFiles;
+GkStoreFiles  *gk_store_priv_files_new       (const char *files_dir);
+void           gk_store_priv_files_free      (GkStoreFiles *files);
+GkStoreFiles  *gk_store_priv_get_files       (GkStore *self);
+/* Best effort, at opening: never fails, keeps files on any doubt.
+ * Without thorough, only after an interrupted import. */
+void           gk_store_priv_clean_files     (GkStore *self,
+                                              gboolean thorough);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreLocker, gk_store_priv_unlock)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreTx, gk_store_priv_rollback)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkStoreStmt, gk_store_priv_release)

@@ -267,6 +267,20 @@ result_details (GkSyncJob  *job,
   return details;
 }
 
+/* A public_url is kept, shown and opened: only an absolute http(s)
+ * address (the portal client checks it; this is the last line). */
+static gboolean
+check_public_url (const char  *public_url,
+                  GError     **error)
+{
+  if (public_url == NULL || gk_url_is_http (public_url))
+    return TRUE;
+  g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
+                       _("The portal’s public address of the document is not an absolute http(s) "
+                         "address; it is not kept."));
+  return FALSE;
+}
+
 static gboolean
 audit (GkStore    *self,
        const char *actor,
@@ -781,6 +795,8 @@ gk_store_sync_complete_publish (GkStore    *self,
   g_autofree char *now = gk_timestamp_now ();
   JsonObject *details;
 
+  if (!check_public_url (public_url, error))
+    return FALSE;
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
   if ((job = load_job (self, job_id, error)) == NULL)
@@ -1084,6 +1100,8 @@ gk_store_sync_adopt_etag (GkStore    *self,
   g_autoptr(GkStoreTx) tx = NULL;
   g_autofree char *now = gk_timestamp_now ();
 
+  if (!check_public_url (public_url, error))
+    return FALSE;
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
   {
@@ -1143,6 +1161,8 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
   JsonObject *details;
 
   if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+    return FALSE;
+  if (!check_public_url (public_url, error))
     return FALSE;
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
@@ -1287,7 +1307,8 @@ gk_store_sync_withdraw_item (GkStore    *self,
 
   if (queued != NULL)
     *queued = FALSE;
-  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error) ||
+      !gk_utf8_check (reason, -1, _("The reason for the withdrawal"), error))
     return FALSE;
   trimmed = g_strstrip (g_strdup (reason ? reason : ""));
   if (*trimmed == '\0')

@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+/* The sync's time limits, library settings in whole seconds:
+ * sync_request_timeout bounds one request to the portal (connection,
+ * upload and the whole answer), sync_batch_timeout one run. */
+#define GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S 120
+#define GK_SYNC_REQUEST_TIMEOUT_MAX_S     3600
+#define GK_SYNC_BATCH_TIMEOUT_DEFAULT_S   3600
+#define GK_SYNC_BATCH_TIMEOUT_MAX_S       86400
+
 /* The SQL of the portal sync (gk-sync.h is its public face): the outbox
  * of jobs and what the workstation knows of each item's copy on the
  * portal.

@@ -65,7 +65,9 @@ check_tag_name (const char *name,
 {
   static const char *const forbidden[] = { ",", "，", "、", "；", ";", "/", "\n", "\r", "\t" };
 
-  if (gk_str_is_blank (name) || !g_utf8_validate (name, -1, NULL))
+  if (!gk_utf8_check (name, -1, _("The tag name"), error))
+    return FALSE;
+  if (gk_str_is_blank (name))
     {
       g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("A tag needs a name."));
       return FALSE;
@@ -118,8 +120,12 @@ require_tag (GkStore    *self,
   gint64 id = find_tag (self, name, error);
 
   if (id == 0)
-    g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                 _("There is no tag “%s” in the tag catalog."), name ? name : "");
+    {
+      g_autofree char *shown = gk_utf8_sanitize (name ? name : "", -1);
+
+      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                   _("There is no tag “%s” in the tag catalog."), shown);
+    }
   return id;
 }
 
@@ -182,9 +188,11 @@ tag_path (GkStore *self,
   sqlite3_bind_int64 (stmt, 1, id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
+      g_autofree char *name = gk_store_priv_column_text (stmt, 0);
+
       if (path->len > 0)
         g_string_append_c (path, '/');
-      g_string_append (path, (const char *) sqlite3_column_text (stmt, 0));
+      g_string_append (path, name ? name : "");
     }
   return g_string_free (g_steal_pointer (&path), FALSE);
 }
@@ -628,9 +636,12 @@ gk_store_priv_check_tags (GkStore           *self,
 
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
-      gint64 id = find_tag (self, names[i], error);
+      gint64 id;
       gboolean seen = FALSE;
 
+      if (!gk_utf8_check (names[i], -1, _("Tags (tags)"), error))
+        return FALSE;
+      id = find_tag (self, names[i], error);
       if (id < 0)
         return FALSE;
       if (id == 0)
@@ -677,8 +688,9 @@ check_topic_name (const char *name,
 {
   const char *slash;
 
-  if (gk_str_is_blank (name) || !g_utf8_validate (name, -1, NULL) || gk_utf8_length (name) > 100 ||
-      strchr (name, '\n') != NULL)
+  if (!gk_utf8_check (name, -1, _("Topic (topic)"), error))
+    return FALSE;
+  if (gk_str_is_blank (name) || gk_utf8_length (name) > 100 || strchr (name, '\n') != NULL)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
                    _("“%s” is not a valid topic: give a name of at most 100 characters."),

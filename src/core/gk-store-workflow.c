@@ -618,6 +618,16 @@ gk_store_workflow_review (GkStore           *self,
                            _("Name at least one finding to dismiss, with its reason."));
       return FALSE;
     }
+  if (!gk_utf8_check (comment, -1, _("The reviewer's comment"), error))
+    return FALSE;
+  for (guint i = 0; i < n_dismissals; i++)
+    {
+      g_autofree char *what =
+        g_strdup_printf (_("The reason for dismissing finding #%" PRId64), dismissals[i].finding_id);
+
+      if (!gk_utf8_check (dismissals[i].reason, -1, what, error))
+        return FALSE;
+    }
 
   locker = gk_store_priv_lock (self);
   if ((full_id = gk_store_priv_resolve_id (self, id, error)) == NULL)

@@ -8,9 +8,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gio/gunixoutputstream.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "gk-settings.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -33,6 +36,7 @@ struct _GkStore
   char         *files_dir;
   Conn         *writer;
   GkCalendar   *calendar;
+  GkStoreFiles *files;
 
   GRecMutex     lock;           /* the writer connection */
   GPtrArray    *pending;        /* item ids to announce, under lock */
@@ -83,6 +87,12 @@ enum {
 static guint signals[N_SIGNALS];
 
 #define DB_NAME "library.db"
+
+/* PRAGMA application_id of a library ("GKDS"), written by migration 4:
+ * a database without it is a library only if it is an older one (its
+ * schema's tables tell). */
+#define GK_STORE_APPLICATION_ID 0x474B4453u
+#define GK_STORE_APPLICATION_ID_SCHEMA 4
 
 /* Schema migrations.  migrations[i] takes a library from user_version i
  * to i + 1, in one transaction.  Never edit a step that has shipped:
@@ -297,20 +307,14 @@ static const char *const migrations[] = {
   "  synced_at    TEXT NOT NULL"
   ");",
 
+  /* 4: the mark that tells a library from any other SQLite database
+   * (see identify_library()). */
+  "PRAGMA application_id = 1196115027;",
+
   /* Append new migrations here. */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == GK_STORE_SCHEMA_VERSION);
-
-static const struct
-{
-  const char *key;
-  const char *value;
-} setting_defaults[] = {
-  { "org_code", "000000000" },
-  { "index_template", "{org_code}/{year}-{seq:05}" },
-  { "review_stages", "2" },
-};
 
 static const char *const role_names[] = { "drafter", "reviewer", "publisher", "admin" };
 
@@ -422,40 +426,211 @@ migrate (sqlite3 *db,
     }
 }
 
+/* What a library's folder holds besides library.db: with any of it and no
+ * database, the database is missing, and a new one would orphan it. */
+static const char *const library_content[] = {
+  "files", DB_NAME "-wal", DB_NAME "-shm", DB_NAME "-journal",
+};
+
+/* The tables of each schema before 4 (from which a library also carries
+ * GK_STORE_APPLICATION_ID): how an older library is known. */
+static const struct
+{
+  const char *name;
+  int         since;
+} marker_tables[] = {
+  { "settings", 1 }, { "members", 1 }, { "tags", 1 }, { "topics", 1 }, { "items", 1 },
+  { "item_tags", 1 }, { "pages", 1 }, { "items_fts", 1 }, { "findings", 1 },
+  { "approvals", 1 }, { "index_counters", 1 }, { "audit", 1 }, { "audit_head", 1 },
+  { "item_contributors", 2 }, { "sync_jobs", 3 }, { "portal_state", 3 },
+};
+
+/* Is library.db there, and a regular SQLite file?  GK_ERROR_NOT_FOUND
+ * when it is not there at all; GK_ERROR_DAMAGED naming the path and what
+ * is wrong otherwise.  Nothing is created or changed. */
 static gboolean
-open_db (const char *dir,
-         gboolean    create,
+check_db_file (const char *db_path,
+               GError    **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[16] = { 0 };
+  GStatBuf st;
+  ssize_t n;
+  int fd;
+
+  if (g_lstat (db_path, &st) != 0)
+    {
+      int saved = errno;
+
+      /* ENOTDIR: the library "folder" is a file, so no library either. */
+      if (saved == ENOENT || saved == ENOTDIR)
+        g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                     _("There is no library database “%s”."), db_path);
+      else
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                     _("Could not open the library database “%s”: %s"), db_path, g_strerror (saved));
+      return FALSE;
+    }
+  /* A link could lead to another library, or out of this one. */
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is a symbolic link: a library's database must be a regular file in the "
+                     "library folder. It was not opened."),
+                   db_path);
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is a folder, not a library database. It was not opened."), db_path);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is not a regular file, so it is not a library database. It was not opened."),
+                   db_path);
+      return FALSE;
+    }
+  /* SQLite takes an empty file for an empty database; here it is a
+   * library that lost its contents, and its files/ would be orphaned. */
+  if (st.st_size == 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is empty (0 bytes): it is not a Gongkai Desk library, or the library lost its "
+                     "contents. It was not opened, and no new library was made in its place."),
+                   db_path);
+      return FALSE;
+    }
+
+  fd = open (db_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not open the library database “%s”: %s"), db_path, g_strerror (saved));
+      return FALSE;
+    }
+  n = read (fd, header, sizeof header);
+  close (fd);
+  if (n != (ssize_t) sizeof header || memcmp (header, magic, sizeof magic) != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is not a Gongkai Desk library: it is not an SQLite database (damaged, or "
+                     "another kind of file). It was not opened."),
+                   db_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_failed (sqlite3    *db,
+             const char *db_path,
+             GError    **error)
+{
+  g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+               _("“%s” is damaged or is not a Gongkai Desk library (%s). It was not opened."),
+               db_path, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static int
+read_int_pragma (sqlite3    *db,
+                 const char *sql,
+                 int        *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *out = sqlite3_column_int (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* Is this SQLite database a Gongkai Desk library?  Reads only: another
+ * application's database is left exactly as it was. */
+static gboolean
+identify_library (sqlite3    *db,
+                  const char *db_path,
+                  GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int application_id = 0;
+  int version = 0;
+  int n_tables = 0;
+  int n_markers = 0;
+  int expected = 0;
+  int rc;
+
+  if (read_int_pragma (db, "PRAGMA application_id", &application_id) != SQLITE_OK ||
+      read_int_pragma (db, "PRAGMA user_version", &version) != SQLITE_OK)
+    return open_failed (db, db_path, error);
+
+  if ((guint32) application_id == GK_STORE_APPLICATION_ID)
+    return TRUE;
+  if (application_id != 0)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                   _("“%s” is the database of another application (application id 0x%08x), not a "
+                     "Gongkai Desk library. It was not opened."),
+                   db_path, (guint32) application_id);
+      return FALSE;
+    }
+
+  /* Before schema 4 libraries carried no application id: they are known
+   * by the tables of their schema. */
+  rc = sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      rc = SQLITE_OK;
+      n_tables++;
+      for (guint i = 0; i < G_N_ELEMENTS (marker_tables); i++)
+        if (marker_tables[i].since <= version &&
+            g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), marker_tables[i].name) == 0)
+          n_markers++;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return open_failed (db, db_path, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (marker_tables); i++)
+    if (marker_tables[i].since <= version)
+      expected++;
+  if (version >= 1 && version < GK_STORE_APPLICATION_ID_SCHEMA && n_markers == expected)
+    return TRUE;
+
+  if (n_tables == 0)
+    g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                 _("“%s” is an empty SQLite database, not a Gongkai Desk library. It was not opened, and "
+                   "no library was made in it."),
+                 db_path);
+  else
+    g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
+                 _("“%s” is an SQLite database but not a Gongkai Desk library (it lacks a library's "
+                   "marks and tables). It was not opened, and nothing was changed in it."),
+                 db_path);
+  return FALSE;
+}
+
+/* Open an existing library.db (check_db_file() passed) for reading and
+ * writing, after making sure it is a library. */
+static gboolean
+open_db (const char *db_path,
          sqlite3   **out_db,
          GError    **error)
 {
-  g_autofree char *db_path = g_build_filename (dir, DB_NAME, NULL);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   const char *mode;
   int rc;
-
-  if (!create && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                   _("There is no library in “%s”. Create one with “gongkai-ctl init”."), dir);
-      return FALSE;
-    }
-  if (create)
-    {
-      g_autofree char *files = g_build_filename (dir, "files", NULL);
-
-      if (g_mkdir_with_parents (files, 0750) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-                       _("Could not create the library folder “%s”: %s"),
-                       dir, g_strerror (saved));
-          return FALSE;
-        }
-      flags |= SQLITE_OPEN_CREATE;
-    }
 
   rc = sqlite3_open_v2 (db_path, &db, flags, NULL);
   if (rc != SQLITE_OK)
@@ -469,6 +644,14 @@ open_db (const char *dir,
   sqlite3_extended_result_codes (db, 1);
   sqlite3_busy_timeout (db, 5000);
 
+  /* Before anything writes to it (the journal mode is written into the
+   * file). */
+  if (!identify_library (db, db_path, error))
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+
   /* WAL: readers never block the writer, and a crash never loses a
    * committed transaction; NORMAL sync is durable enough in WAL mode. */
   rc = sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
@@ -476,9 +659,7 @@ open_db (const char *dir,
     rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      g_autofree char *context = g_strdup_printf ("%s", db_path);
-
-      set_db_error (db, context, error);
+      open_failed (db, db_path, error);
       sqlite3_finalize (stmt);
       sqlite3_close (db);
       return FALSE;
@@ -503,6 +684,119 @@ open_db (const char *dir,
 
   *out_db = db;
   return TRUE;
+}
+
+/* GK_ERROR_REFUSED when dir holds library content (files/, the database's
+ * journals) but no library.db. */
+static gboolean
+check_no_orphaned_content (const char *dir,
+                           GError    **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (library_content); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, library_content[i], NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) == 0)
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+                       _("“%s” holds a library's content (%s) but no library database (%s): the "
+                         "database was moved or deleted. The folder was not opened, and no new library "
+                         "was made over that content."),
+                       dir, library_content[i], DB_NAME);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* Make a new library.db at schema version: built complete under a
+ * temporary name and then linked into place, so that library.db is
+ * never there half made (a kill here leaves only the temporary file),
+ * and a library another program made meanwhile is never replaced. */
+static gboolean
+create_db (const char *dir,
+           int         version,
+           GError    **error)
+{
+  g_autofree char *db_path = g_build_filename (dir, DB_NAME, NULL);
+  g_autofree char *tmp_path = g_build_filename (dir, "." DB_NAME ".new-XXXXXX", NULL);
+  sqlite3 *db = NULL;
+  gboolean ok;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create the library folder “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0640);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create a file in “%s”: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  if (sqlite3_open_v2 (tmp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not open the library database “%s”: %s"),
+                   tmp_path, db ? sqlite3_errmsg (db) : "");
+      sqlite3_close (db);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  ok = exec_db (db, "PRAGMA synchronous = FULL", "create", error) && migrate (db, version, error);
+  sqlite3_close (db);
+
+  if (ok && link (tmp_path, db_path) != 0 && errno != EEXIST)
+    {
+      int saved = errno;
+
+      /* A file system without hard links (FAT, some shares): a rename,
+       * which could replace a library made in the same instant by
+       * another program; only then. */
+      if ((saved == EPERM || saved == ENOTSUP || saved == EOPNOTSUPP || saved == ENOSYS) &&
+          !g_file_test (db_path, G_FILE_TEST_EXISTS))
+        ok = g_rename (tmp_path, db_path) == 0;
+      else
+        ok = FALSE;
+      if (!ok)
+        {
+          saved = errno;
+          g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                       _("Could not create the library database “%s”: %s"), db_path, g_strerror (saved));
+        }
+    }
+  g_unlink (tmp_path);
+  {
+    g_autofree char *journal = g_strconcat (tmp_path, "-journal", NULL);
+
+    g_unlink (journal);
+  }
+  if (ok)
+    sync_dir (dir);
+  return ok;
 }
 
 static gboolean
@@ -559,71 +853,6 @@ count_admins (GkStore *self)
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     return (guint) sqlite3_column_int (stmt, 0);
   return 0;
-}
-
-static gboolean
-check_setting (const char *key,
-               const char *value,
-               GError    **error)
-{
-  if (gk_str_is_blank (key) || strlen (key) > 64)
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID, _("A setting needs a name."));
-      return FALSE;
-    }
-  for (const char *p = key; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '.')
-      {
-        g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                     _("“%s” is not a valid setting name (use lowercase letters, digits and “_”)."), key);
-        return FALSE;
-      }
-  if (strstr (key, "token") != NULL || strstr (key, "password") != NULL || strstr (key, "secret") != NULL)
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("“%s” cannot be stored in the library: tokens and passwords go to the keyring or a token file, never into the library."),
-                   key);
-      return FALSE;
-    }
-  if (value != NULL && !g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The value of the setting “%s” is not valid UTF-8 text."), key);
-      return FALSE;
-    }
-  if (gk_str_is_blank (value))
-    return TRUE;
-
-  if (strcmp (key, "review_stages") == 0 && strcmp (value, "1") != 0 && strcmp (value, "2") != 0)
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("review_stages must be 1 (release sign-off only) or 2 (confidentiality review, then release sign-off)."));
-      return FALSE;
-    }
-  if (strcmp (key, "org_code") == 0 && (gk_utf8_length (value) > 32 || strpbrk (value, "{}") != NULL))
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("org_code must be the agency's organisation code (at most 32 characters, no braces)."));
-      return FALSE;
-    }
-  if (strcmp (key, "index_template") == 0)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autofree char *sample = gk_store_expand_index_template (value, "000000000", 2024, 1, &local);
-
-      if (sample == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-    }
-  if (strcmp (key, "portal_url") == 0 && !gk_url_is_http (value))
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("portal_url must be an absolute http or https address."));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Connections */
@@ -878,6 +1107,7 @@ store_new (const char *dir,
 
   self->path = g_strdup (dir);
   self->files_dir = g_build_filename (dir, "files", NULL);
+  self->files = gk_store_priv_files_new (self->files_dir);
   self->writer = conn_new (db, FALSE);
   return self;
 }
@@ -899,6 +1129,7 @@ gk_store_finalize (GObject *object)
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->writer, conn_free);
   g_clear_pointer (&self->calendar, gk_calendar_unref);
+  g_clear_pointer (&self->files, gk_store_priv_files_free);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->announce_ids, g_hash_table_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
@@ -952,6 +1183,12 @@ sqlite3 *
 gk_store_priv_get_db (GkStore *self)
 {
   return current_conn (self)->db;
+}
+
+GkStoreFiles *
+gk_store_priv_get_files (GkStore *self)
+{
+  return self->files;
 }
 
 GkStoreLocker *
@@ -1223,7 +1460,9 @@ gk_store_priv_column_text (GkStoreStmt *stmt,
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
 
-  return text ? g_strdup (text) : NULL;
+  /* Whatever another program wrote: what is read is shown, hashed and
+   * printed as JSON, so it leaves the store as valid UTF-8. */
+  return text ? gk_utf8_sanitize (text, sqlite3_column_bytes (stmt, column)) : NULL;
 }
 
 void
@@ -1454,7 +1693,12 @@ gk_member_free (GkMember *member)
  * Opens (or creates) a library: library.db in WAL mode with foreign keys
  * on, and the files/ folder.  An older schema is migrated step by step;
  * a newer one is refused with %GK_ERROR_NEWER_SCHEMA.  Without @create a
- * missing library is %GK_ERROR_NOT_FOUND.
+ * missing library is %GK_ERROR_NOT_FOUND.  A library.db that is not a
+ * library (empty, not SQLite, another application's, damaged, a folder
+ * or a link) is %GK_ERROR_DAMAGED, and a folder with a library's files
+ * but no library.db is %GK_ERROR_REFUSED, with or without @create:
+ * neither is ever written to.  Opening removes what killed imports left
+ * in files/ (gk_store_get_cleanup()).
  *
  * Returns: (transfer full) (nullable): the store
  */
@@ -1464,6 +1708,8 @@ gk_store_open (const char *dir,
                GError    **error)
 {
   g_autoptr(GkStore) self = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *db_path = NULL;
   sqlite3 *db = NULL;
   int version = 0;
 
@@ -1475,7 +1721,27 @@ gk_store_open (const char *dir,
       return NULL;
     }
 
-  if (!open_db (dir, create, &db, error))
+  db_path = g_build_filename (dir, DB_NAME, NULL);
+  if (!check_db_file (db_path, &local))
+    {
+      if (!g_error_matches (local, GK_ERROR, GK_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (!check_no_orphaned_content (dir, error))
+        return NULL;
+      if (!create)
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                       _("There is no library in “%s”. Create one with “gongkai-ctl init”."), dir);
+          return NULL;
+        }
+      if (!create_db (dir, GK_STORE_SCHEMA_VERSION, error) || !check_db_file (db_path, error))
+        return NULL;
+    }
+
+  if (!open_db (db_path, &db, error))
     return NULL;
   self = store_new (dir, db);
 
@@ -1503,6 +1769,9 @@ gk_store_open (const char *dir,
   if (!gk_store_priv_seed_topics (self, error))
     return NULL;
 
+  /* Releases before schema 4 left no mark of an interrupted import:
+   * look through files/ once. */
+  gk_store_priv_clean_files (self, version < GK_STORE_APPLICATION_ID_SCHEMA);
   return g_steal_pointer (&self);
 }
 
@@ -1522,16 +1791,21 @@ gk_store_create_at_version (const char *dir,
                             int         version,
                             GError    **error)
 {
-  sqlite3 *db = NULL;
-  gboolean ok;
+  g_autofree char *files = g_build_filename (dir, "files", NULL);
 
   g_return_val_if_fail (version >= 1 && version <= GK_STORE_SCHEMA_VERSION, FALSE);
 
-  if (!open_db (dir, TRUE, &db, error))
+  if (!create_db (dir, version, error))
     return FALSE;
-  ok = migrate (db, version, error);
-  sqlite3_close (db);
-  return ok;
+  if (g_mkdir_with_parents (files, 0750) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not create the folder “%s”: %s"), files, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -1572,6 +1846,12 @@ gk_store_get_file_path (GkStore    *self,
   return g_build_filename (self->files_dir, prefix, sha256, NULL);
 }
 
+static gboolean add_file_held (GkStore      *self,
+                               const char   *source_path,
+                               const char   *sha256,
+                               GCancellable *cancellable,
+                               GError      **error);
+
 /**
  * gk_store_add_file:
  * @self: a store
@@ -1583,7 +1863,9 @@ gk_store_get_file_path (GkStore    *self,
  * Copies @source_path into files/ under @sha256: into a temporary file in
  * the same folder, synced to disk, size checked, then renamed, so a crash
  * never leaves a half-written file under a hash name.  Nothing is done if
- * the file is already there.
+ * the file is already there.  Hold the files (gk_store_hold_files())
+ * until the item that refers to it is committed; a crash before that
+ * leaves a file that the next opening removes.
  *
  * Returns: %TRUE when the file is in the library
  */
@@ -1593,6 +1875,38 @@ gk_store_add_file (GkStore      *self,
                    const char   *sha256,
                    GCancellable *cancellable,
                    GError      **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  /* The copy is held: an opening meanwhile does not take the
+   * .incoming file for a leftover. */
+  if (!gk_store_hold_files (self, error))
+    return FALSE;
+  ok = add_file_held (self, source_path, sha256, cancellable, error);
+  gk_store_release_files (self);
+  return ok;
+}
+
+/* Crash tests stop the program the first time it reaches a named moment
+ * (GONGKAI_TEST_STOP_AT=NAME), and kill it there or let it go on. */
+static void
+stop_point (const char *name)
+{
+  static gint stopped = 0;
+
+  if (G_UNLIKELY (g_strcmp0 (g_getenv ("GONGKAI_TEST_STOP_AT"), name) == 0) &&
+      g_atomic_int_compare_and_exchange (&stopped, 0, 1))
+    raise (SIGSTOP);
+}
+
+static gboolean
+add_file_held (GkStore      *self,
+               const char   *source_path,
+               const char   *sha256,
+               GCancellable *cancellable,
+               GError      **error)
 {
   g_autofree char *target = NULL;
   g_autofree char *dir = NULL;
@@ -1606,8 +1920,6 @@ gk_store_add_file (GkStore      *self,
   goffset expected;
   gssize copied;
   int fd;
-
-  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   target = gk_store_get_file_path (self, sha256);
   if (target == NULL)
@@ -1660,6 +1972,7 @@ gk_store_add_file (GkStore      *self,
   copied = g_output_stream_splice (output, G_INPUT_STREAM (input),
                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
                                    cancellable, &local);
+  stop_point ("store-copying");
   if (copied >= 0 && fsync (fd) != 0)
     {
       int saved = errno;
@@ -1717,12 +2030,8 @@ gk_store_add_file (GkStore      *self,
     }
 
   /* Make the rename itself durable before the item row refers to it. */
-  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
+  sync_dir (dir);
+  stop_point ("store-stored");
   return TRUE;
 }
 
@@ -1771,10 +2080,69 @@ gk_store_get_setting (GkStore    *self,
       if (sqlite3_step (stmt) == SQLITE_ROW)
         return gk_store_priv_column_text (stmt, 0);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (setting_defaults); i++)
-    if (strcmp (setting_defaults[i].key, key) == 0)
-      return g_strdup (setting_defaults[i].value);
-  return NULL;
+  return g_strdup (gk_setting_default (key));
+}
+
+/* The stored value of a setting, NULL when unset (no default). */
+static char *
+read_setting (GkStore    *self,
+              const char *key,
+              gboolean   *found,
+              GError    **error)
+{
+  g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  *found = TRUE;
+  return gk_store_priv_column_text (stmt, 0);
+}
+
+/* The value checked with the library's current org_code and
+ * index_template: the two make the 索引号 together. */
+static gboolean
+check_setting_here (GkStore       *self,
+                    const char    *key,
+                    const char    *value,
+                    GkSettingFlags flags,
+                    GError       **error)
+{
+  g_autofree char *org_code = gk_store_get_setting (self, "org_code");
+  g_autofree char *index_template = gk_store_get_setting (self, "index_template");
+
+  return gk_setting_check (key, value, org_code, index_template, flags, error);
+}
+
+/**
+ * gk_store_check_setting:
+ * @self: a store
+ * @key: a setting name
+ * @value: (nullable): a value for it; blank is the default
+ * @flags: what is allowed besides the strict rules
+ * @error: return location for a %GK_ERROR_INVALID error naming @key
+ *
+ * What gk_store_set_setting_full() would say about @value, without
+ * storing it: for a window that shows the problem while it is typed.
+ *
+ * Returns: %TRUE if @value may be stored
+ */
+gboolean
+gk_store_check_setting (GkStore       *self,
+                        const char    *key,
+                        const char    *value,
+                        GkSettingFlags flags,
+                        GError       **error)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  locker = gk_store_priv_lock (self);
+  return check_setting_here (self, key, value, flags, error);
 }
 
 /**
@@ -1785,9 +2153,7 @@ gk_store_get_setting (GkStore    *self,
  * @value: (nullable): the value; blank goes back to the default
  * @error: return location for an error
  *
- * Checks known settings (index_template, review_stages, org_code,
- * portal_url) and refuses names that would hold a secret.  Audited as
- * "setting".
+ * gk_store_set_setting_full() with the strict rules.
  *
  * Returns: %TRUE on success
  */
@@ -1798,37 +2164,66 @@ gk_store_set_setting (GkStore    *self,
                       const char *value,
                       GError    **error)
 {
+  return gk_store_set_setting_full (self, actor, key, value, GK_SETTING_FLAGS_NONE, error);
+}
+
+/**
+ * gk_store_set_setting_full:
+ * @self: a store
+ * @actor: the acting user (must be admin)
+ * @key: a setting name (gk_setting_keys())
+ * @value: (nullable): the value; blank goes back to the default
+ * @flags: what is allowed besides the strict rules
+ * @error: return location for an error
+ *
+ * Refuses unknown names and names that would hold a secret, then checks
+ * the value with the rule of the code that uses it (gk_setting_check()),
+ * so that what is stored works.  Audited as "setting".
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_set_setting_full (GkStore       *self,
+                           const char    *actor,
+                           const char    *key,
+                           const char    *value,
+                           GkSettingFlags flags,
+                           GError       **error)
+{
   g_autoptr(GkStoreLocker) locker = NULL;
   g_autoptr(GkStoreTx) tx = NULL;
   g_autoptr(JsonObject) details = NULL;
+  g_autofree char *current = NULL;
   const char *stored = gk_str_is_blank (value) ? NULL : value;
+  gboolean found = FALSE;
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
-  if (!check_setting (key, value, error))
+  if (!gk_setting_check_key (key, error))
     return FALSE;
 
   locker = gk_store_priv_lock (self);
   if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
     return FALSE;
 
-  {
-    g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
-
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), stored) == 0)
-          return TRUE;
-      }
-    else if (stored == NULL)
-      return TRUE;
-  }
-
+  /* Checked and written in one transaction: another program cannot
+   * change the other half of the 索引号 in between. */
   if ((tx = gk_store_priv_begin (self, error)) == NULL)
     return FALSE;
+  if (!check_setting_here (self, key, value, flags, error))
+    return FALSE;
+  {
+    g_autoptr(GError) local = NULL;
+
+    current = read_setting (self, key, &found, &local);
+    if (local != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return FALSE;
+      }
+  }
+  if (found ? g_strcmp0 (current, stored) == 0 : stored == NULL)
+    return TRUE;
   if (!gk_store_priv_put_setting (self, key, stored, error))
     return FALSE;
 
@@ -1882,6 +2277,8 @@ gk_store_set_member (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
+  if (!gk_utf8_check (user, -1, _("The member's user name"), error))
+    return FALSE;
   if (!user_name_is_valid (user))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
@@ -2022,6 +2419,8 @@ gk_store_check_role (GkStore    *self,
 
   if (user != NULL && (gk_store_get_roles (self, user) & any_of) != 0)
     return TRUE;
+  if (!gk_utf8_check (user, -1, _("The acting user's name"), error))
+    return FALSE;
 
   needed = gk_roles_to_string (any_of);
   if (strchr (needed, ',') == NULL)

@@ -6,6 +6,7 @@
 #include "gk-types.h"
 #include "gk-item.h"
 #include "gk-finding.h"
+#include "gk-settings.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,7 @@ G_DECLARE_FINAL_TYPE (GkStore, gk_store, GK, STORE, GObject)
 
 /* The newest schema this build understands: the number of migration
  * steps in gk-store.c (a static assertion keeps them equal). */
-#define GK_STORE_SCHEMA_VERSION 3
+#define GK_STORE_SCHEMA_VERSION 4
 
 typedef struct
 {
@@ -99,6 +100,29 @@ gboolean    gk_store_add_file          (GkStore      *self,
                                         GCancellable *cancellable,
                                         GError      **error);
 int         gk_store_get_schema_version (GkStore *self);
+
+/* Files being added are held (a shared lock on files/.lock, in this and
+ * other programs) from before gk_store_add_file() until the item that
+ * refers to them is committed: opening the library meanwhile does not
+ * take them for leftovers.  Holds nest. */
+gboolean    gk_store_hold_files        (GkStore *self, GError **error);
+void        gk_store_release_files     (GkStore *self);
+
+/* What opening the library (after an interrupted import) and
+ * gk_store_clean_files() (always) removed from files/: the partial copies
+ * and the files nothing refers to that killed imports left behind. */
+typedef struct
+{
+  guint    n_partial;      /* files/xx/.incoming-* copies */
+  guint    n_unreferenced; /* files/xx/<sha256> that no row refers to */
+  guint64  bytes;          /* their size together */
+  GStrv    removed;        /* their paths under the library folder, "files/ab/…" */
+  gboolean skipped;        /* not looked at: an import was putting files in,
+                            * or the library could not be read */
+} GkStoreCleanup;
+
+const GkStoreCleanup *gk_store_get_cleanup (GkStore *self);
+void        gk_store_clean_files       (GkStore *self);
 /* Tests only: create a library at an older schema version, as an older
  * release made it, to test the migrations. */
 gboolean    gk_store_create_at_version (const char *dir,
@@ -106,13 +130,27 @@ gboolean    gk_store_create_at_version (const char *dir,
                                         GError    **error);
 
 /* Settings: org_code, index_template, review_stages ("1" or "2"),
- * agency_name, portal_url, portal_ca_file, sensitive_words (one per line). */
+ * agency_name, portal_url, portal_ca_file, sync_request_timeout and
+ * sync_batch_timeout (seconds), sensitive_words (one per line);
+ * gk-settings.h has their rules. */
 char       *gk_store_get_setting       (GkStore *self, const char *key);
 gboolean    gk_store_set_setting       (GkStore    *self,
                                         const char *actor,
                                         const char *key,
                                         const char *value,
                                         GError    **error);
+gboolean    gk_store_set_setting_full  (GkStore       *self,
+                                        const char    *actor,
+                                        const char    *key,
+                                        const char    *value,
+                                        GkSettingFlags flags,
+                                        GError       **error);
+/* What gk_store_set_setting_full() would say, without storing. */
+gboolean    gk_store_check_setting     (GkStore       *self,
+                                        const char    *key,
+                                        const char    *value,
+                                        GkSettingFlags flags,
+                                        GError       **error);
 
 /* Expand an 索引号 template: {org_code} {year} {seq} {seq:0N} (N digits,
  * zero-padded).  GK_ERROR_INVALID for an unknown placeholder or a
@@ -131,7 +169,8 @@ gboolean    gk_store_set_member        (GkStore    *self,
                                         GError    **error);
 GkRole      gk_store_get_roles         (GkStore *self, const char *user);
 GPtrArray  *gk_store_list_members      (GkStore *self); /* GkMember* */
-/* Fails with GK_ERROR_PERMISSION naming the role when user lacks all of roles. */
+/* Fails with GK_ERROR_PERMISSION naming the role when user lacks all of roles
+ * (GK_ERROR_INVALID when the name is not valid UTF-8). */
 gboolean    gk_store_check_role        (GkStore    *self,
                                         const char *user,
                                         GkRole      any_of,

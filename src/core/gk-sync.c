@@ -30,6 +30,9 @@
 #define DEFAULT_CONCURRENCY 4
 #define MAX_CONCURRENCY 64
 #define DEFAULT_MAX_ATTEMPTS 5
+/* A withdrawal sent at once, while a person waits: fewer tries (it stays
+ * queued for the next run anyway). */
+#define DEFAULT_WITHDRAW_ATTEMPTS 3
 #define DEFAULT_RETRY_BASE_MS 500
 #define DEFAULT_RETRY_MAX_MS 30000
 #define DEFAULT_RETRY_AFTER_MAX_MS 60000
@@ -49,6 +52,7 @@ typedef enum
 {
   RUN_BATCH,
   RUN_RESOLVE,
+  RUN_WITHDRAW,  /* one queued withdrawal, sent at once */
 } RunKind;
 
 typedef enum
@@ -101,6 +105,9 @@ struct _Run
   GCancellable        *cancellable;
   GSource             *cancel_source;
   GMainContext        *context;
+  GCancellable        *requests;  /* of every request: cancelled with the caller's, or at the deadline */
+  gulong               requests_handler;
+  GSource             *deadline;  /* the run's time limit */
 
   GkSyncProgressFunc   progress;
   gpointer             progress_data;
@@ -202,17 +209,6 @@ member_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gint64
-member_int (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 static GkSyncItemResult *
 result_new (const char    *id,
             const char    *title,
@@ -298,6 +294,9 @@ run_free (gpointer data)
   Run *run = data;
 
   g_assert (run->active == NULL || run->active->len == 0);
+  /* Before the cancel source goes: it keeps the cancellable alive. */
+  if (run->requests_handler != 0)
+    g_cancellable_disconnect (run->cancellable, run->requests_handler);
   if (run->complete_source != NULL)
     {
       g_source_destroy (run->complete_source);
@@ -308,6 +307,12 @@ run_free (gpointer data)
       g_source_destroy (run->cancel_source);
       g_source_unref (run->cancel_source);
     }
+  if (run->deadline != NULL)
+    {
+      g_source_destroy (run->deadline);
+      g_source_unref (run->deadline);
+    }
+  g_clear_object (&run->requests);
   if (run->progress_destroy != NULL)
     run->progress_destroy (run->progress_data);
   g_clear_object (&run->client);
@@ -368,7 +373,7 @@ deliver (Run              *run,
          GkSyncItemResult *result)
 {
   run->n_done++;
-  if (run->kind == RUN_RESOLVE)
+  if (run->kind == RUN_RESOLVE || run->kind == RUN_WITHDRAW)
     {
       g_clear_pointer (&run->resolve_result, gk_sync_item_result_free);
       run->resolve_result = result_copy (result);
@@ -387,6 +392,11 @@ complete (Run *run)
     return;
   run->completed = TRUE;
   run->task = NULL;
+  if (run->deadline != NULL)
+    {
+      g_source_destroy (run->deadline);
+      g_clear_pointer (&run->deadline, g_source_unref);
+    }
   /* Released before the callback, which may start the next run. */
   if (run->lock_fd >= 0)
     {
@@ -399,10 +409,15 @@ complete (Run *run)
   else if (g_cancellable_is_cancelled (run->cancellable))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                              _("The sync was cancelled; what was not sent stays in the outbox."));
-  else if (run->kind == RUN_RESOLVE)
+  else if (run->kind == RUN_WITHDRAW && run->resolve_result != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&run->resolve_result),
+                           (GDestroyNotify) gk_sync_item_result_free);
+  else if (run->kind == RUN_RESOLVE || run->kind == RUN_WITHDRAW)
     {
       if (run->report->stopped)
-        g_task_return_new_error (task, GK_ERROR, GK_ERROR_PERMISSION, "%s", run->report->stop_message);
+        g_task_return_new_error (task, GK_ERROR,
+                                 run->report->timed_out ? GK_ERROR_FAILED : GK_ERROR_PERMISSION,
+                                 "%s", run->report->stop_message);
       else if (run->resolve_result == NULL)
         g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", _("Nothing was done."));
       else
@@ -752,8 +767,8 @@ handle_document_put (Work             *work,
     {
     case GK_PORTAL_OK:
       {
-        JsonObject *body = json_node_get_object (response->body);
-        const char *public_url = member_string (body, "public_url");
+        /* Checked by gk_portal_reply_parse(): an absolute http(s) URL. */
+        const char *public_url = response->public_url;
         GkSyncOutcome outcome = work->job->operation == GK_SYNC_OP_UPDATE
                                 ? GK_SYNC_OUTCOME_UPDATED : GK_SYNC_OUTCOME_PUBLISHED;
 
@@ -820,12 +835,10 @@ handle_get_after_conflict (Work             *work,
 
       if (matches_own_body (work, record))
         {
-          JsonObject *object = json_node_get_object (response->body);
           g_autoptr(GError) error = NULL;
 
-          if (!gk_store_sync_adopt_etag (run->store, work->item_id, member_int (object, "revision"),
-                                         response->etag, member_string (object, "public_url"),
-                                         &error))
+          if (!gk_store_sync_adopt_etag (run->store, work->item_id, response->revision,
+                                         response->etag, response->public_url, &error))
             {
               fail_work (work, error->message);
               return;
@@ -882,13 +895,12 @@ handle_keep_portal (Work             *work,
 
   if (response->outcome == GK_PORTAL_OK && !gk_str_is_blank (response->etag))
     {
-      JsonObject *object = json_node_get_object (response->body);
-      gboolean withdrawn = g_strcmp0 (member_string (object, "status"), "withdrawn") == 0;
-      gint64 revision = member_int (object, "revision");
+      gboolean withdrawn = g_strcmp0 (response->document_status, "withdrawn") == 0;
+      gint64 revision = response->revision;
 
       if (!gk_store_sync_resolve_keep_portal (run->store, run->options->actor, work->item_id,
                                               portal_url (run), response->etag,
-                                              member_string (object, "public_url"), withdrawn,
+                                              response->public_url, withdrawn,
                                               revision, &error))
         {
           finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
@@ -897,7 +909,7 @@ handle_keep_portal (Work             *work,
       message = g_strdup_printf (_("The portal’s copy (revision %" PRId64 ", %s) was kept; "
                                    "the conflict is cleared."),
                                  revision, withdrawn ? _("withdrawn") : _("published"));
-      finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, member_string (object, "public_url"), NULL);
+      finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, response->public_url, NULL);
       return;
     }
   if (response->outcome == GK_PORTAL_NOT_FOUND)
@@ -1018,14 +1030,14 @@ send_step (Work *work)
   switch (work->step)
     {
     case STEP_HEALTH:
-      gk_portal_client_health_async (run->client, run->cancellable, on_response_cb, work);
+      gk_portal_client_health_async (run->client, run->requests, on_response_cb, work);
       return;
 
     case STEP_HEAD_FILE:
       {
         FileRef *ref = g_ptr_array_index (work->files, work->file_index);
 
-        gk_portal_client_head_file_async (run->client, ref->sha256, run->cancellable,
+        gk_portal_client_head_file_async (run->client, ref->sha256, run->requests,
                                           on_response_cb, work);
       }
       return;
@@ -1049,7 +1061,7 @@ send_step (Work *work)
         /* Mapped, not read: a 100 MB file costs no heap. */
         bytes = g_mapped_file_get_bytes (mapped);
         gk_portal_client_put_file_async (run->client, ref->sha256, ref->media_type, bytes,
-                                         run->cancellable, on_response_cb, work);
+                                         run->requests, on_response_cb, work);
       }
       return;
 
@@ -1079,20 +1091,20 @@ send_step (Work *work)
               }
           }
         gk_portal_client_put_document_async (run->client, work->item_id, work->body, precondition,
-                                             etag, run->cancellable, on_response_cb, work);
+                                             etag, run->requests, on_response_cb, work);
       }
       return;
 
     case STEP_GET_AFTER_CONFLICT:
     case STEP_GET_KEEP_PORTAL:
-      gk_portal_client_get_document_async (run->client, work->item_id, run->cancellable,
+      gk_portal_client_get_document_async (run->client, work->item_id, run->requests,
                                            on_response_cb, work);
       return;
 
     case STEP_DELETE:
       /* Withdrawal is a person's decision to take the document out of
        * public view: it applies whatever the portal's copy became. */
-      gk_portal_client_delete_document_async (run->client, work->item_id, NULL, run->cancellable,
+      gk_portal_client_delete_document_async (run->client, work->item_id, NULL, run->requests,
                                               on_response_cb, work);
       return;
 
@@ -1291,6 +1303,67 @@ on_cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+static void
+on_caller_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* The run's time limit: nothing more is sent, the requests under way
+ * are dropped, and every job not confirmed stays in the outbox (a
+ * document whose answer was cut may be on the portal: the next run
+ * sends the same body, which the portal answers with 200). */
+static gboolean
+on_batch_deadline_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_clear_pointer (&run->deadline, g_source_unref);
+  /* Done already, completion waiting for its idle: nothing to stop. */
+  if (run->completed || run->report->stopped || is_idle (run))
+    return G_SOURCE_REMOVE;
+  g_debug ("the run reached its time limit of %u ms", run->options->batch_timeout_ms);
+  run->stopping = TRUE;
+  run->report->stopped = TRUE;
+  run->report->timed_out = TRUE;
+  run->report->stop_message =
+    g_strdup_printf (_("The run was stopped at its time limit of %.0f seconds; what the portal did "
+                       "not confirm stays in the outbox for the next run."),
+                     run->options->batch_timeout_ms / 1000.0);
+  gk_store_sync_audit_stop (run->store, run->options->actor, portal_url (run),
+                            run->report->stop_message, NULL);
+  cut_delays_short (run);
+  g_cancellable_cancel (run->requests);
+  maybe_complete (run);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_batch_deadline (Run *run)
+{
+  run->deadline = g_timeout_source_new (run->options->batch_timeout_ms);
+  g_source_set_name (run->deadline, "[gongkai] sync run deadline");
+  g_source_set_callback (run->deadline, on_batch_deadline_cb, run, NULL);
+  g_source_attach (run->deadline, run->context);
+}
+
+/* A time limit setting in seconds, as milliseconds; the default when it
+ * is not a valid one. */
+static guint
+setting_ms (GkStore    *store,
+            const char *key,
+            guint       maximum_s,
+            guint       default_s)
+{
+  g_autofree char *value = gk_store_get_setting (store, key);
+  guint seconds = default_s;
+
+  if (!gk_parse_seconds (value, 1, maximum_s, &seconds))
+    seconds = default_s;
+  return seconds * 1000;
+}
+
 /* A copy of the options with every default filled in. */
 static GkSyncOptions *
 fill_options (GkSync              *self,
@@ -1311,6 +1384,12 @@ fill_options (GkSync              *self,
     o->retry_max_ms = o->retry_base_ms;
   if (o->retry_after_max_ms == 0)
     o->retry_after_max_ms = DEFAULT_RETRY_AFTER_MAX_MS;
+  if (o->request_timeout_ms == 0)
+    o->request_timeout_ms = setting_ms (self->store, "sync_request_timeout", GK_SYNC_REQUEST_TIMEOUT_MAX_S,
+                                        GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S);
+  if (o->batch_timeout_ms == 0)
+    o->batch_timeout_ms = setting_ms (self->store, "sync_batch_timeout", GK_SYNC_BATCH_TIMEOUT_MAX_S,
+                                      GK_SYNC_BATCH_TIMEOUT_DEFAULT_S);
   if (o->actor == NULL)
     o->actor = g_strdup (gk_default_user ());
   if (gk_str_is_blank (o->portal_url))
@@ -1369,6 +1448,9 @@ run_new (GkSync              *self,
   run->cancel_source = g_cancellable_source_new (run->cancellable);
   g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (on_cancelled_cb), run, NULL);
   g_source_attach (run->cancel_source, run->context);
+  run->requests = g_cancellable_new ();
+  run->requests_handler = g_cancellable_connect (run->cancellable, G_CALLBACK (on_caller_cancelled_cb),
+                                                 run->requests, NULL);
   return run;
 }
 
@@ -1438,6 +1520,7 @@ create_client (const GkSyncOptions  *options,
   client_options.max_connections = options->concurrency;
   client_options.connect_timeout_ms = options->connect_timeout_ms;
   client_options.response_timeout_ms = options->response_timeout_ms;
+  client_options.request_timeout_ms = options->request_timeout_ms;
   return gk_portal_client_new (options->portal_url, options->token, &client_options, error);
 }
 
@@ -1785,9 +1868,16 @@ typedef struct
   GHashTable     *portal;   /* id → PortalEntry* */
   GHashTable     *cursors;  /* cursors seen, against a listing that loops */
   char           *after;
+  char           *last_id;  /* the last id listed, for the order across pages */
   guint           attempt;
   guint           pages;
   GSource        *delay;
+  GTask          *task;     /* unowned: the check is its data */
+  GCancellable   *requests; /* cancelled with the caller's, or at the deadline */
+  gulong          requests_handler;
+  GCancellable   *caller;
+  GSource        *deadline;
+  gboolean        deadline_hit;
 } CheckRun;
 
 static void
@@ -1810,6 +1900,16 @@ check_run_free (gpointer data)
       g_source_destroy (check->delay);
       g_source_unref (check->delay);
     }
+  if (check->deadline != NULL)
+    {
+      g_source_destroy (check->deadline);
+      g_source_unref (check->deadline);
+    }
+  if (check->requests_handler != 0)
+    g_cancellable_disconnect (check->caller, check->requests_handler);
+  g_clear_object (&check->caller);
+  g_clear_object (&check->requests);
+  g_free (check->last_id);
   g_clear_object (&check->store);
   g_clear_pointer (&check->options, gk_sync_options_free);
   g_clear_object (&check->client);
@@ -1970,7 +2070,38 @@ on_check_delay_cb (gpointer user_data)
   CheckRun *check = g_task_get_task_data (task);
 
   g_clear_pointer (&check->delay, g_source_unref);
-  list_next_page (task);
+  /* The source drops its reference when it is done: the request takes
+   * one of its own. */
+  list_next_page (g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+check_time_limit_message (CheckRun *check)
+{
+  return g_strdup_printf (_("The check was stopped at its time limit of %.0f seconds."),
+                          check->options->batch_timeout_ms / 1000.0);
+}
+
+static gboolean
+on_check_deadline_cb (gpointer user_data)
+{
+  CheckRun *check = user_data;
+
+  g_clear_pointer (&check->deadline, g_source_unref);
+  check->deadline_hit = TRUE;
+  /* A request under way ends as cancelled (on_list_page_cb says why);
+   * a retry waiting ends here. */
+  g_cancellable_cancel (check->requests);
+  if (check->delay != NULL)
+    {
+      g_autoptr(GTask) task = g_object_ref (check->task);
+      g_autofree char *message = check_time_limit_message (check);
+
+      g_source_destroy (check->delay);
+      g_clear_pointer (&check->delay, g_source_unref);
+      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", message);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1985,12 +2116,16 @@ on_list_page_cb (GObject      *object,
   g_autoptr(GkPortalResponse) response =
     gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
   g_autofree char *description = NULL;
-  JsonObject *body;
-  JsonNode *items;
-  JsonNode *next;
 
   if (response == NULL)
     {
+      if (check->deadline_hit && !g_cancellable_is_cancelled (check->caller))
+        {
+          g_autofree char *message = check_time_limit_message (check);
+
+          g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", message);
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -2019,42 +2154,33 @@ on_list_page_cb (GObject      *object,
     }
   check->attempt = 0;
 
-  body = json_node_get_object (response->body);
-  items = json_object_get_member (body, "items");
-  next = json_object_get_member (body, "next");
-  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items) || next == NULL ||
-      !(JSON_NODE_HOLDS_NULL (next) ||
-        (JSON_NODE_HOLDS_VALUE (next) && json_node_get_value_type (next) == G_TYPE_STRING)))
+  /* gk_portal_reply_parse() checked each entry and the order within the
+   * page; the order across pages is checked here. */
+  if (response->listed->len > 0 && check->last_id != NULL &&
+      strcmp (((GkPortalListed *) g_ptr_array_index (response->listed, 0))->id, check->last_id) <= 0)
     {
       g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
-                               _("The portal’s document listing is malformed (it needs “items” and “next”)."));
+                               _("The portal’s document listing is not ordered by id across pages "
+                                 "(an id came back or went backwards)."));
       return;
     }
-  {
-    JsonArray *array = json_node_get_array (items);
+  for (guint i = 0; i < response->listed->len; i++)
+    {
+      GkPortalListed *listed = g_ptr_array_index (response->listed, i);
+      PortalEntry *entry = g_new0 (PortalEntry, 1);
 
-    for (guint i = 0; i < json_array_get_length (array); i++)
-      {
-        JsonNode *element = json_array_get_element (array, i);
-        JsonObject *listed;
-        const char *id;
-        PortalEntry *entry;
+      entry->revision = listed->revision;
+      entry->etag = g_strdup (listed->etag);
+      entry->status = g_strdup (listed->status);
+      g_hash_table_replace (check->portal, g_strdup (listed->id), entry);
+      if (i + 1 == response->listed->len)
+        {
+          g_free (check->last_id);
+          check->last_id = g_strdup (listed->id);
+        }
+    }
 
-        if (!JSON_NODE_HOLDS_OBJECT (element))
-          continue;
-        listed = json_node_get_object (element);
-        id = member_string (listed, "id");
-        if (id == NULL || !gk_uuid_is_valid (id))
-          continue;
-        entry = g_new0 (PortalEntry, 1);
-        entry->revision = member_int (listed, "revision");
-        entry->etag = g_strdup (member_string (listed, "etag"));
-        entry->status = g_strdup (member_string (listed, "status"));
-        g_hash_table_replace (check->portal, g_strdup (id), entry);
-      }
-  }
-
-  if (JSON_NODE_HOLDS_NULL (next))
+  if (response->next == NULL)
     {
       GkSyncCheckReport *report = compare_with_portal (check, &error);
 
@@ -2064,15 +2190,14 @@ on_list_page_cb (GObject      *object,
         g_task_return_pointer (task, report, (GDestroyNotify) gk_sync_check_report_free);
       return;
     }
-  if (g_hash_table_contains (check->cursors, json_node_get_string (next)) ||
-      ++check->pages > MAX_LIST_PAGES)
+  if (g_hash_table_contains (check->cursors, response->next) || ++check->pages > MAX_LIST_PAGES)
     {
       g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
                                _("The portal’s document listing never ends (a cursor came back)."));
       return;
     }
   g_free (check->after);
-  check->after = g_strdup (json_node_get_string (next));
+  check->after = g_strdup (response->next);
   g_hash_table_add (check->cursors, g_strdup (check->after));
   list_next_page (g_steal_pointer (&task));
 }
@@ -2083,7 +2208,7 @@ list_next_page (GTask *task)
   CheckRun *check = g_task_get_task_data (task);
 
   gk_portal_client_list_documents_async (check->client, LIST_PAGE_SIZE, check->after,
-                                         g_task_get_cancellable (task), on_list_page_cb, task);
+                                         check->requests, on_list_page_cb, task);
 }
 
 /* public API */
@@ -2326,6 +2451,8 @@ gk_sync_report_to_json (const GkSyncReport *report)
   json_builder_add_boolean_value (builder, report->dry_run);
   json_builder_set_member_name (builder, "stopped");
   json_builder_add_boolean_value (builder, report->stopped);
+  json_builder_set_member_name (builder, "timed_out");
+  json_builder_add_boolean_value (builder, report->timed_out);
   add_string_or_null (builder, "stop_message", report->stop_message);
   add_string_or_null (builder, "portal", report->portal_url);
   json_builder_end_object (builder);
@@ -2507,6 +2634,8 @@ gk_sync_run_async (GkSync              *self,
       run_fail (run, error);
       return;
     }
+  if (!run->options->dry_run)
+    arm_batch_deadline (run);
 
   {
     g_autoptr(GTask) prepare = g_task_new (self, run->cancellable, on_prepared_cb, run);
@@ -2566,6 +2695,14 @@ gk_sync_check_async (GkSync              *self,
   check->context = g_main_context_ref_thread_default ();
   check->portal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, portal_entry_free);
   check->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  check->task = task;
+  check->requests = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      check->caller = g_object_ref (cancellable);
+      check->requests_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
+                                                       check->requests, NULL);
+    }
   g_task_set_task_data (task, check, check_run_free);
 
   if (!gk_store_check_role (self->store, check->options->actor,
@@ -2576,6 +2713,10 @@ gk_sync_check_async (GkSync              *self,
       return;
     }
 
+  check->deadline = g_timeout_source_new (check->options->batch_timeout_ms);
+  g_source_set_name (check->deadline, "[gongkai] sync check deadline");
+  g_source_set_callback (check->deadline, on_check_deadline_cb, check, NULL);
+  g_source_attach (check->deadline, check->context);
   list_next_page (g_steal_pointer (&task));
 }
 
@@ -2662,6 +2803,7 @@ gk_sync_resolve_async (GkSync              *self,
       run_fail (run, error);
       return;
     }
+  arm_batch_deadline (run);
 
   work = g_new0 (Work, 1);
   work->run = run;
@@ -2752,7 +2894,7 @@ gk_sync_resolve_finish (GkSync        *self,
  * @actor: a publisher or admin
  * @id: the item (id, prefix or 索引号)
  * @reason: why, for the audit
- * @queued: (out) (optional): whether the portal copy will be deleted at the next sync
+ * @queued: (out) (optional): whether a DELETE of the portal's copy was queued
  * @error: the error location
  *
  * Returns: %TRUE on success
@@ -2766,6 +2908,112 @@ gk_sync_withdraw (GkStore    *store,
                   GError    **error)
 {
   return gk_store_sync_withdraw_item (store, actor, id, reason, queued, error);
+}
+
+/**
+ * gk_sync_send_withdrawal_async:
+ * @self: a sync engine
+ * @options: the portal, token and the acting publisher or admin
+ * @id: the item (id, prefix or 索引号)
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+gk_sync_send_withdrawal_async (GkSync              *self,
+                               const GkSyncOptions *options,
+                               const char          *id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  Run *run;
+  GError *error = NULL;
+  g_autoptr(GkItem) item = NULL;
+  g_autoptr(GkSyncJob) active = NULL;
+  Work *work;
+
+  g_return_if_fail (GK_IS_SYNC (self));
+
+  run = run_new (self, RUN_WITHDRAW, options, cancellable, callback, user_data,
+                 gk_sync_send_withdrawal_async);
+  run->options->concurrency = 1;
+  if (options == NULL || options->max_attempts == 0)
+    run->options->max_attempts = DEFAULT_WITHDRAW_ATTEMPTS;
+  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error) ||
+      (item = gk_store_get_item (self->store, id, &error)) == NULL)
+    {
+      run_fail (run, error);
+      return;
+    }
+  active = gk_store_sync_get_active_job (self->store, item->id, &error);
+  if (error != NULL)
+    {
+      run_fail (run, error);
+      return;
+    }
+  if (active == NULL || active->operation != GK_SYNC_OP_WITHDRAW || active->state != GK_SYNC_JOB_PENDING)
+    {
+      run_fail (run, g_error_new (GK_ERROR, GK_ERROR_NOT_FOUND,
+                                  _("No withdrawal of “%s” is waiting to be sent."),
+                                  item->title ? item->title : item->id));
+      return;
+    }
+  if (!setup_client (run, &error) || !take_lock (run, &error))
+    {
+      run_fail (run, error);
+      return;
+    }
+  arm_batch_deadline (run);
+
+  work = g_new0 (Work, 1);
+  work->run = run;
+  work->job = g_steal_pointer (&active);
+  work->item_id = g_strdup (item->id);
+  work->title = g_strdup (item->title);
+  run->n_total = 1;
+  g_queue_push_tail (&run->queue, work);
+  pump (run);
+}
+
+/**
+ * gk_sync_send_withdrawal_finish:
+ * @self: a sync engine
+ * @result: the result
+ * @error: the error location
+ *
+ * Returns: (transfer full) (nullable): what was done; the withdrawal
+ *   went through only when the outcome is %GK_SYNC_OUTCOME_WITHDRAWN
+ */
+GkSyncItemResult *
+gk_sync_send_withdrawal_finish (GkSync        *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_sync_withdrawal_pending:
+ * @store: the library
+ * @id: the item's id
+ * @last_error: (out) (optional) (nullable): the last failure to send it
+ *
+ * Returns: %TRUE while the item has a withdrawal the portal has not
+ *   confirmed
+ */
+gboolean
+gk_sync_withdrawal_pending (GkStore    *store,
+                            const char *id,
+                            char      **last_error)
+{
+  g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (store, id, NULL);
+  gboolean pending = job != NULL && job->operation == GK_SYNC_OP_WITHDRAW;
+
+  if (last_error != NULL)
+    *last_error = pending ? g_strdup (job->last_error) : NULL;
+  return pending;
 }
 
 /**

@@ -19,7 +19,11 @@ G_BEGIN_DECLS
  * exponential backoff and jitter, honouring Retry-After (capped); 401/403
  * or an untrusted certificate stop the whole batch; 412 flags the item
  * in conflict for a person (`sync --resolve`); a refusal keeps the
- * portal's reason and fields.  A job whose answer was lost stays in the
+ * portal's reason and fields.  An answer that breaks portal-api.md is a
+ * failed attempt, never a success.  Each request has an overall
+ * deadline (sync_request_timeout) and each run one too
+ * (sync_batch_timeout): a run that reaches it stops cleanly, what was
+ * not confirmed stays in the outbox.  A job whose answer was lost stays in the
  * outbox and is sent again, byte for byte, by the next run: the portal
  * answers 200 to an identical body, so nothing is published twice.
  *
@@ -65,8 +69,10 @@ typedef struct
 {
   GPtrArray *results;        /* GkSyncItemResult*, in the order they finished */
   gboolean   dry_run;
-  gboolean   stopped;        /* the portal refused the token (or the certificate is untrusted) */
+  gboolean   stopped;        /* the portal refused the token (or the certificate is untrusted),
+                              * or the run reached its time limit */
   gboolean   auth_refused;   /* stopped by 401/403 */
+  gboolean   timed_out;      /* stopped by the run's time limit */
   char      *stop_message;
   char      *portal_url;
 } GkSyncReport;
@@ -86,6 +92,8 @@ typedef struct
   guint     retry_after_max_ms;  /* cap on a Retry-After wait; default 60000 */
   guint     connect_timeout_ms;  /* default 10000 */
   guint     response_timeout_ms; /* default 30000: the longest silence */
+  guint     request_timeout_ms;  /* default: the setting sync_request_timeout (120 s) */
+  guint     batch_timeout_ms;    /* default: the setting sync_batch_timeout (3600 s) */
 } GkSyncOptions;
 
 typedef enum
@@ -147,7 +155,7 @@ guint            gk_sync_report_count        (const GkSyncReport *report,
 /* {"results": [{id, title, outcome, operation, revision, message,
  * public_url, fields?}], "summary": {published, updated, withdrawn,
  * conflict, refused, failed, skipped, total, dry_run, stopped,
- * stop_message}} */
+ * timed_out, stop_message}} */
 JsonNode        *gk_sync_report_to_json      (const GkSyncReport *report);
 /* 0 all done, 1 some failed/conflict/refused, 3 the token was refused. */
 int              gk_sync_report_exit_status  (const GkSyncReport *report);
@@ -214,14 +222,43 @@ GkSyncItemResult *gk_sync_resolve_finish     (GkSync        *self,
                                               GError       **error);
 
 /* `withdraw ID --reason TEXT` (publisher or admin): a published item gets
- * a job to DELETE it at the next sync (*queued = TRUE); an approved item
- * never sent just becomes withdrawn. */
+ * a job to DELETE it (*queued = TRUE), sent at once with
+ * gk_sync_send_withdrawal_async() when a portal and a token are at hand,
+ * else by the next sync; an approved item never sent just becomes
+ * withdrawn. */
 gboolean         gk_sync_withdraw            (GkStore    *store,
                                               const char *actor,
                                               const char *id,
                                               const char *reason,
                                               gboolean   *queued,
                                               GError    **error);
+
+/* Send the item's queued withdrawal now: DELETE /documents/{id}, with
+ * the retries (3 tries unless max_attempts says otherwise) and deadlines
+ * of a batch (a batch of one, under the sync lock).  The result's outcome is WITHDRAWN when the portal confirmed
+ * it (the item is withdrawn, the job done); anything else (FAILED,
+ * CONFLICT, REFUSED, SKIPPED when stopped) leaves the job in the outbox
+ * and the message says why.  Fails before any request for options that
+ * cannot work (no portal URL: GK_ERROR_INVALID; no token or a missing
+ * role: GK_ERROR_PERMISSION; plain http to another host), another sync
+ * running (GK_ERROR_REFUSED), no withdrawal queued for the item
+ * (GK_ERROR_NOT_FOUND), or cancellation. */
+void             gk_sync_send_withdrawal_async (GkSync              *self,
+                                                const GkSyncOptions *options,
+                                                const char          *id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GkSyncItemResult *gk_sync_send_withdrawal_finish (GkSync        *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
+/* Whether the item has a withdrawal that the portal has not confirmed
+ * yet; *last_error (if not NULL) gets the last failure to send it (or
+ * NULL). */
+gboolean         gk_sync_withdrawal_pending  (GkStore    *store,
+                                              const char *id,
+                                              char      **last_error);
 
 /* Published 规范性文件 whose effective_until has passed while their
  * validity still says valid.  They are not updated behind the

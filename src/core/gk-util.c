@@ -230,8 +230,10 @@ gk_url_is_http (const char *text)
 
   if (text == NULL || *text == '\0')
     return FALSE;
+  /* No white space and no control character: such an address is shown
+   * and handed to a browser, and must read as what it opens. */
   for (const char *p = text; *p; p++)
-    if (g_ascii_isspace (*p))
+    if (g_ascii_isspace (*p) || (guchar) *p < 0x20 || *p == 0x7f)
       return FALSE;
 
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
@@ -243,6 +245,79 @@ gk_url_is_http (const char *text)
     return FALSE;
   return g_ascii_strcasecmp (scheme, "http") == 0 ||
          g_ascii_strcasecmp (scheme, "https") == 0;
+}
+
+/**
+ * gk_utf8_check:
+ * @text: (nullable): text from outside the program
+ * @length: its length in bytes, or -1 when it ends with a NUL
+ * @what: (nullable): what the text is, for the message ("Title (title)")
+ * @error: return location for a %GK_ERROR_INVALID error
+ *
+ * %NULL is valid (no text).  With @length >= 0, a NUL byte inside the
+ * text is refused: no field can hold one.
+ *
+ * Returns: %TRUE if @text is valid UTF-8
+ */
+gboolean
+gk_utf8_check (const char *text,
+               gssize      length,
+               const char *what,
+               GError    **error)
+{
+  const char *end = NULL;
+
+  if (text == NULL || g_utf8_validate (text, length, &end))
+    return TRUE;
+  g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+               /* Translators: %s is the field, e.g. "Title (title)"; %d a byte offset */
+               _("%s: not valid UTF-8 text (an invalid byte sequence at byte %d)"),
+               what ? what : _("Text"), (int) (end - text));
+  return FALSE;
+}
+
+/**
+ * gk_utf8_sanitize:
+ * @text: (nullable): text that may not be valid UTF-8
+ * @length: its length in bytes, or -1 when it ends with a NUL
+ *
+ * Returns: (transfer full) (nullable): a valid copy of @text, each invalid
+ *   byte sequence and each NUL byte replaced by U+FFFD; %NULL for %NULL
+ */
+char *
+gk_utf8_sanitize (const char *text,
+                  gssize      length)
+{
+  if (text == NULL)
+    return NULL;
+  if (g_utf8_validate (text, length, NULL))
+    return length < 0 ? g_strdup (text) : g_strndup (text, (gsize) length);
+  /* g_utf8_make_valid() replaces NUL bytes too when given a length. */
+  return g_utf8_make_valid (text, length < 0 ? (gssize) strlen (text) : length);
+}
+
+/**
+ * gk_parse_seconds:
+ * @text: (nullable): a setting's value
+ * @minimum: the least allowed
+ * @maximum: the most allowed
+ * @out: (out) (optional): the number
+ *
+ * Returns: %TRUE if @text is a whole number from @minimum to @maximum
+ */
+gboolean
+gk_parse_seconds (const char *text,
+                  guint       minimum,
+                  guint       maximum,
+                  guint      *out)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, minimum, maximum, &value, NULL))
+    return FALSE;
+  if (out != NULL)
+    *out = (guint) value;
+  return TRUE;
 }
 
 /**
@@ -467,9 +542,22 @@ gk_json_to_string (JsonNode *node,
                    gboolean  pretty)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize length = 0;
+  char *text;
 
   json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  text = json_generator_to_data (generator, &length);
+  /* json-glib copies the bytes of strings as they are: should one ever
+   * hold invalid UTF-8, the document would not parse.  Replacing the bad
+   * bytes (they can only be inside strings) keeps it JSON. */
+  if (!g_utf8_validate (text, (gssize) length, NULL))
+    {
+      char *valid = gk_utf8_sanitize (text, (gssize) length);
+
+      g_free (text);
+      text = valid;
+    }
+  return text;
 }

@@ -29,6 +29,25 @@ char     *gk_date_format            (const GDate *date);
 
 /* Absolute http(s) URL with a host. */
 gboolean  gk_url_is_http            (const char *text);
+/* A whole number of seconds from minimum to maximum ("120"), nothing
+ * else around it; *out (if not NULL) gets it. */
+gboolean  gk_parse_seconds          (const char *text,
+                                     guint       minimum,
+                                     guint       maximum,
+                                     guint      *out);
+
+/* Text from outside (arguments, files, the database) must be valid
+ * UTF-8 before it is stored, hashed into the audit or printed as JSON.
+ * gk_utf8_check() refuses it with a GK_ERROR_INVALID error that starts
+ * with what (the field); with length >= 0 a NUL byte is refused too.
+ * gk_utf8_sanitize() replaces every invalid sequence and NUL with U+FFFD,
+ * for text that is shown or kept rather than typed (PDF text, display). */
+gboolean  gk_utf8_check             (const char *text,
+                                     gssize      length,
+                                     const char *what,
+                                     GError    **error);
+char     *gk_utf8_sanitize          (const char *text,
+                                     gssize      length);
 
 /* Length in Unicode characters (portal lengths count characters). */
 glong     gk_utf8_length            (const char *text);

@@ -909,6 +909,8 @@ gk_workflow_parse_dismissal (const char *text,
 
   g_return_val_if_fail (finding_id != NULL && reason != NULL, FALSE);
 
+  if (!gk_utf8_check (text, -1, _("The finding to dismiss and its reason"), error))
+    return FALSE;
   equals = text ? strchr (text, '=') : NULL;
   if (equals == NULL)
     {

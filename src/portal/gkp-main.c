@@ -11,11 +11,19 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "gkp-server.h"
 #include "gkp-store.h"
 
 #define DEFAULT_MAX_FILE_BYTES G_GINT64_CONSTANT (104857600)
+#define DEFAULT_IDLE_TIMEOUT     30.0
+#define DEFAULT_REQUEST_TIMEOUT  600.0
+#define DEFAULT_MAX_CLIENTS      1000
+#define MAX_TIMEOUT              86400.0
+/* File descriptors kept for the database, the log and the like; each
+ * client may need two (its socket and an upload's temporary file). */
+#define RESERVED_FDS             32
 
 static char *opt_data;
 static char *opt_address;
@@ -27,6 +35,9 @@ static char *opt_base_path;
 static char *opt_public_url;
 static gint64 opt_max_file_bytes = DEFAULT_MAX_FILE_BYTES;
 static int opt_max_connections;
+static double opt_idle_timeout = DEFAULT_IDLE_TIMEOUT;
+static double opt_request_timeout = DEFAULT_REQUEST_TIMEOUT;
+static int opt_max_clients = DEFAULT_MAX_CLIENTS;
 static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
@@ -50,6 +61,16 @@ static const GOptionEntry entries[] = {
     N_("Largest file accepted (default: 104857600)"), N_("N") },
   { "max-connections-per-token", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
     N_("Answer 429 past this many open connections per token (default: 0, no limit)"), N_("N") },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle_timeout,
+    N_("Close a connection whose request headers have not all arrived after this many seconds, "
+       "that sends or reads nothing for as long during a request, or that stays idle as long "
+       "between requests (default: 30)"), N_("SECONDS") },
+  { "request-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_request_timeout,
+    N_("Close a connection whose request, body included, has not fully arrived after this many "
+       "seconds (default: 600)"), N_("SECONDS") },
+  { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients,
+    N_("Keep at most this many connections open; a new one closes the least active "
+       "(default: 1000, fewer if the open-file limit is lower)"), N_("N") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version"), NULL },
   { NULL },
 };
@@ -114,6 +135,34 @@ normalize_public_url (const char *url)
   return g_steal_pointer (&copy);
 }
 
+/* Raises the open-file limit as far as the clients need (and the hard
+ * limit allows), and keeps the clients within it: libsoup 3.2 stops
+ * accepting connections for good once it runs out of descriptors. */
+static guint
+fit_max_clients (guint wanted)
+{
+  struct rlimit limit;
+  rlim_t needed = (rlim_t) wanted * 2 + RESERVED_FDS;
+  guint fits;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return wanted;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      struct rlimit raised = limit;
+
+      raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : MIN (needed, limit.rlim_max);
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        limit = raised;
+    }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed)
+    return wanted;
+  fits = limit.rlim_cur > RESERVED_FDS + 2 ? (guint) ((limit.rlim_cur - RESERVED_FDS) / 2) : 1;
+  g_printerr (_("gongkai-portal: the open-file limit (%lu) allows %u clients, not %u.\n"),
+              (unsigned long) limit.rlim_cur, fits, wanted);
+  return fits;
+}
+
 static gboolean
 on_stop_signal_cb (gpointer user_data)
 {
@@ -174,6 +223,12 @@ main (int   argc,
     return usage_error (context, _("--max-file-bytes must be at least 1."));
   if (opt_max_connections < 0)
     return usage_error (context, _("--max-connections-per-token must not be negative."));
+  if (!(opt_idle_timeout >= 0.001 && opt_idle_timeout <= MAX_TIMEOUT))
+    return usage_error (context, _("--idle-timeout must be between 0.001 and 86400 seconds."));
+  if (!(opt_request_timeout >= 0.001 && opt_request_timeout <= MAX_TIMEOUT))
+    return usage_error (context, _("--request-timeout must be between 0.001 and 86400 seconds."));
+  if (opt_max_clients < 1)
+    return usage_error (context, _("--max-clients must be at least 1."));
 
   base_path = normalize_base_path (opt_base_path != NULL ? opt_base_path : "/api/v1");
   if (base_path == NULL)
@@ -219,6 +274,9 @@ main (int   argc,
   options.public_url = public_url;
   options.max_file_bytes = (guint64) opt_max_file_bytes;
   options.max_connections_per_token = (guint) opt_max_connections;
+  options.idle_timeout_ms = (guint) (opt_idle_timeout * 1000 + 0.5);
+  options.request_timeout_ms = (guint) (opt_request_timeout * 1000 + 0.5);
+  options.max_clients = fit_max_clients ((guint) opt_max_clients);
   server = gkp_server_new (store, &options);
   if (!gkp_server_listen (server, opt_address != NULL ? opt_address : "127.0.0.1",
                           (guint) opt_port, &error))

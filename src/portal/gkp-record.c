@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "gkp-record.h"
@@ -188,6 +189,14 @@ scan_number (Scanner *s)
       if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
         return fail (s, "integer out of range");
     }
+  else
+    {
+      /* 1e999 would become infinity, which JSON cannot write back. */
+      g_autofree char *text = g_strndup (start, (gsize) (s->p - start));
+
+      if (!isfinite (g_ascii_strtod (text, NULL)))
+        return fail (s, "number out of range");
+    }
   return TRUE;
 }
 
@@ -292,8 +301,8 @@ gkp_problem_free (GkpProblem *problem)
  *
  * Parses strict RFC 8259 JSON: UTF-8, no comments, no trailing commas,
  * bounded nesting, no NUL characters or lone surrogates in strings and
- * integers that fit 64 bits.  json-glib is laxer, so the text is checked
- * first.
+ * integers that fit 64 bits, other numbers that fit a double.  json-glib
+ * is laxer, so the text is checked first.
  *
  * Returns: (transfer full) (nullable): the root node
  */

@@ -3,22 +3,25 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 
+#include "gkp-guard.h"
 #include "gkp-pages.h"
 #include "gkp-record.h"
 #include "gkp-server.h"
 
 #define MAX_JSON_BYTES   (1024 * 1024)
+/* Requests other than the uploads may carry a body this large (read and
+ * dropped); a refused request with a larger body is answered before the
+ * body is read, and its connection closed. */
+#define MAX_OTHER_BYTES  (64 * 1024)
 #define DEFAULT_LIMIT    100
 #define MAX_LIMIT        1000
 #define INDEX_PAGE_SIZE  50
 #define CURSOR_PREFIX    "gkp1:"
-#define SWEEP_SECONDS    2
-#define CLOSE_AFTER_USEC (5 * G_USEC_PER_SEC)
+#define LISTEN_BACKLOG   511
 
 typedef enum
 {
@@ -45,21 +48,22 @@ struct _GkpServer
   char       *local_url;
   guint64     max_file_bytes;
   guint       max_connections;
-  GHashTable *connections;      /* GSocket → Connection */
-  guint       sweep_id;
+  GkpGuard   *guard;
   guint       port;
 };
 
-/* A client connection, as far as the portal can see it. */
-typedef struct
+/* What a request declares about its body. */
+typedef enum
 {
-  GSocket *socket;
-  Access   access;        /* of the first authenticated request; NONE before */
-  gint64   closed_since;  /* when it was first seen closed by the peer, or 0 */
-} Connection;
+  BODY_NONE,
+  BODY_LENGTH,
+  BODY_CHUNKED,
+  BODY_MALFORMED,
+} BodyFraming;
 
 static GQuark start_time_quark;
 static GQuark upload_quark;
+static GQuark preset_quark;
 
 static char *
 now_utc (void)
@@ -381,88 +385,6 @@ authenticate (GkpServer         *self,
 }
 
 static void
-connection_free (Connection *connection)
-{
-  g_object_unref (connection->socket);
-  g_free (connection);
-}
-
-/* libsoup 3.2 never closes a keep-alive connection that the client
- * closed while idle (fixed in 3.4), so the portal looks for itself:
- * the peer has closed when a peek reads end-of-file. */
-static gboolean
-is_closed_by_peer (GSocket *socket)
-{
-  char byte;
-  ssize_t n;
-
-  if (g_socket_is_closed (socket))
-    return TRUE;
-  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0)
-    return TRUE;
-  return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
-}
-
-/* Forgets closed connections, and closes the sockets libsoup 3.2 leaks:
- * once a peer-closed connection has stayed so for a while, libsoup has
- * long handled the end of file and watches it no more. */
-static gboolean
-on_sweep_cb (gpointer user_data)
-{
-  GkpServer *self = user_data;
-  GHashTableIter iter;
-  Connection *connection;
-  gint64 now = g_get_monotonic_time ();
-
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
-    {
-      if (g_socket_is_closed (connection->socket))
-        g_hash_table_iter_remove (&iter);
-      else if (!is_closed_by_peer (connection->socket))
-        connection->closed_since = 0;
-      else if (connection->closed_since == 0)
-        connection->closed_since = now;
-      else if (now - connection->closed_since > CLOSE_AFTER_USEC)
-        {
-          g_socket_close (connection->socket, NULL);
-          g_hash_table_iter_remove (&iter);
-        }
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-/* Counts the open connections of each token (a connection belongs to
- * the token of its first authenticated request) and refuses a new one
- * past the limit. */
-static gboolean
-admit_connection (GkpServer         *self,
-                  SoupServerMessage *msg,
-                  Access             access)
-{
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Connection *connection = socket != NULL ? g_hash_table_lookup (self->connections, socket) : NULL;
-  GHashTableIter iter;
-  Connection *other;
-  guint open = 0;
-
-  if (connection == NULL || connection->access != ACCESS_NONE)
-    return TRUE;
-  if (self->max_connections > 0)
-    {
-      g_hash_table_iter_init (&iter, self->connections);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &other))
-        if (other->access == access && !is_closed_by_peer (other->socket))
-          open++;
-      if (open >= self->max_connections)
-        return FALSE;
-    }
-  connection->access = access;
-  return TRUE;
-}
-
-static void
 on_upload_got_chunk_cb (SoupServerMessage *msg,
                         GBytes            *chunk,
                         gpointer           user_data)
@@ -475,6 +397,145 @@ on_upload_got_chunk_cb (SoupServerMessage *msg,
   gkp_upload_write (upload, data, len, NULL);
 }
 
+/* Reads the framing of a request body more strictly than libsoup 3.2,
+ * which takes "Content-Length: -1" for a body without end, "+5" for 5,
+ * the last of several different Content-Length headers, and lets
+ * Transfer-Encoding override Content-Length: each a way to hang the
+ * connection or to smuggle a request past a proxy. */
+static BodyFraming
+read_body_framing (SoupServerMessage *msg,
+                   goffset           *out_length,
+                   const char       **out_problem)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeadersIter iter;
+  const char *name, *value, *length_text = NULL;
+  gboolean transfer_encoding = FALSE;
+  guint64 length;
+
+  *out_length = 0;
+  *out_problem = NULL;
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+        transfer_encoding = TRUE;
+      else if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+        {
+          if (*value == '\0' || strspn (value, "0123456789") != strlen (value))
+            {
+              *out_problem = "Content-Length must be a whole number of bytes.";
+              return BODY_MALFORMED;
+            }
+          if (length_text != NULL && strcmp (length_text, value) != 0)
+            {
+              *out_problem = "The request has Content-Length headers that disagree.";
+              return BODY_MALFORMED;
+            }
+          length_text = value;
+        }
+    }
+  if (transfer_encoding && length_text != NULL)
+    {
+      *out_problem = "A request may not have both Content-Length and Transfer-Encoding.";
+      return BODY_MALFORMED;
+    }
+  if (transfer_encoding)
+    {
+      *out_problem = "Chunked request bodies are not accepted; send a Content-Length.";
+      return BODY_CHUNKED;
+    }
+  if (length_text == NULL)
+    return BODY_NONE;
+  /* Too many digits for 64 bits is over every limit. */
+  if (!g_ascii_string_to_unsigned (length_text, 10, 0, G_MAXINT64, &length, NULL))
+    length = G_MAXINT64;
+  *out_length = (goffset) length;
+  return BODY_LENGTH;
+}
+
+/* Whether a (decoded) path is text: UTF-8 without control characters. */
+static gboolean
+is_clean_path (const char *path)
+{
+  if (!g_utf8_validate (path, -1, NULL))
+    return FALSE;
+  for (const guchar *p = (const guchar *) path; *p != '\0'; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/* Refuses a request in the form of its side: the contract's JSON error
+ * under the API, a page on the public side. */
+static void
+refuse (GkpServer         *self,
+        SoupServerMessage *msg,
+        guint              status,
+        const char        *code,
+        const char        *message)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+
+  if (path != NULL && api_path (self, path) != NULL)
+    reply_error (msg, status, code, message, NULL);
+  else if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    reply_html (msg, status, gkp_pages_message ("请求过大", "请求的内容超过了限制。"));
+  else
+    reply_html (msg, status, gkp_pages_message ("请求无效", "无法处理该请求。"));
+}
+
+/* The largest body the request may have. */
+static guint64
+body_limit (GkpServer         *self,
+            SoupServerMessage *msg,
+            const char        *rel,
+            char             **out_message)
+{
+  if (rel != NULL && soup_server_message_get_method (msg) == SOUP_METHOD_PUT)
+    {
+      if (path_item (rel, "/files/") != NULL)
+        {
+          *out_message = g_strdup_printf ("The file is larger than %" G_GUINT64_FORMAT " bytes.",
+                                          self->max_file_bytes);
+          return self->max_file_bytes;
+        }
+      if (path_item (rel, "/documents/") != NULL)
+        {
+          *out_message = g_strdup ("JSON bodies may not exceed 1 MiB.");
+          return MAX_JSON_BYTES;
+        }
+    }
+  *out_message = g_strdup ("This request may not have a body over 64 KiB.");
+  return MAX_OTHER_BYTES;
+}
+
+/* libsoup answers a request whose headers it cannot parse (a request
+ * line or a Content-Length it cannot read, an unknown Transfer-Encoding)
+ * by itself, with no body and no chance to give one; so every request
+ * starts with the contract's error as its body, which the early handler
+ * takes away. */
+static void
+preset_malformed (SoupServerMessage *msg)
+{
+  static const char body[] =
+    "{\"error\":{\"code\":\"bad_request\",\"message\":\"The request is malformed.\","
+    "\"fields\":[]}}";
+
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
+                                    strlen (body));
+  g_object_set_qdata (G_OBJECT (msg), preset_quark, GINT_TO_POINTER (TRUE));
+}
+
+static void
+clear_preset (SoupServerMessage *msg)
+{
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
+  g_object_set_qdata (G_OBJECT (msg), preset_quark, NULL);
+}
+
 static void
 on_early_request_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -483,71 +544,80 @@ on_early_request_cb (SoupServer        *server,
                      gpointer           user_data)
 {
   GkpServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   const char *method = soup_server_message_get_method (msg);
   const char *rel = api_path (self, path);
-  const char *sha256;
-  SoupEncoding encoding;
+  const char *sha256, *problem;
+  g_autofree char *too_large = NULL;
+  BodyFraming framing;
   goffset length;
+  guint64 limit;
   Access access;
 
+  clear_preset (msg);
   /* Only PUT /documents keeps its body in memory; every other body is
    * streamed to a file or dropped as it arrives. */
   soup_message_body_set_accumulate (body, FALSE);
-  if (rel == NULL)
+
+  if (!is_clean_path (path))
+    {
+      refuse (self, msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
+              "The path is not UTF-8 text.");
+      return;
+    }
+  framing = read_body_framing (msg, &length, &problem);
+  if (framing == BODY_MALFORMED || framing == BODY_CHUNKED)
+    {
+      refuse (self, msg, SOUP_STATUS_BAD_REQUEST, "bad_request", problem);
+      return;
+    }
+
+  if (rel != NULL)
+    {
+      access = authenticate (self, msg);
+      if (access == ACCESS_NONE)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "WWW-Authenticate", "Bearer realm=\"gongkai-portal\"");
+          reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                       "The token is missing or wrong.", NULL);
+          return;
+        }
+      if (!is_read_method (method) && access != ACCESS_WRITE)
+        {
+          reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden", "This token may only read.", NULL);
+          return;
+        }
+      if (!gkp_guard_claim (self->guard, msg, access, self->max_connections))
+        {
+          SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+          soup_message_headers_replace (response, "Retry-After", "1");
+          soup_message_headers_replace (response, "Connection", "close");
+          reply_error (msg, 429, "rate_limited",
+                       "Too many connections for this token; retry later.", NULL);
+          return;
+        }
+    }
+
+  limit = body_limit (self, msg, rel, &too_large);
+  if ((guint64) length > limit)
+    {
+      refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", too_large);
+      return;
+    }
+  if (rel == NULL || method != SOUP_METHOD_PUT)
     return;
-
-  access = authenticate (self, msg);
-  if (access == ACCESS_NONE)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Bearer realm=\"gongkai-portal\"");
-      reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                   "The token is missing or wrong.", NULL);
-      return;
-    }
-  if (!is_read_method (method) && access != ACCESS_WRITE)
-    {
-      reply_error (msg, SOUP_STATUS_FORBIDDEN, "forbidden",
-                   "This token may only read.", NULL);
-      return;
-    }
-  if (!admit_connection (self, msg, access))
-    {
-      SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
-
-      soup_message_headers_replace (response, "Retry-After", "1");
-      soup_message_headers_replace (response, "Connection", "close");
-      reply_error (msg, 429, "rate_limited",
-                   "Too many connections for this token; retry later.", NULL);
-      return;
-    }
-
-  encoding = soup_message_headers_get_encoding (headers);
-  if (encoding == SOUP_ENCODING_CHUNKED)
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
-                   "Chunked request bodies are not accepted; send a Content-Length.", NULL);
-      return;
-    }
-  if (method != SOUP_METHOD_PUT)
-    return;
-  if (encoding != SOUP_ENCODING_CONTENT_LENGTH)
+  if (framing != BODY_LENGTH)
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, "bad_request",
                    "A PUT needs a Content-Length.", NULL);
       return;
     }
-  length = soup_message_headers_get_content_length (headers);
 
   if (path_item (rel, "/documents/") != NULL)
     {
-      if (length > MAX_JSON_BYTES)
-        reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                     "JSON bodies may not exceed 1 MiB.", NULL);
-      else
-        soup_message_body_set_accumulate (body, TRUE);
+      soup_message_body_set_accumulate (body, TRUE);
       return;
     }
 
@@ -562,14 +632,6 @@ on_early_request_cb (SoupServer        *server,
                        "Files are named by the lowercase hex SHA-256 of their bytes.", NULL);
           return;
         }
-      if ((guint64) length > self->max_file_bytes)
-        {
-          g_autofree char *message =
-            g_strdup_printf ("The file is larger than %" G_GUINT64_FORMAT " bytes.",
-                             self->max_file_bytes);
-          reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
-          return;
-        }
       upload = gkp_store_begin_upload (self->store, sha256, &error);
       if (upload == NULL)
         {
@@ -579,6 +641,43 @@ on_early_request_cb (SoupServer        *server,
       g_object_set_qdata_full (G_OBJECT (msg), upload_quark, upload,
                                (GDestroyNotify) gkp_upload_free);
       g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_got_chunk_cb), upload);
+    }
+}
+
+static void log_request (SoupServerMessage *msg,
+                         gboolean           aborted);
+
+/* Runs after libsoup and the early handler have seen the headers.  A
+ * request refused by then is answered at once when its body is large,
+ * of unknown length or malformed: libsoup 3.2 would read all of it
+ * before sending the answer (or wait for ever). */
+static void
+on_got_headers_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  GkpServer *self = user_data;
+  guint status = soup_server_message_get_status (msg);
+  const char *problem;
+  BodyFraming framing;
+  goffset length;
+
+  if (status == 0)
+    return;
+  /* libsoup refused the request (a path with %00 or an encoded "..")
+   * before the early handler: the error in the form of its side. */
+  if (g_object_get_qdata (G_OBJECT (msg), preset_quark) != NULL)
+    {
+      clear_preset (msg);
+      refuse (self, msg, status, "bad_request", "The request is malformed.");
+    }
+
+  framing = read_body_framing (msg, &length, &problem);
+  if (framing == BODY_CHUNKED || framing == BODY_MALFORMED ||
+      status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE ||
+      (framing == BODY_LENGTH && length > MAX_OTHER_BYTES))
+    {
+      log_request (msg, FALSE);
+      gkp_guard_answer_now (self->guard, msg);
     }
 }
 
@@ -1333,19 +1432,16 @@ on_request_started_cb (SoupServer        *server,
                        gpointer           user_data)
 {
   GkpServer *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
   gint64 *start = g_new (gint64, 1);
 
   *start = g_get_monotonic_time ();
   g_object_set_qdata_full (G_OBJECT (msg), start_time_quark, start, g_free);
-
-  if (socket != NULL && !g_hash_table_contains (self->connections, socket))
-    {
-      Connection *connection = g_new0 (Connection, 1);
-
-      connection->socket = g_object_ref (socket);
-      g_hash_table_insert (self->connections, socket, connection);
-    }
+  /* libsoup looks the address up when first asked, which fails once the
+   * guard has closed the socket; the log asks at the end. */
+  soup_server_message_get_remote_address (msg);
+  preset_malformed (msg);
+  /* After libsoup's own handler, which runs the early handler. */
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), self);
 }
 
 /* One line per request on stderr; headers (the token!) are never logged. */
@@ -1395,11 +1491,13 @@ gkp_server_new (GkpStore               *store,
                 const GkpServerOptions *options)
 {
   GkpServer *self = g_new0 (GkpServer, 1);
+  GkpGuardOptions guard_options;
 
   if (start_time_quark == 0)
     {
       start_time_quark = g_quark_from_static_string ("gkp-start-time");
       upload_quark = g_quark_from_static_string ("gkp-upload");
+      preset_quark = g_quark_from_static_string ("gkp-preset");
     }
 
   self->store = store;
@@ -1409,10 +1507,12 @@ gkp_server_new (GkpStore               *store,
   self->public_url = g_strdup (options->public_url);
   self->max_file_bytes = options->max_file_bytes;
   self->max_connections = options->max_connections_per_token;
-  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
-  self->sweep_id = g_timeout_add_seconds (SWEEP_SECONDS, on_sweep_cb, self);
 
   self->soup = soup_server_new ("server-header", "gongkai-portal/" PACKAGE_VERSION " ", NULL);
+  guard_options.idle_timeout_ms = options->idle_timeout_ms;
+  guard_options.request_timeout_ms = options->request_timeout_ms;
+  guard_options.max_clients = options->max_clients;
+  self->guard = gkp_guard_new (self->soup, &guard_options);
   soup_server_add_early_handler (self->soup, NULL, on_early_request_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, on_request_cb, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
@@ -1441,6 +1541,7 @@ gkp_server_listen (GkpServer  *self,
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *listeners;
 
   if (inet == NULL)
@@ -1450,7 +1551,18 @@ gkp_server_listen (GkpServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, 0, error))
+  /* Our own socket, for a longer queue of connections waiting to be
+   * accepted than libsoup's (10): a burst must not have the kernel drop
+   * the connections of well-behaved clients. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
@@ -1520,9 +1632,8 @@ gkp_server_free (GkpServer *self)
   if (self == NULL)
     return;
   soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->guard, gkp_guard_free);
   g_clear_object (&self->soup);
-  g_clear_handle_id (&self->sweep_id, g_source_remove);
-  g_hash_table_unref (self->connections);
   g_free (self->token);
   g_free (self->readonly_token);
   g_free (self->base_path);

@@ -20,6 +20,9 @@ typedef struct
   const char *public_url;             /* nullable: "http://ADDRESS:PORT" */
   guint64     max_file_bytes;
   guint       max_connections_per_token;  /* 0: no limit */
+  guint       idle_timeout_ms;            /* > 0 */
+  guint       request_timeout_ms;         /* > 0 */
+  guint       max_clients;                /* > 0 */
 } GkpServerOptions;
 
 GkpServer  *gkp_server_new            (GkpStore               *store,

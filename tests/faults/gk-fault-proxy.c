@@ -14,6 +14,16 @@
 
 #include "gk-fault-proxy.h"
 
+/* A canned answer (GK_FAULT_REPLY). */
+typedef struct
+{
+  gboolean forward;
+  guint    status;
+  char    *etag;
+  char    *content_type;
+  char    *body;
+} Reply;
+
 typedef struct
 {
   char   *method;       /* NULL: any */
@@ -21,6 +31,7 @@ typedef struct
   GkFault fault;
   guint   remaining;
   guint   param;
+  Reply  *reply;
 } Rule;
 
 typedef struct
@@ -36,7 +47,19 @@ typedef enum
   AFTER_RELAY,
   AFTER_TRUNCATE,
   AFTER_DROP,
+  AFTER_REPLY,
+  AFTER_TRICKLE_HEAD,
+  AFTER_TRICKLE_BODY,
 } AfterForward;
+
+/* An answer written a byte at a time on a stolen connection. */
+typedef struct
+{
+  GIOStream *stream;
+  GBytes    *data;
+  gsize      sent;
+  guint      timer_id;
+} Trickle;
 
 /* A request the proxy holds: waiting on the upstream or on a timer. */
 typedef struct
@@ -48,6 +71,8 @@ typedef struct
   AfterForward       after;
   guint              timer_id;
   gboolean           forward_after_timer;
+  Reply             *reply;    /* AFTER_REPLY: a copy of the rule's */
+  guint              param;
 } Held;
 
 struct _GkFaultProxy
@@ -61,6 +86,7 @@ struct _GkFaultProxy
   GPtrArray    *seen;             /* of Seen */
   GPtrArray    *held;             /* of Held */
   GPtrArray    *sockets;          /* of GSocket, open client connections */
+  GPtrArray    *trickles;         /* of Trickle */
   GCancellable *cancellable;
   guint         in_flight;
   guint         max_in_flight;
@@ -97,11 +123,50 @@ static const char html_502[] =
   "</body>\r\n</html>\r\n";
 
 static void
+reply_free (Reply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_free (reply->etag);
+  g_free (reply->content_type);
+  g_free (reply->body);
+  g_free (reply);
+}
+
+static Reply *
+reply_copy (const Reply *reply)
+{
+  Reply *copy = g_new0 (Reply, 1);
+
+  copy->forward = reply->forward;
+  copy->status = reply->status;
+  copy->etag = g_strdup (reply->etag);
+  copy->content_type = g_strdup (reply->content_type);
+  copy->body = g_strdup (reply->body);
+  return copy;
+}
+
+static void
 rule_free (Rule *rule)
 {
   g_free (rule->method);
   g_free (rule->path_prefix);
+  reply_free (rule->reply);
   g_free (rule);
+}
+
+static void
+trickle_free (Trickle *trickle)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (trickle->stream), "GSocket");
+
+  g_clear_handle_id (&trickle->timer_id, g_source_remove);
+  g_io_stream_close (trickle->stream, NULL, NULL);
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+  g_object_unref (trickle->stream);
+  g_bytes_unref (trickle->data);
+  g_free (trickle);
 }
 
 static void
@@ -115,6 +180,7 @@ seen_free (Seen *seen)
 static void
 held_free (Held *held)
 {
+  reply_free (held->reply);
   g_clear_handle_id (&held->timer_id, g_source_remove);
   g_clear_object (&held->msg);
   g_clear_object (&held->cancellable);
@@ -280,6 +346,109 @@ send_truncated (GkFaultProxy      *self,
     g_socket_close (socket, NULL);
 }
 
+/* A canned answer, as a hostile portal would give it. */
+static void
+send_reply (SoupServerMessage *msg,
+            const Reply       *reply)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, reply->status, NULL);
+  if (reply->etag != NULL)
+    soup_message_headers_replace (headers, "ETag", reply->etag);
+  if (reply->body != NULL)
+    {
+      const char *type = reply->content_type == NULL ? "application/json"
+                         : *reply->content_type == '\0' ? NULL : reply->content_type;
+
+      soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, reply->body, strlen (reply->body));
+    }
+  else if (reply->content_type != NULL && *reply->content_type != '\0')
+    soup_message_headers_replace (headers, "Content-Type", reply->content_type);
+}
+
+static gboolean
+on_trickle_cb (gpointer user_data)
+{
+  Trickle *trickle = user_data;
+  GkFaultProxy *self = g_object_get_data (G_OBJECT (trickle->stream), "gk-fault-proxy");
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (trickle->data, &len);
+  GOutputStream *out = g_io_stream_get_output_stream (trickle->stream);
+
+  if (trickle->sent < len &&
+      g_output_stream_write (out, data + trickle->sent, 1, NULL, NULL) == 1 &&
+      g_output_stream_flush (out, NULL, NULL))
+    trickle->sent++;
+  else
+    trickle->sent = len;  /* the client went away */
+  if (trickle->sent < len)
+    return G_SOURCE_CONTINUE;
+  trickle->timer_id = 0;
+  g_ptr_array_remove (self->trickles, trickle);
+  return G_SOURCE_REMOVE;
+}
+
+/* The upstream's whole answer, one byte every @interval ms (the head at
+ * once when @body_only). */
+static void
+send_trickled (GkFaultProxy      *self,
+               SoupServerMessage *msg,
+               SoupMessage       *upstream,
+               GBytes            *body,
+               gboolean           body_only,
+               guint              interval)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  const char *data = NULL;
+  gsize len = 0;
+  guint status = soup_message_get_status (upstream);
+  gboolean is_head = g_strcmp0 (soup_server_message_get_method (msg), "HEAD") == 0;
+  Trickle *trickle;
+
+  if (body != NULL)
+    data = g_bytes_get_data (body, &len);
+  if (body_only && !is_head && (len == 0 || status == SOUP_STATUS_NO_CONTENT))
+    {
+      data = "{\"status\": \"published\"}";
+      len = strlen (data);
+      status = SOUP_STATUS_OK;
+    }
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (upstream));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (!is_hop_by_hop (name))
+      g_string_append_printf (head, "%s: %s\r\n", name, value);
+  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n", len);
+
+  leave_in_flight (self, msg);
+  trickle = g_new0 (Trickle, 1);
+  trickle->stream = soup_server_message_steal_connection (msg);
+  if (trickle->stream == NULL)
+    {
+      g_free (trickle);
+      return;
+    }
+  g_object_set_data (G_OBJECT (trickle->stream), "gk-fault-proxy", self);
+  if (body_only)
+    {
+      g_output_stream_write_all (g_io_stream_get_output_stream (trickle->stream), head->str, head->len,
+                                 NULL, NULL, NULL);
+      g_output_stream_flush (g_io_stream_get_output_stream (trickle->stream), NULL, NULL);
+      trickle->data = g_bytes_new (data, is_head ? 0 : len);
+    }
+  else
+    {
+      if (!is_head)
+        g_string_append_len (head, data, (gssize) len);
+      trickle->data = g_string_free_to_bytes (g_steal_pointer (&head));
+    }
+  trickle->timer_id = g_timeout_add (interval > 0 ? interval : 500, on_trickle_cb, trickle);
+  g_ptr_array_add (self->trickles, trickle);
+}
+
 static void
 on_forwarded_cb (GObject      *source,
                  GAsyncResult *result,
@@ -317,6 +486,14 @@ on_forwarded_cb (GObject      *source,
       break;
     case AFTER_TRUNCATE:
       send_truncated (self, held->msg, upstream, body);
+      break;
+    case AFTER_REPLY:
+      send_reply (held->msg, held->reply);
+      soup_server_message_unpause (held->msg);
+      break;
+    case AFTER_TRICKLE_HEAD:
+    case AFTER_TRICKLE_BODY:
+      send_trickled (self, held->msg, upstream, body, held->after == AFTER_TRICKLE_BODY, held->param);
       break;
     case AFTER_RELAY:
     default:
@@ -520,6 +697,24 @@ on_request_cb (SoupServer        *server,
       held->after = AFTER_DROP;
       forward (self, held);
       break;
+    case GK_FAULT_REPLY:
+      if (!rule->reply->forward)
+        {
+          send_reply (msg, rule->reply);
+          break;
+        }
+      held = hold (self, msg, seen);
+      held->after = AFTER_REPLY;
+      held->reply = reply_copy (rule->reply);
+      forward (self, held);
+      break;
+    case GK_FAULT_TRICKLE_HEAD:
+    case GK_FAULT_TRICKLE_BODY:
+      held = hold (self, msg, seen);
+      held->after = rule->fault == GK_FAULT_TRICKLE_HEAD ? AFTER_TRICKLE_HEAD : AFTER_TRICKLE_BODY;
+      held->param = param;
+      forward (self, held);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -604,6 +799,7 @@ gk_fault_proxy_new (const char *upstream_base,
   self->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->trickles = g_ptr_array_new_with_free_func ((GDestroyNotify) trickle_free);
   self->cancellable = g_cancellable_new ();
   if (g_uri_get_port (uri) > 0)
     self->upstream_origin = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri),
@@ -705,6 +901,46 @@ gk_fault_proxy_add (GkFaultProxy *self,
                     guint         times)
 {
   gk_fault_proxy_add_full (self, method, path_prefix, fault, times, 0);
+}
+
+/**
+ * gk_fault_proxy_add_reply:
+ * @self: the proxy
+ * @method: (nullable): "PUT", or %NULL for any method
+ * @path_prefix: (nullable): "/documents/", or %NULL for any path
+ * @times: how many matching requests get it (%GK_FAULT_ALWAYS: all)
+ * @forward: forward the request to the upstream first (its change is
+ *   applied, its answer replaced)
+ * @status: the status to answer
+ * @etag: (nullable): the ETag header's value, exactly as sent
+ * @content_type: (nullable): the Content-Type; %NULL: application/json,
+ *   "": none
+ * @body: (nullable): the body
+ *
+ * Appends a %GK_FAULT_REPLY rule: a portal that answers what it should
+ * not.
+ */
+void
+gk_fault_proxy_add_reply (GkFaultProxy *self,
+                          const char   *method,
+                          const char   *path_prefix,
+                          guint         times,
+                          gboolean      forward,
+                          guint         status,
+                          const char   *etag,
+                          const char   *content_type,
+                          const char   *body)
+{
+  Rule *rule;
+
+  gk_fault_proxy_add_full (self, method, path_prefix, GK_FAULT_REPLY, times, 0);
+  rule = g_queue_peek_tail (&self->rules);
+  rule->reply = g_new0 (Reply, 1);
+  rule->reply->forward = forward;
+  rule->reply->status = status;
+  rule->reply->etag = g_strdup (etag);
+  rule->reply->content_type = g_strdup (content_type);
+  rule->reply->body = g_strdup (body);
 }
 
 /**
@@ -872,6 +1108,7 @@ gk_fault_proxy_free (GkFaultProxy *self)
   g_ptr_array_unref (self->seen);
   g_ptr_array_unref (self->held);
   g_ptr_array_unref (self->sockets);
+  g_ptr_array_unref (self->trickles);
   g_free (self->upstream_origin);
   g_free (self->base_path);
   g_free (self->base_url);

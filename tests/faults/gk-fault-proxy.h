@@ -58,6 +58,16 @@ typedef enum
   GK_FAULT_FORWARD_DROP,  /* forward the request (the change is applied), then
                            * close the connection without answering */
   GK_FAULT_DELAY,         /* wait param ms (default 1000), then forward normally */
+  GK_FAULT_REPLY,         /* answer what gk_fault_proxy_add_reply() says (a hostile
+                           * portal): after forwarding the request (the change is
+                           * applied) or without */
+  GK_FAULT_TRICKLE_HEAD,  /* forward the request, then send the upstream's answer
+                           * (status line, headers, body) one byte every param ms
+                           * (default 500), then close */
+  GK_FAULT_TRICKLE_BODY,  /* forward the request, send the upstream's status and
+                           * headers at once, then its body one byte every param
+                           * ms (default 500), then close; an answer without a
+                           * body gets a JSON one */
 } GkFault;
 
 /* For gk_fault_proxy_add(): a rule that never runs out. */
@@ -80,6 +90,18 @@ void          gk_fault_proxy_add_full            (GkFaultProxy  *self,
                                                   GkFault        fault,
                                                   guint          times,
                                                   guint          param);
+/* A GK_FAULT_REPLY rule: status, an ETag header (sent as given, NULL for
+ * none), a Content-Type (NULL: application/json; "" for none) and a body
+ * (NULL for none). */
+void          gk_fault_proxy_add_reply           (GkFaultProxy  *self,
+                                                  const char    *method,
+                                                  const char    *path_prefix,
+                                                  guint          times,
+                                                  gboolean       forward,
+                                                  guint          status,
+                                                  const char    *etag,
+                                                  const char    *content_type,
+                                                  const char    *body);
 void          gk_fault_proxy_clear               (GkFaultProxy  *self);
 guint         gk_fault_proxy_get_pending         (GkFaultProxy  *self);
 guint         gk_fault_proxy_count               (GkFaultProxy  *self,

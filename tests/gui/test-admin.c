@@ -209,17 +209,35 @@ test_rules (void)
 
   gk_admin_window_show_page (h.admin, "rules");
   /* Live: the preview follows what is typed, before saving. */
-  gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012A");
+  gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
   gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{year}-{seq:04}");
-  expected = g_strdup_printf ("11310000002421012A/%.4s-0001", today);
+  expected = g_strdup_printf ("11310000002421012Q/%.4s-0001", today);
   g_assert_cmpstr (gk_rules_page_get_preview (rules), ==, expected);
   gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{nonsense}");
   g_assert_nonnull (gk_rules_page_get_preview (rules));
   g_assert_cmpstr (gk_rules_page_get_preview (rules), !=, expected);
   gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{year}-{seq:04}");
+
+  /* A code the store refuses (its check character is wrong) is said in
+   * the preview row as it is typed, and saving changes neither setting. */
+  gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012A");
+  g_assert_nonnull (strstr (gk_rules_page_get_preview (rules), "org_code"));
+  g_assert_true (gtk_widget_has_css_class (find_in ("rules", "index-preview-row"), "error"));
+  g_signal_emit_by_name (find_in ("rules", "save-numbering-button"), "clicked");
+  saved = gk_store_get_setting (store (), "index_template");
+  g_assert_cmpstr (saved, !=, "{org_code}/{year}-{seq:04}");
+  g_clear_pointer (&saved, g_free);
+  g_assert_nonnull (strstr (gk_rules_page_get_preview (rules), "org_code"));
+
+  gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
+  g_assert_cmpstr (gk_rules_page_get_preview (rules), ==, expected);
+  g_assert_false (gtk_widget_has_css_class (find_in ("rules", "index-preview-row"), "error"));
   g_signal_emit_by_name (find_in ("rules", "save-numbering-button"), "clicked");
   saved = gk_store_get_setting (store (), "index_template");
   g_assert_cmpstr (saved, ==, "{org_code}/{year}-{seq:04}");
+  g_clear_pointer (&saved, g_free);
+  saved = gk_store_get_setting (store (), "org_code");
+  g_assert_cmpstr (saved, ==, "11310000002421012Q");
 
   stages = find_in ("rules", "review-stages-row");
   adw_combo_row_set_selected (ADW_COMBO_ROW (stages), 0);
@@ -231,10 +249,27 @@ test_rules (void)
     GtkTextView *view = GTK_TEXT_VIEW (find_in ("rules", "sensitive-words-view"));
     g_autofree char *words = NULL;
 
+    GtkWidget *problem = find_in ("rules", "sensitive-words-problem");
+
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "  内部资料 \n\n仅供参考\n", -1);
     g_signal_emit_by_name (find_in ("rules", "save-words-button"), "clicked");
     words = gk_store_get_setting (store (), "sensitive_words");
     g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
+    g_assert_false (gtk_widget_get_visible (problem));
+
+    /* Refused by the store: said beside the list, which keeps the text. */
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "内部\x01资料", -1);
+    g_signal_emit_by_name (find_in ("rules", "save-words-button"), "clicked");
+    g_clear_pointer (&words, g_free);
+    words = gk_store_get_setting (store (), "sensitive_words");
+    g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
+    g_assert_true (gtk_widget_get_visible (problem));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "sensitive_words"));
+    gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012A");
+    shot ("admin-rules-refused");
+    gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
+    gk_admin_page_reload (GK_ADMIN_PAGE (page ("rules")));
+    g_assert_false (gtk_widget_get_visible (problem));
   }
   shot ("admin-rules");
 }

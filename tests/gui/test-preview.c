@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 
 #include "gk-fixtures.h"
@@ -29,6 +31,7 @@ static struct
   char          *long_id;
   char          *secret_id;      /* the 秘密 document: a secrecy-mark finding */
   char          *encrypted_id;
+  char          *crash_id;       /* its pages crash the reader (a test hook) */
   const GkFixtureDoc *secret_doc;
 } h;
 
@@ -71,6 +74,7 @@ setup (void)
   g_autofree char *long_path = NULL;
   g_autofree char *secret_path = NULL;
   g_autofree char *encrypted_path = NULL;
+  g_autofree char *crash_path = NULL;
   guint n_docs;
   const GkFixtureDoc *docs = gk_fixture_corpus (&n_docs);
 
@@ -83,15 +87,18 @@ setup (void)
   long_path = g_build_filename (h.dir, "long.pdf", NULL);
   secret_path = g_build_filename (h.dir, h.secret_doc->file_name, NULL);
   encrypted_path = g_build_filename (h.dir, "encrypted-secret.pdf", NULL);
+  crash_path = g_build_filename (h.dir, "crash.pdf", NULL);
   g_assert_true (gk_fixture_write_long_pdf (long_path, LONG_PAGES, &error));
   g_assert_true (gk_fixture_write_pdf (h.secret_doc, secret_path, &error));
   g_assert_true (gk_fixture_write_encrypted_pdf (encrypted_path, "secret", &error));
+  g_assert_true (gk_fixture_write_long_pdf (crash_path, 3, &error));
   g_assert_no_error (error);
 
   h.context = gk_gui_test_new_library (h.dir);
   h.long_id = import_one (long_path, NULL);
   h.secret_id = import_one (secret_path, NULL);
   h.encrypted_id = import_one (encrypted_path, "secret");
+  h.crash_id = import_one (crash_path, NULL);
 
   h.app = gk_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (h.app), NULL, &error));
@@ -100,7 +107,7 @@ setup (void)
   gtk_window_present (GTK_WINDOW (h.window));
   h.view = gk_window_get_library_view (h.window);
   GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.window)), 5000);
-  GK_GUI_WAIT (g_list_model_get_n_items (G_LIST_MODEL (gk_library_view_get_item_list (h.view))) == 3, 5000);
+  GK_GUI_WAIT (g_list_model_get_n_items (G_LIST_MODEL (gk_library_view_get_item_list (h.view))) == 4, 5000);
 }
 
 static void
@@ -349,6 +356,98 @@ test_cache_budget (void)
   gk_pdf_canvas_set_zoom_mode (canvas (), GK_ZOOM_FIT_WIDTH);
 }
 
+static void
+on_render_answered_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  guint *answered = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = gk_pdf_document_render_finish (GK_PDF_DOCUMENT (source), result, &error);
+  g_assert_true (texture != NULL || error != NULL);
+  (*answered)++;
+}
+
+/* Closing a document stops its reader at once: the helper is killed and
+ * reaped (an in-process reader thread is joined), so that nothing renders
+ * when the window goes away, or when exit() runs poppler's static
+ * destructors (that aborted the program). */
+static void
+test_close_waits (void)
+{
+  g_autoptr(GkPdfDocument) document = NULL;
+  guint answered = 0;
+  GPid pid;
+
+  show (h.long_id);
+  gk_pdf_view_goto_page (preview (), 0);
+  GK_GUI_WAIT (page_rendered (0), 10000);
+  document = g_object_ref (gk_pdf_canvas_get_document (canvas ()));
+  pid = gk_render_client_get_helper_pid (gk_pdf_document_get_client (document));
+  /* 0 only when reading in process (GONGKAI_RENDER_IN_PROCESS=1, ASan). */
+  g_assert_true (pid > 0 || g_strcmp0 (g_getenv ("GONGKAI_RENDER_IN_PROCESS"), "1") == 0);
+
+  /* Large pages, so that one is still being rendered when we close. */
+  for (guint i = 0; i < 3; i++)
+    gk_pdf_document_render_async (document, 100 + i, 8.0, GK_PDF_PRIORITY_VISIBLE, NULL,
+                                  on_render_answered_cb, &answered);
+  GK_GUI_WAIT (gk_pdf_document_get_n_running (document) > 0, 10000);
+  gk_pdf_document_close (document);
+  g_assert_cmpuint (gk_pdf_document_get_n_running (document), ==, 0);
+  if (pid > 0)
+    {
+      /* Killed and reaped: not even a zombie is left. */
+      g_assert_cmpint (kill (pid, 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+
+  /* Every request answers, and later ones are refused at once. */
+  GK_GUI_WAIT (answered == 3, 10000);
+  gk_pdf_document_render_async (document, 0, 1.0, GK_PDF_PRIORITY_VISIBLE, NULL,
+                                on_render_answered_cb, &answered);
+  GK_GUI_WAIT (answered == 4, 10000);
+
+  /* The preview opens the next document as usual. */
+  show (h.secret_id);
+  GK_GUI_WAIT (page_rendered (0), 10000);
+}
+
+/* A PDF whose pages crash the reader: each page shows why it cannot be
+ * displayed, the window stays up, and the next document renders. */
+static void
+test_render_crash (void)
+{
+  g_autoptr(GkItem) item = NULL;
+  g_autofree char *fault = NULL;
+  const char *message;
+
+  item = gk_store_get_item (gk_context_get_store (h.context), h.crash_id, NULL);
+  g_assert_nonnull (item);
+  /* Honoured by gongkai-render only, for the stored file of this item. */
+  fault = g_strdup_printf ("crash:%s", item->file_sha256);
+  g_setenv ("GONGKAI_RENDER_FAULT", fault, TRUE);
+  show (h.crash_id);
+  GK_GUI_WAIT (gk_pdf_canvas_get_page_error (canvas (), 0) != NULL, 15000);
+  g_unsetenv ("GONGKAI_RENDER_FAULT");
+
+  message = gk_pdf_canvas_get_page_error (canvas (), 0);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_prefix (message, "This page could not be displayed: "));
+  g_assert_nonnull (strstr (message, "crash"));
+  g_assert_false (page_rendered (0));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (h.window)));
+  g_assert_cmpuint (gk_pdf_document_get_n_pages (gk_pdf_canvas_get_document (canvas ())), ==, 3);
+  gk_gui_test_pump (200);
+  g_free (gk_gui_test_screenshot (GTK_WIDGET (h.window), "preview-render-crash"));
+
+  show (h.secret_id);
+  GK_GUI_WAIT (page_rendered (0), 10000);
+  g_assert_cmpfloat (gk_gui_test_ink_ratio (gk_pdf_canvas_get_page_texture (canvas (), 0)), >, 0.005);
+  g_assert_null (gk_pdf_canvas_get_page_error (canvas (), 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -366,6 +465,8 @@ main (int   argc,
   g_test_add_func ("/gui/preview/findings", test_findings);
   g_test_add_func ("/gui/preview/encrypted", test_encrypted);
   g_test_add_func ("/gui/preview/cache-budget", test_cache_budget);
+  g_test_add_func ("/gui/preview/close-waits", test_close_waits);
+  g_test_add_func ("/gui/preview/render-crash", test_render_crash);
 
   status = g_test_run ();
 
@@ -377,5 +478,6 @@ main (int   argc,
   g_free (h.long_id);
   g_free (h.secret_id);
   g_free (h.encrypted_id);
+  g_free (h.crash_id);
   return status;
 }

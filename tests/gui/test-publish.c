@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
+#include "gk-app-util.h"
 #include "gk-conflict-dialog.h"
 #include "gk-fault-proxy.h"
 #include "gk-fixtures.h"
@@ -14,6 +16,7 @@
 #include "gk-importer.h"
 #include "gk-publish-page.h"
 #include "gk-reason-dialog.h"
+#include "gk-sync.h"
 #include "gk-user-switcher.h"
 #include "gk-util.h"
 #include "gk-window-private.h"
@@ -25,7 +28,9 @@
  * connection, publishes the approved documents with per-item progress
  * and a report; a document changed on the portal behind our back comes
  * back as a conflict (412) and the admin overwrites it; a withdrawal
- * with a reason takes a document off the portal.  Tests run in order. */
+ * with a reason takes a document off the portal at once, or, with the
+ * portal down, waits (and says so) for the next run; only http(s) links
+ * are ever opened.  Tests run in order. */
 
 #define TOKEN "gui-test-token-7f3a9c"
 
@@ -271,10 +276,24 @@ test_portal_settings (void)
   token_row = find ("token-row");
   g_assert_true (gtk_widget_is_sensitive (url_row));
 
+  /* What the sync would refuse is refused when it is saved, and said
+   * under the row (plain http:// to another computer). */
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "http://10.0.0.1/api/v1");
+  g_signal_emit_by_name (url_row, "apply");
+  url = gk_store_get_setting (store (), "portal_url");
+  g_assert_cmpstr (url, !=, "http://10.0.0.1/api/v1");
+  g_clear_pointer (&url, g_free);
+  g_assert_true (gtk_widget_get_visible (find ("portal-settings-problem")));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("portal-settings-problem"))),
+                            "portal_url"));
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+
   gtk_editable_set_text (GTK_EDITABLE (url_row), gk_test_portal_get_base_url (h.portal));
   g_signal_emit_by_name (url_row, "apply");
   url = gk_store_get_setting (store (), "portal_url");
   g_assert_cmpstr (url, ==, gk_test_portal_get_base_url (h.portal));
+  g_assert_false (gtk_widget_get_visible (find ("portal-settings-problem")));
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
   GK_GUI_WAIT (page_idle (), 10000);
 
   /* Typed once, never shown again; without a keyring it is kept for the
@@ -382,31 +401,159 @@ test_conflict (void)
   g_assert_nonnull (strstr (reply, "补充了内容概述。"));
 }
 
-static void
-test_withdraw (void)
+static guint
+public_page_status (const char *id)
 {
-  g_autofree char *button = g_strdup_printf ("withdraw:%s", h.second_id);
-  g_autoptr(GkItem) item = NULL;
-  g_autofree char *reply = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("%s/docs/%s", gk_test_portal_get_url (h.portal), id);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (message);
+}
+
+static void
+assert_public_page_gone (const char *id)
+{
+  guint status = public_page_status (id);
+
+  if (status != 404 && status != 410)
+    g_error ("the public page of %s answers %u after the withdrawal", id, status);
+}
+
+static void
+withdraw_in_dialog (const char *id,
+                    const char *reason)
+{
+  g_autofree char *button = g_strdup_printf ("withdraw:%s", id);
   GtkWindow *dialog;
 
   click (find (button));
   GK_GUI_WAIT ((dialog = find_dialog (GK_TYPE_REASON_DIALOG)) != NULL, 5000);
   g_assert_false (gk_reason_dialog_can_act (GK_REASON_DIALOG (dialog)));
-  gk_reason_dialog_set_text (GK_REASON_DIALOG (dialog), "该通知已被新文件替代。");
+  gk_reason_dialog_set_text (GK_REASON_DIALOG (dialog), reason);
   g_assert_true (gk_reason_dialog_can_act (GK_REASON_DIALOG (dialog)));
   respond (dialog, "withdraw");
-  gk_gui_test_pump (50);
-  /* Queued: the button waits for the next run. */
-  g_assert_false (gtk_widget_is_sensitive (find (button)));
+}
 
+static const char *
+row_subtitle (const char *id)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (find (id)));
+}
+
+/* A withdrawal goes out at once, in the background: the public page is
+ * gone without a publishing run. */
+static void
+test_withdraw (void)
+{
+  g_autoptr(GkItem) item = NULL;
+  g_autofree char *reply = NULL;
+
+  g_assert_cmpuint (public_page_status (h.second_id), ==, 200);
+  withdraw_in_dialog (h.second_id, "该通知已被新文件替代。");
+  /* The dialog's answer came back before the portal's: the DELETE runs
+   * while the window goes on. */
+  g_assert_true (gk_publish_page_get_busy (h.page));
+  g_assert_cmpstr (row_subtitle (h.second_id), ==, "Withdrawing from the portal…");
+  GK_GUI_WAIT (page_idle (), 30000);
+
+  item = get_item (h.second_id);
+  g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
+  g_assert_false (gk_sync_withdrawal_pending (store (), h.second_id, NULL));
+  g_assert_cmpuint (portal_request ("GET", h.second_id, NULL, &reply), ==, 200);
+  g_assert_nonnull (strstr (reply, "\"withdrawn\""));
+  assert_public_page_gone (h.second_id);
+  /* No longer listed as published. */
+  g_assert_null (gk_gui_test_find_named (find ("published-group"), h.second_id));
+}
+
+/* The portal is down: the withdrawal stays queued, the row says so, and
+ * the next publishing run sends it. */
+static void
+test_withdraw_portal_down (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) published = NULL;
+  g_autoptr(GkItem) pending = NULL;
+  g_autoptr(GkItem) withdrawn = NULL;
+  g_autofree char *button = NULL;
+  g_autofree char *third = approve_document ("third.pdf",
+                                             "上海市应急管理局关于开展安全生产月活动的通知\n\n各区应急管理局：\n请认真组织开展。",
+                                             "关于开展2025年安全生产月活动的通知");
+
+  publish_confirmed ("关于开展2025年安全生产月活动的通知");
+  GK_GUI_WAIT (page_idle (), 30000);
+  published = get_item (third);
+  g_assert_cmpint (published->state, ==, GK_STATE_PUBLISHED);
+  g_assert_cmpuint (public_page_status (third), ==, 200);
+
+  g_assert_true (gk_test_portal_stop (h.portal, &error));
+  g_assert_no_error (error);
+  withdraw_in_dialog (third, "门户网站停机时撤回。");
+  GK_GUI_WAIT (page_idle (), 60000);
+
+  pending = get_item (third);
+  g_assert_cmpint (pending->state, ==, GK_STATE_PUBLISHED);
+  g_assert_true (gk_sync_withdrawal_pending (store (), third, NULL));
+  if (!g_str_has_prefix (row_subtitle (third), "Withdrawal pending: the portal has not confirmed it yet"))
+    g_error ("the row says: %s", row_subtitle (third));
+  button = g_strdup_printf ("withdraw:%s", third);
+  g_assert_false (gtk_widget_is_sensitive (find (button)));
+  shot ("publish-withdrawal-pending");
+
+  g_assert_true (gk_test_portal_restart (h.portal, &error));
+  g_assert_no_error (error);
+  /* Still public: the DELETE never reached the portal. */
+  g_assert_cmpuint (public_page_status (third), ==, 200);
   click (find ("publish-button"));
   GK_GUI_WAIT (page_idle (), 30000);
   g_assert_nonnull (strstr (gk_publish_page_get_report_summary (h.page), "Withdrawn 1"));
-  item = get_item (h.second_id);
-  g_assert_cmpint (item->state, ==, GK_STATE_WITHDRAWN);
-  g_assert_cmpuint (portal_request ("GET", h.second_id, NULL, &reply), ==, 200);
-  g_assert_nonnull (strstr (reply, "withdrawn"));
+  withdrawn = get_item (third);
+  g_assert_cmpint (withdrawn->state, ==, GK_STATE_WITHDRAWN);
+  g_assert_false (gk_sync_withdrawal_pending (store (), third, NULL));
+  assert_public_page_gone (third);
+}
+
+/* Only http(s) links are opened: an address from an older library that
+ * is something else gets no button, is not shown, and the one way the
+ * window opens links refuses it. */
+static void
+test_only_web_links (void)
+{
+  static const char *const refused[] = {
+    "javascript:alert(1)", "file:///etc/passwd", "/docs/relative", "ftp://portal.example.gov.cn/x",
+    "https://portal.example.gov.cn/a\x01b", "data:text/html,<script>alert(1)</script>", "", NULL,
+  };
+  g_autofree char *db_path = g_build_filename (h.library, "library.db", NULL);
+  g_autofree char *open_name = g_strdup_printf ("open:%s", h.first_id);
+  g_autofree char *sql = NULL;
+  g_autofree char *text = NULL;
+  sqlite3 *db = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_false (gk_show_web_link (GTK_WIDGET (h.page), refused[i]));
+
+  /* Published, with a link the portal gave. */
+  g_assert_nonnull (gk_gui_test_find_named (find ("published-group"), open_name));
+
+  /* A library written before addresses were checked. */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sql = sqlite3_mprintf ("UPDATE items SET public_url = 'javascript:alert(1)' WHERE id = %Q", h.first_id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_free (g_steal_pointer (&sql));
+  sqlite3_close (db);
+  gk_publish_page_reload (h.page);
+  gk_gui_test_pump (50);
+
+  g_assert_nonnull (find (h.first_id));
+  g_assert_null (gk_gui_test_find_named (find ("published-group"), open_name));
+  text = gk_gui_test_collect_text (GTK_WIDGET (h.page));
+  g_assert_null (strstr (text, "javascript:"));
+  g_assert_null (strstr (row_subtitle (h.first_id), "javascript:"));
 }
 
 /* A reviewer cannot publish or change the portal settings; the page
@@ -457,6 +604,8 @@ main (int   argc,
   g_test_add_func ("/publish/publish", test_publish);
   g_test_add_func ("/publish/conflict", test_conflict);
   g_test_add_func ("/publish/withdraw", test_withdraw);
+  g_test_add_func ("/publish/withdraw-portal-down", test_withdraw_portal_down);
+  g_test_add_func ("/publish/only-web-links", test_only_web_links);
   g_test_add_func ("/publish/reviewer-cannot-publish", test_reviewer_cannot_publish);
   g_test_add_func ("/publish/teardown", test_teardown);
   return g_test_run ();

@@ -893,6 +893,91 @@ test_settings (void)
   h.view = NULL;
 }
 
+/* A library.db that is no library, or a library's files without one: the
+ * window says what is wrong and offers no new library over them. */
+static void
+test_not_a_library (void)
+{
+  const char *const kinds[] = { "empty-database", "files-without-database" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *path = g_build_filename (h.dir, kinds[k], NULL);
+      g_autofree char *db = g_build_filename (path, "library.db", NULL);
+      g_autofree char *stored = g_build_filename (path, "files", "ab", "ab12", NULL);
+      g_autofree char *parent = g_path_get_dirname (stored);
+      g_autoptr(GkContext) context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
+      GkWindow *window;
+      g_autofree char *text = NULL;
+      g_autofree char *contents = NULL;
+      gsize length = 1;
+
+      g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (stored, "%PDF-1.4 a stored document", -1, NULL));
+      if (k == 0)
+        g_assert_true (g_file_set_contents (db, "", 0, NULL));
+
+      window = gk_window_new (h.app, context);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_cmpstr (gk_window_get_page (window), ==, "error");
+      g_assert_null (gk_context_get_store (context));
+      text = gk_gui_test_collect_text (GTK_WIDGET (window));
+      g_assert_nonnull (strstr (text, k == 0 ? db : path));
+      g_assert_nonnull (strstr (text, k == 0 ? "empty (0 bytes)" : "no library database"));
+      if (k == 0)
+        {
+          g_assert_true (g_file_get_contents (db, &contents, &length, NULL));
+          g_assert_cmpuint (length, ==, 0);
+        }
+      else
+        g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (stored, G_FILE_TEST_IS_REGULAR));
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
+/* What a killed import left in files/ is gone once the window has opened
+ * the library. */
+static void
+test_open_cleans_leftovers (void)
+{
+  g_autofree char *dir = gk_gui_test_make_tmp ();
+  g_autoptr(GkContext) first = gk_gui_test_new_library (dir);
+  g_autofree char *path = g_strdup (gk_context_get_library_path (first));
+  g_autofree char *sub = g_build_filename (path, "files", "fe", NULL);
+  g_autofree char *partial = g_build_filename (sub, ".incoming-AbCdEf", NULL);
+  g_autofree char *orphan_sha = g_strnfill (64, 'e');
+  g_autofree char *orphan = NULL;
+  g_autoptr(GkContext) context = NULL;
+  const GkStoreCleanup *cleanup;
+  GkWindow *window;
+
+  g_clear_object (&first);
+  orphan_sha[0] = 'f';
+  orphan = g_build_filename (sub, orphan_sha, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0750), ==, 0);
+  g_assert_true (g_file_set_contents (partial, "%PDF-1.4 half", -1, NULL));
+  g_assert_true (g_file_set_contents (orphan, "%PDF-1.4 no item", -1, NULL));
+  /* The mark the killed import left. */
+  {
+    g_autofree char *mark = g_build_filename (path, "files", ".importing-Kx7Qz2", NULL);
+
+    g_assert_true (g_file_set_contents (mark, "", 0, NULL));
+  }
+
+  context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
+  window = gk_window_new (h.app, context);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gk_window_get_page (window), ==, "library");
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  cleanup = gk_store_get_cleanup (gk_context_get_store (context));
+  g_assert_cmpuint (cleanup->n_partial, ==, 1);
+  g_assert_cmpuint (cleanup->n_unreferenced, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gk_gui_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -903,6 +988,8 @@ main (int   argc,
   setup ();
 
   g_test_add_func ("/gui/window/missing-library", test_missing_library);
+  g_test_add_func ("/gui/window/not-a-library", test_not_a_library);
+  g_test_add_func ("/gui/window/open-cleans-leftovers", test_open_cleans_leftovers);
   g_test_add_func ("/gui/window/import", test_import);
   g_test_add_func ("/gui/window/drop-duplicate", test_drop_duplicate);
   g_test_add_func ("/gui/window/select-and-preview", test_select_and_preview);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "gk-rules-page.h"
+#include "gk-settings.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
@@ -21,6 +22,7 @@ struct _GkRulesPage
   GtkWidget     *stages_row;
   GtkTextBuffer *words;
   GtkWidget     *save_words_button;
+  GtkWidget     *words_problem;
   char          *preview;
   gboolean       filling;
 };
@@ -61,6 +63,29 @@ get_words_text (GkRulesPage *self)
   return gtk_text_buffer_get_text (self->words, &start, &end, FALSE);
 }
 
+/* The organisation code and the template make the 索引号 together: each
+ * is checked with the other as typed, by the rules the store applies
+ * when they are saved.  Blank is the default. */
+static gboolean
+check_numbering (const char *org,
+                 const char *template_text,
+                 GError    **error)
+{
+  const char *org_code = gk_str_is_blank (org) ? NULL : org;
+  const char *index_template = gk_str_is_blank (template_text) ? NULL : template_text;
+
+  return gk_setting_check ("org_code", org, NULL, index_template, GK_SETTING_FLAGS_NONE, error) &&
+         gk_setting_check ("index_template", template_text, org_code, NULL, GK_SETTING_FLAGS_NONE, error);
+}
+
+static void
+show_words_problem (GkRulesPage *self,
+                    const char  *problem)
+{
+  gtk_label_set_text (GTK_LABEL (self->words_problem), problem ? problem : "");
+  gtk_widget_set_visible (self->words_problem, problem != NULL);
+}
+
 /* One word per line, blank lines and surrounding spaces dropped. */
 static char *
 normalise_words (const char *text)
@@ -92,11 +117,12 @@ update_preview (GkRulesPage *self)
 
   if (store == NULL)
     return;
-  next = gk_rules_preview_index_no (store, template_text, org, current_year (), &error);
+  if (check_numbering (org, template_text, &error))
+    next = gk_rules_preview_index_no (store, template_text, org, current_year (), &error);
   g_free (self->preview);
   self->preview = g_strdup (next ? next : error->message);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->preview_row),
-                                 next ? _("Next number") : _("The template cannot be used"));
+                                 next ? _("Next number") : _("The numbering cannot be used"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preview_row), self->preview);
   if (next != NULL)
     gtk_widget_remove_css_class (self->preview_row, "error");
@@ -126,9 +152,12 @@ on_save_numbering_clicked_cb (GtkButton   *button,
 
   if (store == NULL)
     return;
-  if (!gk_store_set_setting (store, get_actor (self), "index_template", template_text, &error) ||
+  /* Both or neither: the preview row already says what is wrong. */
+  if (!check_numbering (org, template_text, &error) ||
+      !gk_store_set_setting (store, get_actor (self), "index_template", template_text, &error) ||
       !gk_store_set_setting (store, get_actor (self), "org_code", org, &error))
     {
+      update_preview (self);
       gk_admin_page_show_toast (page, error->message);
       return;
     }
@@ -170,10 +199,14 @@ on_save_words_clicked_cb (GtkButton   *button,
   if (store == NULL)
     return;
   if (!gk_store_set_setting (store, get_actor (self), "sensitive_words", words, &error))
-    gk_admin_page_show_toast (page, error->message);
-  else
-    gk_admin_page_show_toast (page, _("The sensitive-word list is saved. Screening uses it for "
-                                      "documents imported from now on."));
+    {
+      /* Shown beside the list, which keeps what was typed. */
+      show_words_problem (self, error->message);
+      gk_admin_page_show_toast (page, error->message);
+      return;
+    }
+  gk_admin_page_show_toast (page, _("The sensitive-word list is saved. Screening uses it for "
+                                    "documents imported from now on."));
   gk_admin_page_reload (page);
 }
 
@@ -200,6 +233,7 @@ gk_rules_page_reload (GkAdminPage *page)
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->stages_row),
                               gk_workflow_get_review_stages (store) == 1 ? 0 : 1);
   gtk_text_buffer_set_text (self->words, words ? words : "", -1);
+  show_words_problem (self, NULL);
   self->filling = FALSE;
   update_preview (self);
 }
@@ -312,6 +346,14 @@ gk_rules_page_init (GkRulesPage *self)
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 160);
   gtk_widget_add_css_class (scrolled, "card");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (screening), scrolled);
+  self->words_problem = gtk_label_new (NULL);
+  gtk_widget_set_name (self->words_problem, "sensitive-words-problem");
+  gtk_label_set_wrap (GTK_LABEL (self->words_problem), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->words_problem), 0);
+  gtk_widget_set_margin_top (self->words_problem, 6);
+  gtk_widget_add_css_class (self->words_problem, "error");
+  gtk_widget_set_visible (self->words_problem, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (screening), self->words_problem);
 
   gk_admin_page_add_guarded (GK_ADMIN_PAGE (self), ADW_PREFERENCES_GROUP (numbering));
   gk_admin_page_add_guarded (GK_ADMIN_PAGE (self), ADW_PREFERENCES_GROUP (review));

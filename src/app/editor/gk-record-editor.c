@@ -504,11 +504,8 @@ static void
 on_open_link_cb (GtkButton      *button,
                  GkRecordEditor *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->working != NULL && gk_url_is_http (self->working->service_url))
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                  self->working->service_url, GDK_CURRENT_TIME);
+  if (self->working != NULL)
+    gk_show_web_link (GTK_WIDGET (self), self->working->service_url);
 }
 
 /* Building the rows (once; values are loaded per item) */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "gk-page-cache.h"
@@ -42,6 +43,7 @@ struct _GkPdfCanvas
   GkPdfDocument *document;
   GkPageCache   *cache;
   GHashTable    *pending;        /* page → PendingRender* */
+  GHashTable    *failed;         /* page → why it cannot be shown (not asked again) */
 
   GkZoomMode     zoom_mode;
   double         scale;
@@ -301,8 +303,16 @@ on_page_rendered_cb (GObject      *source,
 
   if (texture == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not render page %u: %s", request->page + 1, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) &&
+          request->document == self->document)
+        {
+          /* Shown in the page's place; the rest of the document goes on. */
+          g_hash_table_replace (self->failed, GUINT_TO_POINTER (request->page),
+                                g_strdup_printf (_("This page could not be displayed: %s"), error->message));
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_signal_emit (self, signals[PAGE_RENDERED], 0, request->page);
+        }
     }
   else if (request->document == self->document)
     {
@@ -322,7 +332,8 @@ request_page (GkPdfCanvas   *self,
   PendingRender *pending;
   RenderRequest *request;
 
-  if (gk_page_cache_lookup (self->cache, page, scale_key) != NULL)
+  if (gk_page_cache_lookup (self->cache, page, scale_key) != NULL ||
+      g_hash_table_contains (self->failed, GUINT_TO_POINTER (page)))
     return;
   pending = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (page));
   if (pending != NULL && pending->scale_key == scale_key)
@@ -471,6 +482,29 @@ draw_rects (GkPdfCanvas  *self,
     }
 }
 
+static void
+draw_page_error (GkPdfCanvas           *self,
+                 GtkSnapshot           *snapshot,
+                 const graphene_rect_t *page,
+                 const char            *message)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), message);
+  GdkRGBA color = { 0.75, 0.11, 0.16, 1.0 };
+  double margin = MIN (24.0, page->size.width / 10);
+
+  pango_layout_set_width (layout, (int) MAX (1, (page->size.width - 2 * margin) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_push_clip (snapshot, page);
+  /* Near the top: the page's top is what is in view after a jump. */
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (page->origin.x + margin,
+                                                         page->origin.y + MIN (2 * margin, page->size.height / 6)));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_restore (snapshot);
+}
+
 /* GtkWidget */
 
 static void
@@ -549,6 +583,8 @@ gk_pdf_canvas_snapshot (GtkWidget   *widget,
         texture = gk_page_cache_lookup_any (self->cache, i, key);
       if (texture != NULL)
         gtk_snapshot_append_texture (snapshot, texture, &page);
+      else if (g_hash_table_contains (self->failed, GUINT_TO_POINTER (i)))
+        draw_page_error (self, snapshot, &page, g_hash_table_lookup (self->failed, GUINT_TO_POINTER (i)));
 
       draw_rects (self, snapshot, self->findings, i, x, y, FALSE);
       draw_rects (self, snapshot, self->matches, i, x, y, TRUE);
@@ -597,6 +633,7 @@ gk_pdf_canvas_finalize (GObject *object)
   GkPdfCanvas *self = GK_PDF_CANVAS (object);
 
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->failed, g_hash_table_unref);
   g_clear_pointer (&self->cache, gk_page_cache_free);
   g_clear_pointer (&self->page_y, g_free);
   g_clear_pointer (&self->matches, g_array_unref);
@@ -731,6 +768,7 @@ gk_pdf_canvas_init (GkPdfCanvas *self)
   self->cache = gk_page_cache_new (CACHE_BYTES);
   self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                          (GDestroyNotify) pending_render_free);
+  self->failed = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
@@ -776,6 +814,7 @@ gk_pdf_canvas_set_document (GkPdfCanvas   *self,
     return;
 
   g_hash_table_remove_all (self->pending);
+  g_hash_table_remove_all (self->failed);
   gk_page_cache_clear (self->cache);
   g_clear_pointer (&self->matches, g_array_unref);
   g_clear_pointer (&self->findings, g_array_unref);
@@ -1043,6 +1082,23 @@ gk_pdf_canvas_get_page_texture (GkPdfCanvas *self,
 
   return gk_page_cache_lookup (self->cache, page,
                                gk_page_cache_scale_key (render_scale (self)));
+}
+
+/**
+ * gk_pdf_canvas_get_page_error:
+ * @self: a canvas
+ * @page: 0-based page
+ *
+ * Returns: (nullable): the message shown in place of @page when it could
+ *   not be rendered
+ */
+const char *
+gk_pdf_canvas_get_page_error (GkPdfCanvas *self,
+                              guint        page)
+{
+  g_return_val_if_fail (GK_IS_PDF_CANVAS (self), NULL);
+
+  return g_hash_table_lookup (self->failed, GUINT_TO_POINTER (page));
 }
 
 /**

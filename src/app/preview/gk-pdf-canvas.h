@@ -63,6 +63,10 @@ const GkPdfRect *gk_pdf_canvas_get_findings_rect (GkPdfCanvas *self,
 /* The texture shown for a page at the current scale, if rendered. */
 GdkTexture    *gk_pdf_canvas_get_page_texture  (GkPdfCanvas   *self,
                                                 guint          page);
+/* Why a page is shown as a message instead ("This page could not be
+ * displayed: …"), or NULL. */
+const char    *gk_pdf_canvas_get_page_error    (GkPdfCanvas   *self,
+                                                guint          page);
 /* Textures currently cached, in bytes. */
 gsize          gk_pdf_canvas_get_cache_bytes   (GkPdfCanvas   *self);
 

@@ -3,500 +3,109 @@
 
 #include "config.h"
 
-#include <math.h>
-#include <poppler.h>
-#include <string.h>
-
-#include "gk-pdf.h"
 #include "gk-pdf-document.h"
-#include "gk-util.h"
-
-/* Pages searched per find job before the worker looks at its queue again
- * (a visible page waiting to be rendered goes first). */
-#define FIND_CHUNK_PAGES 8
-/* Larger textures are refused by GL drivers and cost too much memory. */
-#define MAX_TEXTURE_SIDE 8192
-
-/* What the worker owns: poppler objects are touched only there. */
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  char            *path;
-  char            *password;
-  PopplerDocument *poppler;
-} DocState;
-
-typedef enum
-{
-  JOB_LOAD,
-  JOB_RENDER,
-  JOB_FIND,
-  JOB_LOCATE,
-} JobKind;
-
-typedef struct
-{
-  JobKind        kind;
-  int            priority;
-  guint64        sequence;
-  GTask         *task;
-  DocState      *state;
-  gboolean       returned;
-
-  /* render */
-  guint          page;
-  double         scale;
-
-  /* find */
-  char          *text;
-  guint          next_page;
-  guint          n_pages;
-  GArray        *matches;
-  GkPdfFindFunc  found;
-  gpointer       found_data;
-  GMainContext  *context;
-  GThreadPool   *pool;
-
-  /* locate */
-  GArray        *spans;
-} Job;
-
-typedef struct
-{
-  guint   n_pages;
-  double *widths;
-  double *heights;
-} LoadResult;
 
 struct _GkPdfDocument
 {
-  GObject       parent_instance;
+  GObject         parent_instance;
 
-  DocState     *state;
-  GThreadPool  *pool;
-  guint64       next_sequence;
-
-  guint         n_pages;
-  double       *widths;
-  double       *heights;
-  double        max_width;
-  double        max_height;
+  GkRenderClient *client;
+  double          max_width;
+  double          max_height;
 };
 
 G_DEFINE_FINAL_TYPE (GkPdfDocument, gk_pdf_document, G_TYPE_OBJECT)
 
-/* Worker state */
-
-static DocState *
-doc_state_ref (DocState *state)
-{
-  g_atomic_ref_count_inc (&state->ref_count);
-  return state;
-}
-
-static void
-doc_state_unref (DocState *state)
-{
-  if (!g_atomic_ref_count_dec (&state->ref_count))
-    return;
-  g_clear_object (&state->poppler);
-  g_free (state->path);
-  if (state->password != NULL)
-    memset (state->password, 0, strlen (state->password));
-  g_free (state->password);
-  g_free (state);
-}
-
-static void
-load_result_free (LoadResult *result)
-{
-  g_free (result->widths);
-  g_free (result->heights);
-  g_free (result);
-}
-
-static void
-job_free (Job *job)
-{
-  /* A job dropped from the queue (document closed) still owes its task
-   * an answer. */
-  if (!job->returned && job->task != NULL)
-    g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             "The document was closed");
-  g_clear_object (&job->task);
-  g_clear_pointer (&job->state, doc_state_unref);
-  g_free (job->text);
-  g_clear_pointer (&job->matches, g_array_unref);
-  g_clear_pointer (&job->spans, g_array_unref);
-  g_clear_pointer (&job->context, g_main_context_unref);
-  g_free (job);
-}
-
-static int
-compare_jobs (gconstpointer a,
-              gconstpointer b,
-              gpointer      user_data)
-{
-  const Job *x = a;
-  const Job *y = b;
-
-  if (x->priority != y->priority)
-    return x->priority < y->priority ? -1 : 1;
-  if (x->sequence != y->sequence)
-    return x->sequence < y->sequence ? -1 : 1;
-  return 0;
-}
-
-static void
-push_job (GkPdfDocument *self,
-          Job           *job)
-{
-  job->sequence = self->next_sequence++;
-  job->state = doc_state_ref (self->state);
-  job->pool = self->pool;
-  g_thread_pool_push (self->pool, job, NULL);
-}
-
-static void
-run_load (Job *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (job->state->path);
-  PopplerDocument *poppler;
-  LoadResult *result;
-
-  poppler = poppler_document_new_from_gfile (file, job->state->password,
-                                             g_task_get_cancellable (job->task), &error);
-  if (poppler == NULL)
-    {
-      job->returned = TRUE;
-      g_task_return_error (job->task, g_steal_pointer (&error));
-      return;
-    }
-
-  result = g_new0 (LoadResult, 1);
-  result->n_pages = (guint) MAX (0, poppler_document_get_n_pages (poppler));
-  result->widths = g_new0 (double, MAX (1, result->n_pages));
-  result->heights = g_new0 (double, MAX (1, result->n_pages));
-  for (guint i = 0; i < result->n_pages; i++)
-    {
-      g_autoptr(PopplerPage) page = poppler_document_get_page (poppler, (int) i);
-
-      if (page != NULL)
-        poppler_page_get_size (page, &result->widths[i], &result->heights[i]);
-      if (result->widths[i] <= 0 || result->heights[i] <= 0)
-        {
-          /* A page poppler cannot size: show an A4 placeholder. */
-          result->widths[i] = 595.0;
-          result->heights[i] = 842.0;
-        }
-    }
-  job->state->poppler = poppler;
-  job->returned = TRUE;
-  g_task_return_pointer (job->task, result, (GDestroyNotify) load_result_free);
-}
-
-static void
-run_render (Job *job)
-{
-  g_autoptr(PopplerPage) page = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  double width, height, scale = job->scale;
-  int pixel_width, pixel_height;
-  GBytes *bytes;
-  GdkTexture *texture;
-
-  page = poppler_document_get_page (job->state->poppler, (int) job->page);
-  if (page == NULL)
-    {
-      job->returned = TRUE;
-      g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               "Page %u cannot be read", job->page + 1);
-      return;
-    }
-
-  poppler_page_get_size (page, &width, &height);
-  if (width <= 0 || height <= 0)
-    width = 595.0, height = 842.0;
-  scale = MIN (scale, MAX_TEXTURE_SIDE / MAX (width, height));
-  pixel_width = MAX (1, (int) ceil (width * scale));
-  pixel_height = MAX (1, (int) ceil (height * scale));
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pixel_width, pixel_height);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1.0, 1.0, 1.0);
-  cairo_paint (cr);
-  cairo_scale (cr, scale, scale);
-  poppler_page_render (page, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      job->returned = TRUE;
-      g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                               "Page %u is too large to render", job->page + 1);
-      return;
-    }
-
-  /* The texture keeps the surface's pixels: no copy.  GDK_MEMORY_DEFAULT
-   * is cairo's ARGB32 layout. */
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * pixel_height,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (pixel_width, pixel_height, GDK_MEMORY_DEFAULT,
-                                    bytes, (gsize) cairo_image_surface_get_stride (surface));
-  g_bytes_unref (bytes);
-
-  job->returned = TRUE;
-  g_task_return_pointer (job->task, texture, g_object_unref);
-}
-
 typedef struct
 {
-  GkPdfDocument *document;
-  GArray        *rects;
-  guint          pages_done;
-  GkPdfFindFunc  found;
-  gpointer       found_data;
-  GCancellable  *cancellable;
-} FoundChunk;
+  GkPdfFindFunc found;
+  gpointer      found_data;
+} FindData;
+
+/* Callbacks */
 
 static void
-found_chunk_free (FoundChunk *chunk)
+on_opened_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_object_unref (chunk->document);
-  g_array_unref (chunk->rects);
-  g_clear_object (&chunk->cancellable);
-  g_free (chunk);
-}
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkRenderClient) client = NULL;
+  GkPdfDocument *self;
 
-static gboolean
-dispatch_found_cb (gpointer data)
-{
-  FoundChunk *chunk = data;
-
-  if (!g_cancellable_is_cancelled (chunk->cancellable))
-    chunk->found (chunk->document, chunk->rects, chunk->pages_done, chunk->found_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_find (Job *job)
-{
-  g_autoptr(GArray) chunk = g_array_new (FALSE, FALSE, sizeof (GkPdfRect));
-  guint end = MIN (job->n_pages, job->next_page + FIND_CHUNK_PAGES);
-
-  for (guint i = job->next_page; i < end; i++)
+  client = gk_render_client_open_finish (result, &error);
+  if (client == NULL)
     {
-      g_autoptr(PopplerPage) page = poppler_document_get_page (job->state->poppler, (int) i);
-      GList *found;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self = g_object_new (GK_TYPE_PDF_DOCUMENT, NULL);
+  self->client = g_steal_pointer (&client);
+  for (guint i = 0; i < gk_render_client_get_n_pages (self->client); i++)
+    {
       double width, height;
 
-      if (page == NULL)
-        continue;
-      poppler_page_get_size (page, &width, &height);
-      found = poppler_page_find_text_with_options (page, job->text, POPPLER_FIND_DEFAULT);
-      for (GList *l = found; l != NULL; l = l->next)
-        {
-          PopplerRectangle *r = l->data;
-          GkPdfRect rect;
-
-          /* find_text answers in PDF space (origin at the bottom left). */
-          rect.page = (int) i;
-          rect.tag = (int) (job->matches->len + chunk->len);
-          rect.x = MIN (r->x1, r->x2);
-          rect.width = fabs (r->x2 - r->x1);
-          rect.y = height - MAX (r->y1, r->y2);
-          rect.height = fabs (r->y2 - r->y1);
-          g_array_append_val (chunk, rect);
-        }
-      g_list_free_full (found, (GDestroyNotify) poppler_rectangle_free);
+      gk_render_client_get_page_size (self->client, i, &width, &height);
+      self->max_width = MAX (self->max_width, width);
+      self->max_height = MAX (self->max_height, height);
     }
-  job->next_page = end;
-  g_array_append_vals (job->matches, chunk->data, chunk->len);
-
-  if (job->found != NULL && (chunk->len > 0 || end >= job->n_pages))
-    {
-      FoundChunk *payload = g_new0 (FoundChunk, 1);
-
-      payload->document = g_object_ref (g_task_get_source_object (job->task));
-      payload->rects = g_steal_pointer (&chunk);
-      payload->pages_done = end;
-      payload->found = job->found;
-      payload->found_data = job->found_data;
-      payload->cancellable = g_task_get_cancellable (job->task)
-                             ? g_object_ref (g_task_get_cancellable (job->task)) : NULL;
-      gk_main_context_dispatch (job->context, G_PRIORITY_DEFAULT, dispatch_found_cb,
-                                payload, (GDestroyNotify) found_chunk_free);
-    }
-}
-
-/* Groups the characters of a run into one rectangle per line. */
-static void
-locate_span (const GkPdfSpan        *span,
-             const char             *text,
-             const PopplerRectangle *layout,
-             guint                   n_layout,
-             GArray                 *out)
-{
-  const char *p = text;
-  GkPdfRect current = { 0 };
-  gboolean open = FALSE;
-  int index = 0;
-
-  for (; p != NULL && *p != '\0' && index < span->offset + span->length;
-       p = g_utf8_next_char (p), index++)
-    {
-      gunichar c = g_utf8_get_char (p);
-      const PopplerRectangle *r;
-      double x, y, w, h;
-
-      if (index < span->offset || (guint) index >= n_layout)
-        continue;
-      if (g_unichar_isspace (c))
-        continue;
-      r = &layout[index];
-      x = MIN (r->x1, r->x2);
-      y = MIN (r->y1, r->y2);
-      w = fabs (r->x2 - r->x1);
-      h = fabs (r->y2 - r->y1);
-      if (open && fabs (y - current.y) < MAX (h, current.height) / 2)
-        {
-          double right = MAX (current.x + current.width, x + w);
-          double bottom = MAX (current.y + current.height, y + h);
-
-          current.x = MIN (current.x, x);
-          current.y = MIN (current.y, y);
-          current.width = right - current.x;
-          current.height = bottom - current.y;
-          continue;
-        }
-      if (open)
-        g_array_append_val (out, current);
-      current = (GkPdfRect) { span->page, span->tag, x, y, w, h };
-      open = TRUE;
-    }
-  if (open)
-    g_array_append_val (out, current);
+  g_task_return_pointer (task, self, g_object_unref);
 }
 
 static void
-run_locate (Job *job)
+on_rendered_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_autoptr(GArray) rects = g_array_new (FALSE, FALSE, sizeof (GkPdfRect));
-  int cached_page = -1;
-  g_autofree char *text = NULL;
-  g_autofree PopplerRectangle *layout = NULL;
-  guint n_layout = 0;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkRenderImage) image = NULL;
 
-  /* Spans come sorted by page: each page's layout is read once. */
-  for (guint i = 0; i < job->spans->len; i++)
+  image = gk_render_client_render_finish (GK_RENDER_CLIENT (source), result, &error);
+  if (image == NULL)
     {
-      const GkPdfSpan *span = &g_array_index (job->spans, GkPdfSpan, i);
-
-      if (g_task_return_error_if_cancelled (job->task))
-        {
-          job->returned = TRUE;
-          return;
-        }
-      if (span->page != cached_page)
-        {
-          g_autoptr(PopplerPage) page = NULL;
-
-          g_clear_pointer (&text, g_free);
-          g_clear_pointer (&layout, g_free);
-          n_layout = 0;
-          cached_page = span->page;
-          page = poppler_document_get_page (job->state->poppler, span->page);
-          if (page == NULL)
-            continue;
-          text = poppler_page_get_text (page);
-          if (!poppler_page_get_text_layout (page, &layout, &n_layout))
-            n_layout = 0;
-        }
-      if (text != NULL && layout != NULL)
-        {
-          g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-          locate_span (span, valid, layout, n_layout, rects);
-        }
-    }
-  job->returned = TRUE;
-  g_task_return_pointer (job->task, g_steal_pointer (&rects), (GDestroyNotify) g_array_unref);
-}
-
-/* Runs on the document's worker thread. */
-static void
-run_job (gpointer data,
-         gpointer user_data)
-{
-  Job *job = data;
-
-  if (g_task_return_error_if_cancelled (job->task))
-    {
-      job->returned = TRUE;
-      job_free (job);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  if (job->kind != JOB_LOAD && job->state->poppler == NULL)
-    {
-      job->returned = TRUE;
-      g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               "The document is not open");
-      job_free (job);
-      return;
-    }
-
-  switch (job->kind)
-    {
-    case JOB_LOAD:
-      run_load (job);
-      break;
-    case JOB_RENDER:
-      run_render (job);
-      break;
-    case JOB_LOCATE:
-      run_locate (job);
-      break;
-    case JOB_FIND:
-      run_find (job);
-      if (job->next_page < job->n_pages)
-        {
-          /* Back in the queue behind anything more urgent. */
-          job->sequence = G_MAXUINT64 / 2 + job->next_page;
-          g_thread_pool_push (job->pool, job, NULL);
-          return;
-        }
-      job->returned = TRUE;
-      g_task_return_pointer (job->task, g_steal_pointer (&job->matches),
-                             (GDestroyNotify) g_array_unref);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  job_free (job);
+  /* The texture keeps the mapping of the helper's memfd: no copy.
+   * GDK_MEMORY_DEFAULT is cairo's ARGB32 layout. */
+  g_task_return_pointer (task,
+                         gdk_memory_texture_new ((int) image->width, (int) image->height,
+                                                 GDK_MEMORY_DEFAULT, image->pixels, image->stride),
+                         g_object_unref);
 }
 
-static Job *
-job_new (GkPdfDocument       *self,
-         JobKind              kind,
-         int                  priority,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data,
-         gpointer             source_tag)
+static void
+on_found_cb (GkRenderClient *client,
+             const GArray   *rects,
+             guint           pages_done,
+             gpointer        user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  GTask *task = user_data;
+  FindData *data = g_task_get_task_data (task);
 
-  job->kind = kind;
-  job->priority = priority;
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, source_tag);
-  return job;
+  if (data->found != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    data->found (g_task_get_source_object (task), rects, pages_done, data->found_data);
+}
+
+static void
+on_rects_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GArray *rects;
+
+  if (g_task_get_source_tag (task) == gk_pdf_document_find_async)
+    rects = gk_render_client_find_finish (GK_RENDER_CLIENT (source), result, &error);
+  else
+    rects = gk_render_client_locate_finish (GK_RENDER_CLIENT (source), result, &error);
+  if (rects == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, rects, (GDestroyNotify) g_array_unref);
 }
 
 /* GObject */
@@ -506,13 +115,9 @@ gk_pdf_document_finalize (GObject *object)
 {
   GkPdfDocument *self = GK_PDF_DOCUMENT (object);
 
-  /* Pending jobs are dropped (each answers "cancelled"); the worker may
-   * be this very thread, so do not wait for it. */
-  if (self->pool != NULL)
-    g_thread_pool_free (self->pool, TRUE, FALSE);
-  g_clear_pointer (&self->state, doc_state_unref);
-  g_free (self->widths);
-  g_free (self->heights);
+  if (self->client != NULL)
+    gk_render_client_close (self->client);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (gk_pdf_document_parent_class)->finalize (object);
 }
@@ -528,44 +133,9 @@ gk_pdf_document_class_init (GkPdfDocumentClass *klass)
 static void
 gk_pdf_document_init (GkPdfDocument *self)
 {
-  self->state = g_new0 (DocState, 1);
-  g_atomic_ref_count_init (&self->state->ref_count);
-  /* One thread: poppler access to this document is serialised. */
-  self->pool = g_thread_pool_new_full (run_job, NULL, (GDestroyNotify) job_free,
-                                       1, FALSE, NULL);
-  g_thread_pool_set_sort_function (self->pool, compare_jobs, NULL);
 }
 
 /* Public API */
-
-static void
-on_loaded_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GkPdfDocument *self = GK_PDF_DOCUMENT (source);
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  LoadResult *loaded;
-
-  loaded = g_task_propagate_pointer (G_TASK (result), &error);
-  if (loaded == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  self->n_pages = loaded->n_pages;
-  self->widths = g_steal_pointer (&loaded->widths);
-  self->heights = g_steal_pointer (&loaded->heights);
-  for (guint i = 0; i < self->n_pages; i++)
-    {
-      self->max_width = MAX (self->max_width, self->widths[i]);
-      self->max_height = MAX (self->max_height, self->heights[i]);
-    }
-  load_result_free (loaded);
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
-}
 
 /**
  * gk_pdf_document_load_async:
@@ -575,8 +145,8 @@ on_loaded_cb (GObject      *source,
  * @callback: called on the caller's main context
  * @user_data: for @callback
  *
- * Opens the PDF on a new worker and reads every page size (cheap even
- * for hundreds of pages: nothing is rendered).
+ * Starts the document's reader and reads every page size (cheap even for
+ * hundreds of pages: nothing is rendered).
  */
 void
 gk_pdf_document_load_async (const char          *path,
@@ -585,22 +155,13 @@ gk_pdf_document_load_async (const char          *path,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GkPdfDocument) self = NULL;
-  GTask *outer;
-  Job *job;
+  GTask *task;
 
   g_return_if_fail (path != NULL);
 
-  self = g_object_new (GK_TYPE_PDF_DOCUMENT, NULL);
-  self->state->path = g_strdup (path);
-  self->state->password = g_strdup (password);
-
-  outer = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, gk_pdf_document_load_async);
-
-  job = job_new (self, JOB_LOAD, GK_PDF_PRIORITY_VISIBLE, cancellable,
-                 on_loaded_cb, outer, gk_pdf_document_load_async);
-  push_job (self, job);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_pdf_document_load_async);
+  gk_render_client_open_async (path, password, cancellable, on_opened_cb, task);
 }
 
 /**
@@ -630,7 +191,7 @@ gk_pdf_document_get_path (GkPdfDocument *self)
 {
   g_return_val_if_fail (GK_IS_PDF_DOCUMENT (self), NULL);
 
-  return self->state->path;
+  return gk_render_client_get_path (self->client);
 }
 
 /**
@@ -644,7 +205,7 @@ gk_pdf_document_get_n_pages (GkPdfDocument *self)
 {
   g_return_val_if_fail (GK_IS_PDF_DOCUMENT (self), 0);
 
-  return self->n_pages;
+  return gk_render_client_get_n_pages (self->client);
 }
 
 /**
@@ -654,7 +215,7 @@ gk_pdf_document_get_n_pages (GkPdfDocument *self)
  * @width: (out): width in points
  * @height: (out): height in points
  *
- * Reads the sizes found at load time; no poppler call.
+ * Reads the sizes found at load time; no request.
  */
 void
 gk_pdf_document_get_page_size (GkPdfDocument *self,
@@ -664,8 +225,7 @@ gk_pdf_document_get_page_size (GkPdfDocument *self,
 {
   g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
 
-  *width = page < self->n_pages ? self->widths[page] : 0;
-  *height = page < self->n_pages ? self->heights[page] : 0;
+  gk_render_client_get_page_size (self->client, page, width, height);
 }
 
 /**
@@ -692,12 +252,12 @@ gk_pdf_document_get_max_page_size (GkPdfDocument *self,
  * @self: a document
  * @page: 0-based page number
  * @scale: device pixels per point
- * @priority: where the job goes in the worker's queue
+ * @priority: where the request goes in the queue
  * @cancellable: (nullable): cancel when the page scrolled away
  * @callback: called on the caller's main context
  * @user_data: for @callback
  *
- * Renders a page on the worker.
+ * Renders a page in the reader.
  */
 void
 gk_pdf_document_render_async (GkPdfDocument       *self,
@@ -708,16 +268,14 @@ gk_pdf_document_render_async (GkPdfDocument       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  Job *job;
+  GTask *task;
 
   g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
-  g_return_if_fail (scale > 0);
 
-  job = job_new (self, JOB_RENDER, priority, cancellable, callback, user_data,
-                 gk_pdf_document_render_async);
-  job->page = page;
-  job->scale = scale;
-  push_job (self, job);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_pdf_document_render_async);
+  gk_render_client_render_async (self->client, page, scale, priority, cancellable,
+                                 on_rendered_cb, task);
 }
 
 /**
@@ -748,7 +306,7 @@ gk_pdf_document_render_finish (GkPdfDocument  *self,
  * @callback: called at the end
  * @user_data: for @callback
  *
- * Finds @text on every page, between rendering jobs.
+ * Finds @text on every page, between renders.
  */
 void
 gk_pdf_document_find_async (GkPdfDocument       *self,
@@ -759,20 +317,20 @@ gk_pdf_document_find_async (GkPdfDocument       *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  Job *job;
+  GTask *task;
+  FindData *data;
 
   g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
   g_return_if_fail (text != NULL);
 
-  job = job_new (self, JOB_FIND, GK_PDF_PRIORITY_TEXT, cancellable, callback, user_data,
-                 gk_pdf_document_find_async);
-  job->text = g_strdup (text);
-  job->n_pages = self->n_pages;
-  job->matches = g_array_new (FALSE, FALSE, sizeof (GkPdfRect));
-  job->found = found;
-  job->found_data = found_data;
-  job->context = g_main_context_ref_thread_default ();
-  push_job (self, job);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_pdf_document_find_async);
+  data = g_new0 (FindData, 1);
+  data->found = found;
+  data->found_data = found_data;
+  g_task_set_task_data (task, data, g_free);
+  gk_render_client_find_async (self->client, text, on_found_cb, task, cancellable,
+                               on_rects_cb, task);
 }
 
 /**
@@ -791,18 +349,6 @@ gk_pdf_document_find_finish (GkPdfDocument  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static int
-compare_spans (gconstpointer a,
-               gconstpointer b)
-{
-  const GkPdfSpan *x = a;
-  const GkPdfSpan *y = b;
-
-  if (x->page != y->page)
-    return x->page < y->page ? -1 : 1;
-  return x->offset < y->offset ? -1 : (x->offset > y->offset);
 }
 
 /**
@@ -825,16 +371,13 @@ gk_pdf_document_locate_async (GkPdfDocument       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  Job *job;
+  GTask *task;
 
   g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
 
-  job = job_new (self, JOB_LOCATE, GK_PDF_PRIORITY_NEARBY, cancellable, callback, user_data,
-                 gk_pdf_document_locate_async);
-  job->spans = g_array_sized_new (FALSE, FALSE, sizeof (GkPdfSpan), n_spans);
-  g_array_append_vals (job->spans, spans, n_spans);
-  g_array_sort (job->spans, compare_spans);
-  push_job (self, job);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_pdf_document_locate_async);
+  gk_render_client_locate_async (self->client, spans, n_spans, cancellable, on_rects_cb, task);
 }
 
 /**
@@ -853,4 +396,59 @@ gk_pdf_document_locate_finish (GkPdfDocument  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gk_pdf_document_close:
+ * @self: a document
+ *
+ * Stops the document's reader (see gk_render_client_close()): no poppler
+ * code runs for it afterwards, in particular not under poppler's static
+ * destructors at exit.  Requests answer %G_IO_ERROR_CLOSED.
+ */
+void
+gk_pdf_document_close (GkPdfDocument *self)
+{
+  g_return_if_fail (GK_IS_PDF_DOCUMENT (self));
+
+  gk_render_client_close (self->client);
+}
+
+/**
+ * gk_pdf_document_close_all:
+ *
+ * Closes every open document (application shutdown).
+ */
+void
+gk_pdf_document_close_all (void)
+{
+  gk_render_client_close_all ();
+}
+
+/**
+ * gk_pdf_document_get_n_running:
+ * @self: a document
+ *
+ * Returns: requests inside the reader now (0 or 1), for tests
+ */
+guint
+gk_pdf_document_get_n_running (GkPdfDocument *self)
+{
+  g_return_val_if_fail (GK_IS_PDF_DOCUMENT (self), 0);
+
+  return gk_render_client_get_n_running (self->client);
+}
+
+/**
+ * gk_pdf_document_get_client:
+ * @self: a document
+ *
+ * Returns: (transfer none): the reader's client, for tests
+ */
+GkRenderClient *
+gk_pdf_document_get_client (GkPdfDocument *self)
+{
+  g_return_val_if_fail (GK_IS_PDF_DOCUMENT (self), NULL);
+
+  return self->client;
 }

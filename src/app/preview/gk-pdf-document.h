@@ -4,46 +4,20 @@
 #include <gdk/gdk.h>
 #include <gio/gio.h>
 
+#include "gk-render-client.h"
+
 G_BEGIN_DECLS
 
-/* A PDF opened for the preview.  Every poppler call on it runs on the
- * document's own worker (a thread pool of one: poppler access to one
- * document is serialised, as in Papers' job scheduler), ordered by
- * priority; results come back to the caller's main context as GTask
- * results.  Immutable requests in, GdkTextures and rectangles out: the
- * main thread never touches poppler. */
+/* A PDF opened for the preview: the GTK face of GkRenderClient.  Every
+ * poppler call runs in the document's gongkai-render process, one request
+ * at a time, most urgent first (Papers' job scheduler, across a process
+ * boundary); results come back to the caller's main context as GTask
+ * results.  Immutable requests in, GdkTextures (over the helper's sealed
+ * memfd, not copied) and rectangles out: the window never touches
+ * poppler. */
 
 #define GK_TYPE_PDF_DOCUMENT (gk_pdf_document_get_type ())
 G_DECLARE_FINAL_TYPE (GkPdfDocument, gk_pdf_document, GK, PDF_DOCUMENT, GObject)
-
-/* Lower runs first. */
-typedef enum
-{
-  GK_PDF_PRIORITY_VISIBLE   = 0,
-  GK_PDF_PRIORITY_NEARBY    = 1,
-  GK_PDF_PRIORITY_THUMBNAIL = 2,
-  GK_PDF_PRIORITY_TEXT      = 3,
-} GkPdfPriority;
-
-/* A rectangle on a page, in points from the page's top-left corner. */
-typedef struct
-{
-  int    page;     /* 0-based */
-  int    tag;      /* the caller's index (which finding, which match) */
-  double x;
-  double y;
-  double width;
-  double height;
-} GkPdfRect;
-
-/* A run of characters in a page's text (poppler_page_get_text()). */
-typedef struct
-{
-  int page;        /* 0-based */
-  int offset;      /* characters */
-  int length;      /* characters */
-  int tag;
-} GkPdfSpan;
 
 /* Matches of one chunk of pages, as they are found (main context). */
 typedef void (*GkPdfFindFunc) (GkPdfDocument *document,
@@ -51,8 +25,9 @@ typedef void (*GkPdfFindFunc) (GkPdfDocument *document,
                                guint          pages_done,
                                gpointer       user_data);
 
-/* Errors: G_IO_ERROR_CANCELLED, POPPLER_ERROR_ENCRYPTED (password needed or
- * wrong), or another poppler error when the file cannot be read. */
+/* Errors: G_IO_ERROR_CANCELLED, GK_ERROR_PASSWORD (password needed or
+ * wrong), GK_ERROR_DAMAGED when the file cannot be read (or made the
+ * reader crash or hang). */
 void           gk_pdf_document_load_async        (const char          *path,
                                                   const char          *password,
                                                   GCancellable        *cancellable,
@@ -73,7 +48,9 @@ void           gk_pdf_document_get_max_page_size (GkPdfDocument       *self,
                                                   double              *width,
                                                   double              *height);
 
-/* Render one page at scale (device pixels per point) on white. */
+/* Render one page at scale (device pixels per point) on white.  Errors as
+ * gk_render_client_render_async(): a GK_ERROR message says why the page
+ * cannot be shown (the reader crashed, hung, ran out of memory). */
 void           gk_pdf_document_render_async      (GkPdfDocument       *self,
                                                   guint                page,
                                                   double               scale,
@@ -110,5 +87,13 @@ void           gk_pdf_document_locate_async      (GkPdfDocument       *self,
 GArray        *gk_pdf_document_locate_finish     (GkPdfDocument       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+
+/* Stop the reader (helper killed and reaped, or thread joined); later
+ * requests fail with G_IO_ERROR_CLOSED.  Main thread. */
+void           gk_pdf_document_close             (GkPdfDocument       *self);
+void           gk_pdf_document_close_all         (void);
+/* For tests: requests inside the reader now (0 or 1). */
+guint          gk_pdf_document_get_n_running     (GkPdfDocument       *self);
+GkRenderClient *gk_pdf_document_get_client       (GkPdfDocument       *self);
 
 G_END_DECLS

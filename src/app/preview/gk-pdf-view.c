@@ -6,9 +6,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
-#include <poppler.h>
 
 #include "gk-finding.h"
+#include "gk-types.h"
 #include "gk-page-cache.h"
 #include "gk-pdf-view.h"
 
@@ -247,7 +247,8 @@ on_located_cb (GObject      *source,
   rects = gk_pdf_document_locate_finish (GK_PDF_DOCUMENT (source), result, &error);
   if (rects == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         g_warning ("Could not place the findings: %s", error->message);
       return;
     }
@@ -467,10 +468,11 @@ on_document_loaded_cb (GObject      *source,
   document = gk_pdf_document_load_finish (result, &error);
   if (document == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         return;
       gtk_spinner_stop (self->spinner);
-      if (g_error_matches (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+      if (g_error_matches (error, GK_ERROR, GK_ERROR_PASSWORD))
         {
           gtk_stack_set_visible_child_name (self->stack, "password");
           gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
@@ -675,10 +677,15 @@ static void
 gk_pdf_view_dispose (GObject *object)
 {
   GkPdfView *self = GK_PDF_VIEW (object);
+  GkPdfDocument *document = self->canvas ? gk_pdf_canvas_get_document (self->canvas) : NULL;
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->find_cancellable);
   g_cancellable_cancel (self->locate_cancellable);
+  /* Pending callbacks still hold the document: stop its renders now,
+   * not whenever the last of them runs (perhaps never, at exit). */
+  if (document != NULL)
+    gk_pdf_document_close (document);
   g_clear_handle_id (&self->sync_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_PDF_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)

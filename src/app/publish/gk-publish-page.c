@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "gk-app-util.h"
 #include "gk-conflict-dialog.h"
 #include "gk-portal-client.h"
 #include "gk-publish-page.h"
@@ -21,7 +22,8 @@
 
 typedef void (*TokenFunc) (GkPublishPage *self,
                            char          *token,   /* owned, wipe with gk_token_free */
-                           const GError  *error);
+                           const GError  *error,
+                           gpointer       user_data);
 
 struct _GkPublishPage
 {
@@ -41,6 +43,7 @@ struct _GkPublishPage
   GtkWidget      *ca_row;
   GtkWidget      *ca_choose_button;
   GtkWidget      *ca_clear_button;
+  GtkWidget      *settings_problem_row; /* why the address or CA file was refused */
   GtkWidget      *token_row;
   GtkWidget      *token_status_row;
   GtkWidget      *token_forget_button;
@@ -73,6 +76,9 @@ struct _GkPublishPage
   GPtrArray      *conflict_rows;
   GtkWidget      *published_group;
   GPtrArray      *published_rows;
+  GHashTable     *withdrawing;        /* ids whose withdrawal is being sent */
+  GCancellable   *withdraw_cancellable;
+  gboolean        disposed;           /* a withdrawal may end after the page is gone */
 };
 
 G_DEFINE_FINAL_TYPE (GkPublishPage, gk_publish_page, ADW_TYPE_BIN)
@@ -189,31 +195,31 @@ item_title (GkItem *item)
 }
 
 static void
-open_uri (GkPublishPage *self,
-          const char    *uri)
-{
-  gtk_show_uri (get_parent_window (self), uri, GDK_CURRENT_TIME);
-}
-
-static void
 on_open_clicked_cb (GtkButton     *button,
                     GkPublishPage *self)
 {
   const char *uri = g_object_get_data (G_OBJECT (button), "uri");
 
-  if (uri != NULL)
-    open_uri (self, uri);
+  if (!gk_show_web_link (GTK_WIDGET (self), uri))
+    show_toast (self, _("That address is not a web page (http or https); it is not opened."));
 }
 
+/* Only for an http(s) address (else NULL): what the portal sends is
+ * checked, but a library may hold an older, unchecked one. */
 static GtkWidget *
 new_open_button (GkPublishPage *self,
                  const char    *id,
                  const char    *uri)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name ("web-browser-symbolic");
-  g_autofree char *name = g_strdup_printf ("open:%s", id);
-  g_autofree char *tooltip = g_strdup_printf (_("Open %s in the browser"), uri);
+  g_autofree char *name = NULL;
+  g_autofree char *tooltip = NULL;
+  GtkWidget *button;
 
+  if (!gk_url_is_http (uri))
+    return NULL;
+  button = gtk_button_new_from_icon_name ("web-browser-symbolic");
+  name = g_strdup_printf ("open:%s", id);
+  tooltip = g_strdup_printf (_("Open %s in the browser"), uri);
   gtk_widget_set_name (button, name);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
@@ -253,6 +259,7 @@ typedef struct
 {
   GkPublishPage *self;
   TokenFunc      func;
+  gpointer       user_data;
 } TokenRequest;
 
 static void
@@ -268,7 +275,7 @@ on_token_looked_up_cb (GObject      *source,
     g_set_error (&error, GK_ERROR, GK_ERROR_PERMISSION,
                  _("No portal token is saved for this portal. Type it under “Access token” and "
                    "press Enter to save it, or set %s."), GK_TOKEN_ENV);
-  request->func (request->self, token, error);
+  request->func (request->self, token, error, request->user_data);
   end_running (request->self);
   g_object_unref (request->self);
   g_free (request);
@@ -276,7 +283,8 @@ on_token_looked_up_cb (GObject      *source,
 
 static void
 fetch_token (GkPublishPage *self,
-             TokenFunc      func)
+             TokenFunc      func,
+             gpointer       user_data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = get_setting (self, "portal_url");
@@ -286,25 +294,26 @@ fetch_token (GkPublishPage *self,
   token = gk_token_from_environment (&error);
   if (token != NULL || error != NULL)
     {
-      func (self, token, error);
+      func (self, token, error, user_data);
       return;
     }
   if (self->session_token != NULL && g_strcmp0 (self->session_token_url, url) == 0)
     {
-      func (self, g_strdup (self->session_token), NULL);
+      func (self, g_strdup (self->session_token), NULL, user_data);
       return;
     }
   if (gk_str_is_blank (url))
     {
       g_set_error_literal (&error, GK_ERROR, GK_ERROR_INVALID,
                            _("Set the portal address first."));
-      func (self, NULL, error);
+      func (self, NULL, error, user_data);
       return;
     }
 
   request = g_new0 (TokenRequest, 1);
   request->self = g_object_ref (self);
   request->func = func;
+  request->user_data = user_data;
   begin_running (self);
   gk_token_keyring_lookup_async (url, NULL, on_token_looked_up_cb, request);
 }
@@ -470,7 +479,22 @@ on_token_forget_clicked_cb (GtkButton     *button,
   gk_token_keyring_clear_async (url, NULL, on_token_cleared_cb, g_object_ref (self));
 }
 
-/* Portal address and CA file (library settings: admins only). */
+/* Portal address and CA file (library settings: admins only).  The
+ * store checks them with the sync's rules; a refusal stays in view under
+ * the rows until a value is saved. */
+
+static void
+show_settings_problem (GkPublishPage *self,
+                       GtkWidget     *row,
+                       const char    *problem)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->settings_problem_row), problem ? problem : "");
+  gtk_widget_set_visible (self->settings_problem_row, problem != NULL);
+  gtk_widget_remove_css_class (self->url_row, "error");
+  gtk_widget_remove_css_class (self->ca_row, "error");
+  if (problem != NULL && row != NULL)
+    gtk_widget_add_css_class (row, "error");
+}
 
 static void
 on_url_applied_cb (AdwEntryRow   *row,
@@ -481,11 +505,14 @@ on_url_applied_cb (AdwEntryRow   *row,
 
   if (self->store == NULL)
     return;
-  if (!gk_store_set_setting (self->store, gk_context_get_user (self->context), "portal_url", url, &error))
+  if (!gk_store_set_setting_full (self->store, gk_context_get_user (self->context), "portal_url", url,
+                                  get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
+                                  &error))
     {
-      show_toast (self, error->message);
+      show_settings_problem (self, self->url_row, error->message);
       return;
     }
+  show_settings_problem (self, NULL, NULL);
   g_clear_pointer (&self->test_result, g_free);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
   show_toast (self, _("The portal address is saved."));
@@ -502,9 +529,10 @@ set_ca_file (GkPublishPage *self,
   if (!gk_store_set_setting (self->store, gk_context_get_user (self->context),
                              "portal_ca_file", path, &error))
     {
-      show_toast (self, error->message);
+      show_settings_problem (self, self->ca_row, error->message);
       return;
     }
+  show_settings_problem (self, NULL, NULL);
   reload (self);
 }
 
@@ -627,7 +655,8 @@ on_health_cb (GObject      *source,
 static void
 on_test_token_cb (GkPublishPage *self,
                   char          *token,
-                  const GError  *token_error)
+                  const GError  *token_error,
+                  gpointer       user_data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = get_setting (self, "portal_url");
@@ -706,15 +735,16 @@ static char *
 describe_result (const GkSyncItemResult *result)
 {
   g_autofree char *fields = NULL;
+  const char *url = gk_url_is_http (result->public_url) ? result->public_url : NULL;
 
   switch (result->outcome)
     {
     case GK_SYNC_OUTCOME_PUBLISHED:
       return g_strdup_printf (_("Published (revision %" PRId64 ") at %s"),
-                              result->revision, result->public_url ? result->public_url : _("the portal"));
+                              result->revision, url ? url : _("the portal"));
     case GK_SYNC_OUTCOME_UPDATED:
       return g_strdup_printf (_("Updated to revision %" PRId64 " at %s"),
-                              result->revision, result->public_url ? result->public_url : _("the portal"));
+                              result->revision, url ? url : _("the portal"));
     case GK_SYNC_OUTCOME_WITHDRAWN:
       return g_strdup (_("Withdrawn from the portal."));
     case GK_SYNC_OUTCOME_CONFLICT:
@@ -773,9 +803,13 @@ show_result (GkPublishPage          *self,
   icon = gtk_image_new_from_icon_name (icon_name);
   gtk_widget_add_css_class (icon, style);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  if (result->public_url != NULL &&
-      (result->outcome == GK_SYNC_OUTCOME_PUBLISHED || result->outcome == GK_SYNC_OUTCOME_UPDATED))
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), new_open_button (self, result->id, result->public_url));
+  if (result->outcome == GK_SYNC_OUTCOME_PUBLISHED || result->outcome == GK_SYNC_OUTCOME_UPDATED)
+    {
+      GtkWidget *open = new_open_button (self, result->id, result->public_url);
+
+      if (open != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+    }
   gtk_list_box_append (GTK_LIST_BOX (self->results_list), row);
   gtk_widget_set_visible (self->results_list, TRUE);
   g_hash_table_insert (self->result_rows, g_strdup (result->id), row);
@@ -887,7 +921,8 @@ on_sync_done_cb (GObject      *source,
 static void
 on_publish_token_cb (GkPublishPage *self,
                      char          *token,
-                     const GError  *token_error)
+                     const GError  *token_error,
+                     gpointer       user_data)
 {
   g_autoptr(GkSyncOptions) options = NULL;
 
@@ -1043,7 +1078,8 @@ on_resolved_cb (GObject      *source,
 static void
 on_token_for_resolve_cb (GkPublishPage *self,
                          char          *token,
-                         const GError  *token_error)
+                         const GError  *token_error,
+                         gpointer       user_data)
 {
   ResolveRequest *request = g_object_steal_data (G_OBJECT (self), "resolve-request");
   g_autoptr(GkSyncOptions) options = NULL;
@@ -1086,7 +1122,7 @@ on_conflict_dialog_response_cb (GkConflictDialog *dialog,
   begin_running (self);
   /* One resolution at a time: the buttons are insensitive while busy. */
   g_object_set_data (G_OBJECT (self), "resolve-request", request);
-  fetch_token (self, on_token_for_resolve_cb);
+  fetch_token (self, on_token_for_resolve_cb, NULL);
 }
 
 static void
@@ -1183,7 +1219,96 @@ reload_conflicts (GkPublishPage *self)
   gtk_widget_set_visible (self->conflicts_group, self->conflict_rows->len > 0);
 }
 
-/* Published documents and withdrawal */
+/* Published documents and withdrawal.  A withdrawal is recorded at once
+ * (gk_sync_withdraw) and, when a portal and a token are at hand, sent at
+ * once in the background; if that fails it stays queued, the row says
+ * so, and the next publishing run sends it. */
+
+typedef struct
+{
+  GkPublishPage *self;
+  char          *id;
+  char          *title;
+} WithdrawRequest;
+
+static void
+withdraw_request_free (WithdrawRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request->id);
+  g_free (request->title);
+  g_free (request);
+}
+
+static void
+end_withdrawal (WithdrawRequest *request,
+                const char      *text)
+{
+  GkPublishPage *self = request->self;
+
+  g_hash_table_remove (self->withdrawing, request->id);
+  if (!self->disposed)
+    {
+      show_toast (self, text);
+      reload (self);
+    }
+  end_running (self);
+  withdraw_request_free (request);
+}
+
+static void
+on_withdrawal_sent_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  WithdrawRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkSyncItemResult) outcome = gk_sync_send_withdrawal_finish (GK_SYNC (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (outcome != NULL && outcome->outcome == GK_SYNC_OUTCOME_WITHDRAWN)
+    text = g_strdup_printf (_("“%s” is withdrawn from the portal."), request->title);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    text = g_strdup_printf (_("“%s”: sending the withdrawal was stopped; it stays queued for the "
+                              "next publishing run."), request->title);
+  else
+    text = g_strdup_printf (_("“%s” is not off the portal yet: %s The withdrawal stays queued; the "
+                              "next publishing run sends it."),
+                            request->title, outcome != NULL && outcome->message != NULL
+                                            ? outcome->message
+                                            : error != NULL ? error->message : "");
+  end_withdrawal (request, text);
+}
+
+static void
+on_withdraw_token_cb (GkPublishPage *self,
+                      char          *token,
+                      const GError  *token_error,
+                      gpointer       user_data)
+{
+  WithdrawRequest *request = user_data;
+  g_autoptr(GkSyncOptions) options = NULL;
+
+  if (token == NULL || self->sync == NULL || self->disposed)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("“%s” is not off the portal yet: %s The withdrawal stays queued; the next "
+                           "publishing run sends it."),
+                         request->title, token_error ? token_error->message : _("No portal token."));
+
+      gk_token_free (token);
+      end_withdrawal (request, text);
+      return;
+    }
+  options = gk_sync_options_new ();
+  options->token = token;
+  options->actor = g_strdup (gk_context_get_user (self->context));
+  options->allow_insecure = get_allow_insecure (self);
+  if (self->withdraw_cancellable == NULL)
+    self->withdraw_cancellable = g_cancellable_new ();
+  gk_sync_send_withdrawal_async (self->sync, options, request->id, self->withdraw_cancellable,
+                                 on_withdrawal_sent_cb, request);
+}
 
 static void
 on_withdraw_response_cb (GkReasonDialog *dialog,
@@ -1195,23 +1320,34 @@ on_withdraw_response_cb (GkReasonDialog *dialog,
   const char *id = g_object_get_data (G_OBJECT (dialog), "id");
   const char *title = g_object_get_data (G_OBJECT (dialog), "title");
   gboolean queued = FALSE;
+  WithdrawRequest *request;
 
   if (g_strcmp0 (response, "withdraw") != 0 || self->store == NULL)
     return;
   reason = gk_reason_dialog_get_text (dialog);
   if (!gk_sync_withdraw (self->store, gk_context_get_user (self->context), id, reason, &queued, &error))
-    show_toast (self, error->message);
-  else
     {
-      g_autofree char *text = NULL;
-
-      if (queued)
-        text = g_strdup_printf (_("“%s” is taken off the portal at the next publishing run."), title);
-      else
-        text = g_strdup_printf (_("“%s” is withdrawn."), title);
-      show_toast (self, text);
+      show_toast (self, error->message);
+      reload (self);
+      return;
     }
+  if (!queued)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” is withdrawn."), title);
+
+      show_toast (self, text);
+      reload (self);
+      return;
+    }
+
+  request = g_new0 (WithdrawRequest, 1);
+  request->self = g_object_ref (self);
+  request->id = g_strdup (id);
+  request->title = g_strdup (title);
+  g_hash_table_add (self->withdrawing, g_strdup (id));
+  begin_running (self);
   reload (self);
+  fetch_token (self, on_withdraw_token_cb, request);
 }
 
 static void
@@ -1223,14 +1359,29 @@ on_withdraw_clicked_cb (GtkButton     *button,
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  body = g_strdup_printf (_("“%s” is taken off the portal at the next publishing run and stays in "
-                          "the library. Say why: the reason is kept in the audit log."), title);
+  body = g_strdup_printf (_("“%s” is taken off the portal now (or by the next publishing run if the "
+                            "portal cannot be reached) and stays in the library. Say why: the reason "
+                            "is kept in the audit log."), title);
   dialog = gk_reason_dialog_new (get_parent_window (self), _("Withdraw This Document?"), body,
                                  "withdraw", _("_Withdraw"), TRUE, FALSE);
   g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "title", g_strdup (title), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_withdraw_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A sentence put in parentheses loses its full stop. */
+static char *
+without_full_stop (const char *text)
+{
+  char *copy = g_strdup (text);
+  gsize len = strlen (copy);
+
+  if (len > 0 && copy[len - 1] == '.')
+    copy[len - 1] = '\0';
+  else if (g_str_has_suffix (copy, "。"))
+    copy[len - strlen ("。")] = '\0';
+  return copy;
 }
 
 static void
@@ -1268,29 +1419,40 @@ reload_published (GkPublishPage *self)
   for (guint i = 0; i < items->len; i++)
     {
       GkItem *item = g_ptr_array_index (items, i);
-      g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (self->store, item->id, NULL);
+      g_autofree char *withdraw_error = NULL;
+      gboolean pending = gk_sync_withdrawal_pending (self->store, item->id, &withdraw_error);
       g_autofree char *name = g_strdup_printf ("withdraw:%s", item->id);
-      const char *subtitle;
-      GtkWidget *row, *withdraw;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row, *withdraw, *open;
 
-      if (job != NULL && job->operation == GK_SYNC_OP_WITHDRAW)
-        subtitle = _("Withdrawal waits for the next publishing run.");
-      else if (item->public_url != NULL)
-        subtitle = item->public_url;
+      if (g_hash_table_contains (self->withdrawing, item->id))
+        subtitle = g_strdup (_("Withdrawing from the portal…"));
+      else if (pending && withdraw_error != NULL)
+        {
+          g_autofree char *why = without_full_stop (withdraw_error);
+
+          subtitle = g_strdup_printf (_("Withdrawal pending: the portal has not confirmed it yet (%s). "
+                                        "The next publishing run sends it again."),
+                                      why);
+        }
+      else if (pending)
+        subtitle = g_strdup (_("Withdrawal pending: not sent to the portal yet. The next publishing "
+                               "run sends it."));
+      else if (gk_url_is_http (item->public_url))
+        subtitle = g_strdup (item->public_url);
       else
-        subtitle = _("Published; the portal gave no public address.");
+        subtitle = g_strdup (_("Published; the portal gave no public address."));
       row = new_row (item_title (item), subtitle);
       gtk_widget_set_name (row, item->id);
-      if (item->public_url != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), new_open_button (self, item->id, item->public_url));
+      if ((open = new_open_button (self, item->id, item->public_url)) != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
 
       withdraw = gtk_button_new_with_mnemonic (_("_Withdraw…"));
       gtk_widget_set_name (withdraw, name);
       gtk_widget_set_valign (withdraw, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (withdraw), "id", g_strdup (item->id), g_free);
       g_object_set_data_full (G_OBJECT (withdraw), "title", g_strdup (item_title (item)), g_free);
-      gtk_widget_set_sensitive (withdraw, may_publish (self) &&
-                                          !(job != NULL && job->operation == GK_SYNC_OP_WITHDRAW));
+      gtk_widget_set_sensitive (withdraw, may_publish (self) && !pending);
       gtk_widget_set_tooltip_text (withdraw, may_publish (self)
                                              ? _("Take it off the portal, with a reason")
                                              : _("Withdrawing needs the publisher or admin role."));
@@ -1480,6 +1642,12 @@ build_portal_group (GkPublishPage *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->ca_row), self->ca_choose_button);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->ca_row);
 
+  self->settings_problem_row = new_row (_("Not saved"), NULL);
+  gtk_widget_set_name (self->settings_problem_row, "portal-settings-problem");
+  gtk_widget_add_css_class (self->settings_problem_row, "error");
+  gtk_widget_set_visible (self->settings_problem_row, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->settings_problem_row);
+
   self->token_row = adw_password_entry_row_new ();
   gtk_widget_set_name (self->token_row, "token-row");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Access token"));
@@ -1590,6 +1758,8 @@ gk_publish_page_dispose (GObject *object)
   g_cancellable_cancel (self->sync_cancellable);
   g_cancellable_cancel (self->health_cancellable);
   g_cancellable_cancel (self->token_cancellable);
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->withdraw_cancellable);
   g_clear_pointer (&self->watch, gk_store_watch_free);
   if (self->ca_chooser != NULL)
     gtk_native_dialog_destroy (self->ca_chooser);
@@ -1609,6 +1779,8 @@ gk_publish_page_finalize (GObject *object)
   g_clear_object (&self->sync_cancellable);
   g_clear_object (&self->health_cancellable);
   g_clear_object (&self->token_cancellable);
+  g_clear_object (&self->withdraw_cancellable);
+  g_clear_pointer (&self->withdrawing, g_hash_table_unref);
   g_clear_pointer (&self->session_token, gk_token_free);
   g_free (self->session_token_url);
   g_free (self->test_result);
@@ -1685,6 +1857,7 @@ gk_publish_page_init (GkPublishPage *self)
   GtkWidget *page = adw_preferences_page_new ();
 
   self->result_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->withdrawing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->conflict_rows = g_ptr_array_new ();
   self->published_rows = g_ptr_array_new ();
 
@@ -1776,7 +1949,7 @@ gk_publish_page_publish (GkPublishPage *self)
   g_clear_pointer (&self->report_summary, g_free);
   set_syncing (self, TRUE);
   begin_running (self);
-  fetch_token (self, on_publish_token_cb);
+  fetch_token (self, on_publish_token_cb, NULL);
 }
 
 /**
@@ -1812,7 +1985,7 @@ gk_publish_page_test_connection (GkPublishPage *self)
   gtk_widget_remove_css_class (self->test_row, "success");
   gtk_widget_remove_css_class (self->test_row, "error");
   g_clear_pointer (&self->test_result, g_free);
-  fetch_token (self, on_test_token_cb);
+  fetch_token (self, on_test_token_cb, NULL);
 }
 
 /**

@@ -476,7 +476,8 @@ on_findings_located_cb (GObject      *source,
   rects = gk_pdf_document_locate_finish (GK_PDF_DOCUMENT (source), result, &error);
   if (rects == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           g_warning ("Cannot locate the findings: %s", error->message);
           set_preview_ready (self, TRUE);
@@ -536,7 +537,8 @@ on_document_loaded_cb (GObject      *source,
   document = gk_pdf_document_load_finish (result, &error);
   if (document == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           g_autofree char *text = g_strdup_printf (_("The document file cannot be shown: %s"),
                                                    error->message);
@@ -1484,6 +1486,10 @@ gk_review_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_pointer (&self->watch, gk_store_watch_free);
+  /* No render may outlive the page (pending callbacks still hold the
+   * document). */
+  if (self->document != NULL)
+    gk_pdf_document_close (self->document);
 
   G_OBJECT_CLASS (gk_review_page_parent_class)->dispose (object);
 }
