@@ -217,11 +217,21 @@ gk_item_get_property (GObject    *object,
     }
 }
 
+static void clear_fields (GkItem *self);
+
 static void
 gk_item_finalize (GObject *object)
 {
   GkItem *self = GK_ITEM (object);
 
+  clear_fields (self);
+
+  G_OBJECT_CLASS (gk_item_parent_class)->finalize (object);
+}
+
+static void
+clear_fields (GkItem *self)
+{
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       if (fields[i].kind == FIELD_LIST || fields[i].kind == FIELD_ID_LIST)
@@ -244,8 +254,10 @@ gk_item_finalize (GObject *object)
   g_free (self->due_date);
   g_free (self->public_url);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (gk_item_parent_class)->finalize (object);
+  self->id = self->doc_number_original = self->file_sha256 = NULL;
+  self->file_media_type = self->file_name = self->detected_json = NULL;
+  self->created_at = self->created_by = self->updated_at = self->updated_by = NULL;
+  self->submitted_at = self->submitted_by = self->due_date = self->public_url = NULL;
 }
 
 static void
@@ -313,6 +325,27 @@ gk_item_copy (GkItem *self)
   g_return_val_if_fail (GK_IS_ITEM (self), NULL);
 
   copy = gk_item_new ();
+  gk_item_assign (copy, self);
+  return copy;
+}
+
+/**
+ * gk_item_assign:
+ *
+ * Makes self a copy of from, in place: a list model fills the object it
+ * already handed out (a placeholder, an item that changed), so that a
+ * selection holding it stays put.
+ */
+void
+gk_item_assign (GkItem *copy,
+                GkItem *self)
+{
+  g_return_if_fail (GK_IS_ITEM (copy));
+  g_return_if_fail (GK_IS_ITEM (self));
+
+  if (copy == self)
+    return;
+  clear_fields (copy);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       if (fields[i].kind == FIELD_LIST || fields[i].kind == FIELD_ID_LIST)
@@ -323,7 +356,6 @@ gk_item_copy (GkItem *self)
   copy->id = g_strdup (self->id);
   copy->doc_number_original = g_strdup (self->doc_number_original);
   copy->file_sha256 = g_strdup (self->file_sha256);
-  g_free (copy->file_media_type);
   copy->file_media_type = g_strdup (self->file_media_type);
   copy->file_name = g_strdup (self->file_name);
   copy->file_bytes = self->file_bytes;
@@ -346,7 +378,6 @@ gk_item_copy (GkItem *self)
       copy->findings = g_ptr_array_copy (self->findings, (GCopyFunc) gk_finding_copy, NULL);
       g_ptr_array_set_free_func (copy->findings, (GDestroyNotify) gk_finding_free);
     }
-  return copy;
 }
 
 static const char *const state_names[] = {

@@ -76,6 +76,9 @@ struct _GkItem
 GkItem      *gk_item_new                (void);
 /* A deep copy, for editing without touching the shown item. */
 GkItem      *gk_item_copy               (GkItem *self);
+/* Make item a copy of from, in place. */
+void         gk_item_assign             (GkItem *item,
+                                         GkItem *from);
 
 const char  *gk_state_to_string         (GkState state);
 gboolean     gk_state_from_string       (const char *text, GkState *out);

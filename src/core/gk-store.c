@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gk-settings.h"
+#include "gk-store-async.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -51,8 +52,17 @@ struct _GkStore
   gboolean      announce_many;
   gboolean      announce_scheduled;
 
+  GMutex        pools_mutex;
   GThreadPool  *write_pool;     /* one thread: writes run in order */
-  GThreadPool  *read_pool;      /* a few threads, one reader each */
+  GThreadPool  *read_pool;      /* N_READERS threads */
+  guint         writes_queued;  /* under pools_mutex */
+  GCond         writes_done;
+
+  /* Commits by other processes (gk_store_watch_other_writers()) */
+  GFileMonitor *wal_monitor;
+  GSource      *other_writers_timer;
+  gint64        data_version;   /* of the writer connection: only others' commits change it */
+  gint          check_queued;   /* atomic */
 };
 
 /* What the calling thread holds of one store: the connection its
@@ -1099,6 +1109,245 @@ announce (GkStore   *self,
     }
 }
 
+/* The service: operations on the store's threads */
+
+typedef struct
+{
+  GkStoreFunc    func;
+  gpointer       data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+  gboolean       write;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  if (job->data_free != NULL && job->data != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+run_job (gpointer task_data,
+         gpointer pool_data)
+{
+  g_autoptr(GTask) task = task_data;
+  GkStore *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean write = job->write;
+  GError *error = NULL;
+  gpointer result;
+
+  /* A read nobody waits for any more is not worth running; a write
+   * that was queued is what the user asked for. */
+  if (!write && g_task_return_error_if_cancelled (task))
+    return;
+
+  result = job->func (self, job->data, cancellable, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, job->result_free);
+
+  if (write)
+    {
+      g_mutex_lock (&self->pools_mutex);
+      if (--self->writes_queued == 0)
+        g_cond_broadcast (&self->writes_done);
+      g_mutex_unlock (&self->pools_mutex);
+    }
+  /* The task's reference to the store may be the last one: dropped
+   * here, on this thread (gk_store_finalize() allows for it). */
+}
+
+static GThreadPool *
+get_pool (GkStore *self,
+          gboolean write)
+{
+  GThreadPool **pool = write ? &self->write_pool : &self->read_pool;
+
+  if (*pool == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      *pool = g_thread_pool_new (run_job, NULL, write ? 1 : N_READERS, FALSE, &error);
+      if (*pool == NULL)
+        g_error ("Could not start the store's threads: %s", error->message);
+    }
+  return *pool;
+}
+
+/**
+ * gk_store_run_async:
+ *
+ * Runs func (data) on the writer thread (%GK_STORE_WRITE, in the order
+ * of the calls) or on one of the reader threads (%GK_STORE_READ).  The
+ * callback runs on the caller's thread-default main context.
+ */
+void
+gk_store_run_async (GkStore            *self,
+                    GkStoreAccess       access,
+                    GkStoreFunc         func,
+                    gpointer            data,
+                    GDestroyNotify      data_free,
+                    GDestroyNotify      result_free,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+  gboolean write = access == GK_STORE_WRITE;
+
+  g_return_if_fail (GK_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  job->write = write;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_store_run_async);
+  g_task_set_task_data (task, job, job_free);
+  g_task_set_name (task, write ? "[gongkai] store write" : "[gongkai] store read");
+
+  g_mutex_lock (&self->pools_mutex);
+  if (write)
+    self->writes_queued++;
+  g_thread_pool_push (get_pool (self, write), g_steal_pointer (&task), NULL);
+  g_mutex_unlock (&self->pools_mutex);
+}
+
+gpointer
+gk_store_run_finish (GkStore      *self,
+                     GAsyncResult *result,
+                     GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+gk_store_wait_writes (GkStore *self)
+{
+  g_return_if_fail (GK_IS_STORE (self));
+
+  g_mutex_lock (&self->pools_mutex);
+  while (self->writes_queued > 0)
+    g_cond_wait (&self->writes_done, &self->pools_mutex);
+  g_mutex_unlock (&self->pools_mutex);
+}
+
+/* Commits by other processes */
+
+/* On the writer thread: the writer connection's data_version moves only
+ * when another connection committed; our readers never write, so that
+ * is another process (or another GkStore on the same library). */
+static gpointer
+check_other_writers (GkStore      *self,
+                     gpointer      data,
+                     GCancellable *cancellable,
+                     GError      **error)
+{
+  gint64 version = -1;
+
+  g_rec_mutex_lock (&self->lock);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2 (self->writer->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (stmt) == SQLITE_ROW)
+      version = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  g_rec_mutex_unlock (&self->lock);
+
+  g_atomic_int_set (&self->check_queued, 0);
+  if (version >= 0 && self->data_version != version)
+    {
+      gboolean first = self->data_version == 0;
+
+      self->data_version = version;
+      if (!first)
+        announce (self, NULL, TRUE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+queue_check (GkStore *self)
+{
+  /* At most one check waits in the queue. */
+  if (!g_atomic_int_compare_and_exchange (&self->check_queued, 0, 1))
+    return;
+  gk_store_run_async (self, GK_STORE_WRITE, check_other_writers, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void
+on_wal_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other,
+                   GFileMonitorEvent  event,
+                   gpointer           user_data)
+{
+  queue_check (user_data);
+}
+
+static gboolean
+other_writers_tick_cb (gpointer data)
+{
+  GWeakRef *weak = data;
+  g_autoptr(GkStore) self = g_weak_ref_get (weak);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  queue_check (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+gk_store_watch_other_writers (GkStore *self)
+{
+  g_autofree char *wal_path = NULL;
+  g_autoptr(GFile) wal = NULL;
+  GWeakRef *weak;
+
+  g_return_if_fail (GK_IS_STORE (self));
+
+  if (self->other_writers_timer != NULL)
+    return;
+
+  /* The first check only learns the current version. */
+  queue_check (self);
+
+  /* Every commit in WAL mode writes library.db-wal: a file monitor
+   * hears it at once.  The tick covers what the monitor cannot see
+   * (a network file system, a checkpoint that reset the file). */
+  wal_path = g_build_filename (self->path, DB_NAME "-wal", NULL);
+  wal = g_file_new_for_path (wal_path);
+  self->wal_monitor = g_file_monitor_file (wal, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->wal_monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (self->wal_monitor, 200);
+      g_signal_connect_object (self->wal_monitor, "changed", G_CALLBACK (on_wal_changed_cb), self, 0);
+    }
+
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  self->other_writers_timer = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->other_writers_timer, other_writers_tick_cb, weak, free_weak_ref);
+  g_source_set_name (self->other_writers_timer, "[gongkai] other writers");
+  g_source_attach (self->other_writers_timer, self->owner_context);
+}
+
 static GkStore *
 store_new (const char *dir,
            sqlite3    *db)
@@ -1126,6 +1375,12 @@ gk_store_finalize (GObject *object)
     g_thread_pool_free (self->write_pool, TRUE, FALSE);
   if (self->read_pool != NULL)
     g_thread_pool_free (self->read_pool, TRUE, FALSE);
+  g_clear_object (&self->wal_monitor);
+  if (self->other_writers_timer != NULL)
+    {
+      g_source_destroy (self->other_writers_timer);
+      g_clear_pointer (&self->other_writers_timer, g_source_unref);
+    }
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->writer, conn_free);
   g_clear_pointer (&self->calendar, gk_calendar_unref);
@@ -1138,6 +1393,8 @@ gk_store_finalize (GObject *object)
   g_rec_mutex_clear (&self->lock);
   g_mutex_clear (&self->readers_mutex);
   g_mutex_clear (&self->announce_mutex);
+  g_mutex_clear (&self->pools_mutex);
+  g_cond_clear (&self->writes_done);
 
   G_OBJECT_CLASS (gk_store_parent_class)->finalize (object);
 }
@@ -1172,6 +1429,8 @@ gk_store_init (GkStore *self)
   g_rec_mutex_init (&self->lock);
   g_mutex_init (&self->readers_mutex);
   g_mutex_init (&self->announce_mutex);
+  g_mutex_init (&self->pools_mutex);
+  g_cond_init (&self->writes_done);
   self->pending = g_ptr_array_new_with_free_func (g_free);
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   self->owner_context = g_main_context_ref_thread_default ();
