@@ -6,16 +6,25 @@
 #include <glib/gi18n.h>
 
 #include "gk-context.h"
+#include "gk-store-async.h"
 
 struct _GkContext
 {
-  GObject     parent_instance;
+  GObject       parent_instance;
 
-  char       *library_path;
-  char       *user;
-  GkStore    *store;
-  GkCalendar *calendar;
-  GSettings  *settings;
+  char         *library_path;
+  char         *user;
+  GkStore      *store;
+  GkCalendar   *calendar;
+  GSettings    *settings;
+
+  /* The members as last read: roles are answered from here, without
+   * asking the store on the main thread. */
+  GPtrArray    *members;      /* GkMember* */
+  GkRole        roles;        /* of user */
+  GCancellable *cancellable;
+  gboolean      members_loading;
+  gboolean      members_dirty;
 };
 
 G_DEFINE_FINAL_TYPE (GkContext, gk_context, G_TYPE_OBJECT)
@@ -25,6 +34,7 @@ enum {
   PROP_LIBRARY_PATH,
   PROP_USER,
   PROP_STORE,
+  PROP_ROLES,
   N_PROPS
 };
 
@@ -52,7 +62,12 @@ gk_context_finalize (GObject *object)
 {
   GkContext *self = GK_CONTEXT (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->members, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->calendar, gk_calendar_unref);
   g_free (self->library_path);
@@ -79,6 +94,9 @@ gk_context_get_property (GObject    *object,
       break;
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+    case PROP_ROLES:
+      g_value_set_uint (value, self->roles);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -124,6 +142,16 @@ gk_context_class_init (GkContextClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, GK_TYPE_STORE,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GkContext:roles:
+   *
+   * The acting user's roles (a #GkRole mask), as last read from the
+   * library: notified when a switch of user or a change of the members
+   * changes them.
+   */
+  properties[PROP_ROLES] =
+    g_param_spec_uint ("roles", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -131,6 +159,90 @@ static void
 gk_context_init (GkContext *self)
 {
   self->settings = new_settings_if_installed ();
+  self->cancellable = g_cancellable_new ();
+}
+
+static GkRole
+roles_of (GkContext  *self,
+          const char *user)
+{
+  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
+    {
+      GkMember *member = g_ptr_array_index (self->members, i);
+
+      if (g_strcmp0 (member->user, user) == 0)
+        return member->roles;
+    }
+  return GK_ROLE_NONE;
+}
+
+static void
+update_roles (GkContext *self)
+{
+  GkRole roles = roles_of (self, self->user);
+
+  if (roles == self->roles)
+    return;
+  self->roles = roles;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLES]);
+}
+
+static void load_members (GkContext *self, GTask *task);
+
+static void
+on_members_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GkContext *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) members = gk_store_list_members_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  self->members_loading = FALSE;
+  if (members != NULL)
+    {
+      g_clear_pointer (&self->members, g_ptr_array_unref);
+      self->members = g_steal_pointer (&members);
+      update_roles (self);
+    }
+  else
+    g_warning ("Could not read the members: %s", error->message);
+
+  if (self->members_dirty)
+    {
+      self->members_dirty = FALSE;
+      load_members (self, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* One read in flight at a time; a change meanwhile reads once more. */
+static void
+load_members (GkContext *self,
+              GTask     *task)
+{
+  if (self->members_loading)
+    {
+      self->members_dirty = TRUE;
+      return;
+    }
+  if (task == NULL)
+    task = g_task_new (self, self->cancellable, NULL, NULL);
+  self->members_loading = TRUE;
+  gk_store_list_members_async (self->store, self->cancellable, on_members_cb, task);
+}
+
+static void
+on_library_changed_cb (GkStore   *store,
+                       GkContext *self)
+{
+  load_members (self, NULL);
 }
 
 /**
@@ -138,7 +250,7 @@ gk_context_init (GkContext *self)
  * @library_path: the library folder
  * @user: the acting user
  *
- * The library is not opened yet: see gk_context_open().
+ * The library is not opened yet: see gk_context_open_async().
  *
  * Returns: (transfer full): a new context
  */
@@ -201,46 +313,97 @@ gk_context_set_user (GkContext  *self,
     return;
   g_free (self->user);
   self->user = g_strdup (user);
+  /* The roles come from the members already read: the switch is at
+   * once and whoever hears "user" sees the new roles. */
+  self->roles = roles_of (self, self->user);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLES]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
 }
 
+static void
+on_first_members_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GkContext *self = g_task_get_source_object (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* Now the store is complete for whoever hears "store". */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_opened_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GkContext *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(GkStore) store = gk_store_open_finish (result, &error);
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->store != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_set_object (&self->store, store);
+  /* Another gongkai-ctl or window writing the same library shows here. */
+  gk_store_watch_other_writers (store);
+  g_signal_connect (store, "library-changed", G_CALLBACK (on_library_changed_cb), self);
+  load_members (self, g_task_new (self, self->cancellable, on_first_members_cb,
+                                  g_steal_pointer (&task)));
+}
+
 /**
- * gk_context_open:
+ * gk_context_open_async:
  * @self: a context
  * @create: make the library when it does not exist
- * @error: return location for an error
  *
- * Opens the library.  A library made here has the acting user as its
- * first admin and drafter, as `gongkai-ctl init --admin` would.
- *
- * Returns: %TRUE when the store is open
+ * Opens the library in the background.  A library made here has the
+ * acting user as its first admin and drafter, as `gongkai-ctl init
+ * --admin` would.  "store" is notified once it is open and its members
+ * are read.  Fails with GK_ERROR_NOT_FOUND when it does not exist and
+ * create is FALSE.
  */
-gboolean
-gk_context_open (GkContext *self,
-                 gboolean   create,
-                 GError   **error)
+void
+gk_context_open_async (GkContext          *self,
+                       gboolean            create,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
-  g_autoptr(GkStore) store = NULL;
-  gboolean existed;
+  g_autoptr(GTask) task = NULL;
 
-  g_return_val_if_fail (GK_IS_CONTEXT (self), FALSE);
+  g_return_if_fail (GK_IS_CONTEXT (self));
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_context_open_async);
   if (self->store != NULL)
-    return TRUE;
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  gk_store_open_async (self->library_path, create, self->user, cancellable,
+                       on_opened_cb, g_steal_pointer (&task));
+}
 
-  existed = g_file_test (self->library_path, G_FILE_TEST_IS_DIR);
-  store = gk_store_open (self->library_path, create, error);
-  if (store == NULL)
-    return FALSE;
+gboolean
+gk_context_open_finish (GkContext    *self,
+                        GAsyncResult *result,
+                        GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  if (create && !existed &&
-      !gk_store_set_member (store, self->user, self->user,
-                            GK_ROLE_ADMIN | GK_ROLE_DRAFTER, error))
-    return FALSE;
-
-  g_set_object (&self->store, store);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -299,9 +462,22 @@ gk_context_get_roles (GkContext *self)
 {
   g_return_val_if_fail (GK_IS_CONTEXT (self), GK_ROLE_NONE);
 
-  if (self->store == NULL)
-    return GK_ROLE_NONE;
-  return gk_store_get_roles (self->store, self->user);
+  return self->store != NULL ? self->roles : GK_ROLE_NONE;
+}
+
+/**
+ * gk_context_get_members:
+ * @self: a context
+ *
+ * Returns: (transfer none) (element-type GkMember) (nullable): the
+ *   members as last read (kept current through "library-changed")
+ */
+GPtrArray *
+gk_context_get_members (GkContext *self)
+{
+  g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
+
+  return self->members;
 }
 
 /**

@@ -838,6 +838,38 @@ gk_batch_result_free (GkBatchResult *result)
   g_free (result);
 }
 
+static gboolean
+retag (GkStore     *store,
+       const char  *actor,
+       const char  *id,
+       const char  *tag,
+       gboolean     add,
+       GError     **error)
+{
+  g_autoptr(GkItem) item = gk_store_get_item (store, id, error);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_autofree char *text = NULL;
+  gboolean has;
+
+  if (item == NULL)
+    return FALSE;
+  has = item->tags != NULL && g_strv_contains ((const char *const *) item->tags, tag);
+  if (has == add)
+    return TRUE;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; item->tags != NULL && item->tags[i] != NULL; i++)
+    if (g_strcmp0 (item->tags[i], tag) != 0)
+      g_strv_builder_add (builder, item->tags[i]);
+  if (add)
+    g_strv_builder_add (builder, tag);
+  tags = g_strv_builder_end (builder);
+  text = g_strjoinv (",", tags);
+  if (!gk_item_set_field (item, "tags", text, error))
+    return FALSE;
+  return gk_store_update_item (store, actor, item, error);
+}
+
 static gpointer
 batch_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -871,6 +903,10 @@ batch_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **e
           break;
         case GK_BATCH_DISMISS:
           ok = gk_workflow_dismiss_finding (store, args->a, id, args->number, args->b, &local);
+          break;
+        case GK_BATCH_ADD_TAG:
+        case GK_BATCH_REMOVE_TAG:
+          ok = retag (store, args->a, id, args->b, args->flags == GK_BATCH_ADD_TAG, &local);
           break;
         default:
           g_assert_not_reached ();

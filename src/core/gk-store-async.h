@@ -50,6 +50,18 @@ gpointer    gk_store_run_finish         (GkStore      *self,
                                          GAsyncResult *result,
                                          GError      **error);
 
+/* gk_store_open() in the background.  In a library made now,
+ * first_admin (when not NULL) becomes its first member, admin and
+ * drafter. */
+void        gk_store_open_async         (const char         *dir,
+                                         gboolean            create,
+                                         const char         *first_admin,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+GkStore    *gk_store_open_finish        (GAsyncResult *result,
+                                         GError      **error);
+
 /* Wait until every queued write has run (the application calls it at
  * shutdown, so that nothing accepted is lost). */
 void        gk_store_wait_writes        (GkStore *self);
@@ -285,12 +297,15 @@ typedef enum
   GK_BATCH_APPROVE,
   GK_BATCH_RETURN,
   GK_BATCH_DISMISS,
+  GK_BATCH_ADD_TAG,    /* the tag named by comment */
+  GK_BATCH_REMOVE_TAG,
 } GkBatchAction;
 
 /* For each id in turn (each its own transaction): submit, approve
  * (bound to the item as seen when seen[i] is not NULL:
- * gk_workflow_review_seen()), return with comment, or dismiss finding_id
- * with comment as the reason.  The result: a GkBatchResult per id. */
+ * gk_workflow_review_seen()), return with comment, dismiss finding_id
+ * with comment as the reason, or add or remove the tag named comment
+ * (an item that has it already, or not, is left as it is).  The result: a GkBatchResult per id. */
 void        gk_workflow_batch_async     (GkStore            *store,
                                          const char         *actor,
                                          GkBatchAction       action,

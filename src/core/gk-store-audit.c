@@ -171,6 +171,10 @@ gk_store_priv_audit (GkStore    *self,
   g_autofree char *hash = NULL;
   g_autofree char *prev_hash = NULL;
   g_autofree char *at = gk_timestamp_now ();
+
+  /* An entry of no item is a change to the library as a whole. */
+  if (item_id == NULL)
+    gk_store_priv_emit_library_changed (self);
   gint64 seq = 1;
 
   g_return_val_if_fail (gk_store_priv_in_transaction (self), FALSE);

@@ -167,6 +167,10 @@ GStrv          gk_store_priv_get_contributors (GkStore    *self,
                                                gint64      revision,
                                                GError    **error);
 
+/* Queue "library-changed" (members, settings, the catalog) for the
+ * end of the write. */
+void           gk_store_priv_emit_library_changed (GkStore *self);
+
 /* Queue "items-changed" for item_id (NULL: many items).  Emitted after
  * the outermost lock is released; dropped if the outermost transaction
  * rolls back. */

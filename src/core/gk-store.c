@@ -42,14 +42,17 @@ struct _GkStore
   GRecMutex     lock;           /* the writer connection */
   GPtrArray    *pending;        /* item ids to announce, under lock */
   gboolean      pending_many;
+  gboolean      pending_library; /* members, settings, the catalog */
 
   GMutex        readers_mutex;
   GPtrArray    *idle_readers;   /* Conn*, under readers_mutex */
 
   GMainContext *owner_context;  /* where "items-changed" is emitted */
+  GThread      *owner_thread;   /* the thread that opened the store */
   GMutex        announce_mutex;
   GHashTable   *announce_ids;   /* under announce_mutex */
   gboolean      announce_many;
+  gboolean      announce_library;
   gboolean      announce_scheduled;
 
   GMutex        pools_mutex;
@@ -91,6 +94,7 @@ G_DEFINE_FINAL_TYPE (GkStore, gk_store, G_TYPE_OBJECT)
 
 enum {
   ITEMS_CHANGED,
+  LIBRARY_CHANGED,
   N_SIGNALS
 };
 
@@ -1012,13 +1016,16 @@ strict_async (void)
   return strict;
 }
 
-/* The debug switch of the GUI tests: a window must never wait on the
- * store, so a synchronous call on the thread that runs the default main
- * context aborts, naming the call. */
+/* The debug switch of the GUI tests (GONGKAI_DEBUG_ASYNC_STORE=1): a
+ * window must never wait on the store, so a synchronous call made from
+ * a dispatch of the default main context — where every handler of the
+ * window runs — aborts, naming the call.  A test's own setup and checks,
+ * made from its body outside any dispatch, pass. */
 static void
 check_not_on_main_thread (const char *caller)
 {
-  if (strict_async () && g_main_context_is_owner (g_main_context_default ()))
+  if (strict_async () && g_main_depth () > 0 &&
+      g_main_context_is_owner (g_main_context_default ()))
     g_error ("Synchronous store call %s on the thread of the default main context: "
              "the window must use the asynchronous API", caller);
 }
@@ -1031,16 +1038,21 @@ emit_announced_cb (gpointer data)
   GWeakRef *weak = data;
   g_autoptr(GkStore) self = g_weak_ref_get (weak);
   g_autoptr(GHashTable) ids = NULL;
-  gboolean many;
+  gboolean many, library;
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
   g_mutex_lock (&self->announce_mutex);
   ids = g_steal_pointer (&self->announce_ids);
   many = self->announce_many;
+  library = self->announce_library;
   self->announce_many = FALSE;
+  self->announce_library = FALSE;
   self->announce_scheduled = FALSE;
   g_mutex_unlock (&self->announce_mutex);
+
+  if (library)
+    g_signal_emit (self, signals[LIBRARY_CHANGED], 0);
 
   if (many)
     g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
@@ -1070,13 +1082,20 @@ free_weak_ref (gpointer data)
 static void
 announce (GkStore   *self,
           GPtrArray *ids,
-          gboolean   many)
+          gboolean   many,
+          gboolean   library)
 {
   g_autoptr(GMainContext) here = g_main_context_ref_thread_default ();
   gboolean schedule = FALSE;
 
-  if (here == self->owner_context)
+  /* A worker without a context of its own also "has" the global default
+   * one: only the opener's own thread may emit at once. */
+  if (here == self->owner_context && g_thread_self () == self->owner_thread)
     {
+      if (library)
+        g_signal_emit (self, signals[LIBRARY_CHANGED], 0);
+      if (ids == NULL && !many)
+        return;
       if (many)
         g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
       else
@@ -1086,9 +1105,11 @@ announce (GkStore   *self,
     }
 
   g_mutex_lock (&self->announce_mutex);
+  if (library)
+    self->announce_library = TRUE;
   if (many)
     self->announce_many = TRUE;
-  else
+  else if (ids != NULL)
     {
       if (self->announce_ids == NULL)
         self->announce_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1277,7 +1298,7 @@ check_other_writers (GkStore      *self,
 
       self->data_version = version;
       if (!first)
-        announce (self, NULL, TRUE);
+        announce (self, NULL, TRUE, TRUE);
     }
   return GINT_TO_POINTER (TRUE);
 }
@@ -1421,6 +1442,21 @@ gk_store_class_init (GkStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GkStore::library-changed:
+   * @store: the store
+   *
+   * Emitted after a committed change to the library as a whole — its
+   * members and roles, settings, tag catalog — or any commit of another
+   * process, on the same main context as #GkStore::items-changed.
+   */
+  signals[LIBRARY_CHANGED] =
+    g_signal_new ("library-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -1434,6 +1470,7 @@ gk_store_init (GkStore *self)
   self->pending = g_ptr_array_new_with_free_func (g_free);
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   self->owner_context = g_main_context_ref_thread_default ();
+  self->owner_thread = g_thread_self ();
 }
 
 /* Private API (gk-store-private.h) */
@@ -1503,7 +1540,7 @@ gk_store_priv_unlock (GkStoreLocker *self)
 {
   Binding *binding = top_binding (self);
   g_autoptr(GPtrArray) ids = NULL;
-  gboolean many = FALSE;
+  gboolean many = FALSE, library;
 
   g_assert (binding != NULL && binding->depth > 0);
 
@@ -1530,10 +1567,12 @@ gk_store_priv_unlock (GkStoreLocker *self)
       self->pending = g_ptr_array_new_with_free_func (g_free);
       self->pending_many = FALSE;
     }
+  library = self->pending_library;
+  self->pending_library = FALSE;
   g_rec_mutex_unlock (&self->lock);
 
-  if (ids != NULL)
-    announce (self, ids, many);
+  if (ids != NULL || library)
+    announce (self, ids, many, library);
 }
 
 GkStoreTx *
@@ -1591,6 +1630,7 @@ gk_store_priv_rollback (GkStoreTx *tx)
       /* Nothing changed after all. */
       g_ptr_array_set_size (self->pending, 0);
       self->pending_many = FALSE;
+      self->pending_library = FALSE;
     }
   else
     {
@@ -1722,6 +1762,15 @@ gk_store_priv_column_text (GkStoreStmt *stmt,
   /* Whatever another program wrote: what is read is shown, hashed and
    * printed as JSON, so it leaves the store as valid UTF-8. */
   return text ? gk_utf8_sanitize (text, sqlite3_column_bytes (stmt, column)) : NULL;
+}
+
+void
+gk_store_priv_emit_library_changed (GkStore *self)
+{
+  Binding *binding = top_binding (self);
+
+  g_assert (binding != NULL && binding->writing);
+  self->pending_library = TRUE;
 }
 
 void
@@ -2696,4 +2745,97 @@ gk_store_check_role (GkStore    *self,
                    user ? user : "", listed);
     }
   return FALSE;
+}
+
+/* Opening in the background */
+
+typedef struct
+{
+  char    *dir;
+  char    *first_admin;
+  gboolean create;
+  GThread *caller;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->dir);
+  g_free (data->first_admin);
+  g_free (data);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autoptr(GkStore) store = NULL;
+  GError *error = NULL;
+  gboolean existed = g_file_test (data->dir, G_FILE_TEST_IS_DIR);
+
+  store = gk_store_open (data->dir, data->create, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Results and signals belong to whoever asked, not to this thread. */
+  g_main_context_unref (store->owner_context);
+  store->owner_context = g_main_context_ref (g_task_get_context (task));
+  store->owner_thread = data->caller;
+
+  if (data->create && !existed && data->first_admin != NULL &&
+      !gk_store_set_member (store, data->first_admin, data->first_admin,
+                            GK_ROLE_ADMIN | GK_ROLE_DRAFTER, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+/**
+ * gk_store_open_async:
+ * @dir: the library folder
+ * @create: make it when it does not exist
+ * @first_admin: (nullable): in a library made now, the first member,
+ *   admin and drafter
+ *
+ * gk_store_open() on a worker thread; the store announces its changes
+ * on the caller's thread-default main context.
+ */
+void
+gk_store_open_async (const char         *dir,
+                     gboolean            create,
+                     const char         *first_admin,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (dir != NULL);
+
+  data = g_new0 (OpenData, 1);
+  data->dir = g_strdup (dir);
+  data->first_admin = g_strdup (first_admin);
+  data->create = create;
+  data->caller = g_thread_self ();
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_store_open_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+GkStore *
+gk_store_open_finish (GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
