@@ -234,8 +234,7 @@ gk_context_open (GkContext *self,
     return FALSE;
 
   if (create && !existed &&
-      !gk_store_set_member (store, self->user, self->user,
-                            GK_ROLE_ADMIN | GK_ROLE_DRAFTER, error))
+      !gk_store_add_first_admin (store, self->user, self->user, TRUE, error))
     return FALSE;
 
   g_set_object (&self->store, store);
@@ -302,6 +301,129 @@ gk_context_get_roles (GkContext *self)
   if (self->store == NULL)
     return GK_ROLE_NONE;
   return gk_store_get_roles (self->store, self->user);
+}
+
+/**
+ * gk_context_get_member:
+ * @self: a context
+ *
+ * Returns: (transfer full): the acting user with their roles (none
+ *   before the library is open)
+ */
+GkMember *
+gk_context_get_member (GkContext *self)
+{
+  GkMember *member;
+
+  g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
+
+  if (self->store != NULL)
+    return gk_store_get_member (self->store, self->user);
+  member = g_new0 (GkMember, 1);
+  member->user = g_strdup (self->user);
+  return member;
+}
+
+/**
+ * gk_context_get_policy_rules:
+ * @self: a context
+ * @rules: (out caller-allocates): the library's workflow settings
+ */
+void
+gk_context_get_policy_rules (GkContext     *self,
+                             GkPolicyRules *rules)
+{
+  g_return_if_fail (GK_IS_CONTEXT (self));
+
+  rules->review_stages = 2;
+  if (self->store != NULL)
+    gk_store_get_policy_rules (self->store, rules);
+}
+
+/* The window's remedy for a refusal: where to go and what to press. */
+static const char *
+remedy_for (const GError *error)
+{
+  switch (gk_error_get_detail (error))
+    {
+    case GK_ERROR_DETAIL_MISSING_ROLE:
+    case GK_ERROR_DETAIL_NOT_A_MEMBER:
+      return _("An admin can grant roles on the Members page of Administration.");
+    case GK_ERROR_DETAIL_NO_TOKEN:
+    case GK_ERROR_DETAIL_KEYRING_UNAVAILABLE:
+      return _("Enter the access token under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_NO_PORTAL_URL:
+      return _("An admin sets the portal address under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_INSECURE_URL:
+      return _("Use an https:// address, or turn on “Allow unencrypted connections” on the Preferences page of Administration.");
+    case GK_ERROR_DETAIL_UNKNOWN_CA:
+      return _("An admin chooses the agency’s CA file under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_CONFLICT_UNDECIDED:
+      return _("An admin decides it under Conflicts on the Sync page.");
+    case GK_ERROR_DETAIL_NO_SUCH_FINDING:
+      return _("Its findings are listed under Findings on the Review page.");
+    case GK_ERROR_DETAIL_PORTAL_DIFFERS:
+    case GK_ERROR_DETAIL_NO_LIBRARY:
+    case GK_ERROR_DETAIL_BAD_FINDING_NUMBER:
+    case GK_ERROR_DETAIL_REASON_REQUIRED:
+    case GK_ERROR_DETAIL_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * gk_context_error_text:
+ * @error: an error from the core
+ *
+ * Returns: (transfer full): what the window shows for @error
+ */
+char *
+gk_context_error_text (const GError *error)
+{
+  const char *remedy;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  remedy = remedy_for (error);
+  if (remedy == NULL)
+    return g_strdup (error->message);
+  return g_strdup_printf ("%s %s", error->message, remedy);
+}
+
+/**
+ * gk_context_can:
+ * @self: a context
+ * @action: what the acting user wants to do
+ * @item: (nullable): the item, as the store gave it (findings, history)
+ * @reason: (out) (optional) (nullable) (transfer full): why not, with
+ *   the window's remedy
+ *
+ * Returns: %TRUE if the policy allows it
+ */
+gboolean
+gk_context_can (GkContext *self,
+                GkAction   action,
+                GkItem    *item,
+                char     **reason)
+{
+  g_autoptr(GkMember) member = NULL;
+  g_autoptr(GError) error = NULL;
+  GkPolicyRules rules;
+
+  g_return_val_if_fail (GK_IS_CONTEXT (self), FALSE);
+
+  member = gk_context_get_member (self);
+  gk_context_get_policy_rules (self, &rules);
+  if (gk_policy_check (&rules, member, action, item, &error))
+    {
+      if (reason != NULL)
+        *reason = NULL;
+      return TRUE;
+    }
+  if (reason != NULL)
+    *reason = gk_context_error_text (error);
+  return FALSE;
 }
 
 /**
