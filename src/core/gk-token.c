@@ -319,18 +319,7 @@ gk_token_keyring_lookup (const char    *portal_url,
   return token;
 }
 
-/**
- * gk_token_keyring_store:
- * @portal_url: the portal's base URL
- * @token: the token
- * @cancellable: (nullable): a cancellable
- * @error: the error location
- *
- * Stores @token in the default collection, replacing an older one for the
- * same portal.
- *
- * Returns: %TRUE on success
- */
+/* The keyring's side of gk_token_keyring_store(), after the policy said yes. */
 static gboolean
 store_unchecked (const char    *portal_url,
                  const char    *token,
@@ -366,14 +355,7 @@ store_unchecked (const char    *portal_url,
   return TRUE;
 }
 
-/**
- * gk_token_keyring_clear:
- * @portal_url: the portal's base URL
- * @cancellable: (nullable): a cancellable
- * @error: the error location
- *
- * Returns: %TRUE when no token is stored for @portal_url any more
- */
+/* The keyring's side of gk_token_keyring_clear(), after the policy said yes. */
 static gboolean
 clear_unchecked (const char    *portal_url,
                  GCancellable  *cancellable,
