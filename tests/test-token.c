@@ -16,6 +16,11 @@
 
 #define SECRET "s3cr3t-Token_value.42~"
 
+
+/* The acting members: storing and forgetting the token are the admin's. */
+static const GkMember admin = { (char *) "admin", GK_ROLE_ADMIN, NULL };
+static const GkMember publisher = { (char *) "pat", GK_ROLE_PUBLISHER, NULL };
+
 static char *tmp_dir;
 
 static char *
@@ -180,7 +185,10 @@ test_precedence (void)
   token = gk_token_resolve (NULL, "http://127.0.0.1:1/api/v1", FALSE, &source, NULL, &error);
   g_assert_null (token);
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
-  g_assert_nonnull (strstr (error->message, "--token-file"));
+  /* The core says where it looked; each face adds how to give one (the
+   * command line's --token-file: /cli/refusal-remedies). */
+  g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_NO_TOKEN);
+  g_assert_null (strstr (error->message, "--token-file"));
   g_assert_nonnull (strstr (error->message, GK_TOKEN_ENV));
 }
 
@@ -197,10 +205,11 @@ test_keyring_unavailable (void)
       g_assert_null (token);
       g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, "keyring"));
-      g_assert_nonnull (strstr (error->message, "--token-file"));
+      g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_KEYRING_UNAVAILABLE);
+      g_assert_null (strstr (error->message, "--token-file"));
       g_clear_error (&error);
 
-      g_assert_false (gk_token_keyring_store ("https://portal.example.gov.cn/api/v1", SECRET, NULL, &error));
+      g_assert_false (gk_token_keyring_store (&admin, "https://portal.example.gov.cn/api/v1", SECRET, NULL, &error));
       g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);
       assert_no_secret (error->message);
       g_clear_error (&error);
@@ -253,7 +262,7 @@ keyring_round_trip_child (void)
   g_assert_no_error (error);
   g_assert_null (token);
 
-  if (!gk_token_keyring_store (url, SECRET, NULL, &error))
+  if (!gk_token_keyring_store (&admin, url, SECRET, NULL, &error))
     {
       /* No default collection the daemon could create without a prompt:
        * tell the parent to skip. */
@@ -284,7 +293,22 @@ keyring_round_trip_child (void)
   g_assert_cmpint (source, ==, GK_TOKEN_SOURCE_KEYRING);
   gk_token_free (token);
 
-  g_assert_true (gk_token_keyring_clear (url, NULL, &error));
+  /* Only an admin forgets it: the core refuses the others before the
+   * keyring is touched. */
+  g_assert_false (gk_token_keyring_clear (&publisher, url, NULL, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_MISSING_ROLE);
+  g_assert_nonnull (strstr (error->message, "forget the portal token"));
+  g_clear_error (&error);
+  g_assert_false (gk_token_keyring_store (&publisher, url, "another-token", NULL, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_clear_error (&error);
+  token = gk_token_keyring_lookup (url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, SECRET);
+  gk_token_free (token);
+
+  g_assert_true (gk_token_keyring_clear (&admin, url, NULL, &error));
   g_assert_no_error (error);
   token = gk_token_keyring_lookup (url, NULL, &error);
   g_assert_no_error (error);

@@ -22,6 +22,7 @@ struct _GkContext
    * asking the store on the main thread. */
   GPtrArray    *members;      /* GkMember* */
   GkRole        roles;        /* of user */
+  int           review_stages; /* as last read */
   GCancellable *cancellable;
   gboolean      members_loading;
   gboolean      members_dirty;
@@ -160,6 +161,7 @@ gk_context_init (GkContext *self)
 {
   self->settings = new_settings_if_installed ();
   self->cancellable = g_cancellable_new ();
+  self->review_stages = 2;
 }
 
 static GkRole
@@ -222,20 +224,50 @@ on_members_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
-/* One read in flight at a time; a change meanwhile reads once more. */
+static void
+on_rules_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  GkContext *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) values = gk_store_get_settings_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (values != NULL)
+    {
+      const char *stages = g_hash_table_lookup (values, "review_stages");
+
+      self->review_stages = stages != NULL && g_str_equal (stages, "1") ? 1 : 2;
+    }
+  /* Then the members: whoever hears "roles" or "store" sees both. */
+  gk_store_list_members_async (self->store, self->cancellable, on_members_cb, task);
+}
+
+/* One read in flight at a time; a change meanwhile reads once more.
+ * The settings the policy needs are read first, then the members. */
 static void
 load_members (GkContext *self,
               GTask     *task)
 {
+  static const char *keys[] = { "review_stages", NULL };
+
   if (self->members_loading)
     {
       self->members_dirty = TRUE;
+      g_clear_object (&task);
       return;
     }
   if (task == NULL)
     task = g_task_new (self, self->cancellable, NULL, NULL);
   self->members_loading = TRUE;
-  gk_store_list_members_async (self->store, self->cancellable, on_members_cb, task);
+  gk_store_get_settings_async (self->store, keys, self->cancellable, on_rules_cb, task);
 }
 
 static void
@@ -478,6 +510,127 @@ gk_context_get_members (GkContext *self)
   g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
 
   return self->members;
+}
+
+/**
+ * gk_context_get_member:
+ * @self: a context
+ *
+ * Returns: (transfer full): the acting user with their roles (none
+ *   before the library is open)
+ */
+GkMember *
+gk_context_get_member (GkContext *self)
+{
+  GkMember *member;
+
+  g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
+
+  /* From the members as last read: no store call on the main thread. */
+  member = g_new0 (GkMember, 1);
+  member->user = g_strdup (self->user);
+  member->roles = self->store != NULL ? self->roles : GK_ROLE_NONE;
+  return member;
+}
+
+/**
+ * gk_context_get_policy_rules:
+ * @self: a context
+ * @rules: (out caller-allocates): the library's workflow settings
+ */
+void
+gk_context_get_policy_rules (GkContext     *self,
+                             GkPolicyRules *rules)
+{
+  g_return_if_fail (GK_IS_CONTEXT (self));
+
+  rules->review_stages = self->review_stages == 1 ? 1 : 2;
+}
+
+/* The window's remedy for a refusal: where to go and what to press. */
+static const char *
+remedy_for (const GError *error)
+{
+  switch (gk_error_get_detail (error))
+    {
+    case GK_ERROR_DETAIL_MISSING_ROLE:
+    case GK_ERROR_DETAIL_NOT_A_MEMBER:
+      return _("An admin can grant roles on the Members page of Administration.");
+    case GK_ERROR_DETAIL_NO_TOKEN:
+    case GK_ERROR_DETAIL_KEYRING_UNAVAILABLE:
+      return _("Enter the access token under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_NO_PORTAL_URL:
+      return _("An admin sets the portal address under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_INSECURE_URL:
+      return _("Use an https:// address, or turn on “Allow unencrypted connections” on the Preferences page of Administration.");
+    case GK_ERROR_DETAIL_UNKNOWN_CA:
+      return _("An admin chooses the agency’s CA file under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_CONFLICT_UNDECIDED:
+      return _("An admin decides it under Conflicts on the Sync page.");
+    case GK_ERROR_DETAIL_NO_SUCH_FINDING:
+      return _("Its findings are listed under Findings on the Review page.");
+    case GK_ERROR_DETAIL_PORTAL_DIFFERS:
+    case GK_ERROR_DETAIL_NO_LIBRARY:
+    case GK_ERROR_DETAIL_BAD_FINDING_NUMBER:
+    case GK_ERROR_DETAIL_REASON_REQUIRED:
+    case GK_ERROR_DETAIL_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * gk_context_error_text:
+ * @error: an error from the core
+ *
+ * Returns: (transfer full): what the window shows for @error
+ */
+char *
+gk_context_error_text (const GError *error)
+{
+  const char *remedy;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  remedy = remedy_for (error);
+  if (remedy == NULL)
+    return g_strdup (error->message);
+  return g_strdup_printf ("%s %s", error->message, remedy);
+}
+
+/**
+ * gk_context_can:
+ * @self: a context
+ * @action: what the acting user wants to do
+ * @item: (nullable): the item, as the store gave it (findings, history)
+ * @reason: (out) (optional) (nullable) (transfer full): why not, with
+ *   the window's remedy
+ *
+ * Returns: %TRUE if the policy allows it
+ */
+gboolean
+gk_context_can (GkContext *self,
+                GkAction   action,
+                GkItem    *item,
+                char     **reason)
+{
+  g_autoptr(GkMember) member = NULL;
+  g_autoptr(GError) error = NULL;
+  GkPolicyRules rules;
+
+  g_return_val_if_fail (GK_IS_CONTEXT (self), FALSE);
+
+  member = gk_context_get_member (self);
+  gk_context_get_policy_rules (self, &rules);
+  if (gk_policy_check (&rules, member, action, item, &error))
+    {
+      if (reason != NULL)
+        *reason = NULL;
+      return TRUE;
+    }
+  if (reason != NULL)
+    *reason = gk_context_error_text (error);
+  return FALSE;
 }
 
 /**

@@ -47,6 +47,21 @@ GkCalendar  *gk_context_get_calendar      (GkContext   *self);
 GkRole       gk_context_get_roles         (GkContext   *self);
 /* The members as last read (GkMember*), NULL before the library is open. */
 GPtrArray   *gk_context_get_members       (GkContext   *self);
+/* The acting user as a member of the library (no roles before it is
+ * open), and the library's workflow settings: what gk_policy_can() needs. */
+GkMember    *gk_context_get_member        (GkContext     *self);
+void         gk_context_get_policy_rules  (GkContext     *self,
+                                           GkPolicyRules *rules);
+/* May the acting user do action (to item, or NULL) now?  The policy's
+ * answer; reason (optional) says why not in the user's words, with
+ * where in the window the remedy is (gk_context_error_text()). */
+gboolean     gk_context_can               (GkContext   *self,
+                                           GkAction     action,
+                                           GkItem      *item,
+                                           char       **reason);
+/* A core error as the window shows it: the core's message and, for a
+ * refusal the window can help with, the page and button to use. */
+char        *gk_context_error_text        (const GError *error);
 /* "Admin, Drafter" in the user's words; "Not a member" when none. */
 char        *gk_context_describe_roles    (GkContext   *self);
 /* NULL when the schema is not installed (then nothing is remembered). */

@@ -13,14 +13,16 @@
 #include "gk-publish-page.h"
 #include "gk-review-page.h"
 #include "gk-store-async.h"
+#include "gk-deadline.h"
 #include "gk-user-switcher.h"
 #include "gk-util.h"
 #include "gk-window-private.h"
 
 /* Days ahead for the "Expiring" view (规范性文件 whose 有效期至 is near). */
 #define EXPIRING_DAYS 90
-/* Working days ahead for the "Due soon" view (overdue ones included). */
-#define DUE_SOON_WORKING_DAYS 5
+/* Working days ahead for the "Due soon" view (overdue ones included):
+ * the deadline's own "soon" (gk-deadline.h). */
+#define DUE_SOON_WORKING_DAYS GK_DEADLINE_SOON_WORKING_DAYS
 
 typedef enum
 {

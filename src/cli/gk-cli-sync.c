@@ -279,8 +279,9 @@ cmd_sync (GkCli  *cli,
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
 
-  if (!gk_store_check_role (cli->store, cli->user,
-                            resolve != NULL ? GK_ROLE_ADMIN : GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error))
+  if (!gk_store_check_action (cli->store, cli->user,
+                              resolve != NULL ? GK_ACTION_RESOLVE : check ? GK_ACTION_CHECK_PORTAL : GK_ACTION_PUBLISH,
+                              NULL, &error))
     return gk_cli_fail (cli, error);
 
   options->portal_url = gk_str_is_blank (portal) ? gk_store_get_setting (cli->store, "portal_url")
@@ -487,6 +488,7 @@ cmd_token (GkCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *warning = NULL;
+  g_autoptr(GkMember) member = NULL;
   int status = 0;
 
   if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
@@ -495,12 +497,14 @@ cmd_token (GkCli  *cli,
                     strcmp (argv[1], "status") != 0))
     return gk_cli_usage (cli, argv[0], _("say “store”, “clear” or “status”"));
 
+  /* Storing and forgetting are the admin's: the library says who that is. */
+  if ((gk_str_is_blank (portal) || strcmp (argv[1], "status") != 0) &&
+      gk_cli_open_store (cli, &status) == NULL)
+    return status;
+  if (cli->store != NULL)
+    member = gk_store_get_member (cli->store, cli->user);
   if (gk_str_is_blank (portal))
-    {
-      if (gk_cli_open_store (cli, &status) == NULL)
-        return status;
-      url = gk_store_get_setting (cli->store, "portal_url");
-    }
+    url = gk_store_get_setting (cli->store, "portal_url");
   else
     url = g_strdup (portal);
   if (!gk_portal_check_url (url, TRUE, &error))
@@ -510,6 +514,8 @@ cmd_token (GkCli  *cli,
     {
       char *token = NULL;
 
+      if (!gk_policy_check (NULL, member, GK_ACTION_STORE_TOKEN, NULL, &error))
+        return gk_cli_fail (cli, error);
       if (token_file != NULL)
         token = gk_token_read_file (token_file, &warning, &error);
       else if ((token = gk_token_from_environment (&error)) == NULL && error == NULL)
@@ -533,7 +539,7 @@ cmd_token (GkCli  *cli,
         g_printerr ("gongkai-ctl: %s\n", warning);
       if (token == NULL)
         return gk_cli_fail (cli, error);
-      if (!gk_token_keyring_store (url, token, NULL, &error))
+      if (!gk_token_keyring_store (member, url, token, NULL, &error))
         {
           gk_token_free (token);
           return gk_cli_fail (cli, error);
@@ -543,7 +549,7 @@ cmd_token (GkCli  *cli,
     }
   else if (strcmp (argv[1], "clear") == 0)
     {
-      if (!gk_token_keyring_clear (url, NULL, &error))
+      if (!gk_token_keyring_clear (member, url, NULL, &error))
         return gk_cli_fail (cli, error);
       g_print (_("No token for %s is stored in the keyring any more.\n"), url);
     }

@@ -8,6 +8,7 @@
 
 #include "gk-finding.h"
 #include "gk-gongwen.h"
+#include "gk-deadline.h"
 #include "gk-item.h"
 #include "gk-util.h"
 
@@ -254,6 +255,7 @@ clear_fields (GkItem *self)
   g_free (self->due_date);
   g_free (self->public_url);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
   self->id = self->doc_number_original = self->file_sha256 = NULL;
   self->file_media_type = self->file_name = self->detected_json = NULL;
   self->created_at = self->created_by = self->updated_at = self->updated_by = NULL;
@@ -378,6 +380,57 @@ gk_item_assign (GkItem *copy,
       copy->findings = g_ptr_array_copy (self->findings, (GCopyFunc) gk_finding_copy, NULL);
       g_ptr_array_set_free_func (copy->findings, (GDestroyNotify) gk_finding_free);
     }
+  if (self->history != NULL)
+    {
+      copy->history = g_ptr_array_copy (self->history, (GCopyFunc) gk_contribution_copy, NULL);
+      g_ptr_array_set_free_func (copy->history, (GDestroyNotify) gk_contribution_free);
+    }
+}
+
+/**
+ * gk_contribution_new:
+ * @user: who
+ * @kind: what they did to the revision
+ * @stage: the stage they signed (%GK_CONTRIBUTION_SIGNED), else %GK_STAGE_NONE
+ *
+ * Returns: (transfer full): a contribution
+ */
+GkContribution *
+gk_contribution_new (const char        *user,
+                     GkContributionKind kind,
+                     GkStage            stage)
+{
+  GkContribution *contribution = g_new0 (GkContribution, 1);
+
+  contribution->user = g_strdup (user);
+  contribution->kind = kind;
+  contribution->stage = stage;
+  return contribution;
+}
+
+/**
+ * gk_contribution_copy:
+ * @contribution: a contribution
+ *
+ * Returns: (transfer full): a copy
+ */
+GkContribution *
+gk_contribution_copy (const GkContribution *contribution)
+{
+  return gk_contribution_new (contribution->user, contribution->kind, contribution->stage);
+}
+
+/**
+ * gk_contribution_free:
+ * @contribution: (nullable): a contribution
+ */
+void
+gk_contribution_free (GkContribution *contribution)
+{
+  if (contribution == NULL)
+    return;
+  g_free (contribution->user);
+  g_free (contribution);
 }
 
 static const char *const state_names[] = {
@@ -905,11 +958,7 @@ gk_item_is_awaiting_disclosure (GkItem *self)
 {
   g_return_val_if_fail (GK_IS_ITEM (self), FALSE);
 
-  return self->due_date != NULL &&
-         self->state != GK_STATE_PUBLISHED &&
-         self->state != GK_STATE_WITHDRAWN &&
-         g_strcmp0 (self->disclosure, "on_request") != 0 &&
-         g_strcmp0 (self->disclosure, "withheld") != 0;
+  return gk_deadline_applies (self->state, self->disclosure, self->due_date);
 }
 
 /**

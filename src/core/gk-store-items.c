@@ -10,6 +10,7 @@
 
 #include "gk-gongwen.h"
 #include "gk-store-private.h"
+#include "gk-store-workflow.h"
 #include "gk-util.h"
 
 /* Items: insert, load, edit, findings, listing and search.
@@ -361,6 +362,10 @@ gk_store_priv_load_item (GkStore    *self,
   }
 
   if (with_findings && (item->findings = gk_store_priv_load_findings (self, item->id, error)) == NULL)
+    return NULL;
+  /* The policy decides separation of duties from the item alone. */
+  if (with_findings &&
+      (item->history = gk_store_workflow_load_history (self, item->id, item->revision, error)) == NULL)
     return NULL;
   return g_steal_pointer (&item);
 }
@@ -830,7 +835,7 @@ gk_store_insert_item (GkStore           *self,
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_IMPORT, NULL, error))
     return FALSE;
 
   row = gk_item_copy (item);
@@ -1166,7 +1171,9 @@ gk_store_update_item (GkStore    *self,
   g_return_val_if_fail (GK_IS_ITEM (edited), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
+  /* The role first, before anything is read (the item is asked about
+   * again once the changes are known). */
+  if (!gk_store_check_action (self, actor, GK_ACTION_EDIT, NULL, error))
     return FALSE;
 
   /* Read and write in one IMMEDIATE transaction: another process (a
@@ -1194,6 +1201,10 @@ gk_store_update_item (GkStore    *self,
   changes = gk_item_diff (stored, edited);
   if (changes[0] == NULL)
     return TRUE;
+  if (!gk_store_check_action (self, actor,
+                              changes[1] == NULL && strcmp (changes[0], "tags") == 0 ? GK_ACTION_TAG : GK_ACTION_EDIT,
+                              stored, error))
+    return FALSE;
 
   if (!check_field_values (edited, (const char *const *) changes, error) ||
       !gk_utf8_check (edited->doc_number_original, -1, "doc_number_original", error))
@@ -1424,7 +1435,7 @@ gk_store_replace_findings (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_SCREEN, NULL, error))
     return FALSE;
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
@@ -1594,9 +1605,7 @@ build_query (GkStore       *self,
       if (strcmp (query->state, "queue") == 0)
         add_condition (parts, "items.state = 'in_review'");
       else if (strcmp (query->state, "due") == 0)
-        add_condition (parts,
-                       "items.due_date IS NOT NULL AND items.state NOT IN ('published', 'withdrawn') "
-                       "AND COALESCE (items.disclosure, '') NOT IN ('on_request', 'withheld')");
+        add_condition (parts, "gk_deadline_applies (items.state, items.disclosure, items.due_date)");
       else if (gk_state_from_string (query->state, &state))
         add_condition (parts, "items.state = ?%u", add_text (parts, query->state));
       else
@@ -1667,11 +1676,10 @@ build_query (GkStore       *self,
       if (limit == NULL)
         limit = g_strdup (today_text);
       add_condition (parts,
-                     "items.due_date IS NOT NULL AND items.due_date <= ?%u "
                      /* Approved is not public yet: the clock runs until
-                      * the portal has it (gk_item_is_awaiting_disclosure). */
-                     "AND items.state NOT IN ('published', 'withdrawn') "
-                     "AND COALESCE (items.disclosure, '') NOT IN ('on_request', 'withheld')",
+                      * the portal has it (gk-deadline.h). */
+                     "gk_deadline_applies (items.state, items.disclosure, items.due_date) "
+                     "AND items.due_date <= ?%u",
                      add_text (parts, limit));
     }
 

@@ -814,11 +814,10 @@ gk_store_sync_complete_publish (GkStore    *self,
       return FALSE;
     if (!live || job->operation == GK_SYNC_OP_WITHDRAW || item->revision != job->revision)
       {
-        g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+        gk_set_error_detail (error, GK_ERROR_REFUSED, GK_ERROR_DETAIL_PORTAL_DIFFERS,
                      _("The portal accepted revision %" PRId64 ", but the item changed while it "
                        "was being sent (it is now at revision %" PRId64 ", its queued job is %s): "
-                       "it is not marked published. Run “gongkai-ctl sync --check” to compare "
-                       "the portal’s copy."),
+                       "it is not marked published."),
                      job->revision, item->revision, job_state_names[job->state]);
         return FALSE;
       }
@@ -1160,7 +1159,7 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
   g_autofree char *now = gk_timestamp_now ();
   JsonObject *details;
 
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_RESOLVE, NULL, error))
     return FALSE;
   if (!check_public_url (public_url, error))
     return FALSE;
@@ -1307,14 +1306,14 @@ gk_store_sync_withdraw_item (GkStore    *self,
 
   if (queued != NULL)
     *queued = FALSE;
-  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error) ||
+  if (!gk_store_check_action (self, actor, GK_ACTION_WITHDRAW, NULL, error) ||
       !gk_utf8_check (reason, -1, _("The reason for the withdrawal"), error))
     return FALSE;
   trimmed = g_strstrip (g_strdup (reason ? reason : ""));
   if (*trimmed == '\0')
     {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("A withdrawal needs a reason (--reason TEXT); the audit keeps it."));
+      gk_set_error_detail (error, GK_ERROR_INVALID, GK_ERROR_DETAIL_REASON_REQUIRED,
+                           "%s", _("A withdrawal needs a reason; the audit keeps it."));
       return FALSE;
     }
   if ((id = gk_store_priv_resolve_id (self, item_id, error)) == NULL)

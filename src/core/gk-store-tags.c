@@ -282,7 +282,7 @@ gk_store_add_tag (GkStore    *self,
     return NULL;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return NULL;
 
   if (!gk_str_is_blank (parent) && (parent_id = require_tag (self, parent, error)) <= 0)
@@ -356,7 +356,7 @@ gk_store_rename_tag (GkStore    *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -423,7 +423,7 @@ gk_store_move_tag (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -494,7 +494,7 @@ gk_store_retire_tag (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -853,7 +853,7 @@ gk_store_add_topic (GkStore    *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if (topic_exists (self, name))
     {

@@ -15,6 +15,7 @@
 
 #include "gk-settings.h"
 #include "gk-store-async.h"
+#include "gk-deadline.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -871,11 +872,36 @@ count_admins (GkStore *self)
 
 /* Connections */
 
+/* gk_deadline_applies(state, disclosure, due_date) in SQL: the "Due soon"
+ * view and the review queue ask the same function as the window's column
+ * and the command line. */
+static void
+sql_deadline_applies (sqlite3_context *context,
+                      int              argc,
+                      sqlite3_value  **argv)
+{
+  const char *state_text = (const char *) sqlite3_value_text (argv[0]);
+  GkState state;
+
+  if (!gk_state_from_string (state_text, &state))
+    {
+      sqlite3_result_int (context, 0);
+      return;
+    }
+  sqlite3_result_int (context,
+                      gk_deadline_applies (state, (const char *) sqlite3_value_text (argv[1]),
+                                           (const char *) sqlite3_value_text (argv[2])));
+}
+
 static Conn *
 conn_new (sqlite3  *db,
           gboolean  read_only)
 {
   Conn *conn = g_new0 (Conn, 1);
+
+  sqlite3_create_function_v2 (db, "gk_deadline_applies", 3,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              NULL, sql_deadline_applies, NULL, NULL, NULL);
 
   conn->db = db;
   conn->read_only = read_only;
@@ -2041,8 +2067,8 @@ gk_store_open (const char *dir,
         return NULL;
       if (!create)
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                       _("There is no library in “%s”. Create one with “gongkai-ctl init”."), dir);
+          gk_set_error_detail (error, GK_ERROR_NOT_FOUND, GK_ERROR_DETAIL_NO_LIBRARY,
+                               _("There is no library in “%s”."), dir);
           return NULL;
         }
       if (!create_db (dir, GK_STORE_SCHEMA_VERSION, error) || !check_db_file (db_path, error))
@@ -2511,7 +2537,7 @@ gk_store_set_setting_full (GkStore       *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_CHANGE_SETTINGS, NULL, error))
     return FALSE;
 
   /* Checked and written in one transaction: another program cannot
@@ -2604,7 +2630,7 @@ gk_store_set_member (GkStore    *self,
 
   /* Bootstrap: a new library has no admin; its first admin is named by
    * whoever creates it (gongkai-ctl init --admin). */
-  if (count_admins (self) > 0 && !gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (count_admins (self) > 0 && !gk_store_check_action (self, actor, GK_ACTION_MANAGE_MEMBERS, NULL, error))
     return FALSE;
 
   old = read_roles (self, user);
@@ -2659,6 +2685,27 @@ gk_store_set_member (GkStore    *self,
 }
 
 /**
+ * gk_store_add_first_admin:
+ * @self: a new store (no admin yet), or one where @actor is admin
+ * @actor: who makes the library
+ * @user: its first admin
+ * @also_drafter: grant the drafter role too (the window's own library)
+ * @error: as gk_store_set_member()
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_add_first_admin (GkStore    *self,
+                          const char *actor,
+                          const char *user,
+                          gboolean    also_drafter,
+                          GError    **error)
+{
+  return gk_store_set_member (self, actor, user,
+                              GK_ROLE_ADMIN | (also_drafter ? GK_ROLE_DRAFTER : GK_ROLE_NONE), error);
+}
+
+/**
  * gk_store_get_roles:
  * @self: a store
  * @user: (nullable): an account name
@@ -2707,6 +2754,74 @@ gk_store_list_members (GkStore *self)
 }
 
 /**
+ * gk_store_get_member:
+ * @self: a store
+ * @user: (nullable): an account name
+ *
+ * Returns: (transfer full): @user with its roles in this library
+ *   (%GK_ROLE_NONE for a non-member)
+ */
+GkMember *
+gk_store_get_member (GkStore    *self,
+                     const char *user)
+{
+  GkMember *member = g_new0 (GkMember, 1);
+
+  g_return_val_if_fail (GK_IS_STORE (self), member);
+
+  member->user = g_strdup (user ? user : "");
+  member->roles = gk_store_get_roles (self, user);
+  return member;
+}
+
+/**
+ * gk_store_get_policy_rules:
+ * @self: a store
+ * @rules: (out caller-allocates): the library's workflow settings
+ */
+void
+gk_store_get_policy_rules (GkStore       *self,
+                           GkPolicyRules *rules)
+{
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (GK_IS_STORE (self));
+  g_return_if_fail (rules != NULL);
+
+  value = gk_store_get_setting (self, "review_stages");
+  rules->review_stages = value != NULL && strcmp (g_strstrip (value), "1") == 0 ? 1 : 2;
+}
+
+/**
+ * gk_store_check_action:
+ * @self: a store
+ * @actor: (nullable): the acting user
+ * @action: what they want to do
+ * @item: (nullable): the item, as loaded with its findings and history
+ * @error: as gk_policy_check()
+ *
+ * Returns: %TRUE if @actor may do @action to @item now
+ */
+gboolean
+gk_store_check_action (GkStore    *self,
+                       const char *actor,
+                       GkAction    action,
+                       GkItem     *item,
+                       GError    **error)
+{
+  g_autoptr(GkMember) member = NULL;
+  GkPolicyRules rules;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  if (!gk_utf8_check (actor, -1, _("The acting user's name"), error))
+    return FALSE;
+  member = gk_store_get_member (self, actor);
+  gk_store_get_policy_rules (self, &rules);
+  return gk_policy_check (&rules, member, action, item, error);
+}
+
+/**
  * gk_store_check_role:
  * @self: a store
  * @user: (nullable): the acting user
@@ -2732,17 +2847,17 @@ gk_store_check_role (GkStore    *self,
 
   needed = gk_roles_to_string (any_of);
   if (strchr (needed, ',') == NULL)
-    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("“%s” does not have the %s role needed for this. An admin can grant it with “gongkai-ctl member add”."),
-                 user ? user : "", needed);
+    gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_MISSING_ROLE,
+                         _("“%s” does not have the %s role needed for this."),
+                         user ? user : "", needed);
   else
     {
       g_auto(GStrv) names = g_strsplit (needed, ",", -1);
       g_autofree char *listed = g_strjoinv (", ", names);
 
-      g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                   _("“%s” needs one of these roles for this: %s. An admin can grant it with “gongkai-ctl member add”."),
-                   user ? user : "", listed);
+      gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_MISSING_ROLE,
+                           _("“%s” needs one of these roles for this: %s."),
+                           user ? user : "", listed);
     }
   return FALSE;
 }
@@ -2788,8 +2903,7 @@ open_thread (GTask        *task,
   store->owner_thread = data->caller;
 
   if (data->create && !existed && data->first_admin != NULL &&
-      !gk_store_set_member (store, data->first_admin, data->first_admin,
-                            GK_ROLE_ADMIN | GK_ROLE_DRAFTER, &error))
+      !gk_store_add_first_admin (store, data->first_admin, data->first_admin, TRUE, &error))
     {
       g_task_return_error (task, error);
       return;

@@ -227,7 +227,7 @@ gk_admin_page_is_admin (GkAdminPage *self)
 {
   GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
 
-  return (gk_context_get_roles (priv->context) & GK_ROLE_ADMIN) != 0;
+  return gk_context_can (priv->context, GK_ACTION_CHANGE_SETTINGS, NULL, NULL);
 }
 
 /**

@@ -174,7 +174,7 @@ gk_user_switcher_reload (GkUserSwitcher *self)
 
   store = gk_context_get_store (self->context);
   acting = gk_context_get_user (self->context);
-  admin = (gk_context_get_roles (self->context) & GK_ROLE_ADMIN) != 0;
+  admin = gk_context_can (self->context, GK_ACTION_MANAGE_MEMBERS, NULL, NULL);
   gtk_label_set_text (GTK_LABEL (self->admin_caption),
                       admin ? _("Members, tags, numbering, review stages and the calendar.")
                             : _("Only admins can change the library’s settings; you can view them "
@@ -221,7 +221,7 @@ gk_user_switcher_switch_to (GkUserSwitcher *self,
   g_return_val_if_fail (GK_IS_USER_SWITCHER (self), FALSE);
 
   store = gk_context_get_store (self->context);
-  if (store == NULL || gk_store_get_roles (store, user) == GK_ROLE_NONE)
+  if (store == NULL || gk_store_get_roles (store, user) == 0)
     return FALSE;
   gk_context_set_user (self->context, user);
   return TRUE;

@@ -1067,11 +1067,12 @@ static void
 update_actions (GkRecordEditor *self)
 {
   g_autofree char *why_not = NULL;
+  g_autofree char *edit_why = NULL;
   gboolean can_submit = FALSE;
-  /* Only drafters and admins edit records (the store refuses the
-   * others): say so by greying the fields rather than failing at save. */
+  /* The policy says who edits records (the store refuses the others):
+   * say so by greying the fields rather than failing at save. */
   gboolean may_edit = self->context != NULL &&
-                      (gk_context_get_roles (self->context) & (GK_ROLE_DRAFTER | GK_ROLE_ADMIN)) != 0;
+                      gk_context_can (self->context, GK_ACTION_EDIT, self->item, &edit_why);
   GHashTableIter iter;
   FieldRow *row;
 
@@ -1085,7 +1086,7 @@ update_actions (GkRecordEditor *self)
   if (self->tags_add_button != NULL)
     gtk_widget_set_sensitive (self->tags_add_button, may_edit);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
-                               may_edit ? NULL : _("Only drafters and administrators can edit the record."));
+                               may_edit ? NULL : edit_why);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  may_edit && self->item != NULL && self->dirty && !self->saving);
@@ -1098,8 +1099,7 @@ update_actions (GkRecordEditor *self)
       if (self->dirty)
         why_not = g_strdup (_("Save the record first."));
       else
-        can_submit = gk_workflow_can_submit (get_store (self), gk_context_get_user (self->context),
-                                             self->item, &why_not);
+        can_submit = gk_context_can (self->context, GK_ACTION_SUBMIT, self->item, &why_not);
       gtk_widget_set_visible (GTK_WIDGET (self->submit_button), TRUE);
     }
   else

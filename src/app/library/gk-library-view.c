@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gk-app-util.h"
+#include "gk-deadline.h"
 #include "gk-library-view.h"
 #include "gk-store-async.h"
 #include "gk-tag-picker.h"
@@ -386,20 +387,23 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       tooltip = owned;
       break;
     case COLUMN_DUE:
-      if (item->due_date != NULL && item->state != GK_STATE_PUBLISHED &&
-          item->state != GK_STATE_WITHDRAWN)
-        {
-          int days = gk_calendar_days_left (gk_context_get_calendar (self->context),
-                                            item->due_date, NULL);
+      {
+        int days;
+        /* The one deadline rule (gk-deadline.h): nothing for 依申请公开 and
+         * 不予公开 items, as in the "Due soon" view. */
+        GkDeadlineState deadline = gk_deadline_for_item (item, gk_context_get_calendar (self->context),
+                                                         NULL, &days);
 
-          owned = gk_format_days_left (days);
-          text = owned;
-          tooltip = item->due_date;
-          if (days < 0)
-            gtk_widget_add_css_class (label, "error");
-          else if (days <= 3)
-            gtk_widget_add_css_class (label, "warning");
-        }
+        if (deadline == GK_DEADLINE_NONE)
+          break;
+        owned = gk_format_days_left (days);
+        text = owned;
+        tooltip = item->due_date;
+        if (deadline == GK_DEADLINE_OVERDUE)
+          gtk_widget_add_css_class (label, "error");
+        else if (deadline == GK_DEADLINE_SOON)
+          gtk_widget_add_css_class (label, "warning");
+      }
       break;
     default:
       g_assert_not_reached ();

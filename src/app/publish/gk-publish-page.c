@@ -47,6 +47,7 @@ struct _GkPublishPage
   GtkWidget      *token_row;
   GtkWidget      *token_status_row;
   GtkWidget      *token_forget_button;
+  char           *last_error_text;
   GtkWidget      *test_row;
   GtkWidget      *test_button;
   GtkWidget      *test_spinner;
@@ -141,22 +142,30 @@ end_running (GkPublishPage *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-static GkRole
-get_roles (GkPublishPage *self)
+/* A core error with the window's remedy (gk_context_error_text()); the
+ * string lives as long as the page's last such message. */
+static const char *
+error_text (GkPublishPage *self,
+            const GError  *error)
 {
-  return gk_context_get_roles (self->context);
+  g_free (self->last_error_text);
+  self->last_error_text = gk_context_error_text (error);
+  return self->last_error_text;
+}
+
+/* The policy's answer (gk-policy.h); why (optional): its reason. */
+static gboolean
+may (GkPublishPage *self,
+     GkAction       action,
+     char         **why)
+{
+  return gk_context_can (self->context, action, NULL, why);
 }
 
 static gboolean
 may_publish (GkPublishPage *self)
 {
-  return (get_roles (self) & (GK_ROLE_PUBLISHER | GK_ROLE_ADMIN)) != 0;
-}
-
-static gboolean
-is_admin (GkPublishPage *self)
-{
-  return (get_roles (self) & GK_ROLE_ADMIN) != 0;
+  return may (self, GK_ACTION_PUBLISH, NULL);
 }
 
 static char *
@@ -323,9 +332,14 @@ set_token_status (GkPublishPage *self,
                   const char    *status,
                   gboolean       can_forget)
 {
+  g_autofree char *why = NULL;
+  gboolean may_forget = may (self, GK_ACTION_FORGET_TOKEN, &why);
+
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_status_row), status);
   gtk_widget_set_visible (self->token_forget_button, can_forget);
-  gtk_widget_set_sensitive (self->token_forget_button, can_forget && is_admin (self));
+  gtk_widget_set_sensitive (self->token_forget_button, can_forget && may_forget);
+  gtk_widget_set_tooltip_text (self->token_forget_button,
+                               may_forget ? _("Remove the token from the keyring") : why);
 }
 
 static void
@@ -344,7 +358,7 @@ on_token_status_looked_up_cb (GObject      *source,
   if (token != NULL)
     set_token_status (self, _("Saved in the keyring."), TRUE);
   else if (error != NULL)
-    set_token_status (self, error->message, FALSE);
+    set_token_status (self, error_text (self, error), FALSE);
   else
     set_token_status (self, _("No token is saved for this portal yet."), FALSE);
   gk_token_free (token);
@@ -442,7 +456,12 @@ on_token_applied_cb (AdwEntryRow   *row,
   self->token_in_keyring = FALSE;
   set_token_status (self, _("Saving in the keyring…"), FALSE);
   begin_running (self);
-  gk_token_keyring_store_async (url, self->session_token, NULL, on_token_stored_cb, g_object_ref (self));
+  {
+    g_autoptr(GkMember) member = gk_context_get_member (self->context);
+
+    gk_token_keyring_store_async (member, url, self->session_token, NULL, on_token_stored_cb,
+                                  g_object_ref (self));
+  }
 }
 
 static void
@@ -455,7 +474,7 @@ on_token_cleared_cb (GObject      *source,
 
   end_running (self);
   if (!gk_token_keyring_clear_finish (result, &error))
-    show_toast (self, error->message);
+    show_toast (self, error_text (self, error));
   else
     show_toast (self, _("The portal token is forgotten."));
   refresh_token_status (self);
@@ -476,7 +495,13 @@ on_token_forget_clicked_cb (GtkButton     *button,
       return;
     }
   begin_running (self);
-  gk_token_keyring_clear_async (url, NULL, on_token_cleared_cb, g_object_ref (self));
+  {
+    g_autoptr(GkMember) member = gk_context_get_member (self->context);
+
+    /* The keyring refuses a member who may not (the button is grey for
+     * them; the core says no all the same). */
+    gk_token_keyring_clear_async (member, url, NULL, on_token_cleared_cb, g_object_ref (self));
+  }
 }
 
 /* Portal address and CA file (library settings: admins only).  The
@@ -509,7 +534,7 @@ on_url_applied_cb (AdwEntryRow   *row,
                                   get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
                                   &error))
     {
-      show_settings_problem (self, self->url_row, error->message);
+      show_settings_problem (self, self->url_row, error_text (self, error));
       return;
     }
   show_settings_problem (self, NULL, NULL);
@@ -529,7 +554,7 @@ set_ca_file (GkPublishPage *self,
   if (!gk_store_set_setting (self->store, gk_context_get_user (self->context),
                              "portal_ca_file", path, &error))
     {
-      show_settings_problem (self, self->ca_row, error->message);
+      show_settings_problem (self, self->ca_row, error_text (self, error));
       return;
     }
   show_settings_problem (self, NULL, NULL);
@@ -642,7 +667,7 @@ on_health_cb (GObject      *source,
       finish_test (self, text, TRUE);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    finish_test (self, error->message, FALSE);
+    finish_test (self, error_text (self, error), FALSE);
   else
     finish_test (self, _("The test was cancelled."), FALSE);
 
@@ -667,7 +692,7 @@ on_test_token_cb (GkPublishPage *self,
 
   if (token == NULL)
     {
-      finish_test (self, token_error ? token_error->message : _("No portal token."), FALSE);
+      finish_test (self, token_error ? error_text (self, token_error) : _("No portal token."), FALSE);
       return;
     }
   options.ca_file = ca_file;
@@ -678,7 +703,7 @@ on_test_token_cb (GkPublishPage *self,
   gk_token_free (token);
   if (client == NULL)
     {
-      finish_test (self, error->message, FALSE);
+      finish_test (self, error_text (self, error), FALSE);
       return;
     }
 
@@ -905,7 +930,7 @@ on_sync_done_cb (GObject      *source,
     {
       const char *text = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                          ? _("Publishing was cancelled. What was not sent stays queued for the next run.")
-                         : error->message;
+                         : error_text (self, error);
 
       g_free (self->report_summary);
       self->report_summary = g_strdup (text);
@@ -929,7 +954,7 @@ on_publish_token_cb (GkPublishPage *self,
   if (token == NULL)
     {
       g_free (self->report_summary);
-      self->report_summary = g_strdup (token_error ? token_error->message : _("No portal token."));
+      self->report_summary = g_strdup (token_error ? error_text (self, token_error) : _("No portal token."));
       gtk_label_set_text (GTK_LABEL (self->report_label), self->report_summary);
       gtk_widget_add_css_class (self->report_label, "error");
       gtk_widget_set_visible (self->report_label, TRUE);
@@ -1054,7 +1079,7 @@ on_resolved_cb (GObject      *source,
   g_autoptr(GkSyncItemResult) outcome = gk_sync_resolve_finish (GK_SYNC (source), result, &error);
 
   if (outcome == NULL)
-    show_toast (self, error->message);
+    show_toast (self, error_text (self, error));
   else
     {
       g_autofree char *text = NULL;
@@ -1091,7 +1116,7 @@ on_token_for_resolve_cb (GkPublishPage *self,
     }
   if (token == NULL)
     {
-      show_toast (self, token_error ? token_error->message : _("No portal token."));
+      show_toast (self, token_error ? error_text (self, token_error) : _("No portal token."));
       resolve_request_free (request);
       end_running (self);
       return;
@@ -1155,6 +1180,8 @@ new_resolve_button (GkPublishPage    *self,
   gboolean overwrite = resolution == GK_SYNC_RESOLVE_OVERWRITE;
   GtkWidget *button = gtk_button_new_with_mnemonic (overwrite ? _("_Overwrite…") : _("_Keep Portal’s Copy…"));
   g_autofree char *name = g_strdup_printf ("%s:%s", overwrite ? "overwrite" : "keep-portal", item->id);
+  g_autofree char *why = NULL;
+  gboolean may_resolve;
 
   gtk_widget_set_name (button, name);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -1164,10 +1191,11 @@ new_resolve_button (GkPublishPage    *self,
   g_object_set_data_full (G_OBJECT (button), "title", g_strdup (item_title (item)), g_free);
   g_object_set_data (G_OBJECT (button), "revision", GSIZE_TO_POINTER ((gsize) revision));
   g_object_set_data (G_OBJECT (button), "resolution", GINT_TO_POINTER (resolution));
-  gtk_widget_set_sensitive (button, is_admin (self));
+  may_resolve = may (self, GK_ACTION_RESOLVE, &why);
+  gtk_widget_set_sensitive (button, may_resolve);
   gtk_widget_set_tooltip_text (button,
-                               !is_admin (self)
-                               ? _("Only an admin can decide a conflict.")
+                               !may_resolve
+                               ? why
                                : overwrite ? _("Replace the portal’s copy with the approved revision")
                                            : _("Leave the portal’s copy as it is"));
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_resolve_clicked_cb), self, 0);
@@ -1327,7 +1355,7 @@ on_withdraw_response_cb (GkReasonDialog *dialog,
   reason = gk_reason_dialog_get_text (dialog);
   if (!gk_sync_withdraw (self->store, gk_context_get_user (self->context), id, reason, &queued, &error))
     {
-      show_toast (self, error->message);
+      show_toast (self, error_text (self, error));
       reload (self);
       return;
     }
@@ -1510,15 +1538,12 @@ reload_waiting (GkPublishPage *self)
                                          ", %u unfinished sends from an earlier run", n_pending - n_publishable),
                             n_pending - n_publishable);
   g_string_append (subtitle, _("."));
-  if (!may_publish (self))
-    {
-      g_autofree char *roles = gk_context_describe_roles (self->context);
+  {
+    g_autofree char *why = NULL;
 
-      g_string_append_printf (subtitle, "\n");
-      /* Translators: "…; rita has: Reviewer." */
-      g_string_append_printf (subtitle, _("Publishing needs the publisher or admin role; %s has: %s."),
-                              gk_context_get_user (self->context), roles);
-    }
+    if (!may (self, GK_ACTION_PUBLISH, &why))
+      g_string_append_printf (subtitle, "\n%s", why);
+  }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->waiting_row), subtitle->str);
 }
 
@@ -1527,7 +1552,12 @@ reload (GkPublishPage *self)
 {
   g_autofree char *url = get_setting (self, "portal_url");
   g_autofree char *ca_file = get_setting (self, "portal_ca_file");
-  gboolean admin = is_admin (self);
+  g_autofree char *settings_why = NULL;
+  g_autofree char *token_why = NULL;
+  g_autofree char *publish_why = NULL;
+  gboolean admin = may (self, GK_ACTION_CHANGE_SETTINGS, &settings_why);
+  gboolean may_store_token = may (self, GK_ACTION_STORE_TOKEN, &token_why);
+  gboolean publisher = may (self, GK_ACTION_PUBLISH, &publish_why);
 
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), url ? url : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->url_row), url ? url : "");
@@ -1538,25 +1568,19 @@ reload (GkPublishPage *self)
   gtk_widget_set_sensitive (self->url_row, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->ca_choose_button, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->ca_clear_button, admin && self->store != NULL);
-  gtk_widget_set_sensitive (self->token_row, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->token_row, may_store_token && self->store != NULL);
+  gtk_widget_set_tooltip_text (self->token_row, may_store_token ? NULL : token_why);
   gtk_widget_set_sensitive (self->test_button, self->store != NULL && !gk_str_is_blank (url));
   if (!admin)
-    {
-      g_autofree char *roles = gk_context_describe_roles (self->context);
-      g_autofree char *description =
-        g_strdup_printf (_("Only an admin can change the portal settings; %s has: %s."),
-                         gk_context_get_user (self->context), roles);
-
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), description);
-    }
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), settings_why);
   else
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group),
                                            _("Where approved documents are published (portal API version 1)."));
 
-  gtk_widget_set_sensitive (self->publish_button, !self->syncing && may_publish (self) && self->store != NULL);
+  gtk_widget_set_sensitive (self->publish_button, !self->syncing && publisher && self->store != NULL);
   gtk_widget_set_tooltip_text (self->publish_button,
-                               may_publish (self) ? _("Send approved documents and withdrawals to the portal")
-                                                  : _("Publishing needs the publisher or admin role."));
+                               publisher ? _("Send approved documents and withdrawals to the portal")
+                                         : publish_why);
   reload_waiting (self);
   reload_conflicts (self);
   reload_published (self);
@@ -1788,6 +1812,8 @@ gk_publish_page_finalize (GObject *object)
   g_clear_pointer (&self->result_rows, g_hash_table_unref);
   g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_clear_pointer (&self->published_rows, g_ptr_array_unref);
+
+  g_free (self->last_error_text);
 
   G_OBJECT_CLASS (gk_publish_page_parent_class)->finalize (object);
 }

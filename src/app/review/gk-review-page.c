@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gk-changes-view.h"
+#include "gk-deadline.h"
 #include "gk-findings-list.h"
 #include "gk-import-warnings.h"
 #include "gk-pdf-canvas.h"
@@ -198,17 +199,19 @@ set_preview_ready (GkReviewPage *self,
 
 static char *
 describe_due (GkReviewPage *self,
-              const char   *due_date,
+              GkItem       *item,
               gboolean     *overdue)
 {
-  GkCalendar *calendar = gk_context_get_calendar (self->context);
   int left;
+  /* The one deadline rule (gk-deadline.h): nothing for items that are
+   * not 主动公开. */
+  GkDeadlineState deadline = gk_deadline_for_item (item, gk_context_get_calendar (self->context),
+                                                   NULL, &left);
 
   *overdue = FALSE;
-  if (gk_str_is_blank (due_date) || calendar == NULL)
+  if (deadline == GK_DEADLINE_NONE)
     return NULL;
-  left = gk_calendar_days_left (calendar, due_date, NULL);
-  if (left < 0)
+  if (deadline == GK_DEADLINE_OVERDUE)
     {
       *overdue = TRUE;
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Overdue by %d working day",
@@ -321,7 +324,7 @@ fill_record (GkReviewPage *self)
 
   gtk_label_set_text (GTK_LABEL (self->title_label), item_title (item));
 
-  due = describe_due (self, item->due_date, &overdue);
+  due = describe_due (self, item, &overdue);
   if (!gk_str_is_blank (item->submitted_by))
     submitted = g_strdup_printf (_("submitted by %s"), item->submitted_by);
   /* Translators: "Revision 2 · Confidentiality review · submitted by dora · Due in 3 working days" */
@@ -384,13 +387,12 @@ update_buttons (GkReviewPage *self)
   g_autofree char *approve_why = NULL;
   g_autofree char *return_why = NULL;
   g_autoptr(GString) caption = g_string_new (NULL);
-  const char *user = gk_context_get_user (self->context);
   gboolean can_approve = FALSE, can_return = FALSE;
 
   if (self->item != NULL && self->store != NULL)
     {
-      can_approve = gk_workflow_can_approve (self->store, user, self->item, &approve_why);
-      can_return = gk_workflow_can_return (self->store, user, self->item, &return_why);
+      can_approve = gk_context_can (self->context, GK_ACTION_APPROVE, self->item, &approve_why);
+      can_return = gk_context_can (self->context, GK_ACTION_RETURN, self->item, &return_why);
     }
 
   gtk_widget_set_sensitive (self->approve_button, can_approve && !self->busy);
@@ -423,10 +425,9 @@ static void
 update_findings (GkReviewPage *self)
 {
   g_autofree char *why_not = NULL;
-  const char *user = gk_context_get_user (self->context);
   guint n_open = 0;
 
-  if (!gk_workflow_can_dismiss (self->store, user, self->item, &why_not) && why_not == NULL)
+  if (!gk_context_can (self->context, GK_ACTION_DISMISS, self->item, &why_not) && why_not == NULL)
     why_not = g_strdup (_("You may not decide the findings of this document."));
   gk_findings_list_set_findings (GK_FINDINGS_LIST (self->findings_list),
                                  self->item->findings, why_not);
@@ -615,7 +616,6 @@ static void
 show_bulk (GkReviewPage *self,
            GPtrArray    *ids)
 {
-  const char *user = gk_context_get_user (self->context);
   g_autofree char *title = NULL;
   g_autofree char *button = NULL;
   guint n_ready = 0;
@@ -630,7 +630,10 @@ show_bulk (GkReviewPage *self,
 
       if (item == NULL)
         continue;
-      ok = gk_workflow_can_approve (self->store, user, item, &why_not);
+      /* Items of the queue that the user may not sign come from a list
+       * query, without their history: the workflow loads it and asks
+       * the same policy (gk_workflow_can_approve()). */
+      ok = gk_workflow_can_approve (self->store, gk_context_get_user (self->context), item, &why_not);
       if (ok)
         {
           g_ptr_array_add (self->bulk_ids, g_strdup (item->id));
@@ -1233,7 +1236,7 @@ on_queue_row_bind_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (texts, "dim-label");
   gtk_label_set_text (GTK_LABEL (meta), meta_text);
 
-  due_text = describe_due (self, item->due_date, &overdue);
+  due_text = describe_due (self, item, &overdue);
   gtk_label_set_text (GTK_LABEL (due), due_text ? due_text : _("No disclosure deadline"));
   if (overdue)
     gtk_widget_add_css_class (due, "error");
