@@ -409,7 +409,7 @@ static char *
 describe_certificate_errors (GTlsCertificateFlags flags)
 {
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup (_("it is not signed by a known authority (give the agency’s CA file with --ca-file)"));
+    return g_strdup (_ ("it is not signed by a known authority"));
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     return g_strdup (_("it is not for this host name"));
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
@@ -458,6 +458,7 @@ classify_error (GkPortalClient *self,
             describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (req->msg));
 
           response->outcome = GK_PORTAL_FATAL;
+          response->tls_errors = soup_message_get_tls_peer_certificate_errors (req->msg);
           response->message = g_strdup_printf (_("The portal’s certificate is not trusted: %s."), why);
           return response;
         }
@@ -899,7 +900,7 @@ gk_portal_check_url (const char *base_url,
   if (gk_str_is_blank (base_url))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("No portal address: give one with --portal URL or set the library setting portal_url."));
+                   _ ("No portal address: the library setting portal_url is empty."));
       return FALSE;
     }
   uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
@@ -934,10 +935,11 @@ gk_portal_check_url (const char *base_url,
     }
   if (!allow_insecure && !gk_portal_host_is_loopback (host))
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Plain http:// is allowed only for a portal on this computer (127.0.0.1, ::1, "
-                     "localhost): the token and the documents would cross the network unencrypted. "
-                     "Use https://, or --allow-insecure if you really mean it."));
+      g_set_error (
+          error, GK_ERROR, GK_ERROR_REFUSED,
+          _ ("Plain http:// is allowed only for a portal on this computer (127.0.0.1, ::1, "
+             "localhost): the token and the documents would cross the network "
+             "unencrypted."));
       return FALSE;
     }
   return TRUE;

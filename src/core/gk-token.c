@@ -75,9 +75,8 @@ set_keyring_error (GError     **error,
                    const GError *cause)
 {
   g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-               _("The keyring (Secret Service) is not available: %s. Give the portal token "
-                 "with --token-file FILE or the environment variable %s instead."),
-               cause != NULL ? cause->message : _("no answer"), GK_TOKEN_ENV);
+               _ ("The keyring (Secret Service) is not available: %s."),
+               cause != NULL ? cause->message : _ ("no answer"));
 }
 
 /* public API */
@@ -646,11 +645,13 @@ gk_token_resolve (const char     *token_file,
 
   if (keyring_error != NULL)
     g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("No portal token: give one with --token-file FILE or the environment variable %s "
-                   "(%s)"), GK_TOKEN_ENV, keyring_error->message);
+                 _ ("No portal token: no token file was given, the environment variable %s is not "
+                    "set, and the keyring could not be asked (%s)"),
+                 GK_TOKEN_ENV, keyring_error->message);
   else
     g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("No portal token: give one with --token-file FILE, the environment variable %s, "
-                   "or store one for this portal in the keyring."), GK_TOKEN_ENV);
+                 _ ("No portal token: no token file was given, the environment variable %s is not "
+                    "set, and the keyring holds none for this portal."),
+                 GK_TOKEN_ENV);
   return NULL;
 }

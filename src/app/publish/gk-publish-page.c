@@ -509,7 +509,14 @@ on_url_applied_cb (AdwEntryRow   *row,
                                   get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
                                   &error))
     {
-      show_settings_problem (self, self->url_row, error->message);
+      g_autofree char *text = NULL;
+
+      /* The core states the facts; the remedy is this window's. */
+      if (!get_allow_insecure (self) && g_ascii_strncasecmp (url, "http://", 7) == 0)
+        text = g_strdup_printf (_ ("%s Use https://, or turn on “Allow unencrypted connections” "
+                                   "under Preferences."),
+                                error->message);
+      show_settings_problem (self, self->url_row, text != NULL ? text : error->message);
       return;
     }
   show_settings_problem (self, NULL, NULL);
