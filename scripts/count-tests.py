@@ -3,7 +3,9 @@
 
 Tests speak TAP (GTest with --tap): every "ok"/"not ok" line is one case.
 A test program that crashed or timed out counts one failure on top of the
-cases it reported.  Prints "N passed, N failed"; exits 1 if any failed.
+cases it reported.  Checks run outside meson follow as NAME=ok or
+NAME=fail arguments (scripts/test passes check-format=…), one case each.
+Prints "N passed, N failed"; exits 1 if any failed.
 """
 import json
 import re
@@ -31,6 +33,13 @@ with open(sys.argv[1], encoding="utf-8") as log:
         failed += bad
         if result not in ("OK", "EXPECTEDFAIL", "SKIP") and bad == 0:
             failed += 1
+for extra in sys.argv[2:]:
+    name, _, result = extra.partition("=")
+    if result == "ok":
+        passed += 1
+    else:
+        failed += 1
+        print(f"not ok {name}")
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"

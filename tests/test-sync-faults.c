@@ -473,7 +473,20 @@ test_412_after_portal_edit (Fixture *f, gconstpointer data)
   conflict = gk_sync_fixture_run_sync (f);
   assert_all (conflict, ids, GK_SYNC_OUTCOME_CONFLICT);
   g_assert_cmpint (gk_sync_report_exit_status (conflict), ==, 1);
-  g_assert_nonnull (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "--resolve"));
+  /* The core states the conflict in neutral words; the command line
+   * adds how to decide, naming its command and the item. */
+  g_assert_nonnull (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "must decide"));
+  g_assert_null (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "gongkai-ctl"));
+  {
+    g_auto (GkSyncRun) r = { 0 };
+    g_autofree char *hint =
+        g_strdup_printf ("“gongkai-ctl sync --resolve %s keep-portal|overwrite”", keep);
+
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--dry-run", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.out, "--resolve"));
+    g_assert_nonnull (strstr (r.out, hint));
+  }
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, g_ptr_array_index (ids, i));

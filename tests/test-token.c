@@ -8,7 +8,9 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 
 #include "gk-token.h"
@@ -147,6 +149,31 @@ test_environment (void)
   g_unsetenv (GK_TOKEN_ENV);
 }
 
+/* gongkai-ctl with these arguments (NULL-terminated): its exit status
+ * and what it wrote on stderr. */
+static char *
+run_ctl (int *status, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char   *err = NULL;
+  int     wait_status = 0;
+  va_list args;
+
+  g_assert_nonnull (g_getenv ("GONGKAI_CTL"));
+  g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &err, &wait_status, &error));
+  g_assert_no_error (error);
+  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return err;
+}
+
 static void
 test_precedence (void)
 {
@@ -190,6 +217,23 @@ test_precedence (void)
   g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_NO_TOKEN);
   g_assert_null (strstr (error->message, "--token-file"));
   g_assert_nonnull (strstr (error->message, GK_TOKEN_ENV));
+  /* The core states the facts; the command line lists its ways to give one. */
+  g_assert_null (strstr (error->message, "--token-file"));
+  g_assert_null (strstr (error->message, "gongkai-ctl"));
+  {
+    g_autofree char *library = g_build_filename (tmp_dir, "precedence-library", NULL);
+    g_autofree char *init_err = NULL;
+    g_autofree char *err = NULL;
+    int              status = -1;
+
+    init_err = run_ctl (&status, "--library", library, "init", NULL);
+    g_assert_cmpint (status, ==, 0);
+    err = run_ctl (&status, "--library", library, "sync", "--portal", "http://127.0.0.1:1/api/v1",
+                   NULL);
+    g_assert_cmpint (status, ==, 3);
+    g_assert_nonnull (strstr (err, "--token-file"));
+    g_assert_nonnull (strstr (err, GK_TOKEN_ENV));
+  }
 }
 
 static void
@@ -208,6 +252,16 @@ test_keyring_unavailable (void)
       g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_KEYRING_UNAVAILABLE);
       g_assert_null (strstr (error->message, "--token-file"));
       g_clear_error (&error);
+      {
+        g_autofree char *err = NULL;
+        int              status = -1;
+
+        err = run_ctl (&status, "token", "status", "--portal",
+                       "https://portal.example.gov.cn/api/v1", NULL);
+        g_assert_cmpint (status, ==, 1);
+        g_assert_nonnull (strstr (err, "keyring"));
+        g_assert_nonnull (strstr (err, "--token-file"));
+      }
 
       g_assert_false (gk_token_keyring_store (&admin, "https://portal.example.gov.cn/api/v1", SECRET, NULL, &error));
       g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);

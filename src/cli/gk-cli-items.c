@@ -1211,7 +1211,19 @@ cmd_config (GkCli  *cli,
       if (!gk_store_set_setting_full (cli->store, cli->user, argv[1], argv[2],
                                       allow_insecure ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
                                       &error))
-        return gk_cli_fail (cli, error);
+        {
+          /* The core states the facts; the option is this face's. */
+          if (strcmp (argv[1], "portal_url") == 0 && !allow_insecure &&
+              g_ascii_strncasecmp (argv[2], "http://", 7) == 0)
+            {
+              g_autoptr (GError) full =
+                  g_error_new (error->domain, error->code, "%s %s", error->message,
+                               _ ("Use https://, or add --allow-insecure if you really mean it."));
+
+              return gk_cli_fail (cli, full);
+            }
+          return gk_cli_fail (cli, error);
+        }
       return GK_EXIT_OK;
     }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gk-data.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -732,7 +733,7 @@ gk_store_priv_seed_topics (GkStore *self,
   g_autoptr(GkStoreTx) tx = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
-  const char *dirs[] = { g_getenv ("GONGKAI_DATA_DIR"), SRCDATADIR, PKGDATADIR };
+  g_auto (GStrv) candidates = gk_data_candidates (TOPICS_FILE);
 
   {
     g_autoptr(GkStoreStmt) count = gk_store_priv_prepare (self, "SELECT count (*) FROM topics", error);
@@ -743,16 +744,16 @@ gk_store_priv_seed_topics (GkStore *self,
       return TRUE;
   }
 
-  for (guint i = 0; contents == NULL && i < G_N_ELEMENTS (dirs); i++)
+  for (guint i = 0; contents == NULL && candidates[i] != NULL; i++)
+    if (!g_file_get_contents (candidates[i], &contents, NULL, NULL) ||
+        !g_utf8_validate (contents, -1, NULL))
+      g_clear_pointer (&contents, g_free);
+  if (contents == NULL)
     {
-      g_autofree char *path = NULL;
+      g_autoptr (GBytes) builtin = gk_data_builtin (TOPICS_FILE);
 
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], TOPICS_FILE, NULL);
-      if (!g_file_get_contents (path, &contents, NULL, NULL) ||
-          !g_utf8_validate (contents, -1, NULL))
-        g_clear_pointer (&contents, g_free);
+      if (builtin != NULL)
+        contents = g_strndup (g_bytes_get_data (builtin, NULL), g_bytes_get_size (builtin));
     }
   if (contents != NULL)
     lines = g_strsplit (contents, "\n", -1);

@@ -2230,7 +2230,8 @@ stop_point (const char *name)
 {
   static gint stopped = 0;
 
-  if (G_UNLIKELY (g_strcmp0 (g_getenv ("GONGKAI_TEST_STOP_AT"), name) == 0) &&
+  /* A test hook: only in builds with -Dtest_hooks (config.h). */
+  if (GK_TEST_HOOKS && G_UNLIKELY (g_strcmp0 (g_getenv ("GONGKAI_TEST_STOP_AT"), name) == 0) &&
       g_atomic_int_compare_and_exchange (&stopped, 0, 1))
     raise (SIGSTOP);
 }
