@@ -497,6 +497,8 @@ on_approvals_cb (GObject      *source,
     g_warning ("Cannot read the approvals of %s: %s", self->item->id, error->message);
   gk_changes_view_set_changes (GK_CHANGES_VIEW (self->changes_view), changes, base,
                                self->item->revision);
+  /* The shown document is complete with its changes. */
+  set_loading (self, &self->item_loading, FALSE);
 
 out:
   g_object_unref (load->self);
@@ -661,9 +663,9 @@ on_item_loaded_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     goto out;
-  set_loading (self, &self->item_loading, FALSE);
   if (item == NULL)
     {
+      set_loading (self, &self->item_loading, FALSE);
       g_clear_object (&self->item);
       gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "none");
       goto out;
