@@ -1365,7 +1365,7 @@ on_conflict_jobs_cb (GObject      *source,
 }
 
 /* Published documents and withdrawal.  A withdrawal is recorded at once
- * (gk_sync_withdraw) and, when a portal and a token are at hand, sent at
+ * (gk_sync_withdraw_async) and, when a portal and a token are at hand, sent at
  * once in the background; if that fails it stays queued, the row says
  * so, and the next publishing run sends it. */
 
