@@ -5,6 +5,7 @@
 
 #include "gk-store-async.h"
 #include "gk-store-sync.h"
+#include "gk-sync.h"
 
 /* Each pair below copies its arguments into an Args, runs the
  * synchronous call on one of the store's threads (gk_store_run_async())
@@ -531,6 +532,56 @@ gk_store_sync_list_jobs_finish (GkStore      *self,
   return gk_store_run_finish (self, result, error);
 }
 
+void
+gk_withdrawal_state_free (GkWithdrawalState *state)
+{
+  if (state == NULL)
+    return;
+  g_free (state->id);
+  g_free (state->last_error);
+  g_free (state);
+}
+
+static gpointer
+withdrawals_pending_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+  GPtrArray *states = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_withdrawal_state_free);
+
+  for (guint i = 0; args->strv[i] != NULL; i++)
+    {
+      GkWithdrawalState *state = g_new0 (GkWithdrawalState, 1);
+
+      state->id = g_strdup (args->strv[i]);
+      state->pending = gk_sync_withdrawal_pending (store, args->strv[i], &state->last_error);
+      g_ptr_array_add (states, state);
+    }
+  return states;
+}
+
+void
+gk_sync_withdrawals_pending_async (GkStore            *store,
+                                   const char *const  *ids,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  Args *args = args_new ();
+  const char *none[] = { NULL };
+
+  args->strv = g_strdupv ((GStrv) (ids != NULL ? ids : none));
+  run (store, GK_STORE_READ, withdrawals_pending_func, args, (GDestroyNotify) g_ptr_array_unref,
+       cancellable, callback, user_data);
+}
+
+GPtrArray *
+gk_sync_withdrawals_pending_finish (GkStore      *store,
+                                    GAsyncResult *result,
+                                    GError      **error)
+{
+  return gk_store_run_finish (store, result, error);
+}
+
 static gpointer
 queue_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -868,6 +919,48 @@ retag (GkStore     *store,
   if (!gk_item_set_field (item, "tags", text, error))
     return FALSE;
   return gk_store_update_item (store, actor, item, error);
+}
+
+/* Success is 1 (sent already, or nothing to send) or 2 (queued). */
+static gpointer
+withdraw_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+  gboolean queued = FALSE;
+
+  if (!gk_sync_withdraw (store, args->a, args->b, args->c, &queued, error))
+    return NULL;
+  return GINT_TO_POINTER (queued ? 2 : 1);
+}
+
+void
+gk_sync_withdraw_async (GkStore            *store,
+                        const char         *actor,
+                        const char         *id,
+                        const char         *reason,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (actor);
+  args->b = g_strdup (id);
+  args->c = g_strdup (reason);
+  run (store, GK_STORE_WRITE, withdraw_func, args, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+gk_sync_withdraw_finish (GkStore      *store,
+                         GAsyncResult *result,
+                         gboolean     *queued,
+                         GError      **error)
+{
+  int outcome = GPOINTER_TO_INT (gk_store_run_finish (store, result, error));
+
+  if (queued != NULL)
+    *queued = outcome == 2;
+  return outcome != 0;
 }
 
 static gpointer

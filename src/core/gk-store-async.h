@@ -185,6 +185,26 @@ void        gk_store_sync_list_jobs_async (GkStore            *self,
 GPtrArray  *gk_store_sync_list_jobs_finish (GkStore      *self,
                                             GAsyncResult *result,
                                             GError      **error);
+/* Whether each published item's withdrawal waits to be sent
+ * (gk_sync_withdrawal_pending()), in one read: a GkWithdrawalState per
+ * id, in the order of ids. */
+typedef struct
+{
+  char     *id;
+  gboolean  pending;
+  char     *last_error;  /* the last failure to send it, or NULL */
+} GkWithdrawalState;
+
+void        gk_withdrawal_state_free    (GkWithdrawalState *state);
+
+void        gk_sync_withdrawals_pending_async (GkStore            *store,
+                                               const char *const  *ids,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+GPtrArray  *gk_sync_withdrawals_pending_finish (GkStore      *store,
+                                                GAsyncResult *result,
+                                                GError      **error);
 void        gk_workflow_queue_async     (GkStore            *store,
                                          const char         *user,
                                          GCancellable       *cancellable,
@@ -277,6 +297,20 @@ void        gk_workflow_submit_async    (GkStore            *store,
                                          gpointer            user_data);
 gboolean    gk_workflow_submit_finish   (GkStore      *store,
                                          GAsyncResult *result,
+                                         GError      **error);
+
+/* gk_sync_withdraw(): *queued (optional) says whether a withdrawal
+ * now waits to be sent to the portal. */
+void        gk_sync_withdraw_async      (GkStore            *store,
+                                         const char         *actor,
+                                         const char         *id,
+                                         const char         *reason,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+gboolean    gk_sync_withdraw_finish     (GkStore      *store,
+                                         GAsyncResult *result,
+                                         gboolean     *queued,
                                          GError      **error);
 
 /* One item of a review or workflow batch. */

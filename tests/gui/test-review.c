@@ -113,6 +113,8 @@ act_as (const char *who)
       GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
     }
   gk_gui_test_switch_user (GTK_WIDGET (h.window), h.context, who);
+  /* The queue is read again for this member, in the background. */
+  GK_GUI_WAIT (page_idle (), 10000);
 }
 
 /* As a click does: only on a sensitive, visible button. */
