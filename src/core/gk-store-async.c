@@ -1057,6 +1057,53 @@ gk_workflow_batch_finish (GkStore      *store,
 }
 
 static gpointer
+can_approve_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_batch_result_free);
+
+  for (guint i = 0; args->strv[i] != NULL; i++)
+    {
+      g_autoptr(GkItem) item = gk_store_get_item (store, args->strv[i], NULL);
+      GkBatchResult *result;
+
+      if (item == NULL)
+        continue;
+      result = g_new0 (GkBatchResult, 1);
+      result->id = g_strdup (item->id);
+      result->title = g_strdup (item->title != NULL && *item->title != '\0' ? item->title : item->id);
+      result->ok = gk_workflow_can_approve (store, args->a, item, &result->message);
+      result->after = g_steal_pointer (&item);
+      g_ptr_array_add (results, result);
+    }
+  return results;
+}
+
+void
+gk_workflow_can_approve_many_async (GkStore            *store,
+                                    const char         *user,
+                                    const char *const  *ids,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (user);
+  args->strv = g_strdupv ((GStrv) ids);
+  run (store, GK_STORE_READ, can_approve_func, args, (GDestroyNotify) g_ptr_array_unref,
+       cancellable, callback, user_data);
+}
+
+GPtrArray *
+gk_workflow_can_approve_many_finish (GkStore      *store,
+                                     GAsyncResult *result,
+                                     GError      **error)
+{
+  return gk_store_run_finish (store, result, error);
+}
+
+static gpointer
 review_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   Args *args = data;

@@ -353,6 +353,18 @@ void        gk_workflow_batch_async     (GkStore            *store,
 GPtrArray  *gk_workflow_batch_finish    (GkStore      *store,
                                          GAsyncResult *result,
                                          GError      **error);
+/* May user sign each of ids now (gk_workflow_can_approve(), on a reader
+ * thread, with each item's history)?  A GkBatchResult per id still in
+ * the library: ok, or the reason in message; after is the item. */
+void        gk_workflow_can_approve_many_async  (GkStore            *store,
+                                                 const char         *user,
+                                                 const char *const  *ids,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+GPtrArray  *gk_workflow_can_approve_many_finish (GkStore      *store,
+                                                 GAsyncResult *result,
+                                                 GError      **error);
 /* gk_workflow_review_seen() */
 void        gk_workflow_review_async    (GkStore            *store,
                                          const char         *actor,

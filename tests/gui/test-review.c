@@ -503,6 +503,8 @@ test_bulk_approve (void)
 
   act_as ("rita");
   g_assert_true (gk_review_page_select (h.page, ids));
+  /* Each is checked against the policy on a reader thread. */
+  GK_GUI_WAIT (!gk_review_page_get_busy (h.page), 5000);
   gk_gui_test_pump (50);
   button = find ("bulk-approve-button");
   results = find ("bulk-results");

@@ -62,6 +62,7 @@ struct _GkReviewPage
   GPtrArray          *pending_queue; /* GkItem: the signable ones, until the rest is read */
   GCancellable       *item_cancellable; /* the shown item's read */
   gboolean            item_loading;
+  gboolean            bulk_loading;
 
   GListStore         *queue;          /* GkItem: the signable ones first */
   GHashTable         *signable;       /* ids the acting user may sign now */
@@ -711,52 +712,59 @@ present_item (GkReviewPage *self,
 
 /* Several documents: what each would get, before and after. */
 static void
-show_bulk (GkReviewPage *self,
-           GPtrArray    *ids)
+on_bulk_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
+  g_autoptr(GkReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checks = gk_workflow_can_approve_many_finish (GK_STORE (source), result, &error);
   g_autofree char *title = NULL;
   g_autofree char *button = NULL;
-  guint n_ready = 0;
+  guint n_ready = 0, n_total;
 
+  if (checks == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_loading (self, &self->bulk_loading, FALSE);
+          show_toast (self, error->message);
+        }
+      return;
+    }
+  n_total = checks->len;
   clear_list_box ((self->bulk_list));
   g_ptr_array_set_size (self->bulk_ids, 0);
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < checks->len; i++)
     {
-      g_autoptr(GkItem) item = find_queued (self, g_ptr_array_index (ids, i), NULL);
-      g_autofree char *why_not = NULL;
-      gboolean ok;
+      GkBatchResult *check = g_ptr_array_index (checks, i);
 
-      if (item == NULL)
-        continue;
-      /* Items of the queue that the user may not sign come from a list
-       * query, without their history: the workflow loads it and asks
-       * the same policy (gk_workflow_can_approve()). */
-      ok = gk_workflow_can_approve (self->store, gk_context_get_user (self->context), item, &why_not);
-      if (ok)
+      if (check->ok)
         {
-          g_ptr_array_add (self->bulk_ids, g_strdup (item->id));
+          g_ptr_array_add (self->bulk_ids, g_strdup (check->id));
           n_ready++;
         }
       gtk_list_box_append (GTK_LIST_BOX (self->bulk_list),
-                           new_result_row (item_title (item),
-                                           ok ? gk_stage_to_label (item->stage) : why_not, ok));
+                           new_result_row (item_title (check->after),
+                                           check->ok ? gk_stage_to_label (check->after->stage) : check->message,
+                                           check->ok));
     }
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document selected",
-                                        "%u documents selected", ids->len), ids->len);
+                                        "%u documents selected", n_total), n_total);
   gtk_label_set_text (GTK_LABEL (self->bulk_title), title);
   button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Approve %u Document",
                                          "_Approve %u Documents", n_ready), n_ready);
   gtk_button_set_label (GTK_BUTTON (self->bulk_approve_button), button);
   gtk_widget_set_visible (self->bulk_approve_button, TRUE);
   gtk_widget_set_sensitive (self->bulk_approve_button, n_ready > 0 && !self->busy);
-  if (n_ready < ids->len)
+  if (n_ready < n_total)
     {
       g_autofree char *caption =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "You cannot approve %u of them: the reason is on its row.",
                                       "You cannot approve %u of them: the reasons are on their rows.",
-                                      ids->len - n_ready), ids->len - n_ready);
+                                      n_total - n_ready), n_total - n_ready);
 
       gtk_label_set_text (GTK_LABEL (self->bulk_caption), caption);
       gtk_widget_set_visible (self->bulk_caption, TRUE);
@@ -764,6 +772,30 @@ show_bulk (GkReviewPage *self,
   else
     gtk_widget_set_visible (self->bulk_caption, FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "bulk");
+  set_loading (self, &self->bulk_loading, FALSE);
+}
+
+static void
+show_bulk (GkReviewPage *self,
+           GPtrArray    *ids)
+{
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+
+  /* Items of the queue that the user may not sign come from a list query
+   * without their history: the store reads each with it and asks the
+   * same policy, on a reader thread. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GkItem) item = find_queued (self, g_ptr_array_index (ids, i), NULL);
+
+      if (item != NULL)
+        g_ptr_array_add (known, g_ptr_array_index (ids, i));
+    }
+  g_ptr_array_add (known, NULL);
+  set_loading (self, &self->bulk_loading, TRUE);
+  gk_workflow_can_approve_many_async (self->store, gk_context_get_user (self->context),
+                                      (const char *const *) known->pdata, self->cancellable,
+                                      on_bulk_checked_cb, g_object_ref (self));
 }
 
 static void
@@ -1014,6 +1046,7 @@ set_store (GkReviewPage *self,
   g_cancellable_cancel (self->item_cancellable);
   set_loading (self, &self->item_loading, FALSE);
   set_loading (self, &self->queue_loading, FALSE);
+  set_loading (self, &self->bulk_loading, FALSE);
   self->queue_again = FALSE;
   g_set_object (&self->store, store);
   if (store != NULL)
@@ -2001,7 +2034,7 @@ gk_review_page_get_busy (GkReviewPage *self)
 {
   g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), FALSE);
 
-  return self->busy || self->queue_loading || self->item_loading;
+  return self->busy || self->queue_loading || self->item_loading || self->bulk_loading;
 }
 
 /**
