@@ -56,6 +56,19 @@ find_in (const char *page_name,
   return widget;
 }
 
+/* Results come a moment after an action: wait until the page has
+ * written (the widget that started it is sensitive again) and read
+ * again. */
+static void
+settle (const char *page_name,
+        GtkWidget  *widget)
+{
+  GkAdminPage *admin_page = GK_ADMIN_PAGE (page (page_name));
+
+  GK_GUI_WAIT ((widget == NULL || gtk_widget_get_sensitive (widget)) &&
+               !gk_admin_page_is_loading (admin_page), 5000);
+}
+
 static void
 shot (const char *name)
 {
@@ -131,6 +144,9 @@ test_open (void)
   gtk_window_set_default_size (GTK_WINDOW (h.admin), 900, 760);
   GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.admin)) &&
                gtk_widget_get_width (GTK_WIDGET (h.admin)) > 0, 5000);
+  settle ("members", NULL);
+  settle ("tags", NULL);
+  settle ("rules", NULL);
 }
 
 static void
@@ -144,16 +160,19 @@ test_members (void)
 
   gtk_editable_set_text (GTK_EDITABLE (add_row), "pat");
   g_signal_emit_by_name (add_row, "apply");
+  settle ("members", add_row);
   g_assert_cmpint (gk_store_get_roles (store (), "pat"), ==, GK_ROLE_DRAFTER);
   gk_gui_test_pump (20);
 
   toggle = find_in ("members", "pat:publisher");
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  settle ("members", toggle);
   g_assert_cmpint (gk_store_get_roles (store (), "pat"), ==, GK_ROLE_DRAFTER | GK_ROLE_PUBLISHER);
 
   /* The only admin cannot drop the role: refused, and the switch says so. */
   toggle = find_in ("members", own_admin);
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  settle ("members", toggle);
   g_assert_true (gk_store_get_roles (store (), admin_user) & GK_ROLE_ADMIN);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
   gk_admin_window_show_page (h.admin, "members");
@@ -172,6 +191,7 @@ test_tags (void)
   gk_admin_window_show_page (h.admin, "tags");
   gtk_editable_set_text (GTK_EDITABLE (add_row), "财政信息");
   g_signal_emit_by_name (add_row, "apply");
+  settle ("tags", add_row);
   added = find_tag ("财政信息");
   g_assert_nonnull (added);
   gk_gui_test_pump (20);
@@ -182,12 +202,16 @@ test_tags (void)
   gk_reason_dialog_set_text (dialog, "预算公开");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
   gtk_window_destroy (GTK_WINDOW (dialog));
+  GK_GUI_WAIT (gk_gui_test_find_named (page ("tags"), "retire:预算公开") != NULL, 5000);
+  settle ("tags", NULL);
   child = find_tag ("预算公开");
   g_assert_nonnull (child);
   g_assert_cmpstr (child->path, ==, "财政信息/预算公开");
   gk_gui_test_pump (20);
 
   g_signal_emit_by_name (find_in ("tags", "retire:预算公开"), "clicked");
+  GK_GUI_WAIT (gk_gui_test_find_named (page ("tags"), "restore:预算公开") != NULL, 5000);
+  settle ("tags", NULL);
   retired = find_tag ("预算公开");
   g_assert_true (retired->retired);
   gk_gui_test_pump (20);
@@ -212,6 +236,8 @@ test_rules (void)
   gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
   gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{year}-{seq:04}");
   expected = g_strdup_printf ("11310000002421012Q/%.4s-0001", today);
+  /* The next free number is looked up in the background. */
+  GK_GUI_WAIT (g_strcmp0 (gk_rules_page_get_preview (rules), expected) == 0, 5000);
   g_assert_cmpstr (gk_rules_page_get_preview (rules), ==, expected);
   gtk_editable_set_text (GTK_EDITABLE (template_row), "{org_code}/{nonsense}");
   g_assert_nonnull (gk_rules_page_get_preview (rules));
@@ -230,9 +256,11 @@ test_rules (void)
   g_assert_nonnull (strstr (gk_rules_page_get_preview (rules), "org_code"));
 
   gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
+  GK_GUI_WAIT (g_strcmp0 (gk_rules_page_get_preview (rules), expected) == 0, 5000);
   g_assert_cmpstr (gk_rules_page_get_preview (rules), ==, expected);
   g_assert_false (gtk_widget_has_css_class (find_in ("rules", "index-preview-row"), "error"));
   g_signal_emit_by_name (find_in ("rules", "save-numbering-button"), "clicked");
+  settle ("rules", find_in ("rules", "save-numbering-button"));
   saved = gk_store_get_setting (store (), "index_template");
   g_assert_cmpstr (saved, ==, "{org_code}/{year}-{seq:04}");
   g_clear_pointer (&saved, g_free);
@@ -241,8 +269,10 @@ test_rules (void)
 
   stages = find_in ("rules", "review-stages-row");
   adw_combo_row_set_selected (ADW_COMBO_ROW (stages), 0);
+  settle ("rules", stages);
   g_assert_cmpint (gk_workflow_get_review_stages (store ()), ==, 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (stages), 1);
+  settle ("rules", stages);
   g_assert_cmpint (gk_workflow_get_review_stages (store ()), ==, 2);
 
   {
@@ -253,6 +283,7 @@ test_rules (void)
 
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "  内部资料 \n\n仅供参考\n", -1);
     g_signal_emit_by_name (find_in ("rules", "save-words-button"), "clicked");
+    settle ("rules", find_in ("rules", "save-words-button"));
     words = gk_store_get_setting (store (), "sensitive_words");
     g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
     g_assert_false (gtk_widget_get_visible (problem));
@@ -260,6 +291,7 @@ test_rules (void)
     /* Refused by the store: said beside the list, which keeps the text. */
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), "内部\x01资料", -1);
     g_signal_emit_by_name (find_in ("rules", "save-words-button"), "clicked");
+    settle ("rules", find_in ("rules", "save-words-button"));
     g_clear_pointer (&words, g_free);
     words = gk_store_get_setting (store (), "sensitive_words");
     g_assert_cmpstr (words, ==, "内部资料\n仅供参考");
@@ -269,6 +301,7 @@ test_rules (void)
     shot ("admin-rules-refused");
     gtk_editable_set_text (GTK_EDITABLE (org), "11310000002421012Q");
     gk_admin_page_reload (GK_ADMIN_PAGE (page ("rules")));
+    settle ("rules", NULL);
     g_assert_false (gtk_widget_get_visible (problem));
   }
   shot ("admin-rules");
@@ -292,6 +325,9 @@ test_not_an_admin (void)
 
   gk_context_set_user (h.context, "rita");
   gk_gui_test_pump (20);
+  settle ("members", NULL);
+  settle ("rules", NULL);
+  settle ("tags", NULL);
   g_assert_false (gtk_widget_is_sensitive (find_in ("members", "add-member-row")));
   g_assert_false (gtk_widget_is_sensitive (find_in ("rules", "save-numbering-button")));
   g_assert_false (gtk_widget_is_sensitive (find_in ("tags", "add-tag-row")));

@@ -126,9 +126,10 @@ on_role_read_cb (GObject      *source,
       return;
     }
   current = change->on ? (change->before | change->role) : (change->before & ~change->role);
+  /* change->user lives as long as change, which the next callback owns. */
   gk_store_set_member_async (GK_STORE (source), get_actor (self), change->user, current,
-                             gk_admin_page_get_cancellable (page), on_role_set_cb,
-                             g_steal_pointer (&change));
+                             gk_admin_page_get_cancellable (page), on_role_set_cb, change);
+  change = NULL;
 }
 
 static void
@@ -199,8 +200,8 @@ on_add_read_cb (GObject      *source,
       return;
     }
   gk_store_set_member_async (GK_STORE (source), get_actor (self), change->user, GK_ROLE_DRAFTER,
-                             gk_admin_page_get_cancellable (page), on_member_added_cb,
-                             g_steal_pointer (&change));
+                             gk_admin_page_get_cancellable (page), on_member_added_cb, change);
+  change = NULL;
 }
 
 static void

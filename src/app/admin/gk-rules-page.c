@@ -250,7 +250,9 @@ on_template_saved_cb (GObject      *source,
       gk_admin_page_show_toast (GK_ADMIN_PAGE (save->self), error->message);
       return;
     }
-  set_setting (save->self, "org_code", save->org, on_org_saved_cb, g_steal_pointer (&save));
+  /* save->org lives as long as save, which the next callback owns. */
+  set_setting (save->self, "org_code", save->org, on_org_saved_cb, save);
+  save = NULL;
 }
 
 static void
