@@ -8,6 +8,8 @@
 #include "gk-admin-window.h"
 #include "gk-calendar-page.h"
 #include "gk-gui-test.h"
+#include "gk-item-picker.h"
+#include "gk-store-async.h"
 #include "gk-reason-dialog.h"
 #include "gk-rules-page.h"
 #include "gk-user-switcher.h"
@@ -402,6 +404,62 @@ test_calendar (void)
   g_assert_cmpuint (gk_calendar_page_get_n_years (GK_CALENDAR_PAGE (page ("calendar"))), >=, 2);
 }
 
+/* The record editor's picker of related documents searches in the
+ * background, from the main loop as one types. */
+static void
+on_item_chosen_cb (GkItemPicker *picker,
+                   const char   *id,
+                   char        **chosen)
+{
+  *chosen = g_strdup (id);
+}
+
+typedef struct
+{
+  GtkWidget  *picker;
+  const char *text;
+} Search;
+
+static void
+search (gpointer data)
+{
+  Search *query = data;
+
+  gk_item_picker_search (GK_ITEM_PICKER (query->picker), query->text);
+}
+
+static void
+test_item_picker (void)
+{
+  /* A library of its own: the main window's pages do not watch it. */
+  g_autofree char *dir = gk_gui_test_make_tmp ();
+  g_autoptr(GkContext) context = gk_gui_test_new_library (dir);
+  GkStore *library = gk_context_get_store (context);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) wanted = gk_item_new ();
+  g_autoptr(GkItem) other = gk_item_new ();
+  g_autofree char *chosen = NULL;
+  GtkWidget *picker;
+
+  g_assert_true (gk_item_set_field (wanted, "title", "关于印发应急预案的通知", &error));
+  g_assert_true (gk_store_insert_item (library, gk_context_get_user (context), wanted, NULL, 0, NULL, &error));
+  g_assert_true (gk_item_set_field (other, "title", "年度报告", &error));
+  g_assert_true (gk_store_insert_item (library, gk_context_get_user (context), other, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  picker = g_object_ref_sink (gk_item_picker_new (library));
+  g_signal_connect (picker, "item-chosen", G_CALLBACK (on_item_chosen_cb), &chosen);
+  in_loop (search, &(Search) { picker, "应急预案" });
+  GK_GUI_WAIT (!gk_item_picker_is_searching (GK_ITEM_PICKER (picker)), 5000);
+  g_assert_true (gk_item_picker_choose_nth (GK_ITEM_PICKER (picker), 0));
+  g_assert_cmpstr (chosen, ==, wanted->id);
+  g_assert_false (gk_item_picker_choose_nth (GK_ITEM_PICKER (picker), 1));
+  g_object_unref (picker);
+  gk_store_wait_writes (library);
+  g_clear_object (&context);
+  gk_gui_test_remove_tree (dir);
+}
+
 /* rita is no admin: everything is shown, nothing can be changed, and
  * the pages say why. */
 static void
@@ -446,6 +504,7 @@ main (int   argc,
   g_test_add_func ("/admin/tags", test_tags);
   g_test_add_func ("/admin/rules", test_rules);
   g_test_add_func ("/admin/calendar", test_calendar);
+  g_test_add_func ("/admin/item-picker", test_item_picker);
   g_test_add_func ("/admin/not-an-admin", test_not_an_admin);
   g_test_add_func ("/admin/teardown", test_teardown);
   return g_test_run ();
