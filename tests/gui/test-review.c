@@ -12,7 +12,6 @@
 #include "gk-importer.h"
 #include "gk-pdf-canvas.h"
 #include "gk-reason-dialog.h"
-#include "gk-review-changes.h"
 #include "gk-review-page.h"
 #include "gk-user-switcher.h"
 #include "gk-util.h"
@@ -466,14 +465,6 @@ test_two_stages (void)
 }
 
 static void
-on_result_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 test_changes_since_approval (void)
 {
   GkChangesView *changes;
@@ -492,26 +483,6 @@ test_changes_since_approval (void)
   g_assert_nonnull (strstr (text, "关于修订应急预案管理办法（2025年修订）的通知"));
   g_assert_nonnull (gk_gui_test_find_named (GTK_WIDGET (changes), "summary"));
   shot ("review-changes");
-
-  /* The window's way: the approvals read in the background, the same
-   * changes found. */
-  {
-    g_autoptr(GkItem) revised = get_item (h.revised_id);
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GPtrArray) found = NULL;
-    g_autoptr(GError) error = NULL;
-    gint64 base = 0;
-
-    gk_review_changes_since_approval_async (store (), revised, NULL, on_result_cb, &result);
-    GK_GUI_WAIT (result != NULL, 5000);
-    found = gk_review_changes_since_approval_finish (store (), result, &base, &error);
-    g_assert_no_error (error);
-    g_assert_nonnull (found);
-    g_assert_cmpuint (found->len, ==, 2);
-    g_assert_cmpint (base, ==, 1);
-    g_assert_cmpstr (((GkFieldChange *) g_ptr_array_index (found, 0))->field, ==, "title");
-    g_assert_cmpstr (((GkFieldChange *) g_ptr_array_index (found, 1))->field, ==, "summary");
-  }
 }
 
 /* rita selects four; she already cannot sign one, and one has open

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "gk-review-changes.h"
-#include "gk-store-async.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
@@ -222,23 +221,42 @@ gk_review_describe_field (GkItem     *item,
   return g_steal_pointer (&value);
 }
 
-/* The changes from approvals (gk_workflow_list_approvals()): no I/O. */
-static GPtrArray *
-changes_from_approvals (GPtrArray *approvals,
-                        GkItem    *item,
-                        gint64    *base_revision,
-                        GError   **error)
+/**
+ * gk_review_changes_since_approval:
+ * @store: the store
+ * @item: the item under review
+ * @base_revision: (out) (optional): the revision compared with, 0 for none
+ * @error: return location for an error
+ *
+ * The legal ground of a withheld item is not part of the portal record,
+ * so it is not compared; the document file is ("file").  A publish date
+ * the first sync filled in is not an edit and is left out.
+ *
+ * Returns: (transfer full) (element-type GkFieldChange) (nullable): changes
+ */
+GPtrArray *
+gk_review_changes_since_approval (GkStore     *store,
+                                  GkItem      *item,
+                                  gint64      *base_revision,
+                                  GError     **error)
 {
+  g_autoptr(GPtrArray) approvals = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GkItem) approved = NULL;
   g_auto(GStrv) differing = NULL;
   const char *record_json = NULL;
   gint64 base;
 
+  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+  g_return_val_if_fail (GK_IS_ITEM (item), NULL);
+
   if (base_revision != NULL)
     *base_revision = 0;
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_field_change_free);
 
+  approvals = gk_workflow_list_approvals (store, item->id, error);
+  if (approvals == NULL)
+    return NULL;
   base = latest_approved_revision_before (approvals, item->revision, &record_json);
   if (base == 0)
     return g_steal_pointer (&changes);
@@ -277,141 +295,4 @@ changes_from_approvals (GPtrArray *approvals,
       g_ptr_array_add (changes, change);
     }
   return g_steal_pointer (&changes);
-}
-
-/**
- * gk_review_changes_since_approval:
- * @store: the store
- * @item: the item under review
- * @base_revision: (out) (optional): the revision compared with, 0 for none
- * @error: return location for an error
- *
- * The legal ground of a withheld item is not part of the portal record,
- * so it is not compared; the document file is ("file").  A publish date
- * the first sync filled in is not an edit and is left out.
- *
- * Synchronous: for the review page until it moves to
- * gk_review_changes_since_approval_async(); the window must not call it
- * on the main thread.
- *
- * Returns: (transfer full) (element-type GkFieldChange) (nullable): changes
- */
-GPtrArray *
-gk_review_changes_since_approval (GkStore     *store,
-                                  GkItem      *item,
-                                  gint64      *base_revision,
-                                  GError     **error)
-{
-  g_autoptr(GPtrArray) approvals = NULL;
-
-  g_return_val_if_fail (GK_IS_STORE (store), NULL);
-  g_return_val_if_fail (GK_IS_ITEM (item), NULL);
-
-  if (base_revision != NULL)
-    *base_revision = 0;
-  approvals = gk_workflow_list_approvals (store, item->id, error);
-  if (approvals == NULL)
-    return NULL;
-  return changes_from_approvals (approvals, item, base_revision, error);
-}
-
-typedef struct
-{
-  GPtrArray *changes;
-  gint64     base_revision;
-} Changes;
-
-static void
-changes_free (Changes *changes)
-{
-  g_clear_pointer (&changes->changes, g_ptr_array_unref);
-  g_free (changes);
-}
-
-static void
-on_approvals_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GkItem *item = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) approvals = gk_workflow_list_approvals_finish (GK_STORE (source), result, &error);
-  Changes *changes;
-
-  if (approvals == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  changes = g_new0 (Changes, 1);
-  changes->changes = changes_from_approvals (approvals, item, &changes->base_revision, &error);
-  if (changes->changes == NULL)
-    {
-      changes_free (changes);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, changes, (GDestroyNotify) changes_free);
-}
-
-/**
- * gk_review_changes_since_approval_async:
- * @store: the store
- * @item: the item under review (copied)
- * @cancellable: (nullable): to drop the answer
- * @callback: called on the caller's thread-default main context
- * @user_data: for @callback
- *
- * gk_review_changes_since_approval(), its approvals read in the
- * background.
- */
-void
-gk_review_changes_since_approval_async (GkStore            *store,
-                                        GkItem             *item,
-                                        GCancellable       *cancellable,
-                                        GAsyncReadyCallback callback,
-                                        gpointer            user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (GK_IS_STORE (store));
-  g_return_if_fail (GK_IS_ITEM (item));
-
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gk_review_changes_since_approval_async);
-  g_task_set_task_data (task, gk_item_copy (item), g_object_unref);
-  gk_workflow_list_approvals_async (store, item->id, cancellable, on_approvals_cb, task);
-}
-
-/**
- * gk_review_changes_since_approval_finish:
- * @store: the store
- * @result: the result
- * @base_revision: (out) (optional): the revision compared with, 0 for none
- * @error: return location for an error
- *
- * Returns: (transfer full) (element-type GkFieldChange) (nullable): changes
- */
-GPtrArray *
-gk_review_changes_since_approval_finish (GkStore      *store,
-                                         GAsyncResult *result,
-                                         gint64       *base_revision,
-                                         GError      **error)
-{
-  Changes *changes;
-  GPtrArray *array;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  if (base_revision != NULL)
-    *base_revision = 0;
-  changes = g_task_propagate_pointer (G_TASK (result), error);
-  if (changes == NULL)
-    return NULL;
-  if (base_revision != NULL)
-    *base_revision = changes->base_revision;
-  array = g_steal_pointer (&changes->changes);
-  changes_free (changes);
-  return array;
 }

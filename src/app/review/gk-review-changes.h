@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "gk-item.h"
 #include "gk-store.h"
@@ -40,15 +40,5 @@ GPtrArray    *gk_review_changes_since_approval  (GkStore     *store,
                                                  GkItem      *item,
                                                  gint64      *base_revision,
                                                  GError     **error);
-/* The same, the approvals read in the background (the window's way). */
-void          gk_review_changes_since_approval_async  (GkStore            *store,
-                                                       GkItem             *item,
-                                                       GCancellable       *cancellable,
-                                                       GAsyncReadyCallback callback,
-                                                       gpointer            user_data);
-GPtrArray    *gk_review_changes_since_approval_finish (GkStore      *store,
-                                                       GAsyncResult *result,
-                                                       gint64       *base_revision,
-                                                       GError      **error);
 
 G_END_DECLS
