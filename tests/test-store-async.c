@@ -468,6 +468,94 @@ test_debug_switch_allows_async (Fixture       *f,
   g_test_trap_assert_passed ();
 }
 
+/* The administration window's preview of the next 索引号: the first
+ * serial number no document has, found in the background; nothing is
+ * reserved by asking. */
+
+typedef struct
+{
+  gboolean  done;
+  char     *index_no;
+  GError   *error;
+} NextAnswer;
+
+static void
+on_next_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  NextAnswer *answer = user_data;
+
+  answer->index_no = gk_store_next_index_no_finish (GK_STORE (source), result, &answer->error);
+  answer->done = TRUE;
+}
+
+static char *
+next_index_no (GkStore    *store,
+               const char *template_text,
+               GError    **error)
+{
+  NextAnswer answer = { 0 };
+
+  gk_store_next_index_no_async (store, template_text, "11310000002421012Q", 2024, NULL,
+                                on_next_cb, &answer);
+  WAIT_FOR (answer.done, 10000);
+  if (answer.error != NULL)
+    g_propagate_error (error, answer.error);
+  return answer.index_no;
+}
+
+static void
+insert_numbered (GkStore *store,
+                 gint64   seq)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *index_no = g_strdup_printf ("T/2024-%03" G_GINT64_FORMAT, seq);
+  g_autofree char *title = g_strdup_printf ("第%" G_GINT64_FORMAT "份", seq);
+  g_autoptr(GkItem) item = gk_item_new ();
+
+  g_assert_true (gk_item_set_field (item, "title", title, &error));
+  g_assert_true (gk_item_set_field (item, "index_no", index_no, &error));
+  g_assert_true (gk_store_insert_item (store, actor, item, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (item->index_no, ==, index_no);
+}
+
+static void
+test_next_index_no (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *after_run = NULL;
+  g_autofree char *in_hole = NULL;
+  g_autofree char *bad = NULL;
+
+  first = next_index_no (f->store, "T/{year}-{seq:03}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, "T/2024-001");
+  /* Asking reserves nothing. */
+  again = next_index_no (f->store, "T/{year}-{seq:03}", &error);
+  g_assert_cmpstr (again, ==, "T/2024-001");
+
+  for (gint64 seq = 1; seq <= 5; seq++)
+    insert_numbered (f->store, seq);
+  after_run = next_index_no (f->store, "T/{year}-{seq:03}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after_run, ==, "T/2024-006");
+
+  /* 7 typed by hand: 6 is still the first free one. */
+  insert_numbered (f->store, 7);
+  in_hole = next_index_no (f->store, "T/{year}-{seq:03}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (in_hole, ==, "T/2024-006");
+
+  bad = next_index_no (f->store, "T/{nonsense}", &error);
+  g_assert_null (bad);
+  g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -484,6 +572,7 @@ main (int   argc,
   ADD ("/store-async/other-writers-announced", test_other_writers_announced);
   ADD ("/store-async/debug-switch", test_debug_switch);
   ADD ("/store-async/debug-switch-allows-async", test_debug_switch_allows_async);
+  ADD ("/store-async/next-index-no", test_next_index_no);
 #undef ADD
 
   return g_test_run ();

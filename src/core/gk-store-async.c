@@ -1148,3 +1148,91 @@ gk_workflow_review_finish (GkStore      *store,
 {
   return finish_boolean (store, result, error);
 }
+
+/* The administration window */
+
+static gboolean
+index_no_taken (GkStore    *store,
+                const char *index_no)
+{
+  g_autoptr(GkItem) item = gk_store_get_item (store, index_no, NULL);
+
+  return item != NULL && g_strcmp0 (item->index_no, index_no) == 0;
+}
+
+/* The store numbers a year's documents one after another and skips
+ * numbers already taken, so the used serial numbers are (nearly) a run
+ * from 1: the first free one is found by doubling, then halving. */
+static gpointer
+next_index_no_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+  const char *template_text = args->a, *org_code = args->b;
+  int year = (int) args->number;
+  g_autofree char *first = NULL;
+  gint64 taken = 0, free_seq = 1;
+
+  first = gk_store_expand_index_template (template_text, org_code, year, 1, error);
+  if (first == NULL)
+    return NULL;
+  if (!index_no_taken (store, first))
+    return g_steal_pointer (&first);
+
+  taken = 1;
+  free_seq = 2;
+  for (;;)
+    {
+      g_autofree char *candidate = gk_store_expand_index_template (template_text, org_code, year,
+                                                                   free_seq, error);
+
+      if (candidate == NULL)
+        return NULL;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (!index_no_taken (store, candidate))
+        break;
+      taken = free_seq;
+      if (free_seq > G_MAXINT64 / 4)
+        return g_steal_pointer (&candidate);
+      free_seq *= 2;
+    }
+  while (free_seq - taken > 1)
+    {
+      gint64 middle = taken + (free_seq - taken) / 2;
+      g_autofree char *candidate = gk_store_expand_index_template (template_text, org_code, year,
+                                                                   middle, error);
+
+      if (candidate == NULL)
+        return NULL;
+      if (index_no_taken (store, candidate))
+        taken = middle;
+      else
+        free_seq = middle;
+    }
+  return gk_store_expand_index_template (template_text, org_code, year, free_seq, error);
+}
+
+void
+gk_store_next_index_no_async (GkStore            *self,
+                              const char         *template_text,
+                              const char         *org_code,
+                              int                 year,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (template_text);
+  args->b = g_strdup (org_code);
+  args->number = year;
+  run (self, GK_STORE_READ, next_index_no_func, args, g_free, cancellable, callback, user_data);
+}
+
+char *
+gk_store_next_index_no_finish (GkStore      *self,
+                               GAsyncResult *result,
+                               GError      **error)
+{
+  return gk_store_run_finish (self, result, error);
+}

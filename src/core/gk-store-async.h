@@ -380,4 +380,19 @@ gboolean    gk_workflow_review_finish   (GkStore      *store,
                                          GAsyncResult *result,
                                          GError      **error);
 
+/* The administration window */
+/* The 索引号 the next document of year would get from template_text and
+ * org_code (a preview: nothing is reserved).  GK_ERROR_INVALID for a
+ * template that cannot be used. */
+void        gk_store_next_index_no_async  (GkStore            *self,
+                                           const char         *template_text,
+                                           const char         *org_code,
+                                           int                 year,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+char       *gk_store_next_index_no_finish (GkStore      *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+
 G_END_DECLS

@@ -282,6 +282,8 @@ gk_gui_test_switch_user (GtkWidget  *window,
   switcher = gk_gui_test_find_type (window, GK_TYPE_USER_SWITCHER);
   g_assert_nonnull (switcher);
   gk_user_switcher_reload (GK_USER_SWITCHER (switcher));
+  /* The members are read in the background. */
+  GK_GUI_WAIT (!gk_user_switcher_is_loading (GK_USER_SWITCHER (switcher)), 5000);
   members = gk_gui_test_find_named (switcher, "members-list");
   g_assert_nonnull (members);
   row = gk_gui_test_find_named (members, user);
