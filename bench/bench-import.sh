@@ -29,7 +29,7 @@ for f in "${files[@]}"; do
   pages=$((pages + ${p:-0}))
 done
 
-export GONGKAI_EXTRACT_HELPER="$builddir/src/core/gongkai-extract"
+export GONGKAI_EXTRACT_HELPER="$builddir/src/extract/gongkai-extract"
 export GONGKAI_DATA_DIR="$top/data"
 ctl="$builddir/src/cli/gongkai-ctl"
 

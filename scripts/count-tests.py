@@ -3,7 +3,9 @@
 
 Tests speak TAP (GTest with --tap): every "ok"/"not ok" line is one case.
 A test program that crashed or timed out counts one failure on top of the
-cases it reported.  Prints "N passed, N failed"; exits 1 if any failed.
+cases it reported.  Checks run outside meson follow as NAME=ok or
+NAME=fail arguments (scripts/test passes check-format=…), one case each.
+Prints "N passed, N failed"; exits 1 if any failed.
 """
 import json
 import re
@@ -11,7 +13,10 @@ import sys
 
 passed = failed = skipped = 0
 lines = []
+checks = [a for a in sys.argv[1:] if re.fullmatch(r"[\w.-]+=\w+", a)]
 for path in sys.argv[1:]:
+    if path in checks:
+        continue
     try:
         with open(path, encoding="utf-8") as log:
             lines.extend(log.readlines())
@@ -40,6 +45,13 @@ if True:
         failed += bad
         if result not in ("OK", "EXPECTEDFAIL", "SKIP") and bad == 0:
             failed += 1
+for extra in checks:
+    name, _, result = extra.partition("=")
+    if result == "ok":
+        passed += 1
+    else:
+        failed += 1
+        print(f"not ok {name}")
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"

@@ -20,6 +20,7 @@
 #include "gk-fault-proxy.h"
 #include "gk-sync-fixture.h"
 #include "gk-portal-client.h"
+#include "gk-store-async.h"
 #include "gk-store-sync.h"
 #include "gk-store.h"
 #include "gk-sync.h"
@@ -229,6 +230,79 @@ test_dropped_file_and_delete (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "status"), ==, "withdrawn");
   g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
   g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "DELETE", "/documents/"), ==, 3);
+}
+
+static void
+on_async_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+wait_tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A bounded main-loop pump until the result is there. */
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, wait_tick_cb, NULL);
+
+  while (*slot == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+/* The window's withdrawal and its published list, through the store
+ * service: recorded on the writer thread, refused with the store's
+ * error, and each row's pending state in one read, in order. */
+static void
+test_withdraw_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) ids = make_batch (f, 2);
+  g_autoptr(GkSyncReport) first = gk_sync_fixture_run_sync (f);
+  g_autoptr(GAsyncResult) refused = NULL;
+  g_autoptr(GAsyncResult) recorded = NULL;
+  g_autoptr(GAsyncResult) read = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *both[] = { g_ptr_array_index (ids, 1), g_ptr_array_index (ids, 0), NULL };
+  gboolean queued = FALSE;
+  GkWithdrawalState *state;
+
+  assert_all (first, ids, GK_SYNC_OUTCOME_PUBLISHED);
+
+  gk_sync_withdraw_async (f->store, "nobody", g_ptr_array_index (ids, 0), "撤回", NULL,
+                          on_async_done_cb, &refused);
+  g_assert_false (gk_sync_withdraw_finish (f->store, wait_result (&refused), &queued, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  gk_sync_withdraw_async (f->store, "pat", g_ptr_array_index (ids, 0), "撤回", NULL,
+                          on_async_done_cb, &recorded);
+  g_assert_true (gk_sync_withdraw_finish (f->store, wait_result (&recorded), &queued, &error));
+  g_assert_no_error (error);
+  g_assert_true (queued);
+  g_assert_true (gk_sync_withdrawal_pending (f->store, g_ptr_array_index (ids, 0), NULL));
+
+  gk_sync_withdrawals_pending_async (f->store, both, NULL, on_async_done_cb, &read);
+  states = gk_sync_withdrawals_pending_finish (f->store, wait_result (&read), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (states->len, ==, 2);
+  state = g_ptr_array_index (states, 0);
+  g_assert_cmpstr (state->id, ==, g_ptr_array_index (ids, 1));
+  g_assert_false (state->pending);
+  state = g_ptr_array_index (states, 1);
+  g_assert_cmpstr (state->id, ==, g_ptr_array_index (ids, 0));
+  g_assert_true (state->pending);
+  g_assert_null (state->last_error);
 }
 
 static void
@@ -473,7 +547,20 @@ test_412_after_portal_edit (Fixture *f, gconstpointer data)
   conflict = gk_sync_fixture_run_sync (f);
   assert_all (conflict, ids, GK_SYNC_OUTCOME_CONFLICT);
   g_assert_cmpint (gk_sync_report_exit_status (conflict), ==, 1);
-  g_assert_nonnull (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "--resolve"));
+  /* The core states the conflict in neutral words; the command line
+   * adds how to decide, naming its command and the item. */
+  g_assert_nonnull (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "must decide"));
+  g_assert_null (strstr (gk_sync_fixture_find_result (conflict, keep)->message, "gongkai-ctl"));
+  {
+    g_auto (GkSyncRun) r = { 0 };
+    g_autofree char *hint =
+        g_strdup_printf ("“gongkai-ctl sync --resolve %s keep-portal|overwrite”", keep);
+
+    gk_sync_fixture_ctl (f, &r, "pat", "sync", "--dry-run", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.out, "--resolve"));
+    g_assert_nonnull (strstr (r.out, hint));
+  }
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(GkItem) item = gk_sync_fixture_get_item (f, g_ptr_array_index (ids, i));
@@ -1072,6 +1159,7 @@ main (int    argc,
   ADD ("/sync-faults/truncated-body", test_truncated);
   ADD ("/sync-faults/applied-answer-lost", test_dropped_response);
   ADD ("/sync-faults/file-and-delete-answers-lost", test_dropped_file_and_delete);
+  ADD ("/sync-faults/withdraw-async", test_withdraw_async);
   ADD ("/sync-faults/failed-after-n-tries", test_failed_after_n_tries);
   ADD ("/sync-faults/portal-down", test_portal_down);
   ADD ("/sync-faults/connection-limit-429", test_connection_limit);

@@ -8,13 +8,20 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 
 #include "gk-token.h"
 #include "gk-types.h"
 
 #define SECRET "s3cr3t-Token_value.42~"
+
+
+/* The acting members: storing and forgetting the token are the admin's. */
+static const GkMember admin = { (char *) "admin", GK_ROLE_ADMIN, NULL };
+static const GkMember publisher = { (char *) "pat", GK_ROLE_PUBLISHER, NULL };
 
 static char *tmp_dir;
 
@@ -142,6 +149,31 @@ test_environment (void)
   g_unsetenv (GK_TOKEN_ENV);
 }
 
+/* gongkai-ctl with these arguments (NULL-terminated): its exit status
+ * and what it wrote on stderr. */
+static char *
+run_ctl (int *status, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char   *err = NULL;
+  int     wait_status = 0;
+  va_list args;
+
+  g_assert_nonnull (g_getenv ("GONGKAI_CTL"));
+  g_ptr_array_add (argv, (char *) g_getenv ("GONGKAI_CTL"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &err, &wait_status, &error));
+  g_assert_no_error (error);
+  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  return err;
+}
+
 static void
 test_precedence (void)
 {
@@ -180,8 +212,28 @@ test_precedence (void)
   token = gk_token_resolve (NULL, "http://127.0.0.1:1/api/v1", FALSE, &source, NULL, &error);
   g_assert_null (token);
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
-  g_assert_nonnull (strstr (error->message, "--token-file"));
+  /* The core says where it looked; each face adds how to give one (the
+   * command line's --token-file: /cli/refusal-remedies). */
+  g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_NO_TOKEN);
+  g_assert_null (strstr (error->message, "--token-file"));
   g_assert_nonnull (strstr (error->message, GK_TOKEN_ENV));
+  /* The core states the facts; the command line lists its ways to give one. */
+  g_assert_null (strstr (error->message, "--token-file"));
+  g_assert_null (strstr (error->message, "gongkai-ctl"));
+  {
+    g_autofree char *library = g_build_filename (tmp_dir, "precedence-library", NULL);
+    g_autofree char *init_err = NULL;
+    g_autofree char *err = NULL;
+    int              status = -1;
+
+    init_err = run_ctl (&status, "--library", library, "init", NULL);
+    g_assert_cmpint (status, ==, 0);
+    err = run_ctl (&status, "--library", library, "sync", "--portal", "http://127.0.0.1:1/api/v1",
+                   NULL);
+    g_assert_cmpint (status, ==, 3);
+    g_assert_nonnull (strstr (err, "--token-file"));
+    g_assert_nonnull (strstr (err, GK_TOKEN_ENV));
+  }
 }
 
 static void
@@ -197,10 +249,21 @@ test_keyring_unavailable (void)
       g_assert_null (token);
       g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, "keyring"));
-      g_assert_nonnull (strstr (error->message, "--token-file"));
+      g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_KEYRING_UNAVAILABLE);
+      g_assert_null (strstr (error->message, "--token-file"));
       g_clear_error (&error);
+      {
+        g_autofree char *err = NULL;
+        int              status = -1;
 
-      g_assert_false (gk_token_keyring_store ("https://portal.example.gov.cn/api/v1", SECRET, NULL, &error));
+        err = run_ctl (&status, "token", "status", "--portal",
+                       "https://portal.example.gov.cn/api/v1", NULL);
+        g_assert_cmpint (status, ==, 1);
+        g_assert_nonnull (strstr (err, "keyring"));
+        g_assert_nonnull (strstr (err, "--token-file"));
+      }
+
+      g_assert_false (gk_token_keyring_store (&admin, "https://portal.example.gov.cn/api/v1", SECRET, NULL, &error));
       g_assert_error (error, GK_ERROR, GK_ERROR_FAILED);
       assert_no_secret (error->message);
       g_clear_error (&error);
@@ -253,7 +316,7 @@ keyring_round_trip_child (void)
   g_assert_no_error (error);
   g_assert_null (token);
 
-  if (!gk_token_keyring_store (url, SECRET, NULL, &error))
+  if (!gk_token_keyring_store (&admin, url, SECRET, NULL, &error))
     {
       /* No default collection the daemon could create without a prompt:
        * tell the parent to skip. */
@@ -284,7 +347,22 @@ keyring_round_trip_child (void)
   g_assert_cmpint (source, ==, GK_TOKEN_SOURCE_KEYRING);
   gk_token_free (token);
 
-  g_assert_true (gk_token_keyring_clear (url, NULL, &error));
+  /* Only an admin forgets it: the core refuses the others before the
+   * keyring is touched. */
+  g_assert_false (gk_token_keyring_clear (&publisher, url, NULL, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_MISSING_ROLE);
+  g_assert_nonnull (strstr (error->message, "forget the portal token"));
+  g_clear_error (&error);
+  g_assert_false (gk_token_keyring_store (&publisher, url, "another-token", NULL, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_clear_error (&error);
+  token = gk_token_keyring_lookup (url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, SECRET);
+  gk_token_free (token);
+
+  g_assert_true (gk_token_keyring_clear (&admin, url, NULL, &error));
   g_assert_no_error (error);
   token = gk_token_keyring_lookup (url, NULL, &error);
   g_assert_no_error (error);

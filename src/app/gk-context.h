@@ -25,20 +25,43 @@ const char  *gk_context_get_user          (GkContext   *self);
 void         gk_context_set_user          (GkContext   *self,
                                            const char  *user);
 
-/* Open the library (create: make it, with the acting user as its first
- * admin and drafter).  GK_ERROR_NOT_FOUND when it does not exist and
- * create is FALSE.  Notifies "store". */
-gboolean     gk_context_open              (GkContext   *self,
-                                           gboolean     create,
-                                           GError     **error);
+/* Open the library in the background (create: make it, with the acting
+ * user as its first admin and drafter).  GK_ERROR_NOT_FOUND when it does
+ * not exist and create is FALSE.  Notifies "store" when it is open. */
+void         gk_context_open_async        (GkContext          *self,
+                                           gboolean            create,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+gboolean     gk_context_open_finish       (GkContext    *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 /* NULL until the library is open. */
 GkStore     *gk_context_get_store         (GkContext   *self);
 /* A new importer acting as the user (one per import run, so that a
  * password given for one file never leaks into the next run). */
 GkImporter  *gk_context_new_importer      (GkContext   *self);
 GkCalendar  *gk_context_get_calendar      (GkContext   *self);
-/* The roles of the acting user, read again from the store. */
+/* The roles of the acting user, from the members as last read ("roles"
+ * notifies a change). */
 GkRole       gk_context_get_roles         (GkContext   *self);
+/* The members as last read (GkMember*), NULL before the library is open. */
+GPtrArray   *gk_context_get_members       (GkContext   *self);
+/* The acting user as a member of the library (no roles before it is
+ * open), and the library's workflow settings: what gk_policy_can() needs. */
+GkMember    *gk_context_get_member        (GkContext     *self);
+void         gk_context_get_policy_rules  (GkContext     *self,
+                                           GkPolicyRules *rules);
+/* May the acting user do action (to item, or NULL) now?  The policy's
+ * answer; reason (optional) says why not in the user's words, with
+ * where in the window the remedy is (gk_context_error_text()). */
+gboolean     gk_context_can               (GkContext   *self,
+                                           GkAction     action,
+                                           GkItem      *item,
+                                           char       **reason);
+/* A core error as the window shows it: the core's message and, for a
+ * refusal the window can help with, the page and button to use. */
+char        *gk_context_error_text        (const GError *error);
 /* "Admin, Drafter" in the user's words; "Not a member" when none. */
 char        *gk_context_describe_roles    (GkContext   *self);
 /* NULL when the schema is not installed (then nothing is remembered). */

@@ -8,20 +8,15 @@
 
 #include "gk-application.h"
 
-/* Translations: $GONGKAI_LOCALEDIR, then the build tree's po/ when the
- * program runs from the build tree, then the installed ones. */
+/* Translations: $GONGKAI_LOCALEDIR (scripts/run points it at the build
+ * tree's po/), then the installed ones. */
 static const char *
 find_locale_dir (void)
 {
   const char *env = g_getenv ("GONGKAI_LOCALEDIR");
-  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *build_root = g_path_get_dirname (BUILDLOCALEDIR);
 
   if (env != NULL && *env != '\0')
     return env;
-  if (self_path != NULL && g_str_has_prefix (self_path, build_root) &&
-      g_file_test (BUILDLOCALEDIR, G_FILE_TEST_IS_DIR))
-    return BUILDLOCALEDIR;
   return LOCALEDIR;
 }
 

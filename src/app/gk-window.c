@@ -12,14 +12,17 @@
 #include "gk-library-view.h"
 #include "gk-publish-page.h"
 #include "gk-review-page.h"
+#include "gk-store-async.h"
+#include "gk-deadline.h"
 #include "gk-user-switcher.h"
 #include "gk-util.h"
 #include "gk-window-private.h"
 
 /* Days ahead for the "Expiring" view (规范性文件 whose 有效期至 is near). */
 #define EXPIRING_DAYS 90
-/* Working days ahead for the "Due soon" view (overdue ones included). */
-#define DUE_SOON_WORKING_DAYS 5
+/* Working days ahead for the "Due soon" view (overdue ones included):
+ * the deadline's own "soon" (gk-deadline.h). */
+#define DUE_SOON_WORKING_DAYS GK_DEADLINE_SOON_WORKING_DAYS
 
 typedef enum
 {
@@ -106,7 +109,13 @@ struct _GkWindow
   GtkWidget         *publish_page;
   GtkListBoxRow     *rows[N_VIEWS];
   GtkLabel          *counts[N_VIEWS];
-  GkItemList        *count_lists[N_VIEWS];
+  gboolean           creating;
+  guint              count_values[N_VIEWS];
+  gboolean           count_known[N_VIEWS];
+  GCancellable      *counts_cancellable;
+  gboolean           counts_loading;
+  gboolean           counts_dirty;
+  guint              counts_source;
   ViewId             view;
   gboolean           switching_view;
 
@@ -200,26 +209,101 @@ update_view_title (GkWindow *self)
 }
 
 static void
-update_counts (GkWindow *self)
+show_counts (GkWindow *self)
 {
   for (guint i = 0; i < N_VIEWS; i++)
     {
-      guint n;
+      guint n = self->count_values[i];
       g_autofree char *text = NULL;
 
-      if (self->count_lists[i] == NULL)
+      if (!self->count_known[i])
         continue;
-      n = g_list_model_get_n_items (G_LIST_MODEL (self->count_lists[i]));
       text = g_strdup_printf ("%u", n);
       gtk_label_set_label (self->counts[i], text);
       gtk_widget_set_visible (GTK_WIDGET (self->counts[i]), n > 0);
     }
 }
 
+static void update_counts (GkWindow *self);
+
 static void
-on_count_list_changed_cb (GkWindow *self)
+on_counts_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
+  g_autoptr(GkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) counts = gk_store_count_many_finish (GK_STORE (source), result, &error);
+  guint j = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->counts_loading = FALSE;
+  if (counts == NULL)
+    g_warning ("Could not count the views: %s", error->message);
+  else
+    for (guint i = 0; i < N_VIEWS; i++)
+      if (views[i].counted && j < counts->len)
+        {
+          self->count_values[i] = g_array_index (counts, guint, j++);
+          self->count_known[i] = TRUE;
+        }
+  show_counts (self);
+  if (self->counts_dirty)
+    {
+      self->counts_dirty = FALSE;
+      update_counts (self);
+    }
+}
+
+/* The sidebar's numbers: one count query per view, all in one read; one
+ * read in flight, and a change meanwhile reads once more after it. */
+static void
+update_counts (GkWindow *self)
+{
+  GkStore *store = gk_context_get_store (self->context);
+  GkQuery queries[N_VIEWS];
+  char *owned[N_VIEWS] = { NULL, };
+  guint n = 0;
+
+  if (store == NULL)
+    return;
+  if (self->counts_loading)
+    {
+      self->counts_dirty = TRUE;
+      return;
+    }
+  for (guint i = 0; i < N_VIEWS; i++)
+    {
+      if (!views[i].counted)
+        continue;
+      build_query (self, views[i].id, &queries[n], &owned[n]);
+      queries[n].sort = NULL;
+      n++;
+    }
+  self->counts_loading = TRUE;
+  gk_store_count_many_async (store, queries, n, self->counts_cancellable, on_counts_cb,
+                             g_object_ref (self));
+  for (guint i = 0; i < n; i++)
+    g_free (owned[i]);
+}
+
+static gboolean
+update_counts_cb (gpointer data)
+{
+  GkWindow *self = data;
+
+  self->counts_source = 0;
   update_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A burst of changes (an import) is counted once. */
+static void
+on_store_changed_cb (GkWindow *self)
+{
+  if (self->counts_source == 0)
+    self->counts_source = g_timeout_add (100, update_counts_cb, self);
 }
 
 typedef struct
@@ -345,6 +429,7 @@ on_user_changed_cb (GkWindow *self)
   update_user (self);
   if (self->library_view == NULL)
     return;
+  update_counts (self);
   if (g_str_equal (views[self->view].page, "library"))
     {
       build_query (self, self->view, &query, &owned);
@@ -378,19 +463,10 @@ setup_library (GkWindow *self)
   g_signal_connect_object (gk_library_view_get_item_list (self->library_view), "items-changed",
                            G_CALLBACK (on_list_changed_cb), self, G_CONNECT_SWAPPED);
 
-  for (guint i = 0; i < N_VIEWS; i++)
-    {
-      g_autofree char *owned = NULL;
-      GkQuery query;
-
-      if (!views[i].counted)
-        continue;
-      build_query (self, views[i].id, &query, &owned);
-      query.sort = NULL;
-      self->count_lists[i] = gk_item_list_new_with_query (store, &query);
-      g_signal_connect_object (self->count_lists[i], "items-changed",
-                               G_CALLBACK (on_count_list_changed_cb), self, G_CONNECT_SWAPPED);
-    }
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "library-changed", G_CALLBACK (on_store_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   self->user_switcher = gk_user_switcher_new (self->context);
   gtk_box_append (self->user_popover_box, self->user_switcher);
@@ -419,13 +495,26 @@ setup_library (GkWindow *self)
 }
 
 static void
-open_library (GkWindow *self)
+on_library_opened_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
+  g_autoptr(GkWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (gk_context_open (self->context, FALSE, &error))
+  if (gk_context_open_finish (GK_CONTEXT (source), result, &error))
     {
       setup_library (self);
+      if (self->creating)
+        gk_widget_show_toast (GTK_WIDGET (self), _("The library was created. Import documents to begin."));
+      self->creating = FALSE;
+      return;
+    }
+  if (self->creating)
+    {
+      self->creating = FALSE;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.create-library", TRUE);
+      gk_widget_show_toast (GTK_WIDGET (self), error->message);
       return;
     }
   if (g_error_matches (error, GK_ERROR, GK_ERROR_NOT_FOUND))
@@ -441,6 +530,19 @@ open_library (GkWindow *self)
     }
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
+}
+
+static void
+open_library (GkWindow *self)
+{
+  /* A context opened already (by the application or a test) needs no
+   * waiting. */
+  if (gk_context_get_store (self->context) != NULL)
+    {
+      setup_library (self);
+      return;
+    }
+  gk_context_open_async (self->context, FALSE, NULL, on_library_opened_cb, g_object_ref (self));
 }
 
 /* Import */
@@ -971,15 +1073,12 @@ create_library_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   GkWindow *self = GK_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
 
-  if (!gk_context_open (self->context, TRUE, &error))
-    {
-      gk_widget_show_toast (widget, error->message);
-      return;
-    }
-  setup_library (self);
-  gk_widget_show_toast (widget, _("The library was created. Import documents to begin."));
+  if (self->creating)
+    return;
+  self->creating = TRUE;
+  gtk_widget_action_set_enabled (widget, "window.create-library", FALSE);
+  gk_context_open_async (self->context, TRUE, NULL, on_library_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -1139,8 +1238,9 @@ gk_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  for (guint i = 0; i < N_VIEWS; i++)
-    g_clear_object (&self->count_lists[i]);
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+  g_clear_handle_id (&self->counts_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_WINDOW);
 
   G_OBJECT_CLASS (gk_window_parent_class)->dispose (object);
@@ -1274,6 +1374,7 @@ gk_window_class_init (GkWindowClass *klass)
 static void
 gk_window_init (GkWindow *self)
 {
+  self->counts_cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -1396,8 +1497,8 @@ gk_window_get_view_count (GkWindow   *self,
                           const char *view)
 {
   for (guint i = 0; i < N_VIEWS; i++)
-    if (g_str_equal (views[i].name, view) && self->count_lists[i] != NULL)
-      return (int) g_list_model_get_n_items (G_LIST_MODEL (self->count_lists[i]));
+    if (g_str_equal (views[i].name, view) && self->count_known[i])
+      return (int) self->count_values[i];
   return -1;
 }
 

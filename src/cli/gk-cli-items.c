@@ -11,6 +11,7 @@
 
 #include "gk-calendar.h"
 #include "gk-cli.h"
+#include "gk-deadline.h"
 #include "gk-import-warnings.h"
 #include "gk-importer.h"
 #include "gk-screening.h"
@@ -84,6 +85,8 @@ gk_cli_item_json (GkCli  *cli,
   JsonObject *object = json_node_get_object (node);
   g_autofree char *withdraw_error = NULL;
   gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, &withdraw_error);
+  GkDeadlineState deadline;
+  int left;
 
   json_object_set_boolean_member (object, "withdraw_pending", pending);
   if (withdraw_error != NULL)
@@ -95,13 +98,10 @@ gk_cli_item_json (GkCli  *cli,
   if (item->public_url != NULL && !gk_url_is_http (item->public_url))
     json_object_set_null_member (object, "public_url");
 
-  if (gk_item_is_awaiting_disclosure (item) && cli_calendar () != NULL)
+  if ((deadline = gk_deadline_for_item (item, cli_calendar (), NULL, &left)) != GK_DEADLINE_NONE)
     {
-      g_autofree char *today = gk_date_today ();
-      int left = gk_calendar_days_left (cli_calendar (), item->due_date, today);
-
       json_object_set_int_member (object, "days_left", left);
-      json_object_set_boolean_member (object, "overdue", left < 0);
+      json_object_set_boolean_member (object, "overdue", deadline == GK_DEADLINE_OVERDUE);
     }
   else
     json_object_set_null_member (object, "days_left");
@@ -111,14 +111,12 @@ gk_cli_item_json (GkCli  *cli,
 static char *
 due_text (GkItem *item)
 {
-  g_autofree char *today = NULL;
   int left;
+  GkDeadlineState deadline = gk_deadline_for_item (item, cli_calendar (), NULL, &left);
 
-  if (!gk_item_is_awaiting_disclosure (item) || cli_calendar () == NULL)
+  if (deadline == GK_DEADLINE_NONE)
     return g_strdup ("");
-  today = gk_date_today ();
-  left = gk_calendar_days_left (cli_calendar (), item->due_date, today);
-  if (left < 0)
+  if (deadline == GK_DEADLINE_OVERDUE)
     return g_strdup_printf (_("overdue %d working days"), -left);
   return g_strdup_printf (_("due in %d working days"), left);
 }
@@ -190,8 +188,7 @@ cmd_init (GkCli  *cli,
       cli->store = gk_store_open (cli->library, TRUE, &error);
       if (cli->store == NULL)
         return gk_cli_fail (cli, error);
-      if (!gk_store_set_member (cli->store, cli->user, admin ? admin : cli->user,
-                                GK_ROLE_ADMIN, &error))
+      if (!gk_store_add_first_admin (cli->store, cli->user, admin ? admin : cli->user, FALSE, &error))
         return gk_cli_fail (cli, error);
       if (org_code != NULL &&
           !gk_store_set_setting (cli->store, admin ? admin : cli->user, "org_code", org_code, &error))
@@ -309,7 +306,7 @@ cmd_member (GkCli  *cli,
 
   if (strcmp (action, "add") == 0 || strcmp (action, "set") == 0 || strcmp (action, "remove") == 0)
     {
-      GkRole roles = GK_ROLE_NONE;
+      GkRole roles = 0;
       const char *user;
 
       if (argc != 3)
@@ -408,7 +405,7 @@ cmd_import (GkCli  *cli,
     return gk_cli_usage (cli, argv[0], _("--jobs must be positive"));
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
-  if (!gk_store_check_role (cli->store, cli->user, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, &error))
+  if (!gk_store_check_action (cli->store, cli->user, GK_ACTION_IMPORT, NULL, &error))
     return gk_cli_fail (cli, error);
 
   if (password_file != NULL)
@@ -1214,7 +1211,19 @@ cmd_config (GkCli  *cli,
       if (!gk_store_set_setting_full (cli->store, cli->user, argv[1], argv[2],
                                       allow_insecure ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
                                       &error))
-        return gk_cli_fail (cli, error);
+        {
+          /* The core states the facts; the option is this face's. */
+          if (strcmp (argv[1], "portal_url") == 0 && !allow_insecure &&
+              g_ascii_strncasecmp (argv[2], "http://", 7) == 0)
+            {
+              g_autoptr (GError) full =
+                  g_error_new (error->domain, error->code, "%s %s", error->message,
+                               _ ("Use https://, or add --allow-insecure if you really mean it."));
+
+              return gk_cli_fail (cli, full);
+            }
+          return gk_cli_fail (cli, error);
+        }
       return GK_EXIT_OK;
     }
 

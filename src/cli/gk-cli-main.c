@@ -56,6 +56,65 @@ print_help (FILE *out)
   fprintf (out, "%s\n", _("Run “gongkai-ctl COMMAND --help” for the options of a command."));
 }
 
+/* What to type to get past a refusal: the core says what is wrong, the
+ * command line adds its own commands and options. */
+static const char *
+remedy_for (const GError *error)
+{
+  switch (gk_error_get_detail (error))
+    {
+    case GK_ERROR_DETAIL_MISSING_ROLE:
+    case GK_ERROR_DETAIL_NOT_A_MEMBER:
+      return _("An admin can grant it with “gongkai-ctl member add USER --role ROLE”.");
+    case GK_ERROR_DETAIL_NO_LIBRARY:
+      return _("Create one with “gongkai-ctl init” or choose one with --library DIR.");
+    case GK_ERROR_DETAIL_NO_SUCH_FINDING:
+      return _("Its findings are listed by “gongkai-ctl show”.");
+    case GK_ERROR_DETAIL_BAD_FINDING_NUMBER:
+      return _("Write the number “gongkai-ctl show” lists, as in 12=REASON.");
+    case GK_ERROR_DETAIL_REASON_REQUIRED:
+      return _("Give it with --reason TEXT.");
+    case GK_ERROR_DETAIL_NO_TOKEN:
+      return _("Give one with --token-file FILE or the environment variable GONGKAI_PORTAL_TOKEN, "
+               "or store one with “gongkai-ctl token store”.");
+    case GK_ERROR_DETAIL_KEYRING_UNAVAILABLE:
+      return _("Give the portal token with --token-file FILE or the environment variable "
+               "GONGKAI_PORTAL_TOKEN instead.");
+    case GK_ERROR_DETAIL_NO_PORTAL_URL:
+      return _("Give one with --portal URL or set it with “gongkai-ctl config portal_url URL”.");
+    case GK_ERROR_DETAIL_INSECURE_URL:
+      return _("Use https://, or --allow-insecure if you really mean it.");
+    case GK_ERROR_DETAIL_UNKNOWN_CA:
+      return _("Give the agency’s CA file with --ca-file FILE.");
+    case GK_ERROR_DETAIL_PORTAL_DIFFERS:
+      return _("Run “gongkai-ctl sync --check” to compare the portal’s copy.");
+    case GK_ERROR_DETAIL_CONFLICT_UNDECIDED:
+      return _("Decide with “gongkai-ctl sync --resolve ID keep-portal” or “… overwrite”.");
+    case GK_ERROR_DETAIL_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * gk_cli_error_text:
+ * @error: what went wrong
+ *
+ * Returns: (transfer full): the core's message with the command line's
+ *   remedy, valid UTF-8
+ */
+char *
+gk_cli_error_text (const GError *error)
+{
+  /* A message may quote what was typed, bytes that are no UTF-8 too. */
+  g_autofree char *message = gk_utf8_sanitize (error->message, -1);
+  const char *remedy = remedy_for (error);
+
+  if (remedy == NULL)
+    return g_steal_pointer (&message);
+  return g_strdup_printf ("%s %s", message, remedy);
+}
+
 /**
  * gk_cli_fail:
  * @cli: the command line state
@@ -67,8 +126,7 @@ int
 gk_cli_fail (GkCli        *cli,
              const GError *error)
 {
-  /* A message may quote what was typed, bytes that are no UTF-8 too. */
-  g_autofree char *message = gk_utf8_sanitize (error->message, -1);
+  g_autofree char *message = gk_cli_error_text (error);
 
   g_printerr ("gongkai-ctl: %s\n", message);
   return gk_error_exit_status (error);

@@ -145,7 +145,11 @@ cmd_review (GkCli  *cli,
       char *reason = NULL;
 
       if (!gk_workflow_parse_dismissal (dismiss_texts[i], &dismissal.finding_id, &reason, &error))
-        return gk_cli_usage (cli, argv[0], "%s", error->message);
+        {
+          g_autofree char *text = gk_cli_error_text (error);
+
+          return gk_cli_usage (cli, argv[0], "%s", text);
+        }
       g_ptr_array_add (reasons, reason);
       dismissal.reason = reason;
       g_array_append_val (dismissals, dismissal);

@@ -91,18 +91,75 @@ short_id (const char *id,
   return buffer;
 }
 
+/* The core's messages state the facts; the command line adds its own
+ * remedies, naming its commands and options. */
+static char *
+conflict_remedy (const GkSyncItemResult *result)
+{
+  if (result->outcome != GK_SYNC_OUTCOME_CONFLICT || result->id == NULL)
+    return NULL;
+  return g_strdup_printf (_ ("Decide with “gongkai-ctl sync --resolve %s keep-portal|overwrite”."),
+                          result->id);
+}
+
+/* For an error of gk_portal_check_url() on @url. */
+static const char *
+url_remedy (const GError *error, const char *url)
+{
+  if (g_error_matches (error, GK_ERROR, GK_ERROR_INVALID) && gk_str_is_blank (url))
+    return _ ("Give one with --portal URL or set it with “gongkai-ctl config portal_url URL”.");
+  if (g_error_matches (error, GK_ERROR, GK_ERROR_REFUSED))
+    return _ ("Use https://, or add --allow-insecure if you really mean it.");
+  return NULL;
+}
+
+/* For an error of gk_token_resolve() or of the keyring. */
+static char *
+token_remedy (const GError *error)
+{
+  if (g_error_matches (error, GK_ERROR, GK_ERROR_PERMISSION))
+    return g_strdup_printf (_ ("Give one with --token-file FILE or the environment variable %s, or "
+                               "store one with “gongkai-ctl token store”."),
+                            GK_TOKEN_ENV);
+  if (g_error_matches (error, GK_ERROR, GK_ERROR_FAILED))
+    return g_strdup_printf (_ ("Give the portal token with --token-file FILE or the environment "
+                               "variable %s instead."),
+                            GK_TOKEN_ENV);
+  return NULL;
+}
+
+/* @error's message, then @remedy (if any). */
+static char *
+with_remedy (const GError *error, const char *remedy)
+{
+  return remedy != NULL ? g_strdup_printf ("%s %s", error->message, remedy)
+                        : g_strdup (error->message);
+}
+
+static int
+fail_with_remedy (GkCli *cli, const GError *error, const char *remedy)
+{
+  g_autofree char *message = with_remedy (error, remedy);
+  g_autoptr (GError) full = g_error_new_literal (error->domain, error->code, message);
+
+  return gk_cli_fail (cli, full);
+}
+
 static void
 print_result_line (const GkSyncItemResult *result)
 {
   /* The core keeps only http(s) addresses; checked again where shown. */
   const char *url = gk_url_is_http (result->public_url) ? result->public_url : NULL;
+  g_autofree char *remedy = conflict_remedy (result);
   char id[9];
 
-  g_print ("%-10s %s  %s%s%s\n", gk_sync_outcome_to_label (result->outcome),
-           short_id (result->id, id),
-           result->title ? result->title : "",
+  g_print ("%-10s %s  %s%s%s%s%s\n", gk_sync_outcome_to_label (result->outcome),
+           short_id (result->id, id), result->title ? result->title : "",
            result->message || url ? " — " : "",
-           result->message ? result->message : url ? url : "");
+           result->message ? result->message
+           : url           ? url
+                           : "",
+           remedy != NULL ? " " : "", remedy != NULL ? remedy : "");
 }
 
 static void
@@ -279,8 +336,9 @@ cmd_sync (GkCli  *cli,
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
 
-  if (!gk_store_check_role (cli->store, cli->user,
-                            resolve != NULL ? GK_ROLE_ADMIN : GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error))
+  if (!gk_store_check_action (cli->store, cli->user,
+                              resolve != NULL ? GK_ACTION_RESOLVE : check ? GK_ACTION_CHECK_PORTAL : GK_ACTION_PUBLISH,
+                              NULL, &error))
     return gk_cli_fail (cli, error);
 
   options->portal_url = gk_str_is_blank (portal) ? gk_store_get_setting (cli->store, "portal_url")
@@ -295,10 +353,14 @@ cmd_sync (GkCli  *cli,
   if (!dry_run)
     {
       if (!gk_portal_check_url (options->portal_url, allow_insecure, &error))
-        return gk_cli_fail (cli, error);
+        return fail_with_remedy (cli, error, url_remedy (error, options->portal_url));
       options->token = resolve_token (token_file, options->portal_url, &error);
       if (options->token == NULL)
-        return gk_cli_fail (cli, error);
+        {
+          g_autofree char *remedy = token_remedy (error);
+
+          return fail_with_remedy (cli, error, remedy);
+        }
     }
 
   sync = gk_sync_new (cli->store);
@@ -338,6 +400,10 @@ cmd_sync (GkCli  *cli,
                      gk_sync_report_count (report, GK_SYNC_OUTCOME_SKIPPED));
           if (report->stopped)
             g_printerr ("gongkai-ctl: %s\n", report->stop_message);
+          if (report->tls_errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+            g_printerr ("gongkai-ctl: %s\n",
+                        _ ("Give the agency’s CA file with --ca-file FILE (or set the library "
+                           "setting portal_ca_file)."));
           status = gk_sync_report_exit_status (report);
         }
     }
@@ -372,10 +438,16 @@ send_withdrawal_now (GkCli       *cli,
       return FALSE;
     }
   *tried = TRUE;
-  if (!gk_portal_check_url (options->portal_url, FALSE, &error) ||
-      (options->token = resolve_token (token_file, options->portal_url, &error)) == NULL)
+  if (!gk_portal_check_url (options->portal_url, FALSE, &error))
     {
-      *why = g_strdup (error->message);
+      *why = with_remedy (error, url_remedy (error, options->portal_url));
+      return FALSE;
+    }
+  if ((options->token = resolve_token (token_file, options->portal_url, &error)) == NULL)
+    {
+      g_autofree char *remedy = token_remedy (error);
+
+      *why = with_remedy (error, remedy);
       return FALSE;
     }
   options->actor = g_strdup (cli->user);
@@ -472,6 +544,17 @@ cmd_withdraw (GkCli  *cli,
   return queued && !sent && tried ? GK_EXIT_PARTIAL : GK_EXIT_OK;
 }
 
+/* The keyring could not be reached (GK_ERROR_FAILED): say how to do
+ * without it. */
+static int
+fail_keyring (GkCli *cli, const GError *error)
+{
+  g_autofree char *remedy =
+      g_error_matches (error, GK_ERROR, GK_ERROR_FAILED) ? token_remedy (error) : NULL;
+
+  return fail_with_remedy (cli, error, remedy);
+}
+
 static int
 cmd_token (GkCli  *cli,
            int     argc,
@@ -487,6 +570,7 @@ cmd_token (GkCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *warning = NULL;
+  g_autoptr(GkMember) member = NULL;
   int status = 0;
 
   if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
@@ -495,21 +579,25 @@ cmd_token (GkCli  *cli,
                     strcmp (argv[1], "status") != 0))
     return gk_cli_usage (cli, argv[0], _("say “store”, “clear” or “status”"));
 
+  /* Storing and forgetting are the admin's: the library says who that is. */
+  if ((gk_str_is_blank (portal) || strcmp (argv[1], "status") != 0) &&
+      gk_cli_open_store (cli, &status) == NULL)
+    return status;
+  if (cli->store != NULL)
+    member = gk_store_get_member (cli->store, cli->user);
   if (gk_str_is_blank (portal))
-    {
-      if (gk_cli_open_store (cli, &status) == NULL)
-        return status;
-      url = gk_store_get_setting (cli->store, "portal_url");
-    }
+    url = gk_store_get_setting (cli->store, "portal_url");
   else
     url = g_strdup (portal);
   if (!gk_portal_check_url (url, TRUE, &error))
-    return gk_cli_fail (cli, error);
+    return fail_with_remedy (cli, error, url_remedy (error, url));
 
   if (strcmp (argv[1], "store") == 0)
     {
       char *token = NULL;
 
+      if (!gk_policy_check (NULL, member, GK_ACTION_STORE_TOKEN, NULL, &error))
+        return gk_cli_fail (cli, error);
       if (token_file != NULL)
         token = gk_token_read_file (token_file, &warning, &error);
       else if ((token = gk_token_from_environment (&error)) == NULL && error == NULL)
@@ -533,17 +621,17 @@ cmd_token (GkCli  *cli,
         g_printerr ("gongkai-ctl: %s\n", warning);
       if (token == NULL)
         return gk_cli_fail (cli, error);
-      if (!gk_token_keyring_store (url, token, NULL, &error))
+      if (!gk_token_keyring_store (member, url, token, NULL, &error))
         {
           gk_token_free (token);
-          return gk_cli_fail (cli, error);
+          return fail_keyring (cli, error);
         }
       gk_token_free (token);
       g_print (_("The token for %s is stored in the keyring.\n"), url);
     }
   else if (strcmp (argv[1], "clear") == 0)
     {
-      if (!gk_token_keyring_clear (url, NULL, &error))
+      if (!gk_token_keyring_clear (member, url, NULL, &error))
         return gk_cli_fail (cli, error);
       g_print (_("No token for %s is stored in the keyring any more.\n"), url);
     }
@@ -552,7 +640,7 @@ cmd_token (GkCli  *cli,
       char *token = gk_token_keyring_lookup (url, NULL, &error);
 
       if (token == NULL && error != NULL)
-        return gk_cli_fail (cli, error);
+        return fail_keyring (cli, error);
       g_print (token != NULL ? _("A token for %s is stored in the keyring.\n")
                              : _("No token for %s is stored in the keyring.\n"), url);
       gk_token_free (token);

@@ -49,6 +49,9 @@ extern const GkCliCommand gk_cli_sync_commands[];
 /* Open the existing library; on error prints it and returns NULL with
  * *exit_status set. */
 GkStore  *gk_cli_open_store   (GkCli *cli, int *exit_status);
+/* The error's message and the command line's remedy for it (keyed by
+ * gk_error_get_detail()): what the CLI prints for a core error. */
+char     *gk_cli_error_text   (const GError *error);
 /* Print error on stderr (in the user's language) and return its exit status. */
 int       gk_cli_fail         (GkCli *cli, const GError *error);
 /* Print a usage problem for the command on stderr and return 2. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gk-calendar.h"
+#include "gk-data.h"
 #include "gk-util.h"
 
 /* Working days for the deadlines of the 政府信息公开条例: Monday to Friday,
@@ -156,16 +157,18 @@ compare_int (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* @data: the file's contents, or NULL to read @path. */
 static gboolean
-load_key_file (GkCalendar  *self,
-               const char  *path,
-               GError     **error)
+load_key_file (GkCalendar *self, const char *path, GBytes *data, GError **error)
 {
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_auto(GStrv) groups = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean loaded = data != NULL
+                        ? g_key_file_load_from_bytes (key_file, data, G_KEY_FILE_NONE, &local_error)
+                        : g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error);
 
-  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
+  if (!loaded)
     {
       int code = g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
                  ? GK_ERROR_NOT_FOUND : GK_ERROR_INVALID;
@@ -234,7 +237,7 @@ gk_calendar_new_from_file (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = calendar_new_empty ();
-  if (!load_key_file (self, path, error))
+  if (!load_key_file (self, path, NULL, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -243,29 +246,26 @@ gk_calendar_new_from_file (const char  *path,
 /**
  * gk_calendar_new_default:
  *
- * Loads the shipped holiday table: `$GONGKAI_DATA_DIR/holidays.ini`, then
- * the source tree's data/ folder, then the installed one.  If none can be
- * read the calendar counts weekends only (and says so in the log), so a
- * deadline is always computed.
+ * Loads the holiday table as gk-data.h finds it:
+ * `$GONGKAI_DATA_DIR/holidays.ini`, then the installed one, then the copy
+ * compiled into the core.  If none can be read the calendar counts
+ * weekends only (and says so in the log), so a deadline is always
+ * computed.
  *
  * Returns: (transfer full): the calendar
  */
 GkCalendar *
 gk_calendar_new_default (void)
 {
-  const char *env_dir = g_getenv ("GONGKAI_DATA_DIR");
-  const char *dirs[] = { env_dir, SRCDATADIR, PKGDATADIR };
+  g_auto (GStrv) candidates = gk_data_candidates (HOLIDAYS_FILE);
+  g_autoptr (GBytes) builtin = gk_data_builtin (HOLIDAYS_FILE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+  for (guint i = 0; candidates[i] != NULL; i++)
     {
-      g_autofree char *path = NULL;
+      const char *path = candidates[i];
       g_autoptr(GError) error = NULL;
       GkCalendar *self;
 
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-
-      path = g_build_filename (dirs[i], HOLIDAYS_FILE, NULL);
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         continue;
 
@@ -274,6 +274,16 @@ gk_calendar_new_default (void)
         return self;
 
       g_warning ("Ignoring the holiday calendar: %s", error->message);
+    }
+
+  if (builtin != NULL)
+    {
+      g_autoptr (GkCalendar) self = calendar_new_empty ();
+      g_autoptr (GError) error = NULL;
+
+      if (load_key_file (self, "resource://" HOLIDAYS_FILE, builtin, &error))
+        return g_steal_pointer (&self);
+      g_warning ("Ignoring the built-in holiday calendar: %s", error->message);
     }
 
   g_message ("No holiday calendar found; working days count weekends only");

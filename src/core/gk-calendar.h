@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 #define GK_TYPE_CALENDAR (gk_calendar_get_type ())
 GType       gk_calendar_get_type      (void) G_GNUC_CONST;
 
-GkCalendar *gk_calendar_new_default   (void);  /* the shipped data file, found via $GONGKAI_DATA_DIR, SRCDATADIR or PKGDATADIR */
+GkCalendar *gk_calendar_new_default (void); /* the shipped data, found as gk-data.h says */
 GkCalendar *gk_calendar_new_from_file (const char *path, GError **error);
 GkCalendar *gk_calendar_ref           (GkCalendar *self);
 void        gk_calendar_unref         (GkCalendar *self);

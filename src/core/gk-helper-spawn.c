@@ -62,24 +62,13 @@ gk_helper_find (const char *name,
                 const char *env_variable)
 {
   const char *env = env_variable ? g_getenv (env_variable) : NULL;
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
   char *candidate;
 
+  /* The variable (scripts/run and the tests point it into the build
+   * tree), else the installed one: an installed program never guesses
+   * its way into a build tree. */
   if (env != NULL && g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
     return g_strdup (env);
-  if (dir != NULL)
-    {
-      /* Installed beside the program, or in the build tree. */
-      candidate = g_build_filename (dir, name, NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        return candidate;
-      g_free (candidate);
-      candidate = g_build_filename (dir, "..", "core", name, NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        return candidate;
-      g_free (candidate);
-    }
   candidate = g_build_filename (LIBEXECDIR, name, NULL);
   if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
     return candidate;

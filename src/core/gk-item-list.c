@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gk-item-list.h"
+#include "gk-store-async.h"
 
 /* How many pages of GK_ITEM_LIST_PAGE_SIZE items stay loaded. */
 #define MAX_CACHED_PAGES 64
@@ -13,27 +14,15 @@
  * query at most this often. */
 #define COALESCE_MS 40
 
-/* Shared between the list (main context) and the store's signal handler
- * (any thread): the handler must not touch a list that may be finalized
- * under it, so it reaches the list through a weak reference. */
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  GMutex           mutex;
-  GWeakRef         list;
-  GMainContext    *context;
-  GHashTable      *pending_ids;
-  gboolean         pending_many;
-  gboolean         scheduled;
-} ListLink;
-
 struct _GkItemList
 {
   GObject       parent_instance;
 
   GkStore      *store;
-  ListLink     *link;
   gulong        changed_handler;
+  GHashTable   *changed_ids;   /* announced, not yet queried */
+  gboolean      changed_many;
+  guint         coalesce_source;
 
   /* Owned copies of the filters; query points into them. */
   char         *state;
@@ -52,8 +41,15 @@ struct _GkItemList
 
   GStrv         ids;
   guint         n_ids;
-  GHashTable   *pages;      /* page index → GPtrArray of GkItem */
+  GHashTable   *pages;      /* page index → Page */
   GQueue        lru;        /* page indexes, most recently used first */
+  guint         generation; /* counts drop_pages() */
+
+  GCancellable *query_cancellable; /* the ids query in flight */
+  GHashTable   *pending_ids;       /* changed ids the query in flight must reload */
+  gboolean      pending_many;
+  GCancellable *load_cancellable;  /* every page load; cancelled at dispose */
+  guint         n_loads;
 
   guint         freeze_count;
   gboolean      dirty_while_frozen;
@@ -70,6 +66,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_START_FROZEN,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -77,100 +74,29 @@ static GParamSpec *properties[N_PROPS];
 
 static void requery (GkItemList *self, GHashTable *changed_ids, gboolean many);
 
-/* Link */
-
-static ListLink *
-link_new (GkItemList *list)
-{
-  ListLink *link = g_new0 (ListLink, 1);
-
-  g_atomic_ref_count_init (&link->ref_count);
-  g_mutex_init (&link->mutex);
-  g_weak_ref_init (&link->list, list);
-  link->context = g_main_context_ref_thread_default ();
-  return link;
-}
-
-static ListLink *
-link_ref (ListLink *link)
-{
-  g_atomic_ref_count_inc (&link->ref_count);
-  return link;
-}
-
-static void
-link_unref (ListLink *link)
-{
-  if (!g_atomic_ref_count_dec (&link->ref_count))
-    return;
-  g_weak_ref_clear (&link->list);
-  g_clear_pointer (&link->pending_ids, g_hash_table_unref);
-  g_main_context_unref (link->context);
-  g_mutex_clear (&link->mutex);
-  g_free (link);
-}
-
-static void
-link_closure_notify (gpointer  data,
-                     GClosure *closure)
-{
-  link_unref (data);
-}
-
-static gboolean
-dispatch_pending_cb (gpointer data)
-{
-  ListLink *link = data;
-  g_autoptr(GHashTable) ids = NULL;
-  g_autoptr(GkItemList) list = NULL;
-  gboolean many;
-
-  g_mutex_lock (&link->mutex);
-  ids = g_steal_pointer (&link->pending_ids);
-  many = link->pending_many;
-  link->pending_many = FALSE;
-  link->scheduled = FALSE;
-  g_mutex_unlock (&link->mutex);
-
-  list = g_weak_ref_get (&link->list);
-  if (list != NULL)
-    requery (list, ids, many);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs on whatever thread changed the store. */
-static void
-on_store_items_changed_cb (GkStore    *store,
-                           const char *item_id,
-                           ListLink   *link)
-{
-  g_mutex_lock (&link->mutex);
-  if (item_id == NULL)
-    link->pending_many = TRUE;
-  else
-    {
-      if (link->pending_ids == NULL)
-        link->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_hash_table_add (link->pending_ids, g_strdup (item_id));
-    }
-  if (!link->scheduled)
-    {
-      g_autoptr(GSource) source = g_timeout_source_new (COALESCE_MS);
-
-      link->scheduled = TRUE;
-      g_source_set_callback (source, dispatch_pending_cb, link_ref (link),
-                             (GDestroyNotify) link_unref);
-      g_source_set_name (source, "[gongkai] item list refresh");
-      g_source_attach (source, link->context);
-    }
-  g_mutex_unlock (&link->mutex);
-}
-
 /* Pages */
+
+typedef struct
+{
+  GPtrArray *items;     /* GkItem*, placeholders until loaded */
+  gboolean   loading;
+} Page;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_ptr_array_unref (page->items);
+  g_free (page);
+}
 
 static void
 drop_pages (GkItemList *self)
 {
+  /* Loads in flight belong to the old positions: their results are
+   * dropped (see on_page_loaded_cb). */
+  self->generation++;
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->lru);
 }
@@ -187,8 +113,9 @@ touch_page (GkItemList *self,
     g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
 }
 
-/* An item the store could not give (removed meanwhile, or an error):
- * the list must still hand out an object for every position. */
+/* An item not loaded yet, or that the store could not give (removed
+ * meanwhile, or an error): the list hands out an object for every
+ * position at once, and fills it in place when the store answers. */
 static GkItem *
 placeholder_item (const char *id)
 {
@@ -198,51 +125,147 @@ placeholder_item (const char *id)
   return item;
 }
 
-static GPtrArray *
-load_items (GkItemList        *self,
-            const char *const *ids,
-            guint              n_ids)
+typedef struct
 {
+  GkItemList *self;      /* strong: a load in flight keeps the list */
+  guint       generation;
+  guint       page;      /* G_MAXUINT: a reload of changed items */
+  GPtrArray  *targets;   /* the objects to fill, by id order */
+  GArray     *positions; /* of the targets, for a reload */
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_object_unref (load->self);
+  g_clear_pointer (&load->targets, g_ptr_array_unref);
+  g_clear_pointer (&load->positions, g_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static void
+load_finished (GkItemList *self)
+{
+  g_assert (self->n_loads > 0);
+  if (--self->n_loads == 0 && self->query_cancellable == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+on_items_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  GkItemList *self = load->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *result = g_ptr_array_new_full (n_ids, g_object_unref);
+  Page *page = NULL;
 
-  loaded = gk_store_get_items (self->store, ids, n_ids, &error);
+  loaded = gk_store_get_items_finish (GK_STORE (source), result, &error);
+  if (load->page != G_MAXUINT)
+    {
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (load->page));
+      if (page != NULL && page->items == load->targets)
+        page->loading = FALSE;
+    }
+  load_finished (self);
+
   if (loaded == NULL)
-    g_warning ("Could not load items: %s", error ? error->message : "?");
-  for (guint i = 0; loaded != NULL && i < loaded->len; i++)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not load items: %s", error ? error->message : "?");
+      return;
+    }
+  /* The positions moved meanwhile: a newer load covers them. */
+  if (load->generation != self->generation)
+    return;
+
+  for (guint i = 0; i < loaded->len; i++)
     {
       GkItem *item = g_ptr_array_index (loaded, i);
 
       if (item != NULL && item->id != NULL)
         g_hash_table_insert (by_id, item->id, item);
     }
-  for (guint i = 0; i < n_ids; i++)
-    {
-      GkItem *item = g_hash_table_lookup (by_id, ids[i]);
 
-      g_ptr_array_add (result, item ? g_object_ref (item) : placeholder_item (ids[i]));
+  if (page != NULL && page->items == load->targets)
+    {
+      guint first = load->page * GK_ITEM_LIST_PAGE_SIZE;
+
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          GkItem *target = g_ptr_array_index (page->items, i);
+          GkItem *item = g_hash_table_lookup (by_id, target->id);
+
+          if (item != NULL)
+            gk_item_assign (target, item);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), first, page->items->len, page->items->len);
+      return;
     }
-  return result;
+
+  if (load->page == G_MAXUINT)
+    for (guint i = 0; i < load->targets->len; i++)
+      {
+        GkItem *target = g_ptr_array_index (load->targets, i);
+        GkItem *item = g_hash_table_lookup (by_id, target->id);
+        guint position = g_array_index (load->positions, guint, i);
+
+        if (item == NULL)
+          continue;
+        gk_item_assign (target, item);
+        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+      }
+}
+
+static void
+start_load (GkItemList *self,
+            guint       page,
+            GPtrArray  *targets,
+            GArray     *positions)
+{
+  Load *load = g_new0 (Load, 1);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < targets->len; i++)
+    g_ptr_array_add (ids, ((GkItem *) g_ptr_array_index (targets, i))->id);
+
+  load->self = g_object_ref (self);
+  load->generation = self->generation;
+  load->page = page;
+  load->targets = g_ptr_array_ref (targets);
+  load->positions = positions != NULL ? g_array_ref (positions) : NULL;
+  if (self->n_loads++ == 0 && self->query_cancellable == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  gk_store_get_items_async (self->store, (const char *const *) ids->pdata, ids->len,
+                            self->load_cancellable, on_items_loaded_cb, load);
 }
 
 static GPtrArray *
 get_page (GkItemList *self,
-          guint       page)
+          guint       index)
 {
-  GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  Page *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
 
-  if (items == NULL)
+  if (page == NULL)
     {
-      guint first = page * GK_ITEM_LIST_PAGE_SIZE;
+      guint first = index * GK_ITEM_LIST_PAGE_SIZE;
       guint n = MIN (GK_ITEM_LIST_PAGE_SIZE, self->n_ids - first);
 
-      items = load_items (self, (const char *const *) self->ids + first, n);
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+      page = g_new0 (Page, 1);
+      page->items = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (page->items, placeholder_item (self->ids[first + i]));
+      page->loading = TRUE;
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+      start_load (self, index, page->items, NULL);
     }
-  touch_page (self, page);
-  return items;
+  touch_page (self, index);
+  return page->items;
 }
 
 /* Querying */
@@ -264,62 +287,63 @@ sync_query (GkItemList *self)
   self->query.descending = self->descending;
 }
 
-/* Reload the cached copies of items that changed without moving. */
+/* Reload the cached copies of items that changed without moving, every
+ * loaded page when many changed. */
 static void
 reload_changed (GkItemList *self,
                 GHashTable *changed_ids,
-                guint       skip_from,
-                guint       skip_to)
+                gboolean    many)
 {
   GHashTableIter iter;
   gpointer key, value;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_hash_table_iter_init (&iter, self->pages);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      guint page = GPOINTER_TO_UINT (key);
-      GPtrArray *items = value;
+      Page *page = value;
+      guint first = GPOINTER_TO_UINT (key) * GK_ITEM_LIST_PAGE_SIZE;
 
-      for (guint i = 0; i < items->len; i++)
+      for (guint i = 0; i < page->items->len; i++)
         {
-          GkItem *item = g_ptr_array_index (items, i);
-          guint position = page * GK_ITEM_LIST_PAGE_SIZE + i;
+          GkItem *item = g_ptr_array_index (page->items, i);
+          guint position = first + i;
 
-          if (position >= skip_from && position < skip_to)
-            continue;
-          if (item->id != NULL && g_hash_table_contains (changed_ids, item->id))
+          if (item->id != NULL &&
+              (many || (changed_ids != NULL && g_hash_table_contains (changed_ids, item->id))))
             {
-              g_autoptr(GPtrArray) fresh = load_items (self, (const char *const *) &item->id, 1);
-
-              g_ptr_array_index (items, i) = g_object_ref (g_ptr_array_index (fresh, 0));
-              g_object_unref (item);
+              g_ptr_array_add (targets, g_object_ref (item));
               g_array_append_val (positions, position);
             }
         }
     }
-  for (guint i = 0; i < positions->len; i++)
-    g_list_model_items_changed (G_LIST_MODEL (self), g_array_index (positions, guint, i), 1, 1);
+  if (targets->len > 0)
+    start_load (self, G_MAXUINT, targets, positions);
 }
 
 static void
-requery (GkItemList *self,
-         GHashTable *changed_ids,
-         gboolean    many)
+on_ids_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
+  g_autoptr(GkItemList) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) changed_ids = NULL;
   g_auto(GStrv) old_ids = NULL;
   GStrv new_ids;
+  gboolean many;
   guint n_old, n_new, prefix = 0, suffix = 0, removed, added;
 
-  if (self->freeze_count > 0)
-    {
-      self->dirty_while_frozen = TRUE;
-      return;
-    }
+  new_ids = gk_store_query_ids_finish (GK_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* a newer query is on its way */
 
-  sync_query (self);
-  new_ids = gk_store_query_ids (self->store, &self->query, &error);
+  g_clear_object (&self->query_cancellable);
+  changed_ids = g_steal_pointer (&self->pending_ids);
+  many = self->pending_many;
+  self->pending_many = FALSE;
+
   g_clear_error (&self->error);
   if (new_ids == NULL)
     {
@@ -350,26 +374,90 @@ requery (GkItemList *self,
       /* Positions moved: cached pages no longer line up. */
       drop_pages (self);
       g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
-      return;
     }
+  else
+    reload_changed (self, changed_ids, many);
 
+  if (self->n_loads == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+requery (GkItemList *self,
+         GHashTable *changed_ids,
+         gboolean    many)
+{
+  gboolean was_loading = gk_item_list_is_loading (self);
+
+  /* What changed is remembered until a query lands. */
   if (many)
+    self->pending_many = TRUE;
+  if (changed_ids != NULL && g_hash_table_size (changed_ids) > 0)
     {
-      g_autoptr(GList) pages = g_hash_table_get_keys (self->pages);
+      GHashTableIter iter;
+      gpointer id;
 
-      drop_pages (self);
-      for (GList *l = pages; l != NULL; l = l->next)
-        {
-          guint first = GPOINTER_TO_UINT (l->data) * GK_ITEM_LIST_PAGE_SIZE;
-          guint n = MIN (GK_ITEM_LIST_PAGE_SIZE, n_new - first);
+      if (self->pending_ids == NULL)
+        self->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_iter_init (&iter, changed_ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_hash_table_add (self->pending_ids, g_strdup (id));
+    }
 
-          g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
-        }
+  if (self->freeze_count > 0)
+    {
+      self->dirty_while_frozen = TRUE;
       return;
     }
 
-  if (changed_ids != NULL && g_hash_table_size (changed_ids) > 0)
-    reload_changed (self, changed_ids, G_MAXUINT, G_MAXUINT);
+  /* Only the newest query's answer counts. */
+  if (self->query_cancellable != NULL)
+    g_cancellable_cancel (self->query_cancellable);
+  g_clear_object (&self->query_cancellable);
+  self->query_cancellable = g_cancellable_new ();
+
+  sync_query (self);
+  gk_store_query_ids_async (self->store, &self->query, self->query_cancellable,
+                            on_ids_cb, g_object_ref (self));
+  if (!was_loading)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* Store changes (on the main context the store was opened in, which is
+ * the list's) */
+
+static gboolean
+dispatch_pending_cb (gpointer data)
+{
+  GkItemList *self = data;
+  g_autoptr(GHashTable) ids = g_steal_pointer (&self->changed_ids);
+  gboolean many = self->changed_many;
+
+  self->changed_many = FALSE;
+  self->coalesce_source = 0;
+  requery (self, ids, many);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_items_changed_cb (GkStore    *store,
+                           const char *item_id,
+                           GkItemList *self)
+{
+  if (item_id == NULL)
+    self->changed_many = TRUE;
+  else
+    {
+      if (self->changed_ids == NULL)
+        self->changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (self->changed_ids, g_strdup (item_id));
+    }
+  /* Bursts (an import of many files) become one query. */
+  if (self->coalesce_source == 0)
+    {
+      self->coalesce_source = g_timeout_add (COALESCE_MS, dispatch_pending_cb, self);
+      g_source_set_name_by_id (self->coalesce_source, "[gongkai] item list refresh");
+    }
 }
 
 static void
@@ -432,11 +520,11 @@ gk_item_list_constructed (GObject *object)
 
   g_assert (GK_IS_STORE (self->store));
 
-  self->link = link_new (self);
+  /* The store announces on the main context it was opened in; a list
+   * lives there too. */
   self->changed_handler =
-    g_signal_connect_data (self->store, "items-changed",
-                           G_CALLBACK (on_store_items_changed_cb),
-                           link_ref (self->link), link_closure_notify, 0);
+    g_signal_connect (self->store, "items-changed",
+                      G_CALLBACK (on_store_items_changed_cb), self);
   requery (self, NULL, FALSE);
 }
 
@@ -447,6 +535,10 @@ gk_item_list_dispose (GObject *object)
 
   if (self->store != NULL && self->changed_handler != 0)
     g_clear_signal_handler (&self->changed_handler, self->store);
+  g_clear_handle_id (&self->coalesce_source, g_source_remove);
+  if (self->query_cancellable != NULL)
+    g_cancellable_cancel (self->query_cancellable);
+  g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (gk_item_list_parent_class)->dispose (object);
@@ -457,7 +549,10 @@ gk_item_list_finalize (GObject *object)
 {
   GkItemList *self = GK_ITEM_LIST (object);
 
-  g_clear_pointer (&self->link, link_unref);
+  g_clear_object (&self->query_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->changed_ids, g_hash_table_unref);
+  g_clear_pointer (&self->pending_ids, g_hash_table_unref);
   g_clear_pointer (&self->ids, g_strfreev);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_queue_clear (&self->lru);
@@ -488,6 +583,9 @@ gk_item_list_get_property (GObject    *object,
     {
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, gk_item_list_is_loading (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -538,6 +636,14 @@ gk_item_list_class_init (GkItemListClass *klass)
   properties[PROP_START_FROZEN] =
     g_param_spec_boolean ("start-frozen", NULL, NULL, FALSE,
                           G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GkItemList:loading:
+   *
+   * Whether a query or a page is on its way from the store.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -545,8 +651,8 @@ static void
 gk_item_list_init (GkItemList *self)
 {
   self->ids = g_new0 (char *, 1);
-  self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify) g_ptr_array_unref);
+  self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, page_free);
+  self->load_cancellable = g_cancellable_new ();
   g_queue_init (&self->lru);
 }
 
@@ -910,6 +1016,20 @@ gk_item_list_get_id (GkItemList *self,
   g_return_val_if_fail (GK_IS_ITEM_LIST (self), NULL);
 
   return position < self->n_ids ? self->ids[position] : NULL;
+}
+
+/**
+ * gk_item_list_is_loading:
+ * @self: a list
+ *
+ * Returns: whether a query or a page is on its way from the store
+ */
+gboolean
+gk_item_list_is_loading (GkItemList *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM_LIST (self), FALSE);
+
+  return self->query_cancellable != NULL || self->n_loads > 0;
 }
 
 /**

@@ -7,15 +7,19 @@
 
 G_BEGIN_DECLS
 
-/* A lazy GListModel of GkItem over the store: the ids of the current
- * query are read at once (cheap even for 100,000 items), the items
- * themselves in pages of GK_ITEM_LIST_PAGE_SIZE when a position is first
- * asked for, and a bounded number of pages stay cached.
+/* A lazy GListModel of GkItem over the store, never waiting for it: the
+ * ids of the current query are read on the store's reader threads (cheap
+ * even for 100,000 items) and announced when they land; the items
+ * themselves come in pages of GK_ITEM_LIST_PAGE_SIZE when a position is
+ * first asked for — placeholder items (only the id set) at once, filled
+ * in place when the page arrives, so a selection holding one stays put.
+ * A bounded number of pages stay cached.
  *
- * The store's "items-changed" (emitted on any thread) is re-dispatched to
- * the main context the list was made in; there the ids are queried again
+ * The list must live on the main context the store was opened in (where
+ * the store announces "items-changed"); there the ids are queried again
  * and the smallest changed range is announced, so that a selection away
- * from the change survives.  No GTK: the window and the tests use it. */
+ * from the change survives; changed items are filled in place.  No GTK:
+ * the window and the tests use it. */
 
 #define GK_ITEM_LIST_PAGE_SIZE 100
 
@@ -28,8 +32,8 @@ GkItemList    *gk_item_list_new                (GkStore       *store);
 GkStore       *gk_item_list_get_store          (GkItemList    *self);
 
 /* Filters: NULL, "" or 0 does not filter.  Each setter queries again
- * (at once, on the calling thread) when the value changed, unless the
- * list is frozen. */
+ * (in the background; "loading" tells) when the value changed, unless
+ * the list is frozen. */
 void           gk_item_list_set_state          (GkItemList    *self,
                                                 const char    *state);
 void           gk_item_list_set_stage          (GkItemList    *self,
@@ -74,6 +78,8 @@ guint          gk_item_list_find               (GkItemList    *self,
 /* Id at position (owned by the list), without loading the item. */
 const char    *gk_item_list_get_id             (GkItemList    *self,
                                                 guint          position);
+/* Whether a query or a page is on its way ("loading" notifies). */
+gboolean       gk_item_list_is_loading         (GkItemList    *self);
 /* The last error of a query (NULL when it worked). */
 const GError  *gk_item_list_get_error          (GkItemList    *self);
 

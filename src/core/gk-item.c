@@ -8,6 +8,7 @@
 
 #include "gk-finding.h"
 #include "gk-gongwen.h"
+#include "gk-deadline.h"
 #include "gk-item.h"
 #include "gk-util.h"
 
@@ -217,11 +218,21 @@ gk_item_get_property (GObject    *object,
     }
 }
 
+static void clear_fields (GkItem *self);
+
 static void
 gk_item_finalize (GObject *object)
 {
   GkItem *self = GK_ITEM (object);
 
+  clear_fields (self);
+
+  G_OBJECT_CLASS (gk_item_parent_class)->finalize (object);
+}
+
+static void
+clear_fields (GkItem *self)
+{
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       if (fields[i].kind == FIELD_LIST || fields[i].kind == FIELD_ID_LIST)
@@ -244,8 +255,11 @@ gk_item_finalize (GObject *object)
   g_free (self->due_date);
   g_free (self->public_url);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (gk_item_parent_class)->finalize (object);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  self->id = self->doc_number_original = self->file_sha256 = NULL;
+  self->file_media_type = self->file_name = self->detected_json = NULL;
+  self->created_at = self->created_by = self->updated_at = self->updated_by = NULL;
+  self->submitted_at = self->submitted_by = self->due_date = self->public_url = NULL;
 }
 
 static void
@@ -313,6 +327,27 @@ gk_item_copy (GkItem *self)
   g_return_val_if_fail (GK_IS_ITEM (self), NULL);
 
   copy = gk_item_new ();
+  gk_item_assign (copy, self);
+  return copy;
+}
+
+/**
+ * gk_item_assign:
+ *
+ * Makes self a copy of from, in place: a list model fills the object it
+ * already handed out (a placeholder, an item that changed), so that a
+ * selection holding it stays put.
+ */
+void
+gk_item_assign (GkItem *copy,
+                GkItem *self)
+{
+  g_return_if_fail (GK_IS_ITEM (copy));
+  g_return_if_fail (GK_IS_ITEM (self));
+
+  if (copy == self)
+    return;
+  clear_fields (copy);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       if (fields[i].kind == FIELD_LIST || fields[i].kind == FIELD_ID_LIST)
@@ -323,7 +358,6 @@ gk_item_copy (GkItem *self)
   copy->id = g_strdup (self->id);
   copy->doc_number_original = g_strdup (self->doc_number_original);
   copy->file_sha256 = g_strdup (self->file_sha256);
-  g_free (copy->file_media_type);
   copy->file_media_type = g_strdup (self->file_media_type);
   copy->file_name = g_strdup (self->file_name);
   copy->file_bytes = self->file_bytes;
@@ -346,7 +380,57 @@ gk_item_copy (GkItem *self)
       copy->findings = g_ptr_array_copy (self->findings, (GCopyFunc) gk_finding_copy, NULL);
       g_ptr_array_set_free_func (copy->findings, (GDestroyNotify) gk_finding_free);
     }
-  return copy;
+  if (self->history != NULL)
+    {
+      copy->history = g_ptr_array_copy (self->history, (GCopyFunc) gk_contribution_copy, NULL);
+      g_ptr_array_set_free_func (copy->history, (GDestroyNotify) gk_contribution_free);
+    }
+}
+
+/**
+ * gk_contribution_new:
+ * @user: who
+ * @kind: what they did to the revision
+ * @stage: the stage they signed (%GK_CONTRIBUTION_SIGNED), else %GK_STAGE_NONE
+ *
+ * Returns: (transfer full): a contribution
+ */
+GkContribution *
+gk_contribution_new (const char        *user,
+                     GkContributionKind kind,
+                     GkStage            stage)
+{
+  GkContribution *contribution = g_new0 (GkContribution, 1);
+
+  contribution->user = g_strdup (user);
+  contribution->kind = kind;
+  contribution->stage = stage;
+  return contribution;
+}
+
+/**
+ * gk_contribution_copy:
+ * @contribution: a contribution
+ *
+ * Returns: (transfer full): a copy
+ */
+GkContribution *
+gk_contribution_copy (const GkContribution *contribution)
+{
+  return gk_contribution_new (contribution->user, contribution->kind, contribution->stage);
+}
+
+/**
+ * gk_contribution_free:
+ * @contribution: (nullable): a contribution
+ */
+void
+gk_contribution_free (GkContribution *contribution)
+{
+  if (contribution == NULL)
+    return;
+  g_free (contribution->user);
+  g_free (contribution);
 }
 
 static const char *const state_names[] = {
@@ -874,11 +958,7 @@ gk_item_is_awaiting_disclosure (GkItem *self)
 {
   g_return_val_if_fail (GK_IS_ITEM (self), FALSE);
 
-  return self->due_date != NULL &&
-         self->state != GK_STATE_PUBLISHED &&
-         self->state != GK_STATE_WITHDRAWN &&
-         g_strcmp0 (self->disclosure, "on_request") != 0 &&
-         g_strcmp0 (self->disclosure, "withheld") != 0;
+  return gk_deadline_applies (self->state, self->disclosure, self->due_date);
 }
 
 /**

@@ -18,6 +18,30 @@ typedef enum
   GK_ITEM_FLAG_CONFLICT        = 1 << 2, /* portal answered 412: a person must decide */
 } GkItemFlags;
 
+/* Who worked on an item's current revision, for separation of duties:
+ * the policy (gk-policy.h) decides from these without asking the store. */
+typedef enum
+{
+  GK_CONTRIBUTION_DRAFTED,   /* drafted (imported) the item */
+  GK_CONTRIBUTION_EDITED,    /* saved an edit of this revision */
+  GK_CONTRIBUTION_SUBMITTED, /* submitted this revision for review */
+  GK_CONTRIBUTION_SIGNED,    /* signed a review stage of this revision (stage says which) */
+} GkContributionKind;
+
+typedef struct
+{
+  char              *user;
+  GkContributionKind kind;
+  GkStage            stage; /* for GK_CONTRIBUTION_SIGNED */
+} GkContribution;
+
+GkContribution *gk_contribution_new  (const char        *user,
+                                      GkContributionKind kind,
+                                      GkStage            stage);
+GkContribution *gk_contribution_copy (const GkContribution *contribution);
+void            gk_contribution_free (GkContribution *contribution);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkContribution, gk_contribution_free)
+
 /* The record of one document: the fields of portal-api.md's document plus
  * the workstation's own state.  Plain public fields: the store fills them,
  * the UI and CLI read them, and edits go through gk_item_set_field() so
@@ -71,11 +95,16 @@ struct _GkItem
   char    *public_url;          /* from the portal after publishing */
 
   GPtrArray *findings;          /* GkFinding*, filled by gk_store_get_item() */
+  GPtrArray *history;           /* GkContribution* of the current revision, filled
+                                 * by gk_store_get_item() with the findings */
 };
 
 GkItem      *gk_item_new                (void);
 /* A deep copy, for editing without touching the shown item. */
 GkItem      *gk_item_copy               (GkItem *self);
+/* Make item a copy of from, in place. */
+void         gk_item_assign             (GkItem *item,
+                                         GkItem *from);
 
 const char  *gk_state_to_string         (GkState state);
 gboolean     gk_state_from_string       (const char *text, GkState *out);

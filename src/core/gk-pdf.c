@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gk-helper-spawn.h"
 #include "gk-pdf.h"
 #include "gk-util.h"
 
@@ -330,35 +331,6 @@ text_from_json (const char *json,
   return g_steal_pointer (&text);
 }
 
-static char *
-find_helper (void)
-{
-  const char *env = g_getenv ("GONGKAI_EXTRACT_HELPER");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
-  char *candidate;
-
-  if (env != NULL && g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
-    return g_strdup (env);
-  if (dir != NULL)
-    {
-      /* Installed beside the program, or in the build tree. */
-      candidate = g_build_filename (dir, "gongkai-extract", NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        return candidate;
-      g_free (candidate);
-      candidate = g_build_filename (dir, "..", "core", "gongkai-extract", NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-        return candidate;
-      g_free (candidate);
-    }
-  candidate = g_build_filename (LIBEXECDIR, "gongkai-extract", NULL);
-  if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
-    return candidate;
-  g_free (candidate);
-  return NULL;
-}
-
 #define EXTRACT_TIMEOUT_SECONDS 120
 #define EXTRACT_MEMORY_LIMIT ((rlim_t) 3 << 30)
 
@@ -435,7 +407,7 @@ gk_pdf_extract_isolated (const char   *path,
                          GCancellable *cancellable,
                          GError      **error)
 {
-  g_autofree char *helper = find_helper ();
+  g_autofree char *helper = gk_helper_find ("gongkai-extract", "GONGKAI_EXTRACT_HELPER");
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GMainContext) context = NULL;

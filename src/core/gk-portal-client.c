@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gk-portal-client.h"
+#include "gk-tls.h"
 #include "gk-token.h"
 #include "gk-util.h"
 
@@ -37,24 +38,6 @@
 #define UPLOAD_BYTES_PER_SECOND (128 * 1024)
 #define MAX_MESSAGE_CHARS 2000
 #define READ_CHUNK 65536
-
-/* A TLS database that trusts the system's authorities plus those of an
- * extra file (an agency-internal CA).  GIO has no "union" database, so
- * verification asks the system first and, if it does not vouch for the
- * chain, the file's database; lookups go to the system's database. */
-
-#define GK_TYPE_PORTAL_TLS_DATABASE (gk_portal_tls_database_get_type ())
-G_DECLARE_FINAL_TYPE (GkPortalTlsDatabase, gk_portal_tls_database, GK, PORTAL_TLS_DATABASE, GTlsDatabase)
-
-struct _GkPortalTlsDatabase
-{
-  GTlsDatabase  parent_instance;
-
-  GTlsDatabase *system;  /* may be NULL when the backend has none */
-  GTlsDatabase *extra;
-};
-
-G_DEFINE_FINAL_TYPE (GkPortalTlsDatabase, gk_portal_tls_database, G_TYPE_TLS_DATABASE)
 
 struct _GkPortalClient
 {
@@ -91,173 +74,6 @@ typedef struct
   GBytes         *request_body;  /* to send again if libsoup restarts the request */
   char           *content_type;
 } Request;
-
-/* GkPortalTlsDatabase */
-
-static GTlsCertificateFlags
-tls_database_verify_chain (GTlsDatabase             *database,
-                           GTlsCertificate          *chain,
-                           const char               *purpose,
-                           GSocketConnectable       *identity,
-                           GTlsInteraction          *interaction,
-                           GTlsDatabaseVerifyFlags   flags,
-                           GCancellable             *cancellable,
-                           GError                  **error)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
-  GTlsCertificateFlags system_flags = G_TLS_CERTIFICATE_UNKNOWN_CA;
-  GTlsCertificateFlags extra_flags;
-
-  if (self->system != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      system_flags = g_tls_database_verify_chain (self->system, chain, purpose, identity,
-                                                  interaction, flags, cancellable, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return G_TLS_CERTIFICATE_GENERIC_ERROR;
-        }
-      if (system_flags == 0)
-        return 0;
-    }
-
-  extra_flags = g_tls_database_verify_chain (self->extra, chain, purpose, identity,
-                                             interaction, flags, cancellable, error);
-  if (extra_flags == 0)
-    return 0;
-  /* Report the system's view unless it had none. */
-  return self->system != NULL ? system_flags : extra_flags;
-}
-
-static char *
-tls_database_create_certificate_handle (GTlsDatabase    *database,
-                                        GTlsCertificate *certificate)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
-  char *handle = NULL;
-
-  if (self->system != NULL)
-    handle = g_tls_database_create_certificate_handle (self->system, certificate);
-  if (handle == NULL)
-    handle = g_tls_database_create_certificate_handle (self->extra, certificate);
-  return handle;
-}
-
-static GTlsCertificate *
-tls_database_lookup_certificate_for_handle (GTlsDatabase             *database,
-                                            const char               *handle,
-                                            GTlsInteraction          *interaction,
-                                            GTlsDatabaseLookupFlags   flags,
-                                            GCancellable             *cancellable,
-                                            GError                  **error)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
-  GTlsCertificate *certificate = NULL;
-
-  if (self->system != NULL)
-    certificate = g_tls_database_lookup_certificate_for_handle (self->system, handle, interaction,
-                                                                flags, cancellable, NULL);
-  if (certificate == NULL)
-    certificate = g_tls_database_lookup_certificate_for_handle (self->extra, handle, interaction,
-                                                                flags, cancellable, error);
-  return certificate;
-}
-
-static GTlsCertificate *
-tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
-                                        GTlsCertificate          *certificate,
-                                        GTlsInteraction          *interaction,
-                                        GTlsDatabaseLookupFlags   flags,
-                                        GCancellable             *cancellable,
-                                        GError                  **error)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
-  GTlsCertificate *issuer = NULL;
-
-  if (self->system != NULL)
-    issuer = g_tls_database_lookup_certificate_issuer (self->system, certificate, interaction,
-                                                       flags, cancellable, NULL);
-  if (issuer == NULL)
-    issuer = g_tls_database_lookup_certificate_issuer (self->extra, certificate, interaction,
-                                                       flags, cancellable, error);
-  return issuer;
-}
-
-static GList *
-tls_database_lookup_certificates_issued_by (GTlsDatabase             *database,
-                                            GByteArray               *issuer_raw_dn,
-                                            GTlsInteraction          *interaction,
-                                            GTlsDatabaseLookupFlags   flags,
-                                            GCancellable             *cancellable,
-                                            GError                  **error)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (database);
-  GList *list = NULL;
-
-  if (self->system != NULL)
-    list = g_tls_database_lookup_certificates_issued_by (self->system, issuer_raw_dn, interaction,
-                                                         flags, cancellable, NULL);
-  return g_list_concat (list,
-                        g_tls_database_lookup_certificates_issued_by (self->extra, issuer_raw_dn,
-                                                                      interaction, flags,
-                                                                      cancellable, error));
-}
-
-static void
-gk_portal_tls_database_finalize (GObject *object)
-{
-  GkPortalTlsDatabase *self = GK_PORTAL_TLS_DATABASE (object);
-
-  g_clear_object (&self->system);
-  g_clear_object (&self->extra);
-  G_OBJECT_CLASS (gk_portal_tls_database_parent_class)->finalize (object);
-}
-
-static void
-gk_portal_tls_database_class_init (GkPortalTlsDatabaseClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
-
-  object_class->finalize = gk_portal_tls_database_finalize;
-  database_class->verify_chain = tls_database_verify_chain;
-  database_class->create_certificate_handle = tls_database_create_certificate_handle;
-  database_class->lookup_certificate_for_handle = tls_database_lookup_certificate_for_handle;
-  database_class->lookup_certificate_issuer = tls_database_lookup_certificate_issuer;
-  database_class->lookup_certificates_issued_by = tls_database_lookup_certificates_issued_by;
-}
-
-static void
-gk_portal_tls_database_init (GkPortalTlsDatabase *self)
-{
-}
-
-static GTlsDatabase *
-create_tls_database (const char  *ca_file,
-                     GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GTlsDatabase) extra = g_tls_file_database_new (ca_file, &local_error);
-  GkPortalTlsDatabase *self;
-  GTlsDatabase *system;
-
-  if (extra == NULL)
-    {
-      g_autofree char *display = g_filename_display_name (ca_file);
-
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The CA file %s cannot be used: %s."), display, local_error->message);
-      return NULL;
-    }
-
-  self = g_object_new (GK_TYPE_PORTAL_TLS_DATABASE, NULL);
-  system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  self->system = system; /* transfer full */
-  self->extra = g_steal_pointer (&extra);
-  return G_TLS_DATABASE (self);
-}
 
 /* helpers */
 
@@ -409,7 +225,7 @@ static char *
 describe_certificate_errors (GTlsCertificateFlags flags)
 {
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup (_("it is not signed by a known authority (give the agency’s CA file with --ca-file)"));
+    return g_strdup (_("it is not signed by a known authority, nor by the agency’s CA file if one is set"));
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     return g_strdup (_("it is not for this host name"));
   if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
@@ -458,6 +274,7 @@ classify_error (GkPortalClient *self,
             describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (req->msg));
 
           response->outcome = GK_PORTAL_FATAL;
+          response->tls_errors = soup_message_get_tls_peer_certificate_errors (req->msg);
           response->message = g_strdup_printf (_("The portal’s certificate is not trusted: %s."), why);
           return response;
         }
@@ -898,8 +715,8 @@ gk_portal_check_url (const char *base_url,
 
   if (gk_str_is_blank (base_url))
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("No portal address: give one with --portal URL or set the library setting portal_url."));
+      gk_set_error_detail (error, GK_ERROR_INVALID, GK_ERROR_DETAIL_NO_PORTAL_URL,
+                           "%s", _("No portal address is given, and the library has none set."));
       return FALSE;
     }
   uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
@@ -934,10 +751,10 @@ gk_portal_check_url (const char *base_url,
     }
   if (!allow_insecure && !gk_portal_host_is_loopback (host))
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   _("Plain http:// is allowed only for a portal on this computer (127.0.0.1, ::1, "
-                     "localhost): the token and the documents would cross the network unencrypted. "
-                     "Use https://, or --allow-insecure if you really mean it."));
+      gk_set_error_detail (error, GK_ERROR_REFUSED, GK_ERROR_DETAIL_INSECURE_URL,
+                           "%s",
+                           _("Plain http:// is allowed only for a portal on this computer (127.0.0.1, ::1, "
+                             "localhost): the token and the documents would cross the network unencrypted."));
       return FALSE;
     }
   return TRUE;
@@ -998,7 +815,8 @@ gk_portal_client_new (const char                  *base_url,
                                                  NULL);
   if (options->ca_file != NULL && *options->ca_file != '\0')
     {
-      g_autoptr(GTlsDatabase) database = create_tls_database (options->ca_file, error);
+      g_autoptr (GTlsDatabase) database =
+          gk_tls_database_new_with_ca_file (options->ca_file, error);
 
       if (database == NULL)
         return NULL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include "gk-types.h"
 
@@ -89,6 +89,8 @@ typedef struct
   gint64           retry_after_ms;  /* Retry-After, in ms; -1 when absent */
   gboolean         broken;          /* the answer broke portal-api.md (message says how):
                                      * outcome TRANSIENT, a failed attempt */
+  GTlsCertificateFlags tls_errors; /* why the certificate is not trusted (outcome FATAL), else 0:
+                                    * for the faces' remedies (a CA file) */
 
   /* Of a checked 2xx answer: */
   char            *id;              /* PUT/GET /documents/{id}: equal to the URL's */

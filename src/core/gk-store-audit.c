@@ -171,6 +171,10 @@ gk_store_priv_audit (GkStore    *self,
   g_autofree char *hash = NULL;
   g_autofree char *prev_hash = NULL;
   g_autofree char *at = gk_timestamp_now ();
+
+  /* An entry of no item is a change to the library as a whole. */
+  if (item_id == NULL)
+    gk_store_priv_emit_library_changed (self);
   gint64 seq = 1;
 
   g_return_val_if_fail (gk_store_priv_in_transaction (self), FALSE);
@@ -322,7 +326,7 @@ gk_store_audit_log (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
 
   if (item_id != NULL)
     {
@@ -463,8 +467,6 @@ gk_store_audit_verify (GkStore *self,
   g_autoptr(GkStoreLocker) locker = NULL;
   g_autofree char *prev_hash = g_strdup (ZERO_HASH);
   g_autofree char *head_hash = NULL;
-  sqlite3 *db;
-  gboolean read_tx = FALSE;
   gboolean ok = TRUE;
   gboolean have_head = FALSE;
   gint64 head_seq = 0;
@@ -479,16 +481,8 @@ gk_store_audit_verify (GkStore *self,
   if (n_entries != NULL)
     *n_entries = 0;
 
-  locker = gk_store_priv_lock (self);
-  db = gk_store_priv_get_db (self);
-
-  /* One read snapshot for the head and the entries. */
-  if (!gk_store_priv_in_transaction (self))
-    {
-      if (!gk_store_priv_exec (self, "BEGIN", error))
-        return FALSE;
-      read_tx = TRUE;
-    }
+  /* A read section is one snapshot for the head and the entries. */
+  locker = gk_store_priv_read (self);
 
   {
     g_autoptr(GkStoreStmt) head = gk_store_priv_prepare (self, "SELECT seq, hash FROM audit_head WHERE id = 1", error);
@@ -565,8 +559,6 @@ gk_store_audit_verify (GkStore *self,
                          first_bad, error);
     }
 
-  if (read_tx)
-    sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   if (n_entries != NULL)
     *n_entries = count;
   return ok;

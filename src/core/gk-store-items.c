@@ -10,6 +10,7 @@
 
 #include "gk-gongwen.h"
 #include "gk-store-private.h"
+#include "gk-store-workflow.h"
 #include "gk-util.h"
 
 /* Items: insert, load, edit, findings, listing and search.
@@ -305,7 +306,7 @@ gk_store_priv_load_findings (GkStore    *self,
                              const char *item_id,
                              GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT id, kind, value, page, char_offset, char_length, status, reason, "
@@ -334,7 +335,7 @@ gk_store_priv_load_item (GkStore    *self,
                          gboolean    with_findings,
                          GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkItem) item = NULL;
 
   {
@@ -361,6 +362,10 @@ gk_store_priv_load_item (GkStore    *self,
   }
 
   if (with_findings && (item->findings = gk_store_priv_load_findings (self, item->id, error)) == NULL)
+    return NULL;
+  /* The policy decides separation of duties from the item alone. */
+  if (with_findings &&
+      (item->history = gk_store_workflow_load_history (self, item->id, item->revision, error)) == NULL)
     return NULL;
   return g_steal_pointer (&item);
 }
@@ -396,7 +401,7 @@ gk_store_priv_resolve_id (GkStore    *self,
                           const char *id,
                           GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autofree char *text = gk_strdup_or_null (id);
   g_autofree char *lower = NULL;
   char *found;
@@ -830,7 +835,7 @@ gk_store_insert_item (GkStore           *self,
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_IMPORT, NULL, error))
     return FALSE;
 
   row = gk_item_copy (item);
@@ -1052,7 +1057,7 @@ gk_store_find_by_sha256 (GkStore    *self,
 
   if (sha256 == NULL)
     return NULL;
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   id = find_one_id (self, "SELECT id FROM items WHERE file_sha256 = ?1", sha256);
   if (id == NULL)
     return NULL;
@@ -1083,7 +1088,7 @@ gk_store_find_by_doc_number (GkStore    *self,
 
   if (gk_str_is_blank (doc_number))
     return g_strv_builder_end (builder);
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id FROM items WHERE doc_number = ?1 AND id IS NOT ?2 "
                                 "ORDER BY created_at",
@@ -1119,7 +1124,7 @@ gk_store_get_item (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
     return NULL;
@@ -1166,7 +1171,9 @@ gk_store_update_item (GkStore    *self,
   g_return_val_if_fail (GK_IS_ITEM (edited), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
+  /* The role first, before anything is read (the item is asked about
+   * again once the changes are known). */
+  if (!gk_store_check_action (self, actor, GK_ACTION_EDIT, NULL, error))
     return FALSE;
 
   /* Read and write in one IMMEDIATE transaction: another process (a
@@ -1194,6 +1201,10 @@ gk_store_update_item (GkStore    *self,
   changes = gk_item_diff (stored, edited);
   if (changes[0] == NULL)
     return TRUE;
+  if (!gk_store_check_action (self, actor,
+                              changes[1] == NULL && strcmp (changes[0], "tags") == 0 ? GK_ACTION_TAG : GK_ACTION_EDIT,
+                              stored, error))
+    return FALSE;
 
   if (!check_field_values (edited, (const char *const *) changes, error) ||
       !gk_utf8_check (edited->doc_number_original, -1, "doc_number_original", error))
@@ -1352,7 +1363,7 @@ gk_store_get_page_texts (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
     return NULL;
@@ -1424,7 +1435,7 @@ gk_store_replace_findings (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_DRAFTER | GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_SCREEN, NULL, error))
     return FALSE;
   full_id = gk_store_priv_resolve_id (self, id, error);
   if (full_id == NULL)
@@ -1594,9 +1605,7 @@ build_query (GkStore       *self,
       if (strcmp (query->state, "queue") == 0)
         add_condition (parts, "items.state = 'in_review'");
       else if (strcmp (query->state, "due") == 0)
-        add_condition (parts,
-                       "items.due_date IS NOT NULL AND items.state NOT IN ('published', 'withdrawn') "
-                       "AND COALESCE (items.disclosure, '') NOT IN ('on_request', 'withheld')");
+        add_condition (parts, "gk_deadline_applies (items.state, items.disclosure, items.due_date)");
       else if (gk_state_from_string (query->state, &state))
         add_condition (parts, "items.state = ?%u", add_text (parts, query->state));
       else
@@ -1667,11 +1676,10 @@ build_query (GkStore       *self,
       if (limit == NULL)
         limit = g_strdup (today_text);
       add_condition (parts,
-                     "items.due_date IS NOT NULL AND items.due_date <= ?%u "
                      /* Approved is not public yet: the clock runs until
-                      * the portal has it (gk_item_is_awaiting_disclosure). */
-                     "AND items.state NOT IN ('published', 'withdrawn') "
-                     "AND COALESCE (items.disclosure, '') NOT IN ('on_request', 'withheld')",
+                      * the portal has it (gk-deadline.h). */
+                     "gk_deadline_applies (items.state, items.disclosure, items.due_date) "
+                     "AND items.due_date <= ?%u",
                      add_text (parts, limit));
     }
 
@@ -1831,7 +1839,7 @@ gk_store_query (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return NULL;
   g_string_append (sql, parts.from->str);
@@ -1878,7 +1886,7 @@ gk_store_query_ids (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return NULL;
   g_string_append (sql, parts.from->str);
@@ -1920,7 +1928,7 @@ gk_store_count (GkStore       *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), 0);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   if (!build_query (self, query, &parts, error))
     return 0;
   g_string_append (sql, parts.from->str);
@@ -1979,7 +1987,7 @@ gk_store_get_items (GkStore           *self,
   root = json_builder_get_root (builder);
   ids_json = gk_json_to_string (root, FALSE);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT " GK_STORE_ITEM_COLUMNS " FROM items "
                                 "WHERE items.id IN (SELECT value FROM json_each (?1))",

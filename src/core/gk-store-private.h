@@ -19,10 +19,17 @@
  *
  * A transaction left without commit rolls back when its GkStoreTx goes
  * out of scope.  Transactions nest (the inner ones are SAVEPOINTs), so a
- * public call may be made from inside another transaction.  The lock is a
- * recursive mutex; "items-changed" signals queued during the work are
- * emitted when the outermost lock is released, after the commit, on the
- * calling thread and without the lock held. */
+ * public call may be made from inside another transaction.
+ *
+ * Connections: one writer, used under the store's recursive write lock
+ * (gk_store_priv_lock), and a few read-only connections for queries
+ * (gk_store_priv_read): a read section takes a reader for the calling
+ * thread, inside one read transaction, so reads never wait for a writer's
+ * transaction (WAL) and see one consistent snapshot.  Inside a write lock
+ * reads use the writer and see what it wrote.  Both return a locker that
+ * g_autoptr releases; statements go to the connection the calling thread
+ * holds.  "items-changed" signals queued during a write are announced
+ * after the commit, on the main context of whoever opened the store. */
 
 #include <sqlite3.h>
 
@@ -35,12 +42,21 @@ typedef GkStore      GkStoreLocker;
 typedef struct _GkStoreTx GkStoreTx;
 typedef sqlite3_stmt GkStoreStmt;
 
-/* The connection.  Use it only with the lock held. */
+/* The calling thread's connection (inside a lock or read section). */
 sqlite3       *gk_store_priv_get_db          (GkStore *self);
 
-/* Take the store's recursive lock; gk_store_priv_unlock() releases it and,
- * when it was the outermost hold, emits the queued "items-changed". */
-GkStoreLocker *gk_store_priv_lock            (GkStore *self);
+/* Take the store's recursive write lock (and the writer connection);
+ * gk_store_priv_unlock() releases it and, when it was the outermost hold,
+ * announces the queued "items-changed". */
+GkStoreLocker *gk_store_priv_lock_at         (GkStore    *self,
+                                              const char *caller);
+#define gk_store_priv_lock(self) gk_store_priv_lock_at ((self), G_STRFUNC)
+/* A read section: a read-only connection for this thread (or the writer,
+ * when the thread holds the write lock).  No writes inside. */
+GkStoreLocker *gk_store_priv_read_at         (GkStore    *self,
+                                              const char *caller);
+#define gk_store_priv_read(self) gk_store_priv_read_at ((self), G_STRFUNC)
+/* Ends what the matching lock or read began. */
 void           gk_store_priv_unlock          (GkStoreLocker *locker);
 
 /* BEGIN IMMEDIATE (or a SAVEPOINT when already in a transaction).  The
@@ -150,6 +166,10 @@ GStrv          gk_store_priv_get_contributors (GkStore    *self,
                                                const char *item_id,
                                                gint64      revision,
                                                GError    **error);
+
+/* Queue "library-changed" (members, settings, the catalog) for the
+ * end of the write. */
+void           gk_store_priv_emit_library_changed (GkStore *self);
 
 /* Queue "items-changed" for item_id (NULL: many items).  Emitted after
  * the outermost lock is released; dropped if the outermost transaction

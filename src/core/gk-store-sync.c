@@ -406,7 +406,7 @@ GStrv
 gk_store_sync_approved_ids (GkStore  *self,
                             GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self, "SELECT id FROM items WHERE state = 'approved' ORDER BY num", error);
 
@@ -429,7 +429,7 @@ gk_store_sync_expired_ids (GkStore    *self,
                            const char *today,
                            GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT id FROM items WHERE state = 'published' "
@@ -457,7 +457,7 @@ gk_store_sync_get_portal_state (GkStore    *self,
                                 const char *item_id,
                                 GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
 
   return load_portal_state (self, item_id, error);
 }
@@ -475,7 +475,7 @@ gk_store_sync_get_active_job (GkStore    *self,
                               const char *item_id,
                               GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
 
   return load_active_job (self, item_id, error);
 }
@@ -493,7 +493,7 @@ gk_store_sync_list_jobs (GkStore   *self,
                          gboolean   pending_only,
                          GError   **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_job_free);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
@@ -526,7 +526,7 @@ gint64
 gk_store_sync_count_active_jobs (GkStore  *self,
                                  GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self, "SELECT count(*) FROM sync_jobs WHERE state <> 'superseded'", error);
   int rc;
@@ -555,7 +555,7 @@ gk_store_sync_superseded_bodies (GkStore    *self,
                                  const char *item_id,
                                  GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT body FROM sync_jobs WHERE item_id = ?1 AND state = 'superseded' "
@@ -583,7 +583,7 @@ gk_store_sync_item_was_queued (GkStore    *self,
                                gboolean   *out,
                                GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT EXISTS (SELECT 1 FROM sync_jobs WHERE item_id = ?1) "
@@ -612,7 +612,7 @@ GPtrArray *
 gk_store_sync_local_rows (GkStore  *self,
                           GError  **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_local_row_free);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
@@ -814,11 +814,10 @@ gk_store_sync_complete_publish (GkStore    *self,
       return FALSE;
     if (!live || job->operation == GK_SYNC_OP_WITHDRAW || item->revision != job->revision)
       {
-        g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
+        gk_set_error_detail (error, GK_ERROR_REFUSED, GK_ERROR_DETAIL_PORTAL_DIFFERS,
                      _("The portal accepted revision %" PRId64 ", but the item changed while it "
                        "was being sent (it is now at revision %" PRId64 ", its queued job is %s): "
-                       "it is not marked published. Run “gongkai-ctl sync --check” to compare "
-                       "the portal’s copy."),
+                       "it is not marked published."),
                      job->revision, item->revision, job_state_names[job->state]);
         return FALSE;
       }
@@ -1160,7 +1159,7 @@ gk_store_sync_resolve_keep_portal (GkStore    *self,
   g_autofree char *now = gk_timestamp_now ();
   JsonObject *details;
 
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_RESOLVE, NULL, error))
     return FALSE;
   if (!check_public_url (public_url, error))
     return FALSE;
@@ -1307,14 +1306,14 @@ gk_store_sync_withdraw_item (GkStore    *self,
 
   if (queued != NULL)
     *queued = FALSE;
-  if (!gk_store_check_role (self, actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, error) ||
+  if (!gk_store_check_action (self, actor, GK_ACTION_WITHDRAW, NULL, error) ||
       !gk_utf8_check (reason, -1, _("The reason for the withdrawal"), error))
     return FALSE;
   trimmed = g_strstrip (g_strdup (reason ? reason : ""));
   if (*trimmed == '\0')
     {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("A withdrawal needs a reason (--reason TEXT); the audit keeps it."));
+      gk_set_error_detail (error, GK_ERROR_INVALID, GK_ERROR_DETAIL_REASON_REQUIRED,
+                           "%s", _("A withdrawal needs a reason; the audit keeps it."));
       return FALSE;
     }
   if ((id = gk_store_priv_resolve_id (self, item_id, error)) == NULL)

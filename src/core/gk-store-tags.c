@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gk-data.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
@@ -282,7 +283,7 @@ gk_store_add_tag (GkStore    *self,
     return NULL;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return NULL;
 
   if (!gk_str_is_blank (parent) && (parent_id = require_tag (self, parent, error)) <= 0)
@@ -356,7 +357,7 @@ gk_store_rename_tag (GkStore    *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -423,7 +424,7 @@ gk_store_move_tag (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -494,7 +495,7 @@ gk_store_retire_tag (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if ((id = require_tag (self, name, error)) <= 0)
     return FALSE;
@@ -583,7 +584,7 @@ gk_store_list_tags (GkStore  *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), tags);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT tags.id, tags.name, tags.parent_id, tags.retired, "
                                 "(SELECT count (*) FROM item_tags WHERE item_tags.tag_id = tags.id) "
@@ -732,7 +733,7 @@ gk_store_priv_seed_topics (GkStore *self,
   g_autoptr(GkStoreTx) tx = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
-  const char *dirs[] = { g_getenv ("GONGKAI_DATA_DIR"), SRCDATADIR, PKGDATADIR };
+  g_auto (GStrv) candidates = gk_data_candidates (TOPICS_FILE);
 
   {
     g_autoptr(GkStoreStmt) count = gk_store_priv_prepare (self, "SELECT count (*) FROM topics", error);
@@ -743,16 +744,16 @@ gk_store_priv_seed_topics (GkStore *self,
       return TRUE;
   }
 
-  for (guint i = 0; contents == NULL && i < G_N_ELEMENTS (dirs); i++)
+  for (guint i = 0; contents == NULL && candidates[i] != NULL; i++)
+    if (!g_file_get_contents (candidates[i], &contents, NULL, NULL) ||
+        !g_utf8_validate (contents, -1, NULL))
+      g_clear_pointer (&contents, g_free);
+  if (contents == NULL)
     {
-      g_autofree char *path = NULL;
+      g_autoptr (GBytes) builtin = gk_data_builtin (TOPICS_FILE);
 
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], TOPICS_FILE, NULL);
-      if (!g_file_get_contents (path, &contents, NULL, NULL) ||
-          !g_utf8_validate (contents, -1, NULL))
-        g_clear_pointer (&contents, g_free);
+      if (builtin != NULL)
+        contents = g_strndup (g_bytes_get_data (builtin, NULL), g_bytes_get_size (builtin));
     }
   if (contents != NULL)
     lines = g_strsplit (contents, "\n", -1);
@@ -813,7 +814,7 @@ gk_store_list_topics (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT name FROM topics ORDER BY "
                                 "COALESCE ((SELECT top.position FROM topics AS top WHERE top.name = "
@@ -853,7 +854,7 @@ gk_store_add_topic (GkStore    *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_MANAGE_TAGS, NULL, error))
     return FALSE;
   if (topic_exists (self, name))
     {

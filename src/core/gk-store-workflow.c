@@ -329,7 +329,7 @@ gk_store_workflow_get_contributions (GkStore    *self,
 
   if (user == NULL)
     return g_strv_builder_end (builder);
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT what FROM item_contributors "
                                 "WHERE item_id = ?1 AND revision = ?2 AND user = ?3 "
@@ -348,6 +348,72 @@ gk_store_workflow_get_contributions (GkStore    *self,
       return NULL;
     }
   return g_strv_builder_end (builder);
+}
+
+/**
+ * gk_store_workflow_load_history:
+ * @self: a store
+ * @item_id: a full item id
+ * @revision: the item's current revision
+ * @error: return location for an error
+ *
+ * Who worked on and who signed that revision, for the policy's
+ * separation of duties (gk_policy_can()).
+ *
+ * Returns: (transfer full) (element-type GkContribution) (nullable): the
+ *   contributions, %NULL on a database error
+ */
+GPtrArray *
+gk_store_workflow_load_history (GkStore    *self,
+                                const char *item_id,
+                                gint64      revision,
+                                GError    **error)
+{
+  g_autoptr(GkStoreLocker) locker = NULL;
+  g_autoptr(GkStoreStmt) stmt = NULL;
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_contribution_free);
+  int rc;
+
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  locker = gk_store_priv_read (self);
+  stmt = gk_store_priv_prepare (self,
+                                "SELECT user, what, NULL FROM item_contributors "
+                                "WHERE item_id = ?1 AND revision = ?2 "
+                                "UNION ALL SELECT actor, 'signed', stage FROM approvals "
+                                "WHERE item_id = ?1 AND revision = ?2",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, revision);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *user = (const char *) sqlite3_column_text (stmt, 0);
+      const char *what = (const char *) sqlite3_column_text (stmt, 1);
+      GkContributionKind kind;
+      GkStage stage = GK_STAGE_NONE;
+
+      if (g_strcmp0 (what, "drafted") == 0)
+        kind = GK_CONTRIBUTION_DRAFTED;
+      else if (g_strcmp0 (what, "edited") == 0)
+        kind = GK_CONTRIBUTION_EDITED;
+      else if (g_strcmp0 (what, "submitted") == 0)
+        kind = GK_CONTRIBUTION_SUBMITTED;
+      else if (g_strcmp0 (what, "signed") == 0 &&
+               gk_stage_from_string ((const char *) sqlite3_column_text (stmt, 2), &stage))
+        kind = GK_CONTRIBUTION_SIGNED;
+      else
+        continue;
+      if (user != NULL)
+        g_ptr_array_add (history, gk_contribution_new (user, kind, stage));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      gk_store_priv_sql_error (self, rc, "contributions", error);
+      return NULL;
+    }
+  return g_steal_pointer (&history);
 }
 
 /**
@@ -377,7 +443,7 @@ gk_store_workflow_has_signed (GkStore    *self,
 
   if (user == NULL || gk_stage_to_string (stage) == NULL)
     return FALSE;
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT 1 FROM approvals "
                                 "WHERE item_id = ?1 AND revision = ?2 AND stage = ?3 AND actor = ?4 LIMIT 1",
@@ -416,7 +482,7 @@ gk_store_workflow_get_latest_approval (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id, revision, stage, actor, file_sha256, record_json, at "
                                 "FROM approvals WHERE item_id = ?1 ORDER BY id DESC LIMIT 1",
@@ -453,7 +519,7 @@ gk_store_workflow_list_approvals (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id, revision, stage, actor, file_sha256, record_json, at "
                                 "FROM approvals WHERE item_id = ?1 ORDER BY id",
@@ -491,10 +557,12 @@ gk_store_workflow_review_ids (GkStore  *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self,
                                 "SELECT id FROM items WHERE state = 'in_review' "
-                                "ORDER BY due_date IS NULL, due_date, submitted_at, num",
+                                "ORDER BY NOT gk_deadline_applies (state, disclosure, due_date), "
+                                "CASE WHEN gk_deadline_applies (state, disclosure, due_date) THEN due_date END, "
+                                "submitted_at, num",
                                 error);
   if (stmt == NULL)
     return NULL;

@@ -19,6 +19,12 @@ GStrv       gk_store_workflow_get_contributions (GkStore    *self,
                                                  gint64      revision,
                                                  const char *user,
                                                  GError    **error);
+/* Who worked on and signed the revision (GkContribution*), for the
+ * policy's separation of duties.  NULL only on a database error. */
+GPtrArray  *gk_store_workflow_load_history      (GkStore    *self,
+                                                 const char *item_id,
+                                                 gint64      revision,
+                                                 GError    **error);
 /* Did user sign this stage of this revision?  FALSE on error too. */
 gboolean    gk_store_workflow_has_signed        (GkStore    *self,
                                                  const char *item_id,

@@ -14,26 +14,73 @@
 #include <unistd.h>
 
 #include "gk-settings.h"
+#include "gk-store-async.h"
+#include "gk-deadline.h"
 #include "gk-store-private.h"
 #include "gk-util.h"
 
+/* One SQLite connection with its statement cache.  The writer is used
+ * only under the store's write lock; a reader by one thread at a time,
+ * between gk_store_priv_read() and the matching unlock. */
+typedef struct
+{
+  sqlite3    *db;
+  GHashTable *statements;      /* SQL text → sqlite3_stmt* */
+  guint       tx_depth;
+  gboolean    read_only;
+} Conn;
+
 struct _GkStore
 {
-  GObject      parent_instance;
+  GObject       parent_instance;
 
-  char        *path;
-  char        *files_dir;
-  sqlite3     *db;
-  GkCalendar  *calendar;
+  char         *path;
+  char         *files_dir;
+  Conn         *writer;
+  GkCalendar   *calendar;
   GkStoreFiles *files;
 
-  GRecMutex    lock;
-  guint        lock_depth;     /* under lock */
-  guint        tx_depth;       /* under lock */
-  GHashTable  *statements;     /* SQL text → sqlite3_stmt*, under lock */
-  GPtrArray   *pending;        /* item ids to announce, under lock */
-  gboolean     pending_many;
+  GRecMutex     lock;           /* the writer connection */
+  GPtrArray    *pending;        /* item ids to announce, under lock */
+  gboolean      pending_many;
+  gboolean      pending_library; /* members, settings, the catalog */
+
+  GMutex        readers_mutex;
+  GPtrArray    *idle_readers;   /* Conn*, under readers_mutex */
+
+  GMainContext *owner_context;  /* where "items-changed" is emitted */
+  GThread      *owner_thread;   /* the thread that opened the store */
+  GMutex        announce_mutex;
+  GHashTable   *announce_ids;   /* under announce_mutex */
+  gboolean      announce_many;
+  gboolean      announce_library;
+  gboolean      announce_scheduled;
+
+  GMutex        pools_mutex;
+  GThreadPool  *write_pool;     /* one thread: writes run in order */
+  GThreadPool  *read_pool;      /* N_READERS threads */
+  guint         writes_queued;  /* under pools_mutex */
+  GCond         writes_done;
+
+  /* Commits by other processes (gk_store_watch_other_writers()) */
+  GFileMonitor *wal_monitor;
+  GSource      *other_writers_timer;
+  gint64        data_version;   /* of the writer connection: only others' commits change it */
+  gint          check_queued;   /* atomic */
 };
+
+/* What the calling thread holds of one store: the connection its
+ * statements go to.  A thread's bindings form a stack (a write inside a
+ * read, or another store's call inside a store's, push one more). */
+typedef struct
+{
+  GkStore  *store;
+  Conn     *conn;
+  guint     depth;
+  gboolean  writing;
+} Binding;
+
+static GPrivate thread_bindings = G_PRIVATE_INIT (NULL); /* GSList of Binding*, top first */
 
 struct _GkStoreTx
 {
@@ -41,10 +88,14 @@ struct _GkStoreTx
   guint    depth;              /* 1 = the outermost transaction */
 };
 
+/* How many read-only connections serve queries at once. */
+#define N_READERS 3
+
 G_DEFINE_FINAL_TYPE (GkStore, gk_store, G_TYPE_OBJECT)
 
 enum {
   ITEMS_CHANGED,
+  LIBRARY_CHANGED,
   N_SIGNALS
 };
 
@@ -819,6 +870,531 @@ count_admins (GkStore *self)
   return 0;
 }
 
+/* Connections */
+
+/* gk_deadline_applies(state, disclosure, due_date) in SQL: the "Due soon"
+ * view and the review queue ask the same function as the window's column
+ * and the command line. */
+static void
+sql_deadline_applies (sqlite3_context *context,
+                      int              argc,
+                      sqlite3_value  **argv)
+{
+  const char *state_text = (const char *) sqlite3_value_text (argv[0]);
+  GkState state;
+
+  if (!gk_state_from_string (state_text, &state))
+    {
+      sqlite3_result_int (context, 0);
+      return;
+    }
+  sqlite3_result_int (context,
+                      gk_deadline_applies (state, (const char *) sqlite3_value_text (argv[1]),
+                                           (const char *) sqlite3_value_text (argv[2])));
+}
+
+static Conn *
+conn_new (sqlite3  *db,
+          gboolean  read_only)
+{
+  Conn *conn = g_new0 (Conn, 1);
+
+  sqlite3_create_function_v2 (db, "gk_deadline_applies", 3,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              NULL, sql_deadline_applies, NULL, NULL, NULL);
+
+  conn->db = db;
+  conn->read_only = read_only;
+  conn->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+  return conn;
+}
+
+static void
+conn_free (Conn *conn)
+{
+  if (conn == NULL)
+    return;
+  /* Statements first: a connection with live statements does not close. */
+  g_clear_pointer (&conn->statements, g_hash_table_unref);
+  sqlite3_close (conn->db);
+  g_free (conn);
+}
+
+/* A read-only connection to the same database, set up like the writer
+ * for what reads need.  WAL lets it read the last committed state while
+ * the writer is inside a transaction. */
+static Conn *
+open_reader (GkStore *self,
+             GError **error)
+{
+  g_autofree char *db_path = g_build_filename (self->path, DB_NAME, NULL);
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
+                   _("Could not open the library database “%s”: %s"),
+                   db_path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  if (!exec_db (db, "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;", "open", error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return conn_new (db, TRUE);
+}
+
+static Conn *
+take_reader (GkStore *self,
+             GError **error)
+{
+  Conn *conn = NULL;
+
+  g_mutex_lock (&self->readers_mutex);
+  if (self->idle_readers->len > 0)
+    conn = g_ptr_array_steal_index_fast (self->idle_readers, self->idle_readers->len - 1);
+  g_mutex_unlock (&self->readers_mutex);
+  return conn != NULL ? conn : open_reader (self, error);
+}
+
+static void
+give_back_reader (GkStore *self,
+                  Conn    *conn)
+{
+  g_mutex_lock (&self->readers_mutex);
+  if (self->idle_readers->len < N_READERS + 1)
+    {
+      g_ptr_array_add (self->idle_readers, conn);
+      conn = NULL;
+    }
+  g_mutex_unlock (&self->readers_mutex);
+  conn_free (conn);
+}
+
+/* Bindings */
+
+static Binding *
+top_binding (GkStore *self)
+{
+  for (GSList *l = g_private_get (&thread_bindings); l != NULL; l = l->next)
+    {
+      Binding *binding = l->data;
+
+      if (binding->store == self)
+        return binding;
+    }
+  return NULL;
+}
+
+static void
+push_binding (GkStore  *self,
+              Conn     *conn,
+              gboolean  writing)
+{
+  Binding *binding = g_new0 (Binding, 1);
+
+  binding->store = self;
+  binding->conn = conn;
+  binding->depth = 1;
+  binding->writing = writing;
+  g_private_set (&thread_bindings, g_slist_prepend (g_private_get (&thread_bindings), binding));
+}
+
+static void
+pop_binding (Binding *binding)
+{
+  g_private_set (&thread_bindings, g_slist_remove (g_private_get (&thread_bindings), binding));
+  g_free (binding);
+}
+
+/* The connection this thread's statements go to.  Outside any lock or
+ * read section there is none: that is a bug in the caller. */
+static Conn *
+current_conn (GkStore *self)
+{
+  Binding *binding = top_binding (self);
+
+  if (G_UNLIKELY (binding == NULL))
+    {
+      g_critical ("A store statement outside gk_store_priv_lock() or gk_store_priv_read()");
+      return self->writer;
+    }
+  return binding->conn;
+}
+
+static gboolean
+strict_async (void)
+{
+  static gsize once = 0;
+  static gboolean strict = FALSE;
+
+  if (g_once_init_enter (&once))
+    {
+      strict = g_strcmp0 (g_getenv ("GONGKAI_DEBUG_ASYNC_STORE"), "1") == 0;
+      g_once_init_leave (&once, 1);
+    }
+  return strict;
+}
+
+/* The debug switch of the GUI tests (GONGKAI_DEBUG_ASYNC_STORE=1): a
+ * window must never wait on the store, so a synchronous call made from
+ * a dispatch of the default main context — where every handler of the
+ * window runs — aborts, naming the call.  A test's own setup and checks,
+ * made from its body outside any dispatch, pass. */
+static void
+check_not_on_main_thread (const char *caller)
+{
+  if (strict_async () && g_main_depth () > 0 &&
+      g_main_context_is_owner (g_main_context_default ()))
+    g_error ("Synchronous store call %s on the thread of the default main context: "
+             "the window must use the asynchronous API", caller);
+}
+
+/* Changes announced on the owner's main context */
+
+static gboolean
+emit_announced_cb (gpointer data)
+{
+  GWeakRef *weak = data;
+  g_autoptr(GkStore) self = g_weak_ref_get (weak);
+  g_autoptr(GHashTable) ids = NULL;
+  gboolean many, library;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  g_mutex_lock (&self->announce_mutex);
+  ids = g_steal_pointer (&self->announce_ids);
+  many = self->announce_many;
+  library = self->announce_library;
+  self->announce_many = FALSE;
+  self->announce_library = FALSE;
+  self->announce_scheduled = FALSE;
+  g_mutex_unlock (&self->announce_mutex);
+
+  if (library)
+    g_signal_emit (self, signals[LIBRARY_CHANGED], 0);
+
+  if (many)
+    g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
+  else if (ids != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_signal_emit (self, signals[ITEMS_CHANGED], 0, id);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* After a commit: tell the listeners, on the main context of whoever
+ * opened the store.  A change made on that context's own thread is
+ * announced at once; one made elsewhere (a worker, the service's writer)
+ * is folded into one dispatch. */
+static void
+announce (GkStore   *self,
+          GPtrArray *ids,
+          gboolean   many,
+          gboolean   library)
+{
+  g_autoptr(GMainContext) here = g_main_context_ref_thread_default ();
+  gboolean schedule = FALSE;
+
+  /* A worker without a context of its own also "has" the global default
+   * one: only the opener's own thread may emit at once. */
+  if (here == self->owner_context && g_thread_self () == self->owner_thread)
+    {
+      if (library)
+        g_signal_emit (self, signals[LIBRARY_CHANGED], 0);
+      if (ids == NULL && !many)
+        return;
+      if (many)
+        g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
+      else
+        for (guint i = 0; i < ids->len; i++)
+          g_signal_emit (self, signals[ITEMS_CHANGED], 0, g_ptr_array_index (ids, i));
+      return;
+    }
+
+  g_mutex_lock (&self->announce_mutex);
+  if (library)
+    self->announce_library = TRUE;
+  if (many)
+    self->announce_many = TRUE;
+  else if (ids != NULL)
+    {
+      if (self->announce_ids == NULL)
+        self->announce_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_add (self->announce_ids, g_strdup (g_ptr_array_index (ids, i)));
+    }
+  if (!self->announce_scheduled)
+    schedule = self->announce_scheduled = TRUE;
+  g_mutex_unlock (&self->announce_mutex);
+
+  if (schedule)
+    {
+      GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (weak, self);
+      gk_main_context_dispatch (self->owner_context, G_PRIORITY_DEFAULT, emit_announced_cb,
+                                weak, free_weak_ref);
+    }
+}
+
+/* The service: operations on the store's threads */
+
+typedef struct
+{
+  GkStoreFunc    func;
+  gpointer       data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+  gboolean       write;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  if (job->data_free != NULL && job->data != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+run_job (gpointer task_data,
+         gpointer pool_data)
+{
+  g_autoptr(GTask) task = task_data;
+  GkStore *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gboolean write = job->write;
+  GError *error = NULL;
+  gpointer result;
+
+  /* A read nobody waits for any more is not worth running; a write
+   * that was queued is what the user asked for. */
+  if (!write && g_task_return_error_if_cancelled (task))
+    return;
+
+  result = job->func (self, job->data, cancellable, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, job->result_free);
+
+  if (write)
+    {
+      g_mutex_lock (&self->pools_mutex);
+      if (--self->writes_queued == 0)
+        g_cond_broadcast (&self->writes_done);
+      g_mutex_unlock (&self->pools_mutex);
+    }
+  /* The task's reference to the store may be the last one: dropped
+   * here, on this thread (gk_store_finalize() allows for it). */
+}
+
+static GThreadPool *
+get_pool (GkStore *self,
+          gboolean write)
+{
+  GThreadPool **pool = write ? &self->write_pool : &self->read_pool;
+
+  if (*pool == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      *pool = g_thread_pool_new (run_job, NULL, write ? 1 : N_READERS, FALSE, &error);
+      if (*pool == NULL)
+        g_error ("Could not start the store's threads: %s", error->message);
+    }
+  return *pool;
+}
+
+/**
+ * gk_store_run_async:
+ *
+ * Runs func (data) on the writer thread (%GK_STORE_WRITE, in the order
+ * of the calls) or on one of the reader threads (%GK_STORE_READ).  The
+ * callback runs on the caller's thread-default main context.
+ */
+void
+gk_store_run_async (GkStore            *self,
+                    GkStoreAccess       access,
+                    GkStoreFunc         func,
+                    gpointer            data,
+                    GDestroyNotify      data_free,
+                    GDestroyNotify      result_free,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+  gboolean write = access == GK_STORE_WRITE;
+
+  g_return_if_fail (GK_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  job->write = write;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_store_run_async);
+  g_task_set_task_data (task, job, job_free);
+  g_task_set_name (task, write ? "[gongkai] store write" : "[gongkai] store read");
+
+  g_mutex_lock (&self->pools_mutex);
+  if (write)
+    self->writes_queued++;
+  g_thread_pool_push (get_pool (self, write), g_steal_pointer (&task), NULL);
+  g_mutex_unlock (&self->pools_mutex);
+}
+
+gpointer
+gk_store_run_finish (GkStore      *self,
+                     GAsyncResult *result,
+                     GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+gk_store_wait_writes (GkStore *self)
+{
+  g_return_if_fail (GK_IS_STORE (self));
+
+  g_mutex_lock (&self->pools_mutex);
+  while (self->writes_queued > 0)
+    g_cond_wait (&self->writes_done, &self->pools_mutex);
+  g_mutex_unlock (&self->pools_mutex);
+}
+
+/* Commits by other processes */
+
+/* On the writer thread: the writer connection's data_version moves only
+ * when another connection committed; our readers never write, so that
+ * is another process (or another GkStore on the same library). */
+static gpointer
+check_other_writers (GkStore      *self,
+                     gpointer      data,
+                     GCancellable *cancellable,
+                     GError      **error)
+{
+  gint64 version = -1;
+
+  g_rec_mutex_lock (&self->lock);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2 (self->writer->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (stmt) == SQLITE_ROW)
+      version = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  g_rec_mutex_unlock (&self->lock);
+
+  g_atomic_int_set (&self->check_queued, 0);
+  if (version >= 0 && self->data_version != version)
+    {
+      gboolean first = self->data_version == 0;
+
+      self->data_version = version;
+      if (!first)
+        announce (self, NULL, TRUE, TRUE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+queue_check (GkStore *self)
+{
+  /* At most one check waits in the queue. */
+  if (!g_atomic_int_compare_and_exchange (&self->check_queued, 0, 1))
+    return;
+  gk_store_run_async (self, GK_STORE_WRITE, check_other_writers, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void
+on_wal_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other,
+                   GFileMonitorEvent  event,
+                   gpointer           user_data)
+{
+  queue_check (user_data);
+}
+
+static gboolean
+other_writers_tick_cb (gpointer data)
+{
+  GWeakRef *weak = data;
+  g_autoptr(GkStore) self = g_weak_ref_get (weak);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  queue_check (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+gk_store_watch_other_writers (GkStore *self)
+{
+  g_autofree char *wal_path = NULL;
+  g_autoptr(GFile) wal = NULL;
+  GWeakRef *weak;
+
+  g_return_if_fail (GK_IS_STORE (self));
+
+  if (self->other_writers_timer != NULL)
+    return;
+
+  /* The first check only learns the current version. */
+  queue_check (self);
+
+  /* Every commit in WAL mode writes library.db-wal: a file monitor
+   * hears it at once.  The tick covers what the monitor cannot see
+   * (a network file system, a checkpoint that reset the file). */
+  wal_path = g_build_filename (self->path, DB_NAME "-wal", NULL);
+  wal = g_file_new_for_path (wal_path);
+  self->wal_monitor = g_file_monitor_file (wal, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->wal_monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (self->wal_monitor, 200);
+      g_signal_connect_object (self->wal_monitor, "changed", G_CALLBACK (on_wal_changed_cb), self, 0);
+    }
+
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  self->other_writers_timer = g_timeout_source_new_seconds (1);
+  g_source_set_callback (self->other_writers_timer, other_writers_tick_cb, weak, free_weak_ref);
+  g_source_set_name (self->other_writers_timer, "[gongkai] other writers");
+  g_source_attach (self->other_writers_timer, self->owner_context);
+}
+
 static GkStore *
 store_new (const char *dir,
            sqlite3    *db)
@@ -828,7 +1404,7 @@ store_new (const char *dir,
   self->path = g_strdup (dir);
   self->files_dir = g_build_filename (dir, "files", NULL);
   self->files = gk_store_priv_files_new (self->files_dir);
-  self->db = db;
+  self->writer = conn_new (db, FALSE);
   return self;
 }
 
@@ -839,15 +1415,33 @@ gk_store_finalize (GObject *object)
 {
   GkStore *self = GK_STORE (object);
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  /* Every queued operation holds a reference: the pools are idle now.
+   * This may run on one of their threads (a task's last reference), so
+   * do not wait for them. */
+  if (self->write_pool != NULL)
+    g_thread_pool_free (self->write_pool, TRUE, FALSE);
+  if (self->read_pool != NULL)
+    g_thread_pool_free (self->read_pool, TRUE, FALSE);
+  g_clear_object (&self->wal_monitor);
+  if (self->other_writers_timer != NULL)
+    {
+      g_source_destroy (self->other_writers_timer);
+      g_clear_pointer (&self->other_writers_timer, g_source_unref);
+    }
+  g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  g_clear_pointer (&self->writer, conn_free);
   g_clear_pointer (&self->calendar, gk_calendar_unref);
   g_clear_pointer (&self->files, gk_store_priv_files_free);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->announce_ids, g_hash_table_unref);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_free (self->path);
   g_free (self->files_dir);
   g_rec_mutex_clear (&self->lock);
+  g_mutex_clear (&self->readers_mutex);
+  g_mutex_clear (&self->announce_mutex);
+  g_mutex_clear (&self->pools_mutex);
+  g_cond_clear (&self->writes_done);
 
   G_OBJECT_CLASS (gk_store_parent_class)->finalize (object);
 }
@@ -864,9 +1458,9 @@ gk_store_class_init (GkStoreClass *klass)
    * @store: the store
    * @item_id: (nullable): the changed item, or %NULL when many changed
    *
-   * Emitted after a committed change to items, on the thread that made
-   * the change and without the store's lock held.  The GUI re-dispatches
-   * it to the main thread.
+   * Emitted after a committed change to items, on the main context that
+   * was the thread-default one when the store was opened, without the
+   * store's lock held.
    */
   signals[ITEMS_CHANGED] =
     g_signal_new ("items-changed",
@@ -874,15 +1468,35 @@ gk_store_class_init (GkStoreClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GkStore::library-changed:
+   * @store: the store
+   *
+   * Emitted after a committed change to the library as a whole — its
+   * members and roles, settings, tag catalog — or any commit of another
+   * process, on the same main context as #GkStore::items-changed.
+   */
+  signals[LIBRARY_CHANGED] =
+    g_signal_new ("library-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
 gk_store_init (GkStore *self)
 {
   g_rec_mutex_init (&self->lock);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) sqlite3_finalize);
+  g_mutex_init (&self->readers_mutex);
+  g_mutex_init (&self->announce_mutex);
+  g_mutex_init (&self->pools_mutex);
+  g_cond_init (&self->writes_done);
   self->pending = g_ptr_array_new_with_free_func (g_free);
+  self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->owner_thread = g_thread_self ();
 }
 
 /* Private API (gk-store-private.h) */
@@ -890,7 +1504,7 @@ gk_store_init (GkStore *self)
 sqlite3 *
 gk_store_priv_get_db (GkStore *self)
 {
-  return self->db;
+  return current_conn (self)->db;
 }
 
 GkStoreFiles *
@@ -900,62 +1514,120 @@ gk_store_priv_get_files (GkStore *self)
 }
 
 GkStoreLocker *
-gk_store_priv_lock (GkStore *self)
+gk_store_priv_lock_at (GkStore    *self,
+                       const char *caller)
 {
+  Binding *binding = top_binding (self);
+
+  if (binding != NULL && binding->writing)
+    {
+      binding->depth++;
+      return self;
+    }
+  if (binding == NULL)
+    check_not_on_main_thread (caller);
   g_rec_mutex_lock (&self->lock);
-  self->lock_depth++;
+  push_binding (self, self->writer, TRUE);
+  return self;
+}
+
+GkStoreLocker *
+gk_store_priv_read_at (GkStore    *self,
+                       const char *caller)
+{
+  g_autoptr(GError) error = NULL;
+  Binding *binding = top_binding (self);
+  Conn *conn;
+
+  /* Inside a write the reads see what it wrote: the writer serves them. */
+  if (binding != NULL)
+    {
+      binding->depth++;
+      return self;
+    }
+  check_not_on_main_thread (caller);
+  conn = take_reader (self, &error);
+  if (conn == NULL)
+    {
+      /* The writer can always read; a reader that cannot open (out of
+       * file descriptors, say) costs concurrency, not the answer. */
+      g_warning ("%s", error->message);
+      return gk_store_priv_lock_at (self, caller);
+    }
+  /* One snapshot for the whole section. */
+  if (sqlite3_exec (conn->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+    conn->tx_depth = 1;
+  push_binding (self, conn, FALSE);
   return self;
 }
 
 void
 gk_store_priv_unlock (GkStoreLocker *self)
 {
-  g_autoptr(GPtrArray) announce = NULL;
-  gboolean many = FALSE;
+  Binding *binding = top_binding (self);
+  g_autoptr(GPtrArray) ids = NULL;
+  gboolean many = FALSE, library;
 
-  g_assert (self->lock_depth > 0);
+  g_assert (binding != NULL && binding->depth > 0);
 
-  self->lock_depth--;
-  if (self->lock_depth == 0 && (self->pending->len > 0 || self->pending_many))
+  if (--binding->depth > 0)
+    return;
+
+  if (!binding->writing)
+    {
+      Conn *conn = binding->conn;
+
+      pop_binding (binding);
+      if (conn->tx_depth > 0)
+        sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL);
+      conn->tx_depth = 0;
+      give_back_reader (self, conn);
+      return;
+    }
+
+  pop_binding (binding);
+  if (self->pending->len > 0 || self->pending_many)
     {
       many = self->pending_many;
-      announce = g_steal_pointer (&self->pending);
+      ids = g_steal_pointer (&self->pending);
       self->pending = g_ptr_array_new_with_free_func (g_free);
       self->pending_many = FALSE;
     }
+  library = self->pending_library;
+  self->pending_library = FALSE;
   g_rec_mutex_unlock (&self->lock);
 
-  if (many)
-    g_signal_emit (self, signals[ITEMS_CHANGED], 0, NULL);
-  else if (announce != NULL)
-    for (guint i = 0; i < announce->len; i++)
-      g_signal_emit (self, signals[ITEMS_CHANGED], 0, g_ptr_array_index (announce, i));
+  if (ids != NULL || library)
+    announce (self, ids, many, library);
 }
 
 GkStoreTx *
 gk_store_priv_begin (GkStore *self,
                      GError **error)
 {
+  Binding *binding = top_binding (self);
+  Conn *conn;
   GkStoreTx *tx;
 
-  g_assert (self->lock_depth > 0);
+  g_assert (binding != NULL && binding->writing);
+  conn = binding->conn;
 
-  if (self->tx_depth == 0)
+  if (conn->tx_depth == 0)
     {
-      if (!exec_db (self->db, "BEGIN IMMEDIATE", "begin", error))
+      if (!exec_db (conn->db, "BEGIN IMMEDIATE", "begin", error))
         return NULL;
     }
   else
     {
-      g_autofree char *sql = g_strdup_printf ("SAVEPOINT gk_sp_%u", self->tx_depth);
+      g_autofree char *sql = g_strdup_printf ("SAVEPOINT gk_sp_%u", conn->tx_depth);
 
-      if (!exec_db (self->db, sql, "savepoint", error))
+      if (!exec_db (conn->db, sql, "savepoint", error))
         return NULL;
     }
 
   tx = g_new0 (GkStoreTx, 1);
   tx->store = g_object_ref (self);
-  tx->depth = ++self->tx_depth;
+  tx->depth = ++conn->tx_depth;
   return tx;
 }
 
@@ -970,27 +1642,30 @@ void
 gk_store_priv_rollback (GkStoreTx *tx)
 {
   GkStore *self;
+  Conn *conn;
 
   if (tx == NULL)
     return;
   self = tx->store;
-  g_assert (tx->depth == self->tx_depth);
+  conn = self->writer;
+  g_assert (tx->depth == conn->tx_depth);
 
   if (tx->depth == 1)
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
       /* Nothing changed after all. */
       g_ptr_array_set_size (self->pending, 0);
       self->pending_many = FALSE;
+      self->pending_library = FALSE;
     }
   else
     {
       g_autofree char *sql = g_strdup_printf ("ROLLBACK TO gk_sp_%u; RELEASE gk_sp_%u",
                                               tx->depth - 1, tx->depth - 1);
 
-      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+      sqlite3_exec (conn->db, sql, NULL, NULL, NULL);
     }
-  self->tx_depth--;
+  conn->tx_depth--;
   tx_free (tx);
 }
 
@@ -999,21 +1674,22 @@ gk_store_priv_commit (GkStoreTx *tx,
                       GError   **error)
 {
   GkStore *self = tx->store;
+  Conn *conn = self->writer;
   g_autofree char *sql = NULL;
 
-  g_assert (tx->depth == self->tx_depth);
+  g_assert (tx->depth == conn->tx_depth);
 
   if (tx->depth == 1)
     sql = g_strdup ("COMMIT");
   else
     sql = g_strdup_printf ("RELEASE gk_sp_%u", tx->depth - 1);
 
-  if (!exec_db (self->db, sql, "commit", error))
+  if (!exec_db (conn->db, sql, "commit", error))
     {
       gk_store_priv_rollback (tx);
       return FALSE;
     }
-  self->tx_depth--;
+  conn->tx_depth--;
   tx_free (tx);
   return TRUE;
 }
@@ -1021,7 +1697,9 @@ gk_store_priv_commit (GkStoreTx *tx,
 gboolean
 gk_store_priv_in_transaction (GkStore *self)
 {
-  return self->tx_depth > 0;
+  Binding *binding = top_binding (self);
+
+  return binding != NULL && binding->writing && binding->conn->tx_depth > 0;
 }
 
 GkStoreStmt *
@@ -1029,17 +1707,18 @@ gk_store_priv_prepare (GkStore    *self,
                        const char *sql,
                        GError    **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  Conn *conn = current_conn (self);
+  sqlite3_stmt *stmt = g_hash_table_lookup (conn->statements, sql);
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+      if (sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
         {
-          g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-          set_db_error (self->db, "prepare", error);
+          g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (conn->db));
+          set_db_error (conn->db, "prepare", error);
           return NULL;
         }
-      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+      g_hash_table_insert (conn->statements, g_strdup (sql), stmt);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -1077,7 +1756,7 @@ gk_store_priv_exec (GkStore    *self,
                     const char *sql,
                     GError    **error)
 {
-  return exec_db (self->db, sql, "exec", error);
+  return exec_db (current_conn (self)->db, sql, "exec", error);
 }
 
 gboolean
@@ -1086,7 +1765,7 @@ gk_store_priv_sql_error (GkStore    *self,
                          const char *context,
                          GError    **error)
 {
-  return set_db_error (self->db, context, error);
+  return set_db_error (current_conn (self)->db, context, error);
 }
 
 void
@@ -1112,10 +1791,21 @@ gk_store_priv_column_text (GkStoreStmt *stmt,
 }
 
 void
+gk_store_priv_emit_library_changed (GkStore *self)
+{
+  Binding *binding = top_binding (self);
+
+  g_assert (binding != NULL && binding->writing);
+  self->pending_library = TRUE;
+}
+
+void
 gk_store_priv_emit_changed (GkStore    *self,
                             const char *item_id)
 {
-  g_assert (self->lock_depth > 0);
+  Binding *binding = top_binding (self);
+
+  g_assert (binding != NULL && binding->writing);
 
   if (item_id == NULL)
     {
@@ -1198,7 +1888,7 @@ gk_store_priv_get_contributors (GkStore    *self,
                                 gint64      revision,
                                 GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = gk_store_priv_lock (self);
+  g_autoptr(GkStoreLocker) locker = gk_store_priv_read (self);
   g_autoptr(GkStoreStmt) stmt =
     gk_store_priv_prepare (self,
                            "SELECT DISTINCT user FROM item_contributors "
@@ -1377,8 +2067,8 @@ gk_store_open (const char *dir,
         return NULL;
       if (!create)
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                       _("There is no library in “%s”. Create one with “gongkai-ctl init”."), dir);
+          gk_set_error_detail (error, GK_ERROR_NOT_FOUND, GK_ERROR_DETAIL_NO_LIBRARY,
+                               _("There is no library in “%s”."), dir);
           return NULL;
         }
       if (!create_db (dir, GK_STORE_SCHEMA_VERSION, error) || !check_db_file (db_path, error))
@@ -1540,7 +2230,8 @@ stop_point (const char *name)
 {
   static gint stopped = 0;
 
-  if (G_UNLIKELY (g_strcmp0 (g_getenv ("GONGKAI_TEST_STOP_AT"), name) == 0) &&
+  /* A test hook: only in builds with -Dtest_hooks (config.h). */
+  if (GK_TEST_HOOKS && G_UNLIKELY (g_strcmp0 (g_getenv ("GONGKAI_TEST_STOP_AT"), name) == 0) &&
       g_atomic_int_compare_and_exchange (&stopped, 0, 1))
     raise (SIGSTOP);
 }
@@ -1693,8 +2384,8 @@ gk_store_get_schema_version (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), 0);
 
-  locker = gk_store_priv_lock (self);
-  read_user_version (self->db, &version);
+  locker = gk_store_priv_read (self);
+  read_user_version (gk_store_priv_get_db (self), &version);
   return version;
 }
 
@@ -1716,7 +2407,7 @@ gk_store_get_setting (GkStore    *self,
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self, "SELECT value FROM settings WHERE key = ?1", NULL);
   if (stmt != NULL)
     {
@@ -1847,7 +2538,7 @@ gk_store_set_setting_full (GkStore       *self,
     return FALSE;
 
   locker = gk_store_priv_lock (self);
-  if (!gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (self, actor, GK_ACTION_CHANGE_SETTINGS, NULL, error))
     return FALSE;
 
   /* Checked and written in one transaction: another program cannot
@@ -1940,7 +2631,7 @@ gk_store_set_member (GkStore    *self,
 
   /* Bootstrap: a new library has no admin; its first admin is named by
    * whoever creates it (gongkai-ctl init --admin). */
-  if (count_admins (self) > 0 && !gk_store_check_role (self, actor, GK_ROLE_ADMIN, error))
+  if (count_admins (self) > 0 && !gk_store_check_action (self, actor, GK_ACTION_MANAGE_MEMBERS, NULL, error))
     return FALSE;
 
   old = read_roles (self, user);
@@ -1995,6 +2686,27 @@ gk_store_set_member (GkStore    *self,
 }
 
 /**
+ * gk_store_add_first_admin:
+ * @self: a new store (no admin yet), or one where @actor is admin
+ * @actor: who makes the library
+ * @user: its first admin
+ * @also_drafter: grant the drafter role too (the window's own library)
+ * @error: as gk_store_set_member()
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gk_store_add_first_admin (GkStore    *self,
+                          const char *actor,
+                          const char *user,
+                          gboolean    also_drafter,
+                          GError    **error)
+{
+  return gk_store_set_member (self, actor, user,
+                              GK_ROLE_ADMIN | (also_drafter ? GK_ROLE_DRAFTER : GK_ROLE_NONE), error);
+}
+
+/**
  * gk_store_get_roles:
  * @self: a store
  * @user: (nullable): an account name
@@ -2009,7 +2721,7 @@ gk_store_get_roles (GkStore    *self,
 
   g_return_val_if_fail (GK_IS_STORE (self), GK_ROLE_NONE);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   return read_roles (self, user);
 }
 
@@ -2028,7 +2740,7 @@ gk_store_list_members (GkStore *self)
 
   g_return_val_if_fail (GK_IS_STORE (self), members);
 
-  locker = gk_store_priv_lock (self);
+  locker = gk_store_priv_read (self);
   stmt = gk_store_priv_prepare (self, "SELECT user, roles, added_at FROM members ORDER BY user", NULL);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -2040,6 +2752,74 @@ gk_store_list_members (GkStore *self)
       g_ptr_array_add (members, member);
     }
   return members;
+}
+
+/**
+ * gk_store_get_member:
+ * @self: a store
+ * @user: (nullable): an account name
+ *
+ * Returns: (transfer full): @user with its roles in this library
+ *   (%GK_ROLE_NONE for a non-member)
+ */
+GkMember *
+gk_store_get_member (GkStore    *self,
+                     const char *user)
+{
+  GkMember *member = g_new0 (GkMember, 1);
+
+  g_return_val_if_fail (GK_IS_STORE (self), member);
+
+  member->user = g_strdup (user ? user : "");
+  member->roles = gk_store_get_roles (self, user);
+  return member;
+}
+
+/**
+ * gk_store_get_policy_rules:
+ * @self: a store
+ * @rules: (out caller-allocates): the library's workflow settings
+ */
+void
+gk_store_get_policy_rules (GkStore       *self,
+                           GkPolicyRules *rules)
+{
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (GK_IS_STORE (self));
+  g_return_if_fail (rules != NULL);
+
+  value = gk_store_get_setting (self, "review_stages");
+  rules->review_stages = value != NULL && strcmp (g_strstrip (value), "1") == 0 ? 1 : 2;
+}
+
+/**
+ * gk_store_check_action:
+ * @self: a store
+ * @actor: (nullable): the acting user
+ * @action: what they want to do
+ * @item: (nullable): the item, as loaded with its findings and history
+ * @error: as gk_policy_check()
+ *
+ * Returns: %TRUE if @actor may do @action to @item now
+ */
+gboolean
+gk_store_check_action (GkStore    *self,
+                       const char *actor,
+                       GkAction    action,
+                       GkItem     *item,
+                       GError    **error)
+{
+  g_autoptr(GkMember) member = NULL;
+  GkPolicyRules rules;
+
+  g_return_val_if_fail (GK_IS_STORE (self), FALSE);
+
+  if (!gk_utf8_check (actor, -1, _("The acting user's name"), error))
+    return FALSE;
+  member = gk_store_get_member (self, actor);
+  gk_store_get_policy_rules (self, &rules);
+  return gk_policy_check (&rules, member, action, item, error);
 }
 
 /**
@@ -2068,17 +2848,109 @@ gk_store_check_role (GkStore    *self,
 
   needed = gk_roles_to_string (any_of);
   if (strchr (needed, ',') == NULL)
-    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("“%s” does not have the %s role needed for this. An admin can grant it with “gongkai-ctl member add”."),
-                 user ? user : "", needed);
+    gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_MISSING_ROLE,
+                         _("“%s” does not have the %s role needed for this."),
+                         user ? user : "", needed);
   else
     {
       g_auto(GStrv) names = g_strsplit (needed, ",", -1);
       g_autofree char *listed = g_strjoinv (", ", names);
 
-      g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                   _("“%s” needs one of these roles for this: %s. An admin can grant it with “gongkai-ctl member add”."),
-                   user ? user : "", listed);
+      gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_MISSING_ROLE,
+                           _("“%s” needs one of these roles for this: %s."),
+                           user ? user : "", listed);
     }
   return FALSE;
+}
+
+/* Opening in the background */
+
+typedef struct
+{
+  char    *dir;
+  char    *first_admin;
+  gboolean create;
+  GThread *caller;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->dir);
+  g_free (data->first_admin);
+  g_free (data);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autoptr(GkStore) store = NULL;
+  GError *error = NULL;
+  gboolean existed = g_file_test (data->dir, G_FILE_TEST_IS_DIR);
+
+  store = gk_store_open (data->dir, data->create, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Results and signals belong to whoever asked, not to this thread. */
+  g_main_context_unref (store->owner_context);
+  store->owner_context = g_main_context_ref (g_task_get_context (task));
+  store->owner_thread = data->caller;
+
+  if (data->create && !existed && data->first_admin != NULL &&
+      !gk_store_add_first_admin (store, data->first_admin, data->first_admin, TRUE, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+/**
+ * gk_store_open_async:
+ * @dir: the library folder
+ * @create: make it when it does not exist
+ * @first_admin: (nullable): in a library made now, the first member,
+ *   admin and drafter
+ *
+ * gk_store_open() on a worker thread; the store announces its changes
+ * on the caller's thread-default main context.
+ */
+void
+gk_store_open_async (const char         *dir,
+                     gboolean            create,
+                     const char         *first_admin,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (dir != NULL);
+
+  data = g_new0 (OpenData, 1);
+  data->dir = g_strdup (dir);
+  data->first_admin = g_strdup (first_admin);
+  data->create = create;
+  data->caller = g_thread_self ();
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gk_store_open_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+GkStore *
+gk_store_open_finish (GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -7,6 +7,7 @@
 #include "gk-item.h"
 #include "gk-finding.h"
 #include "gk-settings.h"
+#include "gk-policy.h"
 
 G_BEGIN_DECLS
 
@@ -35,16 +36,6 @@ typedef struct
 
 void     gk_tag_free (GkTag *tag);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkTag, gk_tag_free)
-
-typedef struct
-{
-  char   *user;
-  GkRole  roles;
-  char   *added_at;
-} GkMember;
-
-void     gk_member_free (GkMember *member);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkMember, gk_member_free)
 
 typedef struct
 {
@@ -167,10 +158,30 @@ gboolean    gk_store_set_member        (GkStore    *self,
                                         const char *user,
                                         GkRole      roles,
                                         GError    **error);
+/* A new library's first admin (the bootstrap of gk_store_set_member()). */
+gboolean    gk_store_add_first_admin   (GkStore    *self,
+                                        const char *actor,
+                                        const char *user,
+                                        gboolean    also_drafter,
+                                        GError    **error);
 GkRole      gk_store_get_roles         (GkStore *self, const char *user);
 GPtrArray  *gk_store_list_members      (GkStore *self); /* GkMember* */
+/* The member user as the policy sees it: roles GK_ROLE_NONE for a
+ * non-member (never NULL). */
+GkMember   *gk_store_get_member        (GkStore *self, const char *user);
+/* The settings the policy depends on (review_stages). */
+void        gk_store_get_policy_rules  (GkStore *self, GkPolicyRules *rules);
+/* The store's enforcement: gk_policy_check() with the actor as a member
+ * of this library and its settings (GK_ERROR_INVALID when the name is
+ * not valid UTF-8).  item as loaded, with findings and history. */
+gboolean    gk_store_check_action      (GkStore    *self,
+                                        const char *actor,
+                                        GkAction    action,
+                                        GkItem     *item,
+                                        GError    **error);
 /* Fails with GK_ERROR_PERMISSION naming the role when user lacks all of roles
- * (GK_ERROR_INVALID when the name is not valid UTF-8). */
+ * (GK_ERROR_INVALID when the name is not valid UTF-8).  Prefer
+ * gk_store_check_action(): this is the bare role test under it. */
 gboolean    gk_store_check_role        (GkStore    *self,
                                         const char *user,
                                         GkRole      any_of,

@@ -12,128 +12,23 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "gk-portal-client.h"
-#include "gk-store-sync.h"
-#include "gk-sync.h"
+#include "gk-sync-private.h"
 #include "gk-token.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
-/* The sync engine.  Everything after the outbox is written runs on the
- * caller's main context, driven by the portal client's callbacks: a
- * queue of items, at most `concurrency` of them in flight, each a small
+/* The sync's batch engine.  Everything after the outbox is written runs
+ * on the caller's main context, driven by the portal client's callbacks:
+ * a queue of items, at most `concurrency` of them in flight, each a small
  * state machine (files, then the document; or the DELETE).  The outbox
  * is written in a worker thread (it reads every approved record), and
  * the per-item database writes are short transactions on the main
- * context. */
-
-#define DEFAULT_CONCURRENCY 4
-#define MAX_CONCURRENCY 64
-#define DEFAULT_MAX_ATTEMPTS 5
-/* A withdrawal sent at once, while a person waits: fewer tries (it stays
- * queued for the next run anyway). */
-#define DEFAULT_WITHDRAW_ATTEMPTS 3
-#define DEFAULT_RETRY_BASE_MS 500
-#define DEFAULT_RETRY_MAX_MS 30000
-#define DEFAULT_RETRY_AFTER_MAX_MS 60000
-#define LIST_PAGE_SIZE 1000
-#define MAX_LIST_PAGES 100000
-
-struct _GkSync
-{
-  GObject  parent_instance;
-
-  GkStore *store;
-};
+ * context.  What may be sent is gk-sync-gate.c's; reconciliation and
+ * conflicts are gk-sync-check.c's. */
 
 G_DEFINE_FINAL_TYPE (GkSync, gk_sync, G_TYPE_OBJECT)
 
-typedef enum
-{
-  RUN_BATCH,
-  RUN_RESOLVE,
-  RUN_WITHDRAW,  /* one queued withdrawal, sent at once */
-} RunKind;
-
-typedef enum
-{
-  STEP_HEALTH,
-  STEP_HEAD_FILE,
-  STEP_PUT_FILE,
-  STEP_PUT_DOCUMENT,
-  STEP_GET_AFTER_CONFLICT,
-  STEP_DELETE,
-  STEP_GET_KEEP_PORTAL,
-} Step;
-
-typedef struct
-{
-  char *sha256;
-  char *media_type;
-} FileRef;
-
-typedef struct _Run Run;
-
-typedef struct
-{
-  Run           *run;
-  GkSyncJob     *job;            /* NULL for the health check and keep-portal */
-  char          *item_id;
-  char          *title;
-  Step           step;
-  GPtrArray     *files;          /* FileRef* */
-  guint          file_index;
-  gboolean       upload_only;    /* PUT the files without asking first */
-  gboolean       file_retry_done;
-  gboolean       conflict_checked;
-  gboolean       overwrite;      /* a person chose to overwrite: no precondition */
-  char          *publish_date;   /* in the body */
-  GBytes        *body;
-  guint          attempt;        /* tries of the current request */
-  GSource       *delay;
-  char          *last_error;
-} Work;
-
-struct _Run
-{
-  GkSync              *self;
-  GkStore             *store;
-  RunKind              kind;
-  GkSyncOptions       *options;
-  GkPortalClient      *client;
-  GTask               *task;
-  GCancellable        *cancellable;
-  GSource             *cancel_source;
-  GMainContext        *context;
-  GCancellable        *requests;  /* of every request: cancelled with the caller's, or at the deadline */
-  gulong               requests_handler;
-  GSource             *deadline;  /* the run's time limit */
-
-  GkSyncProgressFunc   progress;
-  gpointer             progress_data;
-  GDestroyNotify       progress_destroy;
-
-  GkSyncReport        *report;
-  GPtrArray           *early;    /* GkSyncItemResult* found before any request */
-  GQueue               queue;    /* Work* waiting */
-  GPtrArray           *active;   /* Work* in flight */
-  guint                limit;    /* items in flight now: lowered by 429s */
-  guint                n_total;
-  guint                n_done;
-  gboolean             pumping;
-  gboolean             preparing;  /* the outbox is being written in a worker */
-  gboolean             stopping;
-  gboolean             completed;
-  GSource             *complete_source;  /* completion is deferred to an idle */
-  char                *unreachable;  /* the health check failed: why */
-  int                  lock_fd;      /* the library's sync lock, or -1 */
-  GError              *error;
-
-  /* resolve */
-  char                *resolve_id;
-  GkSyncResolution     resolution;
-  GkSyncItemResult    *resolve_result;
-};
+static void finish_not_sent (Work *work);
 
 /* Prepared in the worker thread. */
 typedef struct
@@ -142,23 +37,6 @@ typedef struct
   GPtrArray *jobs;   /* GkSyncJob*, pending */
   GPtrArray *titles; /* char*, for jobs */
 } Prepared;
-
-static void pump (Run *run);
-static void send_step (Work *work);
-static gboolean check_gate (Work *work, gboolean again, char **why);
-static void start_queue (Run *run);
-
-/* small things */
-
-static void
-file_ref_free (gpointer data)
-{
-  FileRef *ref = data;
-
-  g_free (ref->sha256);
-  g_free (ref->media_type);
-  g_free (ref);
-}
 
 static void
 prepared_free (gpointer data)
@@ -170,24 +48,10 @@ prepared_free (gpointer data)
   g_clear_pointer (&prepared->titles, g_ptr_array_unref);
   g_free (prepared);
 }
-
-static gboolean
-is_sha256_hex (const char *text)
+JsonNode *
+sync_parse_object (const char *text)
 {
-  gsize n = 0;
-
-  if (text == NULL)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++, n++)
-    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-      return FALSE;
-  return n == 64;
-}
-
-static JsonNode *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
   if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
@@ -198,24 +62,24 @@ parse_object (const char *text)
   return json_node_copy (root);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
+const char *
+sync_member_string (JsonObject *object, const char *member)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
 
-static GkSyncItemResult *
-result_new (const char    *id,
-            const char    *title,
-            GkSyncOutcome  outcome,
-            const char    *operation,
-            gint64         revision,
-            const char    *message)
+GkSyncItemResult *
+sync_result_new (const char   *id,
+                 const char   *title,
+                 GkSyncOutcome outcome,
+                 const char   *operation,
+                 gint64        revision,
+                 const char   *message)
 {
   GkSyncItemResult *result = g_new0 (GkSyncItemResult, 1);
 
@@ -228,11 +92,11 @@ result_new (const char    *id,
   return result;
 }
 
-static GkSyncItemResult *
-result_copy (const GkSyncItemResult *src)
+GkSyncItemResult *
+sync_result_copy (const GkSyncItemResult *src)
 {
-  GkSyncItemResult *result = result_new (src->id, src->title, src->outcome, src->operation,
-                                         src->revision, src->message);
+  GkSyncItemResult *result = sync_result_new (src->id, src->title, src->outcome, src->operation,
+                                              src->revision, src->message);
 
   result->public_url = g_strdup (src->public_url);
   result->fields = src->fields ? json_node_copy (src->fields) : NULL;
@@ -240,50 +104,12 @@ result_copy (const GkSyncItemResult *src)
 }
 
 /* json_node_copy() shares objects and arrays: this one does not. */
-static JsonNode *
-deep_copy (JsonNode *node)
+JsonNode *
+sync_deep_copy (JsonNode *node)
 {
   g_autofree char *text = json_to_string (node, FALSE);
 
-  return parse_object (text);
-}
-
-/* The record minus what the portal adds to it in GET /documents/{id}. */
-static JsonNode *
-portal_record_only (JsonNode *document)
-{
-  JsonNode *copy = deep_copy (document);
-  JsonObject *object = json_node_get_object (copy);
-
-  json_object_remove_member (object, "etag");
-  json_object_remove_member (object, "public_url");
-  json_object_remove_member (object, "status");
-  json_object_remove_member (object, "updated_at");
-  return copy;
-}
-
-/* The body to send must be the approved record, publish_date aside. */
-static gboolean
-body_matches_approved (JsonNode   *body,
-                       const char *approved_text)
-{
-  g_autoptr(JsonNode) approved = parse_object (approved_text);
-  g_autoptr(JsonNode) a = NULL;
-  g_autoptr(JsonNode) b = NULL;
-  const char *approved_date;
-  const char *body_date;
-
-  if (approved == NULL || body == NULL)
-    return FALSE;
-  approved_date = member_string (json_node_get_object (approved), "publish_date");
-  body_date = member_string (json_node_get_object (body), "publish_date");
-  if (!gk_str_is_blank (approved_date) && g_strcmp0 (approved_date, body_date) != 0)
-    return FALSE;
-  a = deep_copy (approved);
-  b = deep_copy (body);
-  json_object_remove_member (json_node_get_object (a), "publish_date");
-  json_object_remove_member (json_node_get_object (b), "publish_date");
-  return json_node_equal (a, b);
+  return sync_parse_object (text);
 }
 
 /* Run */
@@ -332,8 +158,8 @@ run_free (gpointer data)
   g_free (run);
 }
 
-static void
-work_free (Work *work)
+void
+sync_work_free (Work *work)
 {
   if (work->delay != NULL)
     {
@@ -350,33 +176,32 @@ work_free (Work *work)
   g_free (work);
 }
 
-static const char *
-portal_url (Run *run)
+const char *
+sync_portal_url (Run *run)
 {
   return run->options->portal_url;
 }
 
-static const char *
-work_operation (Work *work)
+const char *
+sync_work_operation (Work *work)
 {
   return work->job != NULL ? gk_sync_operation_to_string (work->job->operation) : NULL;
 }
 
-static gint64
-work_revision (Work *work)
+gint64
+sync_work_revision (Work *work)
 {
   return work->job != NULL ? work->job->revision : 0;
 }
 
 static void
-deliver (Run              *run,
-         GkSyncItemResult *result)
+deliver (Run *run, GkSyncItemResult *result)
 {
   run->n_done++;
   if (run->kind == RUN_RESOLVE || run->kind == RUN_WITHDRAW)
     {
       g_clear_pointer (&run->resolve_result, gk_sync_item_result_free);
-      run->resolve_result = result_copy (result);
+      run->resolve_result = sync_result_copy (result);
     }
   g_ptr_array_add (run->report->results, result);
   if (run->progress != NULL)
@@ -408,7 +233,7 @@ complete (Run *run)
     g_task_return_error (task, g_steal_pointer (&run->error));
   else if (g_cancellable_is_cancelled (run->cancellable))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                             _("The sync was cancelled; what was not sent stays in the outbox."));
+                             _ ("The sync was cancelled; what was not sent stays in the outbox."));
   else if (run->kind == RUN_WITHDRAW && run->resolve_result != NULL)
     g_task_return_pointer (task, g_steal_pointer (&run->resolve_result),
                            (GDestroyNotify) gk_sync_item_result_free);
@@ -419,20 +244,22 @@ complete (Run *run)
                                  run->report->timed_out ? GK_ERROR_FAILED : GK_ERROR_PERMISSION,
                                  "%s", run->report->stop_message);
       else if (run->resolve_result == NULL)
-        g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", _("Nothing was done."));
+        g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", _ ("Nothing was done."));
       else
         g_task_return_pointer (task, g_steal_pointer (&run->resolve_result),
                                (GDestroyNotify) gk_sync_item_result_free);
     }
   else
-    g_task_return_pointer (task, g_steal_pointer (&run->report), (GDestroyNotify) gk_sync_report_free);
+    g_task_return_pointer (task, g_steal_pointer (&run->report),
+                           (GDestroyNotify) gk_sync_report_free);
   g_object_unref (task);
 }
 
 static gboolean
 is_idle (Run *run)
 {
-  return !run->pumping && !run->preparing && run->active->len == 0 && g_queue_is_empty (&run->queue);
+  return !run->pumping && !run->preparing && run->active->len == 0 &&
+         g_queue_is_empty (&run->queue);
 }
 
 static gboolean
@@ -465,20 +292,21 @@ finish_work (Work *work)
   Run *run = work->run;
 
   g_ptr_array_remove (run->active, work);
-  work_free (work);
-  pump (run);
+  sync_work_free (work);
+  sync_pump (run);
 }
 
 /* The item is done for this batch, with this result. */
-static void
-finish_with (Work          *work,
-             GkSyncOutcome  outcome,
-             const char    *message,
-             const char    *public_url,
-             JsonNode      *fields)
+void
+sync_finish_with (Work         *work,
+                  GkSyncOutcome outcome,
+                  const char   *message,
+                  const char   *public_url,
+                  JsonNode     *fields)
 {
-  GkSyncItemResult *result = result_new (work->item_id, work->title, outcome, work_operation (work),
-                                         work_revision (work), message);
+  GkSyncItemResult *result =
+      sync_result_new (work->item_id, work->title, outcome, sync_work_operation (work),
+                       sync_work_revision (work), message);
 
   result->public_url = g_strdup (public_url);
   result->fields = fields != NULL ? json_node_copy (fields) : NULL;
@@ -490,7 +318,7 @@ finish_with (Work          *work,
 static void
 finish_not_sent (Work *work)
 {
-  Run *run = work->run;
+  Run             *run = work->run;
   g_autofree char *message = NULL;
 
   if (work->item_id == NULL)
@@ -499,89 +327,67 @@ finish_not_sent (Work *work)
       return;
     }
   if (run->report->stopped)
-    message = g_strdup_printf (_("Not sent: %s"), run->report->stop_message);
+    message = g_strdup_printf (_ ("Not sent: %s"), run->report->stop_message);
   else
-    message = g_strdup (_("Not sent: the sync was cancelled. The item stays in the outbox."));
-  finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, NULL, NULL);
+    message = g_strdup (_ ("Not sent: the sync was cancelled. The item stays in the outbox."));
+  sync_finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, NULL, NULL);
 }
 
-static void
-fail_work (Work       *work,
-           const char *message)
+void
+sync_fail_work (Work *work, const char *message)
 {
   Run *run = work->run;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *text = g_strdup (message);
 
   if (work->job != NULL &&
       !gk_store_sync_record_failure (run->store, run->options->actor, work->job->id,
-                                     portal_url (run), message, &error))
+                                     sync_portal_url (run), message, &error))
     {
       g_free (text);
       text = g_strdup_printf ("%s (%s)", message, error->message);
     }
-  finish_with (work, GK_SYNC_OUTCOME_FAILED, text, NULL, NULL);
+  sync_finish_with (work, GK_SYNC_OUTCOME_FAILED, text, NULL, NULL);
 }
 
 static void
-mark_conflict (Work       *work,
-               const char *message)
+mark_refused (Work *work, GkPortalResponse *response)
 {
   Run *run = work->run;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  text = g_strdup_printf (_("%s Decide with “gongkai-ctl sync --resolve %s keep-portal|overwrite”."),
-                          message, work->item_id);
-  if (!gk_store_sync_mark_conflict (run->store, run->options->actor, work->job->id,
-                                    portal_url (run), text, &error))
-    {
-      fail_work (work, error->message);
-      return;
-    }
-  finish_with (work, GK_SYNC_OUTCOME_CONFLICT, text, NULL, NULL);
-}
-
-static void
-mark_refused (Work             *work,
-              GkPortalResponse *response)
-{
-  Run *run = work->run;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *message = gk_portal_response_describe (response);
-  g_autoptr(JsonNode) fields = gk_portal_response_fields_json (response);
+  g_autoptr (JsonNode) fields = gk_portal_response_fields_json (response);
 
   if (work->job != NULL &&
       !gk_store_sync_mark_refused (run->store, run->options->actor, work->job->id,
-                                   portal_url (run), message, fields, &error))
+                                   sync_portal_url (run), message, fields, &error))
     {
-      fail_work (work, error->message);
+      sync_fail_work (work, error->message);
       return;
     }
-  finish_with (work, GK_SYNC_OUTCOME_REFUSED, message, NULL,
-               json_array_get_length (json_node_get_array (fields)) > 0 ? fields : NULL);
+  sync_finish_with (work, GK_SYNC_OUTCOME_REFUSED, message, NULL,
+                    json_array_get_length (json_node_get_array (fields)) > 0 ? fields : NULL);
 }
 
 /* The job may not be sent any more: it leaves the outbox, audited. */
 static void
-supersede (Work       *work,
-           const char *why)
+supersede (Work *work, const char *why)
 {
   Run *run = work->run;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!gk_store_sync_supersede_job (run->store, run->options->actor, work->job->id, why, &error))
     {
-      fail_work (work, error->message);
+      sync_fail_work (work, error->message);
       return;
     }
-  finish_with (work, GK_SYNC_OUTCOME_SKIPPED, why, NULL, NULL);
+  sync_finish_with (work, GK_SYNC_OUTCOME_SKIPPED, why, NULL, NULL);
 }
 
 static void
 cut_delays_short (Run *run)
 {
-  g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
+  g_autoptr (GPtrArray) waiting = g_ptr_array_new ();
 
   for (guint i = 0; i < run->active->len; i++)
     {
@@ -606,30 +412,28 @@ cut_delays_short (Run *run)
 /* 401/403, an untrusted certificate, a server that is not a portal:
  * nothing more is sent in this batch. */
 static void
-stop_batch (Run              *run,
-            GkPortalResponse *response)
+stop_batch (Run *run, GkPortalResponse *response)
 {
   if (run->report->stopped)
     return;
   run->stopping = TRUE;
   run->report->stopped = TRUE;
   run->report->auth_refused = response->outcome == GK_PORTAL_AUTH;
+  run->report->tls_errors = response->tls_errors;
   if (response->outcome == GK_PORTAL_AUTH || response->outcome == GK_PORTAL_FATAL)
     run->report->stop_message = gk_portal_response_describe (response);
   else
-    run->report->stop_message =
-      g_strdup_printf (_("The server at %s does not answer like a portal of this API (HTTP %u on "
-                         "/health). Check the portal address."),
-                       portal_url (run), response->status);
-  gk_store_sync_audit_stop (run->store, run->options->actor, portal_url (run),
+    run->report->stop_message = g_strdup_printf (
+        _ ("The server at %s does not answer like a portal of this API (HTTP %u on "
+           "/health). Check the portal address."),
+        sync_portal_url (run), response->status);
+  gk_store_sync_audit_stop (run->store, run->options->actor, sync_portal_url (run),
                             run->report->stop_message, NULL);
   cut_delays_short (run);
 }
 
-static guint
-compute_delay (const GkSyncOptions *options,
-               guint                attempt,
-               gint64               retry_after_ms)
+guint
+sync_compute_delay (const GkSyncOptions *options, guint attempt, gint64 retry_after_ms)
 {
   guint64 backoff = options->retry_base_ms;
   guint64 delay;
@@ -639,7 +443,10 @@ compute_delay (const GkSyncOptions *options,
   backoff = MIN (backoff, (guint64) options->retry_max_ms);
   /* "Equal jitter": half fixed, half random, so that a crowd of clients
    * that failed together does not come back together. */
-  delay = backoff / 2 + (backoff > 1 ? (guint64) g_random_int_range (0, (gint32) MIN (backoff / 2 + 1, G_MAXINT32)) : 0);
+  delay =
+      backoff / 2 +
+      (backoff > 1 ? (guint64) g_random_int_range (0, (gint32) MIN (backoff / 2 + 1, G_MAXINT32))
+                   : 0);
   if (retry_after_ms >= 0)
     delay = MAX (delay, (guint64) MIN (retry_after_ms, (gint64) options->retry_after_max_ms));
   return (guint) MIN (delay, (guint64) G_MAXUINT);
@@ -651,15 +458,14 @@ on_delay_done_cb (gpointer user_data)
   Work *work = user_data;
 
   g_clear_pointer (&work->delay, g_source_unref);
-  send_step (work);
+  sync_send_step (work);
   return G_SOURCE_REMOVE;
 }
 
 static void
-retry_or_fail (Work             *work,
-               GkPortalResponse *response)
+retry_or_fail (Work *work, GkPortalResponse *response)
 {
-  Run *run = work->run;
+  Run  *run = work->run;
   guint delay;
 
   g_free (work->last_error);
@@ -691,7 +497,7 @@ retry_or_fail (Work             *work,
   if (work->attempt >= run->options->max_attempts)
     {
       g_autofree char *message =
-        g_strdup_printf (_("Failed after %u tries: %s"), work->attempt, work->last_error);
+          g_strdup_printf (_ ("Failed after %u tries: %s"), work->attempt, work->last_error);
 
       if (work->step == STEP_HEALTH)
         {
@@ -700,13 +506,13 @@ retry_or_fail (Work             *work,
           finish_work (work);
           return;
         }
-      fail_work (work, message);
+      sync_fail_work (work, message);
       return;
     }
 
-  delay = compute_delay (run->options, work->attempt, response->retry_after_ms);
-  g_debug ("retrying %s in %u ms (try %u): %s", work->item_id ? work->item_id : "health",
-           delay, work->attempt + 1, work->last_error);
+  delay = sync_compute_delay (run->options, work->attempt, response->retry_after_ms);
+  g_debug ("retrying %s in %u ms (try %u): %s", work->item_id ? work->item_id : "health", delay,
+           work->attempt + 1, work->last_error);
   work->delay = g_timeout_source_new (delay);
   g_source_set_name (work->delay, "[gongkai] sync retry");
   g_source_set_callback (work->delay, on_delay_done_cb, work, NULL);
@@ -721,33 +527,11 @@ next_file (Work *work)
     work->step = work->upload_only ? STEP_PUT_FILE : STEP_HEAD_FILE;
   else
     work->step = STEP_PUT_DOCUMENT;
-  send_step (work);
-}
-
-static gboolean
-matches_own_body (Work     *work,
-                  JsonNode *portal_record)
-{
-  Run *run = work->run;
-  g_auto(GStrv) bodies = NULL;
-  g_autoptr(JsonNode) current = parse_object (work->job->body);
-
-  if (current != NULL && json_node_equal (current, portal_record))
-    return TRUE;
-  bodies = gk_store_sync_superseded_bodies (run->store, work->item_id, NULL);
-  for (guint i = 0; bodies != NULL && bodies[i] != NULL; i++)
-    {
-      g_autoptr(JsonNode) body = parse_object (bodies[i]);
-
-      if (body != NULL && json_node_equal (body, portal_record))
-        return TRUE;
-    }
-  return FALSE;
+  sync_send_step (work);
 }
 
 static void
-handle_health (Work             *work,
-               GkPortalResponse *response)
+handle_health (Work *work, GkPortalResponse *response)
 {
   Run *run = work->run;
 
@@ -757,188 +541,112 @@ handle_health (Work             *work,
 }
 
 static void
-handle_document_put (Work             *work,
-                     GkPortalResponse *response)
+handle_document_put (Work *work, GkPortalResponse *response)
 {
   Run *run = work->run;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   switch (response->outcome)
     {
-    case GK_PORTAL_OK:
-      {
-        /* Checked by gk_portal_reply_parse(): an absolute http(s) URL. */
-        const char *public_url = response->public_url;
-        GkSyncOutcome outcome = work->job->operation == GK_SYNC_OP_UPDATE
-                                ? GK_SYNC_OUTCOME_UPDATED : GK_SYNC_OUTCOME_PUBLISHED;
-
-        if (!gk_store_sync_complete_publish (run->store, run->options->actor, work->job->id,
-                                             portal_url (run), response->etag, public_url,
-                                             work->publish_date,
-                                             work->overwrite ? "overwrite" : NULL, &error))
-          {
-            /* The portal has it; the next run sends the same body again
-             * and the portal answers 200. */
-            fail_work (work, error->message);
-            return;
-          }
-        finish_with (work, outcome, NULL, public_url, NULL);
-        return;
-      }
-
-    case GK_PORTAL_CONFLICT:
-      if (!work->conflict_checked && !work->overwrite)
+      case GK_PORTAL_OK:
         {
-          /* Maybe the portal holds a write of ours whose answer was lost
-           * (an older body of this item): look before calling a person. */
-          work->conflict_checked = TRUE;
-          g_free (work->last_error);
-          work->last_error = gk_portal_response_describe (response);
-          work->step = STEP_GET_AFTER_CONFLICT;
-          send_step (work);
-          return;
-        }
-      {
-        g_autofree char *message = gk_portal_response_describe (response);
-        mark_conflict (work, message);
-      }
-      return;
+          /* Checked by gk_portal_reply_parse(): an absolute http(s) URL. */
+          const char   *public_url = response->public_url;
+          GkSyncOutcome outcome = work->job->operation == GK_SYNC_OP_UPDATE
+                                      ? GK_SYNC_OUTCOME_UPDATED
+                                      : GK_SYNC_OUTCOME_PUBLISHED;
 
-    case GK_PORTAL_REFUSED:
-    case GK_PORTAL_NOT_FOUND:
-    default:
-      if (g_strcmp0 (response->error_code, "file_missing") == 0 && !work->file_retry_done &&
-          work->files->len > 0)
-        {
-          /* The portal lost a file it said it had: upload again, once. */
-          work->file_retry_done = TRUE;
-          work->upload_only = TRUE;
-          work->file_index = 0;
-          work->step = STEP_PUT_FILE;
-          send_step (work);
-          return;
-        }
-      mark_refused (work, response);
-      return;
-    }
-}
-
-static void
-handle_get_after_conflict (Work             *work,
-                           GkPortalResponse *response)
-{
-  Run *run = work->run;
-
-  if (response->outcome == GK_PORTAL_OK && !gk_str_is_blank (response->etag))
-    {
-      g_autoptr(JsonNode) record = portal_record_only (response->body);
-
-      if (matches_own_body (work, record))
-        {
-          g_autoptr(GError) error = NULL;
-
-          if (!gk_store_sync_adopt_etag (run->store, work->item_id, response->revision,
-                                         response->etag, response->public_url, &error))
+          if (!gk_store_sync_complete_publish (run->store, run->options->actor, work->job->id,
+                                               sync_portal_url (run), response->etag, public_url,
+                                               work->publish_date,
+                                               work->overwrite ? "overwrite" : NULL, &error))
             {
-              fail_work (work, error->message);
+              /* The portal has it; the next run sends the same body again
+               * and the portal answers 200. */
+              sync_fail_work (work, error->message);
               return;
             }
-          g_debug ("%s: the portal holds an earlier body of ours; updating it", work->item_id);
-          work->step = STEP_PUT_DOCUMENT;
-          send_step (work);
+          sync_finish_with (work, outcome, NULL, public_url, NULL);
           return;
         }
+
+      case GK_PORTAL_CONFLICT:
+        if (!work->conflict_checked && !work->overwrite)
+          {
+            /* Maybe the portal holds a write of ours whose answer was lost
+             * (an older body of this item): look before calling a person. */
+            work->conflict_checked = TRUE;
+            g_free (work->last_error);
+            work->last_error = gk_portal_response_describe (response);
+            work->step = STEP_GET_AFTER_CONFLICT;
+            sync_send_step (work);
+            return;
+          }
+        {
+          g_autofree char *message = gk_portal_response_describe (response);
+          sync_mark_conflict (work, message);
+        }
+        return;
+
+      case GK_PORTAL_REFUSED:
+      case GK_PORTAL_NOT_FOUND:
+      default:
+        if (g_strcmp0 (response->error_code, "file_missing") == 0 && !work->file_retry_done &&
+            work->files->len > 0)
+          {
+            /* The portal lost a file it said it had: upload again, once. */
+            work->file_retry_done = TRUE;
+            work->upload_only = TRUE;
+            work->file_index = 0;
+            work->step = STEP_PUT_FILE;
+            sync_send_step (work);
+            return;
+          }
+        mark_refused (work, response);
+        return;
     }
-  mark_conflict (work, work->last_error);
 }
 
 static void
-handle_delete (Work             *work,
-               GkPortalResponse *response)
+handle_delete (Work *work, GkPortalResponse *response)
 {
   Run *run = work->run;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   switch (response->outcome)
     {
-    case GK_PORTAL_OK:
-    case GK_PORTAL_NOT_FOUND:
-      if (!gk_store_sync_complete_withdraw (run->store, run->options->actor, work->job->id,
-                                            portal_url (run), response->status, &error))
+      case GK_PORTAL_OK:
+      case GK_PORTAL_NOT_FOUND:
+        if (!gk_store_sync_complete_withdraw (run->store, run->options->actor, work->job->id,
+                                              sync_portal_url (run), response->status, &error))
+          {
+            sync_fail_work (work, error->message);
+            return;
+          }
+        sync_finish_with (work, GK_SYNC_OUTCOME_WITHDRAWN, NULL, NULL, NULL);
+        return;
+
+      case GK_PORTAL_CONFLICT:
         {
-          fail_work (work, error->message);
-          return;
+          g_autofree char *message = gk_portal_response_describe (response);
+          sync_mark_conflict (work, message);
         }
-      finish_with (work, GK_SYNC_OUTCOME_WITHDRAWN, NULL, NULL, NULL);
-      return;
+        return;
 
-    case GK_PORTAL_CONFLICT:
-      {
-        g_autofree char *message = gk_portal_response_describe (response);
-        mark_conflict (work, message);
-      }
-      return;
-
-    default:
-      mark_refused (work, response);
-      return;
+      default:
+        mark_refused (work, response);
+        return;
     }
 }
 
 static void
-handle_keep_portal (Work             *work,
-                    GkPortalResponse *response)
-{
-  Run *run = work->run;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (response->outcome == GK_PORTAL_OK && !gk_str_is_blank (response->etag))
-    {
-      gboolean withdrawn = g_strcmp0 (response->document_status, "withdrawn") == 0;
-      gint64 revision = response->revision;
-
-      if (!gk_store_sync_resolve_keep_portal (run->store, run->options->actor, work->item_id,
-                                              portal_url (run), response->etag,
-                                              response->public_url, withdrawn,
-                                              revision, &error))
-        {
-          finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
-          return;
-        }
-      message = g_strdup_printf (_("The portal’s copy (revision %" PRId64 ", %s) was kept; "
-                                   "the conflict is cleared."),
-                                 revision, withdrawn ? _("withdrawn") : _("published"));
-      finish_with (work, GK_SYNC_OUTCOME_SKIPPED, message, response->public_url, NULL);
-      return;
-    }
-  if (response->outcome == GK_PORTAL_NOT_FOUND)
-    {
-      if (!gk_store_sync_resolve_keep_portal (run->store, run->options->actor, work->item_id,
-                                              portal_url (run), NULL, NULL, FALSE, 0, &error))
-        {
-          finish_with (work, GK_SYNC_OUTCOME_FAILED, error->message, NULL, NULL);
-          return;
-        }
-      finish_with (work, GK_SYNC_OUTCOME_SKIPPED,
-                   _("The portal has no copy of it; the conflict is cleared and the approved "
-                     "record will be published by the next sync."), NULL, NULL);
-      return;
-    }
-  message = gk_portal_response_describe (response);
-  finish_with (work, GK_SYNC_OUTCOME_FAILED, message, NULL, NULL);
-}
-
-static void
-on_response_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_response_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Work *work = user_data;
-  Run *run = work->run;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkPortalResponse) response =
-    gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
+  Run  *run = work->run;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkPortalResponse) response =
+      gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
 
   if (response == NULL)
     {
@@ -952,67 +660,67 @@ on_response_cb (GObject      *object,
 
   switch (response->outcome)
     {
-    case GK_PORTAL_AUTH:
-    case GK_PORTAL_FATAL:
-      stop_batch (run, response);
-      finish_not_sent (work);
-      return;
-    case GK_PORTAL_TRANSIENT:
-      retry_or_fail (work, response);
-      return;
-    default:
-      break;
+      case GK_PORTAL_AUTH:
+      case GK_PORTAL_FATAL:
+        stop_batch (run, response);
+        finish_not_sent (work);
+        return;
+      case GK_PORTAL_TRANSIENT:
+        retry_or_fail (work, response);
+        return;
+      default:
+        break;
     }
   work->attempt = 0;
 
   switch (work->step)
     {
-    case STEP_HEALTH:
-      handle_health (work, response);
-      return;
+      case STEP_HEALTH:
+        handle_health (work, response);
+        return;
 
-    case STEP_HEAD_FILE:
-      if (response->outcome == GK_PORTAL_OK)
-        next_file (work);
-      else if (response->outcome == GK_PORTAL_NOT_FOUND)
-        {
-          work->step = STEP_PUT_FILE;
-          send_step (work);
-        }
-      else
-        mark_refused (work, response);
-      return;
+      case STEP_HEAD_FILE:
+        if (response->outcome == GK_PORTAL_OK)
+          next_file (work);
+        else if (response->outcome == GK_PORTAL_NOT_FOUND)
+          {
+            work->step = STEP_PUT_FILE;
+            sync_send_step (work);
+          }
+        else
+          mark_refused (work, response);
+        return;
 
-    case STEP_PUT_FILE:
-      if (response->outcome == GK_PORTAL_OK)
-        next_file (work);
-      else
-        mark_refused (work, response);
-      return;
+      case STEP_PUT_FILE:
+        if (response->outcome == GK_PORTAL_OK)
+          next_file (work);
+        else
+          mark_refused (work, response);
+        return;
 
-    case STEP_PUT_DOCUMENT:
-      handle_document_put (work, response);
-      return;
+      case STEP_PUT_DOCUMENT:
+        handle_document_put (work, response);
+        return;
 
-    case STEP_GET_AFTER_CONFLICT:
-      handle_get_after_conflict (work, response);
-      return;
+      case STEP_GET_AFTER_CONFLICT:
+        sync_handle_get_after_conflict (work, response);
+        return;
 
-    case STEP_DELETE:
-      handle_delete (work, response);
-      return;
+      case STEP_DELETE:
+        handle_delete (work, response);
+        return;
 
-    case STEP_GET_KEEP_PORTAL:
-      handle_keep_portal (work, response);
-      return;
+      case STEP_GET_KEEP_PORTAL:
+        sync_handle_keep_portal (work, response);
+        return;
 
-    default:
-      g_assert_not_reached ();
+      default:
+        g_assert_not_reached ();
     }
 }
 
-static void
-send_step (Work *work)
+void
+sync_send_step (Work *work)
 {
   Run *run = work->run;
 
@@ -1029,251 +737,130 @@ send_step (Work *work)
 
   switch (work->step)
     {
-    case STEP_HEALTH:
-      gk_portal_client_health_async (run->client, run->requests, on_response_cb, work);
-      return;
+      case STEP_HEALTH:
+        gk_portal_client_health_async (run->client, run->requests, on_response_cb, work);
+        return;
 
-    case STEP_HEAD_FILE:
-      {
-        FileRef *ref = g_ptr_array_index (work->files, work->file_index);
-
-        gk_portal_client_head_file_async (run->client, ref->sha256, run->requests,
-                                          on_response_cb, work);
-      }
-      return;
-
-    case STEP_PUT_FILE:
-      {
-        FileRef *ref = g_ptr_array_index (work->files, work->file_index);
-        g_autofree char *path = gk_store_get_file_path (run->store, ref->sha256);
-        g_autoptr(GError) error = NULL;
-        g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
-        g_autoptr(GBytes) bytes = NULL;
-
-        if (mapped == NULL)
-          {
-            g_autofree char *message =
-              g_strdup_printf (_("The approved document file is missing from the library: %s"),
-                               error->message);
-            fail_work (work, message);
-            return;
-          }
-        /* Mapped, not read: a 100 MB file costs no heap. */
-        bytes = g_mapped_file_get_bytes (mapped);
-        gk_portal_client_put_file_async (run->client, ref->sha256, ref->media_type, bytes,
-                                         run->requests, on_response_cb, work);
-      }
-      return;
-
-    case STEP_PUT_DOCUMENT:
-      {
-        g_autoptr(GkPortalState) state = NULL;
-        GkPortalPrecondition precondition = GK_PORTAL_PRECONDITION_CREATE;
-        const char *etag = NULL;
-        g_autofree char *why = NULL;
-
-        /* The gate once more: the item may have been edited, made
-         * withheld or withdrawn while its files were uploaded. */
-        if (!check_gate (work, TRUE, &why))
-          {
-            supersede (work, why);
-            return;
-          }
-        if (work->overwrite)
-          precondition = GK_PORTAL_PRECONDITION_NONE;
-        else
-          {
-            state = gk_store_sync_get_portal_state (run->store, work->item_id, NULL);
-            if (state != NULL && !gk_str_is_blank (state->etag))
-              {
-                precondition = GK_PORTAL_PRECONDITION_IF_MATCH;
-                etag = state->etag;
-              }
-          }
-        gk_portal_client_put_document_async (run->client, work->item_id, work->body, precondition,
-                                             etag, run->requests, on_response_cb, work);
-      }
-      return;
-
-    case STEP_GET_AFTER_CONFLICT:
-    case STEP_GET_KEEP_PORTAL:
-      gk_portal_client_get_document_async (run->client, work->item_id, run->requests,
-                                           on_response_cb, work);
-      return;
-
-    case STEP_DELETE:
-      /* Withdrawal is a person's decision to take the document out of
-       * public view: it applies whatever the portal's copy became. */
-      gk_portal_client_delete_document_async (run->client, work->item_id, NULL, run->requests,
-                                              on_response_cb, work);
-      return;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* The gate, again, just before sending: the job must still be the item's
- * active job (pending; in conflict when a person chose to overwrite) and
- * its body the approved record of the item's current revision.  @again:
- * checked once more right before PUT /documents (uploads, retries and
- * backoff may have taken minutes); the first time it also lists the
- * files to upload. */
-static gboolean
-check_gate (Work      *work,
-            gboolean   again,
-            char     **why)
-{
-  Run *run = work->run;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *approved = NULL;
-  g_autofree char *sha256 = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GkSyncJob) active = NULL;
-  JsonObject *object;
-  JsonObject *file;
-  JsonNode *attachments;
-  gint64 revision = 0;
-
-  active = gk_store_sync_get_active_job (run->store, work->item_id, &error);
-  if (error != NULL)
-    {
-      *why = g_strdup_printf (_("Not sent: %s"), error->message);
-      return FALSE;
-    }
-  if (active == NULL || active->id != work->job->id ||
-      !(active->state == GK_SYNC_JOB_PENDING ||
-        (work->overwrite && active->state == GK_SYNC_JOB_CONFLICT)))
-    {
-      if (active != NULL && active->operation == GK_SYNC_OP_WITHDRAW)
-        *why = g_strdup (_("Not sent: a withdrawal of the item was queued meanwhile; the next sync "
-                           "applies it."));
-      else
-        *why = g_strdup (_("Not sent: the queued job was replaced by a newer decision meanwhile."));
-      return FALSE;
-    }
-
-  approved = gk_workflow_get_approved_record (run->store, work->item_id, &revision, &sha256, &error);
-  if (approved == NULL)
-    {
-      *why = g_strdup_printf (_("Not sent: %s"), error->message);
-      return FALSE;
-    }
-  if (revision != work->job->revision)
-    {
-      *why = g_strdup_printf (_("Not sent: revision %" PRId64 " was queued, but the item is "
-                                "now at revision %" PRId64 "."),
-                              work->job->revision, revision);
-      return FALSE;
-    }
-  body = parse_object (work->job->body);
-  if (body == NULL || !body_matches_approved (body, approved))
-    {
-      *why = g_strdup (_("Not sent: the queued record is not the approved one."));
-      return FALSE;
-    }
-  object = json_node_get_object (body);
-  if (g_strcmp0 (member_string (object, "disclosure"), "proactive") != 0)
-    {
-      *why = g_strdup (_("Not sent: the record is not for proactive disclosure."));
-      return FALSE;
-    }
-  if (g_strcmp0 (member_string (object, "id"), work->item_id) != 0)
-    {
-      *why = g_strdup (_("Not sent: the queued record is for another item."));
-      return FALSE;
-    }
-  file = json_object_has_member (object, "file") &&
-         JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "file"))
-         ? json_object_get_object_member (object, "file") : NULL;
-  if (file == NULL || g_strcmp0 (member_string (file, "sha256"), sha256) != 0 ||
-      !is_sha256_hex (sha256))
-    {
-      *why = g_strdup (_("Not sent: the record’s file is not the approved file."));
-      return FALSE;
-    }
-  if (again)
-    return TRUE;
-
-  work->files = g_ptr_array_new_with_free_func (file_ref_free);
-  {
-    FileRef *ref = g_new0 (FileRef, 1);
-
-    ref->sha256 = g_strdup (sha256);
-    ref->media_type = g_strdup (member_string (file, "media_type"));
-    g_ptr_array_add (work->files, ref);
-  }
-  attachments = json_object_get_member (object, "attachments");
-  if (attachments != NULL && JSON_NODE_HOLDS_ARRAY (attachments))
-    {
-      JsonArray *array = json_node_get_array (attachments);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      case STEP_HEAD_FILE:
         {
-          JsonNode *element = json_array_get_element (array, i);
-          const char *hash;
-          FileRef *ref;
+          FileRef *ref = g_ptr_array_index (work->files, work->file_index);
 
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          hash = member_string (json_node_get_object (element), "sha256");
-          if (!is_sha256_hex (hash))
-            {
-              *why = g_strdup (_("Not sent: an attachment of the record has no valid hash."));
-              return FALSE;
-            }
-          ref = g_new0 (FileRef, 1);
-          ref->sha256 = g_strdup (hash);
-          ref->media_type = g_strdup (member_string (json_node_get_object (element), "media_type"));
-          g_ptr_array_add (work->files, ref);
+          gk_portal_client_head_file_async (run->client, ref->sha256, run->requests, on_response_cb,
+                                            work);
         }
-    }
+        return;
 
-  work->publish_date = g_strdup (member_string (object, "publish_date"));
-  work->body = g_bytes_new (work->job->body, strlen (work->job->body));
-  return TRUE;
+      case STEP_PUT_FILE:
+        {
+          FileRef         *ref = g_ptr_array_index (work->files, work->file_index);
+          g_autofree char *path = gk_store_get_file_path (run->store, ref->sha256);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+          g_autoptr (GBytes) bytes = NULL;
+
+          if (mapped == NULL)
+            {
+              g_autofree char *message = g_strdup_printf (
+                  _ ("The approved document file is missing from the library: %s"), error->message);
+              sync_fail_work (work, message);
+              return;
+            }
+          /* Mapped, not read: a 100 MB file costs no heap. */
+          bytes = g_mapped_file_get_bytes (mapped);
+          gk_portal_client_put_file_async (run->client, ref->sha256, ref->media_type, bytes,
+                                           run->requests, on_response_cb, work);
+        }
+        return;
+
+      case STEP_PUT_DOCUMENT:
+        {
+          g_autoptr (GkPortalState) state = NULL;
+          GkPortalPrecondition precondition = GK_PORTAL_PRECONDITION_CREATE;
+          const char          *etag = NULL;
+          g_autofree char     *why = NULL;
+
+          /* The gate once more: the item may have been edited, made
+           * withheld or withdrawn while its files were uploaded. */
+          if (!sync_check_gate (work, TRUE, &why))
+            {
+              supersede (work, why);
+              return;
+            }
+          if (work->overwrite)
+            precondition = GK_PORTAL_PRECONDITION_NONE;
+          else
+            {
+              state = gk_store_sync_get_portal_state (run->store, work->item_id, NULL);
+              if (state != NULL && !gk_str_is_blank (state->etag))
+                {
+                  precondition = GK_PORTAL_PRECONDITION_IF_MATCH;
+                  etag = state->etag;
+                }
+            }
+          gk_portal_client_put_document_async (run->client, work->item_id, work->body, precondition,
+                                               etag, run->requests, on_response_cb, work);
+        }
+        return;
+
+      case STEP_GET_AFTER_CONFLICT:
+      case STEP_GET_KEEP_PORTAL:
+        gk_portal_client_get_document_async (run->client, work->item_id, run->requests,
+                                             on_response_cb, work);
+        return;
+
+      case STEP_DELETE:
+        /* Withdrawal is a person's decision to take the document out of
+         * public view: it applies whatever the portal's copy became. */
+        gk_portal_client_delete_document_async (run->client, work->item_id, NULL, run->requests,
+                                                on_response_cb, work);
+        return;
+
+      default:
+        g_assert_not_reached ();
+    }
 }
 
 static void
 start_work (Work *work)
 {
-  Run *run = work->run;
+  Run             *run = work->run;
   g_autofree char *why = NULL;
 
   if (run->unreachable != NULL)
     {
       /* The portal could not be reached at all. */
-      fail_work (work, run->unreachable);
+      sync_fail_work (work, run->unreachable);
       return;
     }
 
   if (work->step == STEP_GET_KEEP_PORTAL)
     {
-      send_step (work);
+      sync_send_step (work);
       return;
     }
   if (work->job->operation == GK_SYNC_OP_WITHDRAW)
     {
       work->step = STEP_DELETE;
-      send_step (work);
+      sync_send_step (work);
       return;
     }
-  if (!check_gate (work, FALSE, &why))
+  if (!sync_check_gate (work, FALSE, &why))
     {
       supersede (work, why);
       return;
     }
   work->step = STEP_HEAD_FILE;
-  send_step (work);
+  sync_send_step (work);
 }
 
-static void
-pump (Run *run)
+void
+sync_pump (Run *run)
 {
   if (run->pumping)
     return;
   run->pumping = TRUE;
-  while (!g_queue_is_empty (&run->queue) && run->active->len < MIN (run->options->concurrency, run->limit))
+  while (!g_queue_is_empty (&run->queue) &&
+         run->active->len < MIN (run->options->concurrency, run->limit))
     {
       Work *work = g_queue_pop_head (&run->queue);
 
@@ -1290,22 +877,20 @@ pump (Run *run)
 }
 
 static gboolean
-on_cancelled_cb (GCancellable *cancellable,
-                 gpointer      user_data)
+on_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 {
   Run *run = user_data;
 
   run->stopping = TRUE;
   while (!g_queue_is_empty (&run->queue))
-    work_free (g_queue_pop_head (&run->queue));
+    sync_work_free (g_queue_pop_head (&run->queue));
   cut_delays_short (run);
   maybe_complete (run);
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_caller_cancelled_cb (GCancellable *cancellable,
-                        gpointer      user_data)
+void
+sync_on_caller_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 {
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
@@ -1327,11 +912,11 @@ on_batch_deadline_cb (gpointer user_data)
   run->stopping = TRUE;
   run->report->stopped = TRUE;
   run->report->timed_out = TRUE;
-  run->report->stop_message =
-    g_strdup_printf (_("The run was stopped at its time limit of %.0f seconds; what the portal did "
-                       "not confirm stays in the outbox for the next run."),
-                     run->options->batch_timeout_ms / 1000.0);
-  gk_store_sync_audit_stop (run->store, run->options->actor, portal_url (run),
+  run->report->stop_message = g_strdup_printf (
+      _ ("The run was stopped at its time limit of %.0f seconds; what the portal did "
+         "not confirm stays in the outbox for the next run."),
+      run->options->batch_timeout_ms / 1000.0);
+  gk_store_sync_audit_stop (run->store, run->options->actor, sync_portal_url (run),
                             run->report->stop_message, NULL);
   cut_delays_short (run);
   g_cancellable_cancel (run->requests);
@@ -1339,8 +924,8 @@ on_batch_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-arm_batch_deadline (Run *run)
+void
+sync_arm_batch_deadline (Run *run)
 {
   run->deadline = g_timeout_source_new (run->options->batch_timeout_ms);
   g_source_set_name (run->deadline, "[gongkai] sync run deadline");
@@ -1351,13 +936,10 @@ arm_batch_deadline (Run *run)
 /* A time limit setting in seconds, as milliseconds; the default when it
  * is not a valid one. */
 static guint
-setting_ms (GkStore    *store,
-            const char *key,
-            guint       maximum_s,
-            guint       default_s)
+setting_ms (GkStore *store, const char *key, guint maximum_s, guint default_s)
 {
   g_autofree char *value = gk_store_get_setting (store, key);
-  guint seconds = default_s;
+  guint            seconds = default_s;
 
   if (!gk_parse_seconds (value, 1, maximum_s, &seconds))
     seconds = default_s;
@@ -1365,9 +947,8 @@ setting_ms (GkStore    *store,
 }
 
 /* A copy of the options with every default filled in. */
-static GkSyncOptions *
-fill_options (GkSync              *self,
-              const GkSyncOptions *options)
+GkSyncOptions *
+sync_fill_options (GkSync *self, const GkSyncOptions *options)
 {
   GkSyncOptions *o = gk_sync_options_copy (options);
 
@@ -1385,11 +966,12 @@ fill_options (GkSync              *self,
   if (o->retry_after_max_ms == 0)
     o->retry_after_max_ms = DEFAULT_RETRY_AFTER_MAX_MS;
   if (o->request_timeout_ms == 0)
-    o->request_timeout_ms = setting_ms (self->store, "sync_request_timeout", GK_SYNC_REQUEST_TIMEOUT_MAX_S,
-                                        GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S);
+    o->request_timeout_ms =
+        setting_ms (self->store, "sync_request_timeout", GK_SYNC_REQUEST_TIMEOUT_MAX_S,
+                    GK_SYNC_REQUEST_TIMEOUT_DEFAULT_S);
   if (o->batch_timeout_ms == 0)
-    o->batch_timeout_ms = setting_ms (self->store, "sync_batch_timeout", GK_SYNC_BATCH_TIMEOUT_MAX_S,
-                                      GK_SYNC_BATCH_TIMEOUT_DEFAULT_S);
+    o->batch_timeout_ms = setting_ms (self->store, "sync_batch_timeout",
+                                      GK_SYNC_BATCH_TIMEOUT_MAX_S, GK_SYNC_BATCH_TIMEOUT_DEFAULT_S);
   if (o->actor == NULL)
     o->actor = g_strdup (gk_default_user ());
   if (gk_str_is_blank (o->portal_url))
@@ -1414,17 +996,17 @@ fill_options (GkSync              *self,
   return o;
 }
 
-static Run *
-run_new (GkSync              *self,
-         RunKind              kind,
-         const GkSyncOptions *options,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data,
-         gpointer             source_tag)
+Run *
+sync_run_new (GkSync              *self,
+              RunKind              kind,
+              const GkSyncOptions *options,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data,
+              gpointer             source_tag)
 {
-  Run *run = g_new0 (Run, 1);
-  GkSyncOptions *o = fill_options (self, options);
+  Run           *run = g_new0 (Run, 1);
+  GkSyncOptions *o = sync_fill_options (self, options);
 
   run->self = self;
   run->store = g_object_ref (self->store);
@@ -1449,26 +1031,25 @@ run_new (GkSync              *self,
   g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (on_cancelled_cb), run, NULL);
   g_source_attach (run->cancel_source, run->context);
   run->requests = g_cancellable_new ();
-  run->requests_handler = g_cancellable_connect (run->cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                 run->requests, NULL);
+  run->requests_handler = g_cancellable_connect (
+      run->cancellable, G_CALLBACK (sync_on_caller_cancelled_cb), run->requests, NULL);
   return run;
 }
 
 /* One sync at a time per library, across processes: an advisory lock on
  * DIR/sync.lock (dropped by the kernel if the process dies). */
-static gboolean
-take_lock (Run     *run,
-           GError **error)
+gboolean
+sync_take_lock (Run *run, GError **error)
 {
   g_autofree char *path = g_build_filename (gk_store_get_path (run->store), "sync.lock", NULL);
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int              fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
   if (fd < 0)
     {
       int saved = errno;
 
-      g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _("Cannot open the sync lock %s: %s."),
-                   path, g_strerror (saved));
+      g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _ ("Cannot open the sync lock %s: %s."), path,
+                   g_strerror (saved));
       return FALSE;
     }
   if (flock (fd, LOCK_EX | LOCK_NB) != 0)
@@ -1477,10 +1058,12 @@ take_lock (Run     *run,
 
       close (fd);
       if (saved == EWOULDBLOCK)
-        g_set_error_literal (error, GK_ERROR, GK_ERROR_REFUSED,
-                             _("Another sync of this library is running; try again when it has finished."));
+        g_set_error_literal (
+            error, GK_ERROR, GK_ERROR_REFUSED,
+            _ ("Another sync of this library is running; try again when it has finished."));
       else
-        g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _("Cannot lock %s: %s."), path, g_strerror (saved));
+        g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _ ("Cannot lock %s: %s."), path,
+                     g_strerror (saved));
       return FALSE;
     }
   run->lock_fd = fd;
@@ -1488,31 +1071,30 @@ take_lock (Run     *run,
 }
 
 /* Fail before anything started. */
-static void
-run_fail (Run    *run,
-          GError *error)
+void
+sync_run_fail (Run *run, GError *error)
 {
   run->error = error;
   complete (run);
 }
 
-static GkPortalClient *
-create_client (const GkSyncOptions  *options,
-               GError              **error)
+GkPortalClient *
+sync_create_client (const GkSyncOptions *options, GError **error)
 {
   GkPortalClientOptions client_options = { 0 };
 
   if (gk_str_is_blank (options->portal_url))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("No portal address: give one with --portal URL or set the library setting portal_url."));
+                   _ ("No portal address: the library setting portal_url is empty."));
       return NULL;
     }
   if (gk_str_is_blank (options->token))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                   _("No portal token: give one with --token-file FILE, the environment variable %s, "
-                     "or store one for this portal in the keyring."), GK_TOKEN_ENV);
+                   _ ("No portal token was given (it comes from a token file, the environment "
+                      "variable %s or the keyring)."),
+                   GK_TOKEN_ENV);
       return NULL;
     }
   client_options.ca_file = options->ca_file;
@@ -1524,19 +1106,17 @@ create_client (const GkSyncOptions  *options,
   return gk_portal_client_new (options->portal_url, options->token, &client_options, error);
 }
 
-static gboolean
-setup_client (Run     *run,
-              GError **error)
+gboolean
+sync_setup_client (Run *run, GError **error)
 {
-  run->client = create_client (run->options, error);
+  run->client = sync_create_client (run->options, error);
   return run->client != NULL;
 }
 
 /* Preparing the outbox (worker thread). */
 
 static GkItem *
-find_item (GPtrArray  *items,
-           const char *id)
+find_item (GPtrArray *items, const char *id)
 {
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
@@ -1549,10 +1129,7 @@ find_item (GPtrArray  *items,
 }
 
 static GPtrArray *
-load_items (GkStore    *store,
-            GStrv       ids,
-            GHashTable *index,
-            GError    **error)
+load_items (GkStore *store, GStrv ids, GHashTable *index, GError **error)
 {
   GPtrArray *items;
 
@@ -1568,114 +1145,62 @@ load_items (GkStore    *store,
 }
 
 static void
-prepare_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
-  Run *run = task_data;
-  GkStore *store = run->store;
+  Run           *run = task_data;
+  GkStore       *store = run->store;
   GkSyncOptions *options = run->options;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *today = gk_date_today ();
-  g_auto(GStrv) approved_ids = NULL;
-  g_auto(GStrv) expired_ids = NULL;
-  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GPtrArray) expired_items = NULL;
-  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (GkSyncJobSpec));
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) all_jobs = NULL;
+  g_auto (GStrv) approved_ids = NULL;
+  g_auto (GStrv) expired_ids = NULL;
+  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) expired_items = NULL;
+  g_autoptr (GArray) specs = g_array_new (FALSE, TRUE, sizeof (GkSyncJobSpec));
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) all_jobs = NULL;
   Prepared *prepared = g_new0 (Prepared, 1);
 
   prepared->early = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_item_result_free);
   prepared->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_job_free);
   prepared->titles = g_ptr_array_new_with_free_func (g_free);
 
-#define FAIL() G_STMT_START { g_task_return_error (task, g_steal_pointer (&error)); \
-                              prepared_free (prepared); return; } G_STMT_END
+#define FAIL()                                                                                     \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    g_task_return_error (task, g_steal_pointer (&error));                                          \
+    prepared_free (prepared);                                                                      \
+    return;                                                                                        \
+  }                                                                                                \
+  G_STMT_END
 
   if ((approved_ids = gk_store_sync_approved_ids (store, &error)) == NULL)
     FAIL ();
   if ((items = load_items (store, approved_ids, index, &error)) == NULL)
     FAIL ();
 
-  for (guint i = 0; approved_ids[i] != NULL; i++)
-    {
-      const char *id = approved_ids[i];
-      GkItem *item = g_hash_table_lookup (index, id);
-      g_autoptr(GkSyncJob) active = NULL;
-      g_autoptr(GkPortalState) state = NULL;
-      g_autofree char *approved = NULL;
-      g_autofree char *body = NULL;
-      const char *publish_date;
-      gint64 revision = 0;
-      GkSyncJobSpec spec = { 0 };
-
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      approved = gk_workflow_get_approved_record (store, id, &revision, NULL, &error);
-      if (approved == NULL)
-        {
-          if (!g_error_matches (error, GK_ERROR, GK_ERROR_REFUSED))
-            FAIL ();
-          /* Approved but not publishable: on_request and withheld items
-           * are filed here and never sent (said in a dry run only, not in
-           * every batch's report); anything else (a file that changed)
-           * is reported. */
-          if (!options->dry_run && item != NULL && g_strcmp0 (item->disclosure, "proactive") != 0)
-            {
-              g_clear_error (&error);
-              continue;
-            }
-          g_ptr_array_add (prepared->early,
-                           result_new (id, item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED, NULL,
-                                       item ? item->revision : 0, error->message));
-          g_clear_error (&error);
-          continue;
-        }
-      active = gk_store_sync_get_active_job (store, id, &error);
-      if (error != NULL)
-        FAIL ();
-      if (active != NULL &&
-          (active->operation == GK_SYNC_OP_WITHDRAW || active->revision == revision))
-        continue; /* already in the outbox */
-      state = gk_store_sync_get_portal_state (store, id, &error);
-      if (error != NULL)
-        FAIL ();
-
-      publish_date = state != NULL && !gk_str_is_blank (state->publish_date) ? state->publish_date
-                     : item != NULL && !gk_str_is_blank (item->publish_date) ? item->publish_date
-                     : today;
-      if ((body = gk_sync_build_body (approved, publish_date, &error)) == NULL)
-        FAIL ();
-
-      spec.item_id = g_strdup (id);
-      spec.revision = revision;
-      spec.operation = state != NULL && g_strcmp0 (state->status, "published") == 0
-                       ? GK_SYNC_OP_UPDATE : GK_SYNC_OP_PUBLISH;
-      spec.body = g_steal_pointer (&body);
-      g_ptr_array_add (keep, (char *) spec.item_id);
-      g_ptr_array_add (keep, (char *) spec.body);
-      g_array_append_val (specs, spec);
-    }
+  if (!sync_gate_plan (store, options, approved_ids, index, today, specs, keep, prepared->early,
+                       cancellable, &error))
+    FAIL ();
 
   if (options->dry_run)
     {
       for (guint i = 0; i < specs->len; i++)
         {
-          GkSyncJobSpec *spec = &g_array_index (specs, GkSyncJobSpec, i);
-          GkItem *item = g_hash_table_lookup (index, spec->item_id);
+          GkSyncJobSpec   *spec = &g_array_index (specs, GkSyncJobSpec, i);
+          GkItem          *item = g_hash_table_lookup (index, spec->item_id);
           g_autofree char *message =
-            g_strdup_printf (spec->operation == GK_SYNC_OP_UPDATE
-                             ? _("Dry run: revision %" PRId64 " would be sent as an update.")
-                             : _("Dry run: revision %" PRId64 " would be published."),
-                             spec->revision);
+              g_strdup_printf (spec->operation == GK_SYNC_OP_UPDATE
+                                   ? _ ("Dry run: revision %" PRId64 " would be sent as an update.")
+                                   : _ ("Dry run: revision %" PRId64 " would be published."),
+                               spec->revision);
 
           g_ptr_array_add (prepared->early,
-                           result_new (spec->item_id, item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED,
-                                       gk_sync_operation_to_string (spec->operation),
-                                       spec->revision, message));
+                           sync_result_new (spec->item_id, item ? item->title : NULL,
+                                            GK_SYNC_OUTCOME_SKIPPED,
+                                            gk_sync_operation_to_string (spec->operation),
+                                            spec->revision, message));
         }
     }
   else if (!gk_store_sync_add_jobs (store, options->actor, (GkSyncJobSpec *) specs->data,
@@ -1690,25 +1215,25 @@ prepare_thread (GTask        *task,
     FAIL ();
   for (guint i = 0; expired_ids[i] != NULL; i++)
     {
-      GkItem *item = find_item (expired_items, expired_ids[i]);
-      g_autofree char *message =
-        g_strdup_printf (_("Needs re-approval: its validity ended on %s but the portal still shows it "
-                           "as valid. Edit its validity (expired or repealed) and approve the new "
-                           "revision; the next sync updates the portal."),
-                         item && item->effective_until ? item->effective_until : "?");
+      GkItem          *item = find_item (expired_items, expired_ids[i]);
+      g_autofree char *message = g_strdup_printf (
+          _ ("Needs re-approval: its validity ended on %s but the portal still shows it "
+             "as valid. Edit its validity (expired or repealed) and approve the new "
+             "revision; the next sync updates the portal."),
+          item && item->effective_until ? item->effective_until : "?");
 
-      g_ptr_array_add (prepared->early,
-                       result_new (expired_ids[i], item ? item->title : NULL, GK_SYNC_OUTCOME_SKIPPED,
-                                   NULL, item ? item->revision : 0, message));
+      g_ptr_array_add (prepared->early, sync_result_new (expired_ids[i], item ? item->title : NULL,
+                                                         GK_SYNC_OUTCOME_SKIPPED, NULL,
+                                                         item ? item->revision : 0, message));
     }
 
   if ((all_jobs = gk_store_sync_list_jobs (store, FALSE, &error)) == NULL)
     FAIL ();
   {
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) job_ids = NULL;
-    g_autoptr(GPtrArray) job_items = NULL;
-    g_autoptr(GHashTable) job_index = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto (GStrv) job_ids = NULL;
+    g_autoptr (GPtrArray) job_items = NULL;
+    g_autoptr (GHashTable) job_index = g_hash_table_new (g_str_hash, g_str_equal);
 
     for (guint i = 0; i < all_jobs->len; i++)
       g_strv_builder_add (builder, ((GkSyncJob *) g_ptr_array_index (all_jobs, i))->item_id);
@@ -1718,8 +1243,8 @@ prepare_thread (GTask        *task,
 
     for (guint i = 0; i < all_jobs->len; i++)
       {
-        GkSyncJob *job = g_ptr_array_index (all_jobs, i);
-        GkItem *item = g_hash_table_lookup (job_index, job->item_id);
+        GkSyncJob  *job = g_ptr_array_index (all_jobs, i);
+        GkItem     *item = g_hash_table_lookup (job_index, job->item_id);
         const char *title = item ? item->title : NULL;
 
         if (job->state == GK_SYNC_JOB_PENDING && !options->dry_run)
@@ -1731,31 +1256,34 @@ prepare_thread (GTask        *task,
         else if (job->state == GK_SYNC_JOB_PENDING)
           {
             g_autofree char *message =
-              g_strdup_printf (_("Dry run: waiting in the outbox to %s revision %" PRId64 "."),
-                               gk_sync_operation_to_string (job->operation), job->revision);
+                g_strdup_printf (_ ("Dry run: waiting in the outbox to %s revision %" PRId64 "."),
+                                 gk_sync_operation_to_string (job->operation), job->revision);
 
             g_ptr_array_add (prepared->early,
-                             result_new (job->item_id, title, GK_SYNC_OUTCOME_SKIPPED,
-                                         gk_sync_operation_to_string (job->operation), job->revision,
-                                         message));
+                             sync_result_new (job->item_id, title, GK_SYNC_OUTCOME_SKIPPED,
+                                              gk_sync_operation_to_string (job->operation),
+                                              job->revision, message));
           }
         else if (job->state == GK_SYNC_JOB_CONFLICT)
-          g_ptr_array_add (prepared->early,
-                           result_new (job->item_id, title, GK_SYNC_OUTCOME_CONFLICT,
-                                       gk_sync_operation_to_string (job->operation), job->revision,
-                                       job->last_error ? job->last_error
-                                       : _("In conflict with the portal’s copy; a person must decide.")));
+          g_ptr_array_add (
+              prepared->early,
+              sync_result_new (
+                  job->item_id, title, GK_SYNC_OUTCOME_CONFLICT,
+                  gk_sync_operation_to_string (job->operation), job->revision,
+                  job->last_error
+                      ? job->last_error
+                      : _ ("In conflict with the portal’s copy; a person must decide.")));
         else if (job->state == GK_SYNC_JOB_REFUSED)
           {
-            g_autofree char *message =
-              g_strdup_printf (_("Refused by the portal earlier: %s Correct the record and approve it "
-                                 "again to send a new revision."),
-                               job->last_error ? job->last_error : "");
+            g_autofree char *message = g_strdup_printf (
+                _ ("Refused by the portal earlier: %s Correct the record and approve it "
+                   "again to send a new revision."),
+                job->last_error ? job->last_error : "");
 
             g_ptr_array_add (prepared->early,
-                             result_new (job->item_id, title, GK_SYNC_OUTCOME_REFUSED,
-                                         gk_sync_operation_to_string (job->operation), job->revision,
-                                         message));
+                             sync_result_new (job->item_id, title, GK_SYNC_OUTCOME_REFUSED,
+                                              gk_sync_operation_to_string (job->operation),
+                                              job->revision, message));
           }
       }
   }
@@ -1781,30 +1309,28 @@ start_queue (Run *run)
     health->step = STEP_HEALTH;
     g_ptr_array_add (run->active, health);
     run->pumping = TRUE; /* hold the queue until the health check ends */
-    send_step (health);
+    sync_send_step (health);
     run->pumping = FALSE;
   }
 }
 
 static void
-on_prepared_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  Run *run = user_data;
-  GError *error = NULL;
+  Run      *run = user_data;
+  GError   *error = NULL;
   Prepared *prepared = g_task_propagate_pointer (G_TASK (result), &error);
 
   run->preparing = FALSE;
   if (prepared == NULL)
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
 
   run->n_total = prepared->early->len + prepared->jobs->len;
   for (guint i = 0; i < prepared->early->len; i++)
-    deliver (run, result_copy (g_ptr_array_index (prepared->early, i)));
+    deliver (run, sync_result_copy (g_ptr_array_index (prepared->early, i)));
   for (guint i = 0; i < prepared->jobs->len; i++)
     {
       Work *work = g_new0 (Work, 1);
@@ -1850,367 +1376,6 @@ gk_sync_init (GkSync *self)
 {
 }
 
-/* Reconciliation */
-
-typedef struct
-{
-  gint64  revision;
-  char   *etag;
-  char   *status;
-} PortalEntry;
-
-typedef struct
-{
-  GkStore        *store;
-  GkSyncOptions  *options;
-  GkPortalClient *client;
-  GMainContext   *context;
-  GHashTable     *portal;   /* id → PortalEntry* */
-  GHashTable     *cursors;  /* cursors seen, against a listing that loops */
-  char           *after;
-  char           *last_id;  /* the last id listed, for the order across pages */
-  guint           attempt;
-  guint           pages;
-  GSource        *delay;
-  GTask          *task;     /* unowned: the check is its data */
-  GCancellable   *requests; /* cancelled with the caller's, or at the deadline */
-  gulong          requests_handler;
-  GCancellable   *caller;
-  GSource        *deadline;
-  gboolean        deadline_hit;
-} CheckRun;
-
-static void
-portal_entry_free (gpointer data)
-{
-  PortalEntry *entry = data;
-
-  g_free (entry->etag);
-  g_free (entry->status);
-  g_free (entry);
-}
-
-static void
-check_run_free (gpointer data)
-{
-  CheckRun *check = data;
-
-  if (check->delay != NULL)
-    {
-      g_source_destroy (check->delay);
-      g_source_unref (check->delay);
-    }
-  if (check->deadline != NULL)
-    {
-      g_source_destroy (check->deadline);
-      g_source_unref (check->deadline);
-    }
-  if (check->requests_handler != 0)
-    g_cancellable_disconnect (check->caller, check->requests_handler);
-  g_clear_object (&check->caller);
-  g_clear_object (&check->requests);
-  g_free (check->last_id);
-  g_clear_object (&check->store);
-  g_clear_pointer (&check->options, gk_sync_options_free);
-  g_clear_object (&check->client);
-  g_clear_pointer (&check->context, g_main_context_unref);
-  g_clear_pointer (&check->portal, g_hash_table_unref);
-  g_clear_pointer (&check->cursors, g_hash_table_unref);
-  g_free (check->after);
-  g_free (check);
-}
-
-static GkSyncDrift *
-drift_new (const char      *id,
-           const char      *title,
-           GkSyncDriftKind  kind,
-           gint64           local_revision,
-           gint64           portal_revision,
-           const char      *local_state,
-           const char      *portal_status,
-           const char      *message)
-{
-  GkSyncDrift *drift = g_new0 (GkSyncDrift, 1);
-
-  drift->id = g_strdup (id);
-  drift->title = g_strdup (title);
-  drift->kind = kind;
-  drift->local_revision = local_revision;
-  drift->portal_revision = portal_revision;
-  drift->local_state = g_strdup (local_state);
-  drift->portal_status = g_strdup (portal_status);
-  drift->message = g_strdup (message);
-  return drift;
-}
-
-static gint
-compare_drift (gconstpointer a,
-               gconstpointer b)
-{
-  const GkSyncDrift *da = *(const GkSyncDrift *const *) a;
-  const GkSyncDrift *db = *(const GkSyncDrift *const *) b;
-
-  return g_strcmp0 (da->id, db->id);
-}
-
-static GkSyncCheckReport *
-compare_with_portal (CheckRun  *check,
-                     GError   **error)
-{
-  g_autoptr(GPtrArray) rows = gk_store_sync_local_rows (check->store, error);
-  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
-  GkSyncCheckReport *report;
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (rows == NULL)
-    return NULL;
-
-  report = g_new0 (GkSyncCheckReport, 1);
-  report->drift = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_sync_drift_free);
-  report->n_portal = g_hash_table_size (check->portal);
-  report->portal_url = g_strdup (check->options->portal_url);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      GkSyncLocalRow *row = g_ptr_array_index (rows, i);
-      PortalEntry *there = g_hash_table_lookup (check->portal, row->item_id);
-      gboolean proactive = g_strcmp0 (row->disclosure, "proactive") == 0;
-      gboolean confirmed = row->portal != NULL && g_strcmp0 (row->portal->status, "published") == 0;
-      gboolean public_there = there != NULL && g_strcmp0 (there->status, "published") == 0;
-      gboolean should_be_public;
-      const char *state = gk_state_to_string (row->state);
-      gint64 expected;
-
-      g_hash_table_add (known, row->item_id);
-      if (row->state == GK_STATE_WITHDRAWN)
-        should_be_public = FALSE;
-      else if (row->state == GK_STATE_PUBLISHED || (row->state == GK_STATE_APPROVED && proactive))
-        should_be_public = TRUE;
-      else
-        should_be_public = confirmed; /* an older revision, still public while the new one is worked on */
-      if (should_be_public)
-        report->n_local++;
-
-      if (should_be_public && !public_there)
-        {
-          g_autofree char *message = NULL;
-
-          if (row->state == GK_STATE_APPROVED && !confirmed)
-            message = g_strdup (there == NULL
-                                ? _("Approved here and not on the portal yet (the next sync publishes it).")
-                                : _("Approved here; withdrawn on the portal (the next sync publishes it)."));
-          else
-            message = g_strdup (there == NULL
-                                ? _("Published here but absent from the portal.")
-                                : _("Published here but withdrawn on the portal."));
-          g_ptr_array_add (report->drift,
-                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_MISSING, row->revision,
-                                      there ? there->revision : 0, state,
-                                      there ? there->status : NULL, message));
-          continue;
-        }
-      if (!should_be_public && public_there)
-        {
-          const char *message = row->state == GK_STATE_WITHDRAWN
-                                ? _("Withdrawn here but still published on the portal.")
-                                : !proactive
-                                ? _("Not for proactive disclosure here but published on the portal.")
-                                : _("Not approved here but published on the portal.");
-
-          g_ptr_array_add (report->drift,
-                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_EXTRA, row->revision,
-                                      there->revision, state, there->status, message));
-          continue;
-        }
-      if (!should_be_public || !public_there)
-        continue;
-
-      expected = (row->state == GK_STATE_APPROVED || row->state == GK_STATE_PUBLISHED || row->portal == NULL)
-                 ? row->revision : row->portal->revision;
-      if (there->revision != expected)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("The portal has revision %" PRId64 "; this library expects revision %"
-                               PRId64 "."), there->revision, expected);
-
-          g_ptr_array_add (report->drift,
-                           drift_new (row->item_id, row->title, GK_SYNC_DRIFT_STALE, expected,
-                                      there->revision, state, there->status, message));
-        }
-      else if (row->portal != NULL && row->portal->etag != NULL && there->etag != NULL &&
-               g_strcmp0 (row->portal->etag, there->etag) != 0)
-        g_ptr_array_add (report->drift,
-                         drift_new (row->item_id, row->title, GK_SYNC_DRIFT_STALE, expected,
-                                    there->revision, state, there->status,
-                                    _("The portal’s copy was changed since the last sync (another ETag).")));
-    }
-
-  g_hash_table_iter_init (&iter, check->portal);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      PortalEntry *there = value;
-
-      if (g_hash_table_contains (known, key) || g_strcmp0 (there->status, "published") != 0)
-        continue;
-      g_ptr_array_add (report->drift,
-                       drift_new (key, NULL, GK_SYNC_DRIFT_EXTRA, 0, there->revision, NULL, there->status,
-                                  _("Published on the portal but not published from this library.")));
-    }
-  g_ptr_array_sort (report->drift, compare_drift);
-  return report;
-}
-
-static void list_next_page (GTask *task);
-
-static gboolean
-on_check_delay_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  CheckRun *check = g_task_get_task_data (task);
-
-  g_clear_pointer (&check->delay, g_source_unref);
-  /* The source drops its reference when it is done: the request takes
-   * one of its own. */
-  list_next_page (g_object_ref (task));
-  return G_SOURCE_REMOVE;
-}
-
-static char *
-check_time_limit_message (CheckRun *check)
-{
-  return g_strdup_printf (_("The check was stopped at its time limit of %.0f seconds."),
-                          check->options->batch_timeout_ms / 1000.0);
-}
-
-static gboolean
-on_check_deadline_cb (gpointer user_data)
-{
-  CheckRun *check = user_data;
-
-  g_clear_pointer (&check->deadline, g_source_unref);
-  check->deadline_hit = TRUE;
-  /* A request under way ends as cancelled (on_list_page_cb says why);
-   * a retry waiting ends here. */
-  g_cancellable_cancel (check->requests);
-  if (check->delay != NULL)
-    {
-      g_autoptr(GTask) task = g_object_ref (check->task);
-      g_autofree char *message = check_time_limit_message (check);
-
-      g_source_destroy (check->delay);
-      g_clear_pointer (&check->delay, g_source_unref);
-      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", message);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_list_page_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CheckRun *check = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkPortalResponse) response =
-    gk_portal_client_request_finish (GK_PORTAL_CLIENT (object), result, &error);
-  g_autofree char *description = NULL;
-
-  if (response == NULL)
-    {
-      if (check->deadline_hit && !g_cancellable_is_cancelled (check->caller))
-        {
-          g_autofree char *message = check_time_limit_message (check);
-
-          g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s", message);
-          return;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  description = gk_portal_response_describe (response);
-
-  if (response->outcome == GK_PORTAL_TRANSIENT)
-    {
-      if (++check->attempt >= check->options->max_attempts)
-        {
-          g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, _("Failed after %u tries: %s"),
-                                   check->attempt, description);
-          return;
-        }
-      check->delay = g_timeout_source_new (compute_delay (check->options, check->attempt,
-                                                          response->retry_after_ms));
-      g_source_set_callback (check->delay, on_check_delay_cb, g_object_ref (task), g_object_unref);
-      g_source_attach (check->delay, check->context);
-      return;
-    }
-  if (response->outcome != GK_PORTAL_OK)
-    {
-      g_task_return_new_error (task, GK_ERROR,
-                               response->outcome == GK_PORTAL_AUTH ? GK_ERROR_PERMISSION : GK_ERROR_FAILED,
-                               "%s", description);
-      return;
-    }
-  check->attempt = 0;
-
-  /* gk_portal_reply_parse() checked each entry and the order within the
-   * page; the order across pages is checked here. */
-  if (response->listed->len > 0 && check->last_id != NULL &&
-      strcmp (((GkPortalListed *) g_ptr_array_index (response->listed, 0))->id, check->last_id) <= 0)
-    {
-      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
-                               _("The portal’s document listing is not ordered by id across pages "
-                                 "(an id came back or went backwards)."));
-      return;
-    }
-  for (guint i = 0; i < response->listed->len; i++)
-    {
-      GkPortalListed *listed = g_ptr_array_index (response->listed, i);
-      PortalEntry *entry = g_new0 (PortalEntry, 1);
-
-      entry->revision = listed->revision;
-      entry->etag = g_strdup (listed->etag);
-      entry->status = g_strdup (listed->status);
-      g_hash_table_replace (check->portal, g_strdup (listed->id), entry);
-      if (i + 1 == response->listed->len)
-        {
-          g_free (check->last_id);
-          check->last_id = g_strdup (listed->id);
-        }
-    }
-
-  if (response->next == NULL)
-    {
-      GkSyncCheckReport *report = compare_with_portal (check, &error);
-
-      if (report == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, report, (GDestroyNotify) gk_sync_check_report_free);
-      return;
-    }
-  if (g_hash_table_contains (check->cursors, response->next) || ++check->pages > MAX_LIST_PAGES)
-    {
-      g_task_return_new_error (task, GK_ERROR, GK_ERROR_FAILED, "%s",
-                               _("The portal’s document listing never ends (a cursor came back)."));
-      return;
-    }
-  g_free (check->after);
-  check->after = g_strdup (response->next);
-  g_hash_table_add (check->cursors, g_strdup (check->after));
-  list_next_page (g_steal_pointer (&task));
-}
-
-static void
-list_next_page (GTask *task)
-{
-  CheckRun *check = g_task_get_task_data (task);
-
-  gk_portal_client_list_documents_async (check->client, LIST_PAGE_SIZE, check->after,
-                                         check->requests, on_list_page_cb, task);
-}
-
 /* public API */
 
 /**
@@ -2240,12 +1405,12 @@ const char *
 gk_sync_outcome_to_label (GkSyncOutcome outcome)
 {
   static const char *const labels[] = {
-    N_("Published"), N_("Updated"), N_("Withdrawn"), N_("Conflict"), N_("Refused"), N_("Failed"),
-    N_("Skipped"),
+    N_ ("Published"), N_ ("Updated"), N_ ("Withdrawn"), N_ ("Conflict"),
+    N_ ("Refused"),   N_ ("Failed"),  N_ ("Skipped"),
   };
 
   g_return_val_if_fail ((guint) outcome < G_N_ELEMENTS (labels), "");
-  return _(labels[outcome]);
+  return _ (labels[outcome]);
 }
 
 /**
@@ -2259,13 +1424,13 @@ gk_sync_drift_kind_to_string (GkSyncDriftKind kind)
 {
   switch (kind)
     {
-    case GK_SYNC_DRIFT_MISSING:
-      return "missing";
-    case GK_SYNC_DRIFT_EXTRA:
-      return "extra";
-    case GK_SYNC_DRIFT_STALE:
-    default:
-      return "stale";
+      case GK_SYNC_DRIFT_MISSING:
+        return "missing";
+      case GK_SYNC_DRIFT_EXTRA:
+        return "extra";
+      case GK_SYNC_DRIFT_STALE:
+      default:
+        return "stale";
     }
 }
 
@@ -2336,9 +1501,7 @@ gk_sync_item_result_free (GkSyncItemResult *result)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
+add_string_or_null (JsonBuilder *builder, const char *name, const char *value)
 {
   json_builder_set_member_name (builder, name);
   if (value != NULL)
@@ -2348,8 +1511,7 @@ add_string_or_null (JsonBuilder *builder,
 }
 
 static void
-build_item_result (JsonBuilder            *builder,
-                   const GkSyncItemResult *result)
+build_item_result (JsonBuilder *builder, const GkSyncItemResult *result)
 {
   json_builder_begin_object (builder);
   add_string_or_null (builder, "id", result->id);
@@ -2380,7 +1542,7 @@ build_item_result (JsonBuilder            *builder,
 JsonNode *
 gk_sync_item_result_to_json (const GkSyncItemResult *result)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   build_item_result (builder, result);
   return json_builder_get_root (builder);
@@ -2409,8 +1571,7 @@ gk_sync_report_free (GkSyncReport *report)
  * Returns: how many results have @outcome
  */
 guint
-gk_sync_report_count (const GkSyncReport *report,
-                      GkSyncOutcome       outcome)
+gk_sync_report_count (const GkSyncReport *report, GkSyncOutcome outcome)
 {
   guint n = 0;
 
@@ -2429,7 +1590,7 @@ gk_sync_report_count (const GkSyncReport *report,
 JsonNode *
 gk_sync_report_to_json (const GkSyncReport *report)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
@@ -2520,7 +1681,7 @@ gk_sync_check_report_free (GkSyncCheckReport *report)
 JsonNode *
 gk_sync_check_report_to_json (const GkSyncCheckReport *report)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
   guint counts[3] = { 0, 0, 0 };
 
   json_builder_begin_object (builder);
@@ -2614,31 +1775,33 @@ gk_sync_run_async (GkSync              *self,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
-  Run *run;
+  Run    *run;
   GError *error = NULL;
 
   g_return_if_fail (GK_IS_SYNC (self));
 
-  run = run_new (self, RUN_BATCH, options, cancellable, callback, user_data, gk_sync_run_async);
+  run =
+      sync_run_new (self, RUN_BATCH, options, cancellable, callback, user_data, gk_sync_run_async);
   run->progress = progress;
   run->progress_data = progress_data;
   run->progress_destroy = progress_destroy;
 
-  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error))
+  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN,
+                            &error))
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
-  if (!run->options->dry_run && (!setup_client (run, &error) || !take_lock (run, &error)))
+  if (!run->options->dry_run && (!sync_setup_client (run, &error) || !sync_take_lock (run, &error)))
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
   if (!run->options->dry_run)
-    arm_batch_deadline (run);
+    sync_arm_batch_deadline (run);
 
   {
-    g_autoptr(GTask) prepare = g_task_new (self, run->cancellable, on_prepared_cb, run);
+    g_autoptr (GTask) prepare = g_task_new (self, run->cancellable, on_prepared_cb, run);
 
     g_task_set_source_tag (prepare, gk_sync_run_async);
     g_task_set_task_data (prepare, run, NULL);
@@ -2657,232 +1820,7 @@ gk_sync_run_async (GkSync              *self,
  * Returns: (transfer full) (nullable): the batch report
  */
 GkSyncReport *
-gk_sync_run_finish (GkSync        *self,
-                    GAsyncResult  *result,
-                    GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * gk_sync_check_async:
- * @self: a sync engine
- * @options: the portal and token
- * @cancellable: (nullable): a cancellable
- * @callback: called when done
- * @user_data: for @callback
- */
-void
-gk_sync_check_async (GkSync              *self,
-                     const GkSyncOptions *options,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  CheckRun *check;
-  GError *error = NULL;
-
-  g_return_if_fail (GK_IS_SYNC (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gk_sync_check_async);
-
-  check = g_new0 (CheckRun, 1);
-  check->store = g_object_ref (self->store);
-  check->options = fill_options (self, options);
-  check->context = g_main_context_ref_thread_default ();
-  check->portal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, portal_entry_free);
-  check->cursors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  check->task = task;
-  check->requests = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      check->caller = g_object_ref (cancellable);
-      check->requests_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                       check->requests, NULL);
-    }
-  g_task_set_task_data (task, check, check_run_free);
-
-  if (!gk_store_check_role (self->store, check->options->actor,
-                            GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error) ||
-      (check->client = create_client (check->options, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  check->deadline = g_timeout_source_new (check->options->batch_timeout_ms);
-  g_source_set_name (check->deadline, "[gongkai] sync check deadline");
-  g_source_set_callback (check->deadline, on_check_deadline_cb, check, NULL);
-  g_source_attach (check->deadline, check->context);
-  list_next_page (g_steal_pointer (&task));
-}
-
-/**
- * gk_sync_check_finish:
- * @self: a sync engine
- * @result: the result
- * @error: the error location
- *
- * Returns: (transfer full) (nullable): the drift found
- */
-GkSyncCheckReport *
-gk_sync_check_finish (GkSync        *self,
-                      GAsyncResult  *result,
-                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * gk_sync_resolve_async:
- * @self: a sync engine
- * @options: the portal, token and the acting admin
- * @id: the item (id, prefix or 索引号)
- * @resolution: keep the portal's copy or overwrite it
- * @cancellable: (nullable): a cancellable
- * @callback: called when done
- * @user_data: for @callback
- */
-void
-gk_sync_resolve_async (GkSync              *self,
-                       const GkSyncOptions *options,
-                       const char          *id,
-                       GkSyncResolution     resolution,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  Run *run;
-  GError *error = NULL;
-  g_autoptr(GkItem) item = NULL;
-  Work *work;
-
-  g_return_if_fail (GK_IS_SYNC (self));
-
-  run = run_new (self, RUN_RESOLVE, options, cancellable, callback, user_data, gk_sync_resolve_async);
-  run->resolution = resolution;
-  run->options->concurrency = 1;
-
-  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_ADMIN, &error) ||
-      (item = gk_store_get_item (self->store, id, &error)) == NULL)
-    {
-      run_fail (run, error);
-      return;
-    }
-  /* A withdrawal is a person's later decision: neither overwriting nor
-   * keeping the portal's copy may drop it. */
-  {
-    g_autoptr(GkSyncJob) active = gk_store_sync_get_active_job (self->store, item->id, &error);
-
-    if (error != NULL)
-      {
-        run_fail (run, error);
-        return;
-      }
-    if (active != NULL && active->operation == GK_SYNC_OP_WITHDRAW)
-      {
-        run_fail (run, g_error_new_literal (GK_ERROR, GK_ERROR_REFUSED,
-                                            _("A withdrawal of this item is queued: run the sync "
-                                              "first; it withdraws the portal’s copy.")));
-        return;
-      }
-  }
-  if ((item->flags & GK_ITEM_FLAG_CONFLICT) == 0)
-    {
-      run_fail (run, g_error_new (GK_ERROR, GK_ERROR_REFUSED,
-                                  _("“%s” is not in conflict with the portal: there is nothing to resolve."),
-                                  item->title ? item->title : item->id));
-      return;
-    }
-  if (!setup_client (run, &error) || !take_lock (run, &error))
-    {
-      run_fail (run, error);
-      return;
-    }
-  arm_batch_deadline (run);
-
-  work = g_new0 (Work, 1);
-  work->run = run;
-  work->item_id = g_strdup (item->id);
-  work->title = g_strdup (item->title);
-  run->resolve_id = g_strdup (item->id);
-
-  if (resolution == GK_SYNC_RESOLVE_KEEP_PORTAL)
-    {
-      work->step = STEP_GET_KEEP_PORTAL;
-      work->job = gk_store_sync_get_active_job (self->store, item->id, NULL);
-    }
-  else
-    {
-      g_autofree char *approved = NULL;
-      g_autoptr(GkSyncJob) active = NULL;
-      gint64 revision = 0;
-
-      approved = gk_workflow_get_approved_record (self->store, item->id, &revision, NULL, &error);
-      if (approved == NULL)
-        {
-          g_prefix_error (&error, _("The portal’s copy cannot be overwritten: "));
-          work_free (work);
-          run_fail (run, error);
-          return;
-        }
-      active = gk_store_sync_get_active_job (self->store, item->id, &error);
-      if (error == NULL &&
-          (active == NULL || active->revision != revision || active->body == NULL))
-        {
-          g_autoptr(GkPortalState) state = gk_store_sync_get_portal_state (self->store, item->id, NULL);
-          g_autofree char *today = gk_date_today ();
-          g_autofree char *body = NULL;
-          GkSyncJobSpec spec = { 0 };
-
-          body = gk_sync_build_body (approved,
-                                     state && state->publish_date ? state->publish_date
-                                     : item->publish_date ? item->publish_date : today,
-                                     &error);
-          spec.item_id = item->id;
-          spec.revision = revision;
-          spec.operation = state != NULL && g_strcmp0 (state->status, "published") == 0
-                           ? GK_SYNC_OP_UPDATE : GK_SYNC_OP_PUBLISH;
-          spec.body = body;
-          if (body != NULL && gk_store_sync_add_jobs (self->store, run->options->actor, &spec, 1, &error))
-            {
-              g_clear_pointer (&active, gk_sync_job_free);
-              active = gk_store_sync_get_active_job (self->store, item->id, &error);
-            }
-        }
-      if (error != NULL || active == NULL)
-        {
-          if (error == NULL)
-            error = g_error_new_literal (GK_ERROR, GK_ERROR_FAILED, _("The outbox has no job for it."));
-          work_free (work);
-          run_fail (run, error);
-          return;
-        }
-      work->job = g_steal_pointer (&active);
-      work->overwrite = TRUE;
-    }
-
-  run->n_total = 1;
-  g_queue_push_tail (&run->queue, work);
-  pump (run);
-}
-
-/**
- * gk_sync_resolve_finish:
- * @self: a sync engine
- * @result: the result
- * @error: the error location
- *
- * Returns: (transfer full) (nullable): what was done
- */
-GkSyncItemResult *
-gk_sync_resolve_finish (GkSync        *self,
-                        GAsyncResult  *result,
-                        GError       **error)
+gk_sync_run_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -2927,44 +1865,46 @@ gk_sync_send_withdrawal_async (GkSync              *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  Run *run;
+  Run    *run;
   GError *error = NULL;
-  g_autoptr(GkItem) item = NULL;
-  g_autoptr(GkSyncJob) active = NULL;
+  g_autoptr (GkItem) item = NULL;
+  g_autoptr (GkSyncJob) active = NULL;
   Work *work;
 
   g_return_if_fail (GK_IS_SYNC (self));
 
-  run = run_new (self, RUN_WITHDRAW, options, cancellable, callback, user_data,
-                 gk_sync_send_withdrawal_async);
+  run = sync_run_new (self, RUN_WITHDRAW, options, cancellable, callback, user_data,
+                      gk_sync_send_withdrawal_async);
   run->options->concurrency = 1;
   if (options == NULL || options->max_attempts == 0)
     run->options->max_attempts = DEFAULT_WITHDRAW_ATTEMPTS;
-  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, &error) ||
+  if (!gk_store_check_role (self->store, run->options->actor, GK_ROLE_PUBLISHER | GK_ROLE_ADMIN,
+                            &error) ||
       (item = gk_store_get_item (self->store, id, &error)) == NULL)
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
   active = gk_store_sync_get_active_job (self->store, item->id, &error);
   if (error != NULL)
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
-  if (active == NULL || active->operation != GK_SYNC_OP_WITHDRAW || active->state != GK_SYNC_JOB_PENDING)
+  if (active == NULL || active->operation != GK_SYNC_OP_WITHDRAW ||
+      active->state != GK_SYNC_JOB_PENDING)
     {
-      run_fail (run, g_error_new (GK_ERROR, GK_ERROR_NOT_FOUND,
-                                  _("No withdrawal of “%s” is waiting to be sent."),
-                                  item->title ? item->title : item->id));
+      sync_run_fail (run, g_error_new (GK_ERROR, GK_ERROR_NOT_FOUND,
+                                       _ ("No withdrawal of “%s” is waiting to be sent."),
+                                       item->title ? item->title : item->id));
       return;
     }
-  if (!setup_client (run, &error) || !take_lock (run, &error))
+  if (!sync_setup_client (run, &error) || !sync_take_lock (run, &error))
     {
-      run_fail (run, error);
+      sync_run_fail (run, error);
       return;
     }
-  arm_batch_deadline (run);
+  sync_arm_batch_deadline (run);
 
   work = g_new0 (Work, 1);
   work->run = run;
@@ -2973,7 +1913,7 @@ gk_sync_send_withdrawal_async (GkSync              *self,
   work->title = g_strdup (item->title);
   run->n_total = 1;
   g_queue_push_tail (&run->queue, work);
-  pump (run);
+  sync_pump (run);
 }
 
 /**
@@ -2986,9 +1926,7 @@ gk_sync_send_withdrawal_async (GkSync              *self,
  *   went through only when the outcome is %GK_SYNC_OUTCOME_WITHDRAWN
  */
 GkSyncItemResult *
-gk_sync_send_withdrawal_finish (GkSync        *self,
-                                GAsyncResult  *result,
-                                GError       **error)
+gk_sync_send_withdrawal_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -3004,11 +1942,9 @@ gk_sync_send_withdrawal_finish (GkSync        *self,
  *   confirmed
  */
 gboolean
-gk_sync_withdrawal_pending (GkStore    *store,
-                            const char *id,
-                            char      **last_error)
+gk_sync_withdrawal_pending (GkStore *store, const char *id, char **last_error)
 {
-  g_autoptr(GkSyncJob) job = gk_store_sync_get_active_job (store, id, NULL);
+  g_autoptr (GkSyncJob) job = gk_store_sync_get_active_job (store, id, NULL);
   gboolean pending = job != NULL && job->operation == GK_SYNC_OP_WITHDRAW;
 
   if (last_error != NULL)
@@ -3025,47 +1961,14 @@ gk_sync_withdrawal_pending (GkStore    *store,
  * Returns: (transfer full) (element-type GkItem) (nullable): the items
  */
 GPtrArray *
-gk_sync_list_needing_reapproval (GkStore    *store,
-                                 const char *today,
-                                 GError    **error)
+gk_sync_list_needing_reapproval (GkStore *store, const char *today, GError **error)
 {
   g_autofree char *date = today ? g_strdup (today) : gk_date_today ();
-  g_auto(GStrv) ids = gk_store_sync_expired_ids (store, date, error);
+  g_auto (GStrv) ids = gk_store_sync_expired_ids (store, date, error);
 
   if (ids == NULL)
     return NULL;
   if (ids[0] == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
   return gk_store_get_items (store, (const char *const *) ids, g_strv_length (ids), error);
-}
-
-/**
- * gk_sync_build_body:
- * @approved_record: the approved record (JSON text)
- * @publish_date: the date for a record without one
- * @error: the error location
- *
- * Returns: (transfer full) (nullable): the exact body to send
- */
-char *
-gk_sync_build_body (const char  *approved_record,
-                    const char  *publish_date,
-                    GError     **error)
-{
-  g_autoptr(JsonNode) root = parse_object (approved_record);
-  g_autoptr(JsonGenerator) generator = NULL;
-  JsonObject *object;
-
-  if (root == NULL)
-    {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
-                           _("The approved record is not a JSON object."));
-      return NULL;
-    }
-  object = json_node_get_object (root);
-  if (gk_str_is_blank (member_string (object, "publish_date")) && publish_date != NULL)
-    json_object_set_string_member (object, "publish_date", publish_date);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
 }

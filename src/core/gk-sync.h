@@ -75,6 +75,7 @@ typedef struct
   gboolean   timed_out;      /* stopped by the run's time limit */
   char      *stop_message;
   char      *portal_url;
+  GTlsCertificateFlags tls_errors; /* stopped by an untrusted certificate: why, else 0 */
 } GkSyncReport;
 
 typedef struct

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gk-policy.h"
 #include "gk-token.h"
 
 /* Where the portal token comes from.  The token is a secret: no message
@@ -74,10 +75,9 @@ static void
 set_keyring_error (GError     **error,
                    const GError *cause)
 {
-  g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-               _("The keyring (Secret Service) is not available: %s. Give the portal token "
-                 "with --token-file FILE or the environment variable %s instead."),
-               cause != NULL ? cause->message : _("no answer"), GK_TOKEN_ENV);
+  gk_set_error_detail (error, GK_ERROR_FAILED, GK_ERROR_DETAIL_KEYRING_UNAVAILABLE,
+                       _("The keyring (Secret Service) is not available: %s."),
+                       cause != NULL ? cause->message : _("no answer"));
 }
 
 /* public API */
@@ -319,23 +319,12 @@ gk_token_keyring_lookup (const char    *portal_url,
   return token;
 }
 
-/**
- * gk_token_keyring_store:
- * @portal_url: the portal's base URL
- * @token: the token
- * @cancellable: (nullable): a cancellable
- * @error: the error location
- *
- * Stores @token in the default collection, replacing an older one for the
- * same portal.
- *
- * Returns: %TRUE on success
- */
-gboolean
-gk_token_keyring_store (const char    *portal_url,
-                        const char    *token,
-                        GCancellable  *cancellable,
-                        GError       **error)
+/* The keyring's side of gk_token_keyring_store(), after the policy said yes. */
+static gboolean
+store_unchecked (const char    *portal_url,
+                 const char    *token,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
   g_autofree char *url = normalize_url (portal_url);
   g_autofree char *label = NULL;
@@ -366,18 +355,11 @@ gk_token_keyring_store (const char    *portal_url,
   return TRUE;
 }
 
-/**
- * gk_token_keyring_clear:
- * @portal_url: the portal's base URL
- * @cancellable: (nullable): a cancellable
- * @error: the error location
- *
- * Returns: %TRUE when no token is stored for @portal_url any more
- */
-gboolean
-gk_token_keyring_clear (const char    *portal_url,
-                        GCancellable  *cancellable,
-                        GError       **error)
+/* The keyring's side of gk_token_keyring_clear(), after the policy said yes. */
+static gboolean
+clear_unchecked (const char    *portal_url,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
   g_autofree char *url = normalize_url (portal_url);
   g_autoptr(GError) local_error = NULL;
@@ -392,6 +374,47 @@ gk_token_keyring_clear (const char    *portal_url,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * gk_token_keyring_store:
+ * @member: the acting member (an admin: gk_policy_check())
+ * @portal_url: the portal's base URL (the key)
+ * @token: the token
+ * @cancellable: (nullable): a cancellable
+ * @error: %GK_ERROR_PERMISSION for a member who may not, else as the keyring says
+ *
+ * Returns: %TRUE when the keyring holds @token for @portal_url
+ */
+gboolean
+gk_token_keyring_store (const GkMember *member,
+                        const char     *portal_url,
+                        const char     *token,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  return gk_policy_check (NULL, member, GK_ACTION_STORE_TOKEN, NULL, error) &&
+         store_unchecked (portal_url, token, cancellable, error);
+}
+
+/**
+ * gk_token_keyring_clear:
+ * @member: the acting member (an admin: gk_policy_check())
+ * @portal_url: the portal's base URL (the key)
+ * @cancellable: (nullable): a cancellable
+ * @error: %GK_ERROR_PERMISSION for a member who may not, else as the keyring says
+ *
+ * Returns: %TRUE when the keyring holds no token for @portal_url (also
+ *   when it held none)
+ */
+gboolean
+gk_token_keyring_clear (const GkMember *member,
+                        const char     *portal_url,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  return gk_policy_check (NULL, member, GK_ACTION_FORGET_TOKEN, NULL, error) &&
+         clear_unchecked (portal_url, cancellable, error);
 }
 
 /* async wrappers: the keyring calls are D-Bus round trips; run them in a
@@ -438,7 +461,7 @@ store_thread (GTask        *task,
   KeyringData *kd = task_data;
   GError *error = NULL;
 
-  if (gk_token_keyring_store (kd->url, kd->token, cancellable, &error))
+  if (store_unchecked (kd->url, kd->token, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -453,7 +476,7 @@ clear_thread (GTask        *task,
   KeyringData *kd = task_data;
   GError *error = NULL;
 
-  if (gk_token_keyring_clear (kd->url, cancellable, &error))
+  if (clear_unchecked (kd->url, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -512,6 +535,7 @@ gk_token_keyring_lookup_finish (GAsyncResult  *result,
 
 /**
  * gk_token_keyring_store_async:
+ * @member: the acting member (an admin: gk_policy_check())
  * @portal_url: the portal's base URL
  * @token: the token
  * @cancellable: (nullable): a cancellable
@@ -519,12 +543,20 @@ gk_token_keyring_lookup_finish (GAsyncResult  *result,
  * @user_data: for @callback
  */
 void
-gk_token_keyring_store_async (const char          *portal_url,
+gk_token_keyring_store_async (const GkMember      *member,
+                              const char          *portal_url,
                               const char          *token,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  GError *error = NULL;
+
+  if (!gk_policy_check (NULL, member, GK_ACTION_STORE_TOKEN, NULL, &error))
+    {
+      g_task_report_error (NULL, callback, user_data, gk_token_keyring_store_async, error);
+      return;
+    }
   run_keyring_task (portal_url, token, gk_token_keyring_store_async, store_thread,
                     cancellable, callback, user_data);
 }
@@ -546,17 +578,26 @@ gk_token_keyring_store_finish (GAsyncResult  *result,
 
 /**
  * gk_token_keyring_clear_async:
+ * @member: the acting member (an admin: gk_policy_check())
  * @portal_url: the portal's base URL
  * @cancellable: (nullable): a cancellable
  * @callback: called on the caller's main context
  * @user_data: for @callback
  */
 void
-gk_token_keyring_clear_async (const char          *portal_url,
+gk_token_keyring_clear_async (const GkMember      *member,
+                              const char          *portal_url,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  GError *error = NULL;
+
+  if (!gk_policy_check (NULL, member, GK_ACTION_FORGET_TOKEN, NULL, &error))
+    {
+      g_task_report_error (NULL, callback, user_data, gk_token_keyring_clear_async, error);
+      return;
+    }
   run_keyring_task (portal_url, NULL, gk_token_keyring_clear_async, clear_thread,
                     cancellable, callback, user_data);
 }
@@ -645,12 +686,14 @@ gk_token_resolve (const char     *token_file,
     }
 
   if (keyring_error != NULL)
-    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("No portal token: give one with --token-file FILE or the environment variable %s "
-                   "(%s)"), GK_TOKEN_ENV, keyring_error->message);
+    gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_NO_TOKEN,
+                         _("No portal token: none was given, the environment variable %s is not set, "
+                           "and the keyring cannot be read (%s)."),
+                         GK_TOKEN_ENV, keyring_error->message);
   else
-    g_set_error (error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("No portal token: give one with --token-file FILE, the environment variable %s, "
-                   "or store one for this portal in the keyring."), GK_TOKEN_ENV);
+    gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_NO_TOKEN,
+                         _("No portal token: none was given, the environment variable %s is not set, "
+                           "and the keyring holds none for this portal."),
+                         GK_TOKEN_ENV);
   return NULL;
 }

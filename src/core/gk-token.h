@@ -54,14 +54,19 @@ char       *gk_token_from_environment (GError **error);
 char       *gk_token_keyring_lookup   (const char    *portal_url,
                                        GCancellable  *cancellable,
                                        GError       **error);
-gboolean    gk_token_keyring_store    (const char    *portal_url,
-                                       const char    *token,
-                                       GCancellable  *cancellable,
-                                       GError       **error);
+/* Storing and forgetting are the admin's (gk_policy_check() with
+ * GK_ACTION_STORE_TOKEN, GK_ACTION_FORGET_TOKEN): GK_ERROR_PERMISSION
+ * for another member, before the keyring is touched. */
+gboolean    gk_token_keyring_store    (const GkMember *member,
+                                       const char     *portal_url,
+                                       const char     *token,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
 /* TRUE also when nothing was stored. */
-gboolean    gk_token_keyring_clear    (const char    *portal_url,
-                                       GCancellable  *cancellable,
-                                       GError       **error);
+gboolean    gk_token_keyring_clear    (const GkMember *member,
+                                       const char     *portal_url,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
 
 /* The same, off the main thread (for the window). */
 void        gk_token_keyring_lookup_async  (const char          *portal_url,
@@ -70,14 +75,16 @@ void        gk_token_keyring_lookup_async  (const char          *portal_url,
                                             gpointer             user_data);
 char       *gk_token_keyring_lookup_finish (GAsyncResult        *result,
                                             GError             **error);
-void        gk_token_keyring_store_async   (const char          *portal_url,
+void        gk_token_keyring_store_async   (const GkMember      *member,
+                                            const char          *portal_url,
                                             const char          *token,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
 gboolean    gk_token_keyring_store_finish  (GAsyncResult        *result,
                                             GError             **error);
-void        gk_token_keyring_clear_async   (const char          *portal_url,
+void        gk_token_keyring_clear_async   (const GkMember      *member,
+                                            const char          *portal_url,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);

@@ -23,6 +23,17 @@ typedef enum
   GK_ROLE_ADMIN     = 1 << 3,
 } GkRole;
 
+/* A member of a library and its roles (GK_ROLE_NONE: not a member). */
+typedef struct
+{
+  char   *user;
+  GkRole  roles;
+  char   *added_at;
+} GkMember;
+
+void     gk_member_free (GkMember *member);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkMember, gk_member_free)
+
 typedef enum
 {
   GK_STATE_DRAFT,
@@ -62,5 +73,38 @@ typedef enum
 } GkError;
 
 int gk_error_exit_status (const GError *error);
+
+/* What kind of refusal a GK_ERROR is, beyond its code: the core's message
+ * states the facts, and each face looks at the detail to add its own
+ * remedy (the command line its command or option, the window its page
+ * and button).  Kept in the error's private data (an extended error
+ * domain), so it survives g_error_copy(), GTask and g_propagate_error(). */
+typedef enum
+{
+  GK_ERROR_DETAIL_NONE,
+  GK_ERROR_DETAIL_MISSING_ROLE,        /* the acting member lacks the role for an action */
+  GK_ERROR_DETAIL_NOT_A_MEMBER,        /* the acting user is not a member of the library */
+  GK_ERROR_DETAIL_NO_LIBRARY,          /* there is no library at the path */
+  GK_ERROR_DETAIL_NO_SUCH_FINDING,     /* the item has no finding with that number */
+  GK_ERROR_DETAIL_BAD_FINDING_NUMBER,  /* a dismissal does not start with a finding number */
+  GK_ERROR_DETAIL_REASON_REQUIRED,     /* a withdrawal without a reason */
+  GK_ERROR_DETAIL_NO_TOKEN,            /* no portal token anywhere */
+  GK_ERROR_DETAIL_KEYRING_UNAVAILABLE, /* the Secret Service cannot be reached */
+  GK_ERROR_DETAIL_NO_PORTAL_URL,       /* no portal address given or set */
+  GK_ERROR_DETAIL_INSECURE_URL,        /* plain http:// to another computer */
+  GK_ERROR_DETAIL_UNKNOWN_CA,          /* the portal's certificate is from an unknown authority */
+  GK_ERROR_DETAIL_PORTAL_DIFFERS,      /* the portal holds something the library does not know of */
+  GK_ERROR_DETAIL_CONFLICT_UNDECIDED,  /* a person must decide a conflict with the portal */
+} GkErrorDetail;
+
+GkErrorDetail gk_error_get_detail (const GError *error);
+void          gk_error_set_detail (GError       *error,
+                                   GkErrorDetail detail);
+/* g_set_error() with a detail. */
+void          gk_set_error_detail (GError       **error,
+                                   int            code,
+                                   GkErrorDetail  detail,
+                                   const char    *format,
+                                   ...) G_GNUC_PRINTF (4, 5);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gk-store-workflow.h"
+#include "gk-policy.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
@@ -41,150 +42,6 @@ field_label (const char *field)
   return gk_item_field_label (field);
 }
 
-static const char *
-contribution_label (const char *what)
-{
-  if (g_strcmp0 (what, "drafted") == 0)
-    return _("drafted it");
-  if (g_strcmp0 (what, "edited") == 0)
-    return _("edited it");
-  if (g_strcmp0 (what, "submitted") == 0)
-    return _("submitted it");
-  return what;
-}
-
-static GkStage
-other_stage (GkStage stage)
-{
-  return stage == GK_STAGE_RELEASE ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
-}
-
-typedef enum
-{
-  ACTION_SUBMIT,
-  ACTION_APPROVE,
-  ACTION_RETURN,
-  ACTION_DISMISS,
-} Action;
-
-/* Refuse an action the state does not allow, saying what the state is:
- * two whole sentences, so that each translates on its own. */
-static gboolean
-refuse_state (GkItem  *item,
-              Action   action,
-              GError **error)
-{
-  g_autofree char *lead = NULL;
-  g_autofree char *why = NULL;
-  const char *name = item_name (item);
-
-  switch (action)
-    {
-    case ACTION_SUBMIT:
-      lead = g_strdup_printf (_("“%s” cannot be submitted."), name);
-      break;
-    case ACTION_APPROVE:
-      lead = g_strdup_printf (_("“%s” cannot be approved."), name);
-      break;
-    case ACTION_RETURN:
-      lead = g_strdup_printf (_("“%s” cannot be returned."), name);
-      break;
-    case ACTION_DISMISS:
-    default:
-      lead = g_strdup_printf (_("The findings of “%s” cannot be decided now."), name);
-      break;
-    }
-
-  switch (item->state)
-    {
-    case GK_STATE_DRAFT:
-      why = g_strdup (_("It is a draft that has not been submitted for review."));
-      break;
-    case GK_STATE_IN_REVIEW:
-      why = g_strdup_printf (_("It is already in review (%s)."), gk_stage_to_label (item->stage));
-      break;
-    case GK_STATE_RETURNED:
-      why = g_strdup (_("It was returned to its drafter and must be submitted again first."));
-      break;
-    case GK_STATE_APPROVED:
-      why = g_strdup_printf (_("Revision %" PRId64 " is already approved; edit the item to start a new revision."),
-                             item->revision);
-      break;
-    case GK_STATE_PUBLISHED:
-      why = g_strdup (_("It is published; edit the item to start a new revision."));
-      break;
-    case GK_STATE_WITHDRAWN:
-    default:
-      why = g_strdup (_("It was withdrawn; edit the item to start a new revision."));
-      break;
-    }
-
-  g_set_error (error, GK_ERROR, GK_ERROR_REFUSED, "%s %s", lead, why);
-  return FALSE;
-}
-
-/* The ways user worked on the item's current revision (edited,
- * submitted), from the contributors table and, as a second source, the
- * item's own submitted_by — plus "drafted" for whoever drafted the item,
- * whatever the revision: a drafter never signs their own document. */
-static GStrv
-get_contributions (GkStore    *store,
-                   const char *user,
-                   GkItem     *item,
-                   GError    **error)
-{
-  g_auto(GStrv) recorded = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  recorded = gk_store_workflow_get_contributions (store, item->id, item->revision, user, error);
-  if (recorded == NULL)
-    return NULL;
-  if (g_strcmp0 (item->created_by, user) == 0 &&
-      !g_strv_contains ((const char *const *) recorded, "drafted"))
-    g_strv_builder_add (builder, "drafted");
-  g_strv_builder_addv (builder, (const char **) recorded);
-  if (item->state == GK_STATE_IN_REVIEW && g_strcmp0 (item->submitted_by, user) == 0 &&
-      !g_strv_contains ((const char *const *) recorded, "submitted"))
-    g_strv_builder_add (builder, "submitted");
-  return g_strv_builder_end (builder);
-}
-
-/* Separation of duties: nobody reviews a revision they worked on. */
-static gboolean
-check_not_contributor (GkStore    *store,
-                       const char *user,
-                       GkItem     *item,
-                       gboolean    for_findings,
-                       GError    **error)
-{
-  g_auto(GStrv) what = get_contributions (store, user, item, error);
-  g_autoptr(GPtrArray) labels = NULL;
-  g_autofree char *listed = NULL;
-
-  if (what == NULL)
-    return FALSE;
-  if (what[0] == NULL)
-    return TRUE;
-
-  labels = g_ptr_array_new ();
-  for (guint i = 0; what[i] != NULL; i++)
-    g_ptr_array_add (labels, (gpointer) contribution_label (what[i]));
-  g_ptr_array_add (labels, NULL);
-  listed = g_strjoinv (_(", "), (char **) labels->pdata);
-
-  if (for_findings)
-    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 _("“%s” worked on revision %" PRId64 " of “%s” (%s), so another reviewer "
-                   "must decide its findings (separation of duties)."),
-                 user, item->revision, item_name (item), listed);
-  else
-    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 _("“%s” worked on revision %" PRId64 " of “%s” (%s), so another reviewer "
-                   "must approve it (separation of duties)."),
-                 user, item->revision, item_name (item), listed);
-  return FALSE;
-}
-
 static GPtrArray *
 item_findings (GkStore *store,
                GkItem  *item,
@@ -201,81 +58,6 @@ item_findings (GkStore *store,
         item->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
     }
   return item->findings;
-}
-
-/* Open secrecy marks and open personal numbers block approval at every
- * stage; each is named, so the reviewer knows what to decide. */
-static char *
-list_blocking_findings (GPtrArray *findings,
-                        guint     *n_marks,
-                        guint     *n_personal)
-{
-  g_autoptr(GString) listed = NULL;
-
-  *n_marks = *n_personal = 0;
-  for (guint i = 0; i < findings->len; i++)
-    {
-      GkFinding *finding = g_ptr_array_index (findings, i);
-
-      if (!gk_finding_is_blocking (finding))
-        continue;
-      if (listed == NULL)
-        listed = g_string_new (NULL);
-      else
-        g_string_append (listed, _(", "));
-      /* Translators: one blocking finding: its number, its kind, the
-       * (masked) value and the page, e.g. #12 ID card number “3101…” on page 2 */
-      g_string_append_printf (listed, _("#%" PRId64 " %s “%s” on page %d"),
-                              finding->id, gk_finding_kind_to_label (finding->kind),
-                              finding->value ? finding->value : "", finding->page);
-      if (gk_finding_is_personal_data (finding))
-        (*n_personal)++;
-      else
-        (*n_marks)++;
-    }
-  return listed != NULL ? g_string_free (g_steal_pointer (&listed), FALSE) : NULL;
-}
-
-static gboolean
-check_no_blocking_findings (GkStore *store,
-                            GkItem  *item,
-                            GError **error)
-{
-  GPtrArray *findings = item_findings (store, item, error);
-  g_autofree char *listed = NULL;
-  guint n_marks, n_personal, n;
-
-  if (findings == NULL)
-    return FALSE;
-  listed = list_blocking_findings (findings, &n_marks, &n_personal);
-  n = n_marks + n_personal;
-  if (n == 0)
-    return TRUE;
-
-  if (n_personal == 0)
-    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "“%s” cannot be approved while a secrecy mark is open: finding %s. "
-                              "Remove the marked content, or dismiss the finding with a written reason.",
-                              "“%s” cannot be approved while secrecy marks are open: findings %s. "
-                              "Remove the marked content, or dismiss each finding with a written reason.",
-                              n),
-                 item_name (item), listed);
-  else if (n_marks == 0)
-    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "“%s” cannot be approved while personal data is open: finding %s. "
-                              "Remove it from the document, or dismiss the finding with a written reason.",
-                              "“%s” cannot be approved while personal data is open: findings %s. "
-                              "Remove it from the document, or dismiss each finding with a written reason.",
-                              n),
-                 item_name (item), listed);
-  else
-    g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                 _("“%s” cannot be approved while secrecy marks and personal data are open: findings %s. "
-                   "Remove them from the document, or dismiss each finding with a written reason."),
-                 item_name (item), listed);
-  return FALSE;
 }
 
 static gboolean
@@ -296,59 +78,30 @@ check_file_present (GkStore *store,
   return TRUE;
 }
 
+/* The item as the policy needs it: findings and history loaded (an item
+ * from a list query has neither). */
 static gboolean
-check_approve_full (GkStore    *store,
-                    const char *user,
-                    GkItem     *item,
-                    gboolean    only_who,
-                    GError    **error)
+load_item_facts (GkStore *store,
+                 GkItem  *item,
+                 GError **error)
 {
-  GkStage stage;
-
-  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+  if (item->findings == NULL && item_findings (store, item, error) == NULL)
     return FALSE;
-  if (item->state != GK_STATE_IN_REVIEW)
-    return refuse_state (item, ACTION_APPROVE, error);
-  stage = item->stage == GK_STAGE_CONFIDENTIALITY ? GK_STAGE_CONFIDENTIALITY : GK_STAGE_RELEASE;
-
-  if (!check_not_contributor (store, user, item, FALSE, error))
+  if (item->history == NULL &&
+      (item->history = gk_store_workflow_load_history (store, item->id, item->revision, error)) == NULL)
     return FALSE;
+  return TRUE;
+}
 
-  /* One person cannot sign both stages of the same revision. */
-  {
-    g_autoptr(GError) local = NULL;
-
-    if (gk_store_workflow_has_signed (store, item->id, item->revision, other_stage (stage), user, &local))
-      {
-        if (stage == GK_STAGE_RELEASE)
-          g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                       _("“%s” signed the confidentiality review of revision %" PRId64
-                         " of “%s”; the release sign-off needs another reviewer."),
-                       user, item->revision, item_name (item));
-        else
-          g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                       _("“%s” signed the release of revision %" PRId64
-                         " of “%s”; the confidentiality review needs another reviewer."),
-                       user, item->revision, item_name (item));
-        return FALSE;
-      }
-    if (local != NULL)
-      {
-        g_propagate_error (error, g_steal_pointer (&local));
-        return FALSE;
-      }
-  }
-
-  if (only_who)
-    return TRUE;
-
-  if (!check_no_blocking_findings (store, item, error))
-    return FALSE;
-  /* An edit in review sends the item back to draft, but the record must
-   * still hold together when it is signed. */
-  if (!gk_workflow_check_record (item, error))
-    return FALSE;
-  return check_file_present (store, item, error);
+static gboolean
+check_action (GkStore    *store,
+              const char *user,
+              GkAction    action,
+              GkItem     *item,
+              GError    **error)
+{
+  return load_item_facts (store, item, error) &&
+         gk_store_check_action (store, user, action, item, error);
 }
 
 /* error is read only after ok was computed (argument order is unspecified). */
@@ -481,11 +234,10 @@ gk_workflow_is_publishable (GkItem *item)
 int
 gk_workflow_get_review_stages (GkStore *store)
 {
-  g_autofree char *value = gk_store_get_setting (store, "review_stages");
+  GkPolicyRules rules;
 
-  if (value != NULL && strcmp (g_strstrip (value), "1") == 0)
-    return 1;
-  return 2;
+  gk_store_get_policy_rules (store, &rules);
+  return rules.review_stages;
 }
 
 /**
@@ -519,11 +271,7 @@ gk_workflow_check_submit (GkStore    *store,
   g_return_val_if_fail (GK_IS_STORE (store), FALSE);
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
-  if (!gk_store_check_role (store, user, GK_ROLE_DRAFTER | GK_ROLE_ADMIN, error))
-    return FALSE;
-  if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_RETURNED)
-    return refuse_state (item, ACTION_SUBMIT, error);
-  return gk_workflow_check_record (item, error);
+  return check_action (store, user, GK_ACTION_SUBMIT, item, error);
 }
 
 /**
@@ -545,7 +293,8 @@ gk_workflow_check_approve (GkStore    *store,
   g_return_val_if_fail (GK_IS_STORE (store), FALSE);
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
-  return check_approve_full (store, user, item, FALSE, error);
+  return check_action (store, user, GK_ACTION_APPROVE, item, error) &&
+         check_file_present (store, item, error);
 }
 
 /**
@@ -568,11 +317,7 @@ gk_workflow_check_return (GkStore    *store,
   g_return_val_if_fail (GK_IS_STORE (store), FALSE);
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
-  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
-    return FALSE;
-  if (item->state != GK_STATE_IN_REVIEW)
-    return refuse_state (item, ACTION_RETURN, error);
-  return TRUE;
+  return check_action (store, user, GK_ACTION_RETURN, item, error);
 }
 
 /**
@@ -602,12 +347,7 @@ gk_workflow_check_dismiss (GkStore    *store,
   g_return_val_if_fail (GK_IS_STORE (store), FALSE);
   g_return_val_if_fail (GK_IS_ITEM (item), FALSE);
 
-  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
-    return FALSE;
-  if (item->state != GK_STATE_DRAFT && item->state != GK_STATE_IN_REVIEW &&
-      item->state != GK_STATE_RETURNED)
-    return refuse_state (item, ACTION_DISMISS, error);
-  if (!check_not_contributor (store, user, item, TRUE, error))
+  if (!check_action (store, user, GK_ACTION_DISMISS, item, error))
     return FALSE;
   if (finding_id == 0)
     return TRUE;
@@ -619,9 +359,8 @@ gk_workflow_check_dismiss (GkStore    *store,
       finding = g_ptr_array_index (findings, i);
   if (finding == NULL)
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                   _("“%s” has no finding #%" PRId64 ". Its findings are listed by “gongkai-ctl show”."),
-                   item_name (item), finding_id);
+      gk_set_error_detail (error, GK_ERROR_NOT_FOUND, GK_ERROR_DETAIL_NO_SUCH_FINDING,
+                           _("“%s” has no finding #%" PRId64 "."), item_name (item), finding_id);
       return FALSE;
     }
   if (g_strcmp0 (finding->status, "dismissed") == 0)
@@ -924,9 +663,8 @@ gk_workflow_parse_dismissal (const char *text,
   value = g_ascii_strtoll (digits, &end, 10);
   if (*digits == '\0' || !g_ascii_isdigit (*digits) || end == NULL || *end != '\0' || value <= 0)
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("“%s” is not a finding number: write the number “gongkai-ctl show” lists, as in 12=REASON."),
-                   number);
+      gk_set_error_detail (error, GK_ERROR_INVALID, GK_ERROR_DETAIL_BAD_FINDING_NUMBER,
+                           _("“%s” is not a finding number."), number);
       return FALSE;
     }
   why = g_strstrip (g_strdup (equals + 1));
@@ -960,7 +698,7 @@ gk_workflow_queue (GkStore    *store,
 
   g_return_val_if_fail (GK_IS_STORE (store), NULL);
 
-  if (!gk_store_check_role (store, user, GK_ROLE_REVIEWER | GK_ROLE_ADMIN, error))
+  if (!gk_store_check_action (store, user, GK_ACTION_REVIEW, NULL, error))
     return NULL;
   if ((ids = gk_store_workflow_review_ids (store, error)) == NULL)
     return NULL;
@@ -974,7 +712,7 @@ gk_workflow_queue (GkStore    *store,
       /* Gone or changed since the list was read: not in the queue. */
       if (item == NULL || item->state != GK_STATE_IN_REVIEW)
         continue;
-      if (check_approve_full (store, user, item, TRUE, &local))
+      if (check_action (store, user, GK_ACTION_REVIEW, item, &local))
         g_ptr_array_add (items, g_steal_pointer (&item));
       else if (local != NULL && local->domain == GK_ERROR && local->code == GK_ERROR_FAILED)
         {
@@ -1072,7 +810,7 @@ gk_workflow_get_approved_record (GkStore     *store,
 
     if (findings == NULL)
       return NULL;
-    listed = list_blocking_findings (findings, &n_marks, &n_personal);
+    listed = gk_policy_list_blocking_findings (findings, &n_marks, &n_personal);
     if (listed != NULL)
       {
         g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,

@@ -132,6 +132,7 @@ main (int   argc,
       GkPdfCanvas *canvas = gk_pdf_view_get_canvas (gk_library_view_get_preview (view));
 
       gk_library_view_select_id (view, id);
+      GK_GUI_WAIT (!gk_library_view_is_loading (view), 5000);
       GK_GUI_WAIT (gk_pdf_canvas_get_page_texture (canvas, 0) != NULL, 10000);
       GK_GUI_WAIT (gk_pdf_canvas_get_n_findings_rects (canvas) > 0, 10000);
       if (g_str_equal (scene, "edit"))

@@ -97,6 +97,14 @@ gk_gui_test_remove_tree (const char *path)
     g_unlink (path);
 }
 
+void
+gk_gui_test_store_result (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 GkContext *
 gk_gui_test_new_library (const char *dir)
 {
@@ -106,7 +114,11 @@ gk_gui_test_new_library (const char *dir)
   GkContext *context = gk_context_new (path, user);
   static const char *tags[] = { "政务公开", "工作要点", "行政规范性文件", "应急预案" };
 
-  g_assert_true (gk_context_open (context, TRUE, &error));
+  g_autoptr(GAsyncResult) result = NULL;
+
+  gk_context_open_async (context, TRUE, NULL, gk_gui_test_store_result, &result);
+  GK_GUI_WAIT (result != NULL, 10000);
+  g_assert_true (gk_context_open_finish (context, result, &error));
   g_assert_no_error (error);
   g_assert_true (gk_context_get_roles (context) & GK_ROLE_ADMIN);
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
@@ -270,6 +282,8 @@ gk_gui_test_switch_user (GtkWidget  *window,
   switcher = gk_gui_test_find_type (window, GK_TYPE_USER_SWITCHER);
   g_assert_nonnull (switcher);
   gk_user_switcher_reload (GK_USER_SWITCHER (switcher));
+  /* The members are read in the background. */
+  GK_GUI_WAIT (!gk_user_switcher_is_loading (GK_USER_SWITCHER (switcher)), 5000);
   members = gk_gui_test_find_named (switcher, "members-list");
   g_assert_nonnull (members);
   row = gk_gui_test_find_named (members, user);

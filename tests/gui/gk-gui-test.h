@@ -35,6 +35,11 @@ void        gk_gui_test_pump        (guint        ms);
   } G_STMT_END
 
 gboolean    gk_gui_test_tick        (gpointer     data);
+/* A GAsyncReadyCallback keeping a reference to the result in
+ * *(GAsyncResult **) user_data, for GK_GUI_WAIT (result != NULL, …). */
+void        gk_gui_test_store_result (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data);
 
 /* A new temporary folder (removed by gk_gui_test_remove_tree()). */
 char       *gk_gui_test_make_tmp    (void);

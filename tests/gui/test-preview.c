@@ -115,6 +115,7 @@ show (const char *id)
 {
   g_assert_true (gk_library_view_select_id (h.view, id));
   g_assert_cmpstr (gk_library_view_get_current_id (h.view), ==, id);
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view), 5000);
 }
 
 static gboolean

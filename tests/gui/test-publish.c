@@ -280,6 +280,8 @@ test_portal_settings (void)
    * under the row (plain http:// to another computer). */
   gtk_editable_set_text (GTK_EDITABLE (url_row), "http://10.0.0.1/api/v1");
   g_signal_emit_by_name (url_row, "apply");
+  /* The store answers in the background. */
+  GK_GUI_WAIT (page_idle (), 10000);
   url = gk_store_get_setting (store (), "portal_url");
   g_assert_cmpstr (url, !=, "http://10.0.0.1/api/v1");
   g_clear_pointer (&url, g_free);
@@ -290,6 +292,7 @@ test_portal_settings (void)
 
   gtk_editable_set_text (GTK_EDITABLE (url_row), gk_test_portal_get_base_url (h.portal));
   g_signal_emit_by_name (url_row, "apply");
+  GK_GUI_WAIT (page_idle (), 10000);
   url = gk_store_get_setting (store (), "portal_url");
   g_assert_cmpstr (url, ==, gk_test_portal_get_base_url (h.portal));
   g_assert_false (gtk_widget_get_visible (find ("portal-settings-problem")));
@@ -548,6 +551,7 @@ test_only_web_links (void)
   sqlite3_close (db);
   gk_publish_page_reload (h.page);
   gk_gui_test_pump (50);
+  GK_GUI_WAIT (page_idle (), 10000);
 
   g_assert_nonnull (find (h.first_id));
   g_assert_null (gk_gui_test_find_named (find ("published-group"), open_name));

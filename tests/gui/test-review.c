@@ -113,6 +113,8 @@ act_as (const char *who)
       GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
     }
   gk_gui_test_switch_user (GTK_WIDGET (h.window), h.context, who);
+  /* The queue is read again for this member, in the background. */
+  GK_GUI_WAIT (page_idle (), 10000);
 }
 
 /* As a click does: only on a sensitive, visible button. */
@@ -501,6 +503,8 @@ test_bulk_approve (void)
 
   act_as ("rita");
   g_assert_true (gk_review_page_select (h.page, ids));
+  /* Each is checked against the policy on a reader thread. */
+  GK_GUI_WAIT (!gk_review_page_get_busy (h.page), 5000);
   gk_gui_test_pump (50);
   button = find ("bulk-approve-button");
   results = find ("bulk-results");

@@ -97,6 +97,8 @@ select_position (guint position)
   GtkSelectionModel *model = gtk_column_view_get_model (gk_library_view_get_column_view (h.view));
 
   gtk_selection_model_select_item (model, position, TRUE);
+  /* The record and preview follow once the store answered. */
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view), 5000);
 }
 
 static guint
@@ -147,6 +149,9 @@ test_missing_library (void)
   g_autofree char *shot = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
+  /* The library is looked for in the background. */
+  g_assert_cmpstr (gk_window_get_page (window), ==, "opening");
+  GK_GUI_WAIT (!g_str_equal (gk_window_get_page (window), "opening"), 5000);
   g_assert_cmpstr (gk_window_get_page (window), ==, "missing");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000);
@@ -154,6 +159,7 @@ test_missing_library (void)
   shot = gk_gui_test_screenshot (GTK_WIDGET (window), "window-no-library");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.create-library", NULL));
+  GK_GUI_WAIT (!g_str_equal (gk_window_get_page (window), "missing"), 5000);
   g_assert_cmpstr (gk_window_get_page (window), ==, "library");
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
   g_assert_true (gk_context_get_roles (context) & GK_ROLE_ADMIN);
@@ -277,6 +283,8 @@ test_import (void)
     {
       g_autoptr(GkItem) item = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), i);
 
+      /* Rows come as placeholders first, filled when their page is read. */
+      GK_GUI_WAIT (!gk_item_list_is_loading (gk_library_view_get_item_list (h.view)), 5000);
       if (g_strcmp0 (item->file_name, "encrypted-secret.pdf") == 0)
         continue;
       if (h.first_id == NULL)
@@ -434,8 +442,10 @@ test_sort_by_column (void)
   gtk_column_view_sort_by_column (view, date, GTK_SORT_DESCENDING);
   g_assert_cmpstr (query->sort, ==, "written_date");
   g_assert_true (query->descending);
+  GK_GUI_WAIT (!gk_item_list_is_loading (gk_library_view_get_item_list (h.view)), 5000);
   first = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), 0);
   last = g_list_model_get_item (G_LIST_MODEL (gk_library_view_get_item_list (h.view)), n_listed () - 1);
+  GK_GUI_WAIT (!gk_item_list_is_loading (gk_library_view_get_item_list (h.view)), 5000);
   g_assert_cmpint (g_strcmp0 (first->written_date, last->written_date), >=, 0);
 
   gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
@@ -538,6 +548,7 @@ test_edit_and_save (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
   GK_GUI_WAIT (editor_clean (NULL), 10000);
+  GK_GUI_WAIT (!gk_record_editor_is_loading (editor ()), 5000);
 
   after = gk_store_get_item (store (), h.first_id, NULL);
   g_assert_cmpstr (after->title, ==, "关于做好政务公开工作的通知（修订）");
@@ -919,6 +930,7 @@ test_not_a_library (void)
 
       window = gk_window_new (h.app, context);
       gtk_window_present (GTK_WINDOW (window));
+      GK_GUI_WAIT (!g_str_equal (gk_window_get_page (window), "opening"), 5000);
       g_assert_cmpstr (gk_window_get_page (window), ==, "error");
       g_assert_null (gk_context_get_store (context));
       text = gk_gui_test_collect_text (GTK_WIDGET (window));
@@ -968,6 +980,7 @@ test_open_cleans_leftovers (void)
   context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
   window = gk_window_new (h.app, context);
   gtk_window_present (GTK_WINDOW (window));
+  GK_GUI_WAIT (!g_str_equal (gk_window_get_page (window), "opening"), 5000);
   g_assert_cmpstr (gk_window_get_page (window), ==, "library");
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));

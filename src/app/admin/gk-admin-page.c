@@ -6,15 +6,28 @@
 #include <glib/gi18n.h>
 
 #include "gk-admin-page.h"
-#include "gk-store-watch.h"
+#include "gk-members-page.h"
+#include "gk-store-async.h"
 
 typedef struct
 {
   GkContext    *context;
   GkStore      *store;
-  GkStoreWatch *watch;
   GtkWidget    *notice_group;
   GPtrArray    *guarded;      /* AdwPreferencesGroup*, not owned */
+
+  /* The page's lifetime: its writes.  Cancelled in dispose. */
+  GCancellable *cancellable;
+  /* Its reads: also cancelled when the store changes, so that what
+   * another library answered is never shown. */
+  GCancellable *load_cancellable;
+  /* Reads in flight; a reload asked for meanwhile runs once after. */
+  guint         loads;
+  gboolean      reload_again;
+  /* The acting user's roles as last read (roles_known: read at all for
+   * this user). */
+  GkRole        roles;
+  gboolean      roles_known;
 } GkAdminPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (GkAdminPage, gk_admin_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -33,6 +46,7 @@ update_guard (GkAdminPage *self)
   GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
   gboolean admin = gk_admin_page_is_admin (self);
 
+  /* Until the roles are read, nothing can be used, and nothing is said. */
   for (guint i = 0; i < priv->guarded->len; i++)
     gtk_widget_set_sensitive (g_ptr_array_index (priv->guarded, i), admin && priv->store != NULL);
 
@@ -42,9 +56,10 @@ update_guard (GkAdminPage *self)
                                              _("No library is open."));
       gtk_widget_set_visible (priv->notice_group, TRUE);
     }
-  else if (!admin && priv->guarded->len > 0)
+  else if (!admin && priv->roles_known && priv->guarded->len > 0)
     {
-      g_autofree char *roles = gk_context_describe_roles (priv->context);
+      g_autofree char *roles = priv->roles != GK_ROLE_NONE ? gk_roles_to_label (priv->roles)
+                                                           : g_strdup (_("Not a member of this library"));
       g_autofree char *text =
         g_strdup_printf (_("Only an admin of this library can change these settings. "
                            "You act as %s (%s)."), gk_context_get_user (priv->context), roles);
@@ -57,9 +72,24 @@ update_guard (GkAdminPage *self)
 }
 
 static void
-on_store_changed (gpointer owner)
+on_items_changed_cb (GkStore     *store,
+                     const char  *item_id,
+                     GkAdminPage *self)
 {
-  gk_admin_page_reload (GK_ADMIN_PAGE (owner));
+  /* Coalesced: a reload already in flight runs once more after. */
+  gk_admin_page_reload (self);
+}
+
+static void
+cancel_loads (GkAdminPage *self)
+{
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  g_cancellable_cancel (priv->load_cancellable);
+  g_clear_object (&priv->load_cancellable);
+  /* The cancelled reads end without calling back into the page. */
+  priv->loads = 0;
+  priv->reload_again = FALSE;
 }
 
 static void
@@ -70,10 +100,15 @@ set_store (GkAdminPage *self,
 
   if (priv->store == store)
     return;
-  g_clear_pointer (&priv->watch, gk_store_watch_free);
+  if (priv->store != NULL)
+    g_signal_handlers_disconnect_by_func (priv->store, on_items_changed_cb, self);
+  cancel_loads (self);
+  priv->roles = GK_ROLE_NONE;
+  priv->roles_known = FALSE;
   g_set_object (&priv->store, store);
+  /* Emitted on the main context that opened the store (the window's). */
   if (store != NULL)
-    priv->watch = gk_store_watch_new (store, self, on_store_changed);
+    g_signal_connect_object (store, "items-changed", G_CALLBACK (on_items_changed_cb), self, 0);
 }
 
 static void
@@ -81,6 +116,15 @@ on_context_changed_cb (GkContext   *context,
                        GParamSpec  *pspec,
                        GkAdminPage *self)
 {
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  if (g_str_equal (pspec->name, "user"))
+    {
+      /* The old user's roles say nothing about the new one. */
+      cancel_loads (self);
+      priv->roles = GK_ROLE_NONE;
+      priv->roles_known = FALSE;
+    }
   set_store (self, gk_context_get_store (context));
   gk_admin_page_reload (self);
 }
@@ -104,7 +148,11 @@ gk_admin_page_dispose (GObject *object)
   GkAdminPage *self = GK_ADMIN_PAGE (object);
   GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
 
-  g_clear_pointer (&priv->watch, gk_store_watch_free);
+  cancel_loads (self);
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  if (priv->store != NULL)
+    g_signal_handlers_disconnect_by_func (priv->store, on_items_changed_cb, self);
 
   G_OBJECT_CLASS (gk_admin_page_parent_class)->dispose (object);
 }
@@ -181,6 +229,7 @@ gk_admin_page_init (GkAdminPage *self)
   GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
 
   priv->guarded = g_ptr_array_new ();
+  priv->cancellable = g_cancellable_new ();
   priv->notice_group = adw_preferences_group_new ();
   gtk_widget_set_name (priv->notice_group, "admin-notice");
   gtk_widget_add_css_class (priv->notice_group, "admin-notice");
@@ -220,14 +269,15 @@ gk_admin_page_get_store (GkAdminPage *self)
  * gk_admin_page_is_admin:
  * @self: a page
  *
- * Returns: whether the acting user is an admin of the library
+ * Returns: whether the acting user is an admin of the library, as last
+ *   read (%FALSE until the roles are read)
  */
 gboolean
 gk_admin_page_is_admin (GkAdminPage *self)
 {
   GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
 
-  return (gk_context_get_roles (priv->context) & GK_ROLE_ADMIN) != 0;
+  return gk_context_can (priv->context, GK_ACTION_CHANGE_SETTINGS, NULL, NULL);
 }
 
 /**
@@ -247,20 +297,123 @@ gk_admin_page_add_guarded (GkAdminPage         *self,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
 }
 
+static void
+on_roles_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GkAdminPage) self = user_data;
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  GkRole roles = gk_store_get_roles_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    gk_admin_page_show_toast (self, error->message);
+  else
+    {
+      priv->roles = roles;
+      priv->roles_known = TRUE;
+    }
+  update_guard (self);
+  gk_admin_page_end_load (self);
+}
+
 /**
  * gk_admin_page_reload:
  * @self: a page
  *
- * Reads what the page shows again.
+ * Reads what the page shows again, in the background.  While a read is
+ * in flight, a reload asked for runs once after it.
  */
 void
 gk_admin_page_reload (GkAdminPage *self)
 {
+  GkAdminPagePrivate *priv;
+
   g_return_if_fail (GK_IS_ADMIN_PAGE (self));
 
+  priv = gk_admin_page_get_instance_private (self);
+  if (priv->loads > 0)
+    {
+      priv->reload_again = TRUE;
+      return;
+    }
+  priv->reload_again = FALSE;
   update_guard (self);
+  if (priv->store != NULL)
+    gk_store_get_roles_async (priv->store, gk_context_get_user (priv->context),
+                              gk_admin_page_begin_load (self), on_roles_cb, g_object_ref (self));
   if (GK_ADMIN_PAGE_GET_CLASS (self)->reload != NULL)
     GK_ADMIN_PAGE_GET_CLASS (self)->reload (self);
+}
+
+/**
+ * gk_admin_page_get_cancellable:
+ * @self: a page
+ *
+ * Returns: (transfer none): for the page's writes: cancelled when the
+ *   page goes away
+ */
+GCancellable *
+gk_admin_page_get_cancellable (GkAdminPage *self)
+{
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  return priv->cancellable;
+}
+
+/**
+ * gk_admin_page_begin_load:
+ * @self: a page
+ *
+ * Called by reload() for each read it starts; its callback calls
+ * gk_admin_page_end_load() unless the read was cancelled.
+ *
+ * Returns: (transfer none): the cancellable to read with
+ */
+GCancellable *
+gk_admin_page_begin_load (GkAdminPage *self)
+{
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  if (priv->load_cancellable == NULL)
+    priv->load_cancellable = g_cancellable_new ();
+  priv->loads++;
+  return priv->load_cancellable;
+}
+
+/**
+ * gk_admin_page_end_load:
+ * @self: a page
+ *
+ * A read of reload() has landed; after the last one, a reload asked
+ * for meanwhile runs.
+ */
+void
+gk_admin_page_end_load (GkAdminPage *self)
+{
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  g_return_if_fail (priv->loads > 0);
+
+  if (--priv->loads == 0 && priv->reload_again)
+    gk_admin_page_reload (self);
+}
+
+/**
+ * gk_admin_page_is_loading:
+ * @self: a page
+ *
+ * Returns: whether a read of reload() is in flight
+ */
+gboolean
+gk_admin_page_is_loading (GkAdminPage *self)
+{
+  GkAdminPagePrivate *priv = gk_admin_page_get_instance_private (self);
+
+  return priv->loads > 0;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gk-data.h"
 #include "gk-calendar-page.h"
 
 #define HOLIDAYS_FILE "holidays.ini"
@@ -111,7 +112,8 @@ gk_calendar_page_reload (GkAdminPage *page)
   g_autofree char *path = gk_calendar_page_find_file ();
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->file_row),
-                               path ? path : _("Not found: deadlines count weekends only."));
+                               path ? path
+                                    : _ ("Built into the program (no holiday file is installed)."));
   show_years (self);
 }
 
@@ -198,27 +200,15 @@ gk_calendar_page_new (GkContext *context)
 /**
  * gk_calendar_page_find_file:
  *
- * Looks where gk_calendar_new_default() does: $GONGKAI_DATA_DIR, the
- * source tree's data folder, the installed data folder.
+ * Looks where gk_calendar_new_default() does (gk-data.h).
  *
- * Returns: (transfer full) (nullable): the path
+ * Returns: (transfer full) (nullable): the path; %NULL when only the
+ *   copy built into the program is there
  */
 char *
 gk_calendar_page_find_file (void)
 {
-  const char *dirs[] = { g_getenv ("GONGKAI_DATA_DIR"), SRCDATADIR, PKGDATADIR };
-
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = NULL;
-
-      if (dirs[i] == NULL || *dirs[i] == '\0')
-        continue;
-      path = g_build_filename (dirs[i], HOLIDAYS_FILE, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-    }
-  return NULL;
+  return gk_data_find_file (HOLIDAYS_FILE);
 }
 
 /**

@@ -5,11 +5,12 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gk-rules-page.h"
 #include "gk-settings.h"
+#include "gk-store-async.h"
 #include "gk-util.h"
-#include "gk-workflow.h"
 
 struct _GkRulesPage
 {
@@ -24,6 +25,7 @@ struct _GkRulesPage
   GtkWidget     *save_words_button;
   GtkWidget     *words_problem;
   char          *preview;
+  GCancellable  *preview_cancellable;  /* the preview being computed */
   gboolean       filling;
 };
 
@@ -35,15 +37,6 @@ static const char *
 get_actor (GkRulesPage *self)
 {
   return gk_context_get_user (gk_admin_page_get_context (GK_ADMIN_PAGE (self)));
-}
-
-static gboolean
-index_no_taken (GkStore    *store,
-                const char *index_no)
-{
-  g_autoptr(GkItem) item = gk_store_get_item (store, index_no, NULL);
-
-  return item != NULL && g_strcmp0 (item->index_no, index_no) == 0;
 }
 
 static int
@@ -107,20 +100,12 @@ normalise_words (const char *text)
 }
 
 static void
-update_preview (GkRulesPage *self)
+show_preview (GkRulesPage *self,
+              const char  *next,
+              const char  *problem)
 {
-  GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
-  const char *org = gtk_editable_get_text (GTK_EDITABLE (self->org_row));
-  const char *template_text = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *next = NULL;
-
-  if (store == NULL)
-    return;
-  if (check_numbering (org, template_text, &error))
-    next = gk_rules_preview_index_no (store, template_text, org, current_year (), &error);
   g_free (self->preview);
-  self->preview = g_strdup (next ? next : error->message);
+  self->preview = g_strdup (next ? next : problem);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->preview_row),
                                  next ? _("Next number") : _("The numbering cannot be used"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->preview_row), self->preview);
@@ -128,6 +113,91 @@ update_preview (GkRulesPage *self)
     gtk_widget_remove_css_class (self->preview_row, "error");
   else
     gtk_widget_add_css_class (self->preview_row, "error");
+}
+
+static void
+on_preview_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GkRulesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = gk_store_next_index_no_finish (GK_STORE (source), result, &error);
+
+  /* Typed on since: a newer preview is on its way. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_preview (self, next, next ? NULL : error->message);
+}
+
+/* What is typed is checked at once; the next free number is looked up
+ * in the background, the newest request replacing older ones. */
+static void
+update_preview (GkRulesPage *self)
+{
+  GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
+  const char *org = gtk_editable_get_text (GTK_EDITABLE (self->org_row));
+  const char *template_text = gtk_editable_get_text (GTK_EDITABLE (self->template_row));
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    return;
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  if (!check_numbering (org, template_text, &error))
+    {
+      show_preview (self, NULL, error->message);
+      return;
+    }
+  self->preview_cancellable = g_cancellable_new ();
+  gk_store_next_index_no_async (store, template_text, org, current_year (), self->preview_cancellable,
+                                on_preview_cb, g_object_ref (self));
+}
+
+/* A write of a setting, from the widget that started it. */
+typedef struct
+{
+  GkRulesPage *self;
+  GtkWidget   *widget;
+  char        *org;   /* the numbering: org_code, written after the template */
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_object_unref (save->self);
+  g_object_unref (save->widget);
+  g_free (save->org);
+  g_free (save);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Save, save_free)
+
+static Save *
+save_new (GkRulesPage *self,
+          GtkWidget   *widget)
+{
+  Save *save = g_new0 (Save, 1);
+
+  save->self = g_object_ref (self);
+  save->widget = g_object_ref (widget);
+  /* Until the store has answered. */
+  gtk_widget_set_sensitive (widget, FALSE);
+  return save;
+}
+
+static void
+set_setting (GkRulesPage        *self,
+             const char         *key,
+             const char         *value,
+             GAsyncReadyCallback callback,
+             Save               *save)
+{
+  GkAdminPage *page = GK_ADMIN_PAGE (self);
+
+  gk_store_set_setting_async (gk_admin_page_get_store (page), get_actor (self), key, value,
+                              GK_SETTING_FLAGS_NONE, gk_admin_page_get_cancellable (page),
+                              callback, save);
 }
 
 /* callbacks */
@@ -141,23 +211,21 @@ on_numbering_changed_cb (GtkEditable *editable,
 }
 
 static void
-on_save_numbering_clicked_cb (GtkButton   *button,
-                              GkRulesPage *self)
+on_org_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  GkAdminPage *page = GK_ADMIN_PAGE (self);
-  GkStore *store = gk_admin_page_get_store (page);
+  g_autoptr(Save) save = user_data;
+  GkAdminPage *page = GK_ADMIN_PAGE (save->self);
   g_autoptr(GError) error = NULL;
-  g_autofree char *org = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->org_row))));
-  g_autofree char *template_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->template_row))));
 
-  if (store == NULL)
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* Both or neither: the preview row already says what is wrong. */
-  if (!check_numbering (org, template_text, &error) ||
-      !gk_store_set_setting (store, get_actor (self), "index_template", template_text, &error) ||
-      !gk_store_set_setting (store, get_actor (self), "org_code", org, &error))
+  gtk_widget_set_sensitive (save->widget, TRUE);
+  if (error != NULL)
     {
-      update_preview (self);
+      update_preview (save->self);
       gk_admin_page_show_toast (page, error->message);
       return;
     }
@@ -166,42 +234,107 @@ on_save_numbering_clicked_cb (GtkButton   *button,
 }
 
 static void
-on_stages_changed_cb (AdwComboRow *row,
-                      GParamSpec  *pspec,
-                      GkRulesPage *self)
+on_template_saved_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Save) save = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_widget_set_sensitive (save->widget, TRUE);
+      update_preview (save->self);
+      gk_admin_page_show_toast (GK_ADMIN_PAGE (save->self), error->message);
+      return;
+    }
+  /* save->org lives as long as save, which the next callback owns. */
+  set_setting (save->self, "org_code", save->org, on_org_saved_cb, save);
+  save = NULL;
+}
+
+static void
+on_save_numbering_clicked_cb (GtkButton   *button,
+                              GkRulesPage *self)
 {
   GkAdminPage *page = GK_ADMIN_PAGE (self);
   GkStore *store = gk_admin_page_get_store (page);
   g_autoptr(GError) error = NULL;
-  const char *value = adw_combo_row_get_selected (row) == 0 ? "1" : "2";
+  g_autofree char *org = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->org_row))));
+  g_autofree char *template_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->template_row))));
+  Save *save;
 
-  if (self->filling || store == NULL)
+  if (store == NULL)
     return;
-  if (!gk_store_set_setting (store, get_actor (self), "review_stages", value, &error))
+  /* Both or neither: the preview row already says what is wrong. */
+  if (!check_numbering (org, template_text, &error))
+    {
+      update_preview (self);
+      gk_admin_page_show_toast (page, error->message);
+      return;
+    }
+  save = save_new (self, GTK_WIDGET (button));
+  save->org = g_steal_pointer (&org);
+  set_setting (self, "index_template", template_text, on_template_saved_cb, save);
+}
+
+static void
+on_stages_saved_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Save) save = user_data;
+  GkAdminPage *page = GK_ADMIN_PAGE (save->self);
+  g_autoptr(GError) error = NULL;
+
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (save->widget, TRUE);
+  if (error != NULL)
     gk_admin_page_show_toast (page, error->message);
   else
-    gk_admin_page_show_toast (page, value[0] == '1'
+    gk_admin_page_show_toast (page, g_str_equal (save->org, "1")
                                     ? _("Documents submitted from now on need one combined sign-off.")
                                     : _("Documents submitted from now on need a confidentiality review, then a release sign-off by another reviewer."));
   gk_admin_page_reload (page);
 }
 
 static void
-on_save_words_clicked_cb (GtkButton   *button,
-                          GkRulesPage *self)
+on_stages_changed_cb (AdwComboRow *row,
+                      GParamSpec  *pspec,
+                      GkRulesPage *self)
 {
-  GkAdminPage *page = GK_ADMIN_PAGE (self);
-  GkStore *store = gk_admin_page_get_store (page);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = get_words_text (self);
-  g_autofree char *words = normalise_words (text);
+  GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
+  const char *value = adw_combo_row_get_selected (row) == 0 ? "1" : "2";
+  Save *save;
 
-  if (store == NULL)
+  if (self->filling || store == NULL)
     return;
-  if (!gk_store_set_setting (store, get_actor (self), "sensitive_words", words, &error))
+  save = save_new (self, GTK_WIDGET (row));
+  save->org = g_strdup (value);
+  set_setting (self, "review_stages", value, on_stages_saved_cb, save);
+}
+
+static void
+on_words_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Save) save = user_data;
+  GkAdminPage *page = GK_ADMIN_PAGE (save->self);
+  g_autoptr(GError) error = NULL;
+
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (save->widget, TRUE);
+  if (error != NULL)
     {
       /* Shown beside the list, which keeps what was typed. */
-      show_words_problem (self, error->message);
+      show_words_problem (save->self, error->message);
       gk_admin_page_show_toast (page, error->message);
       return;
     }
@@ -210,32 +343,68 @@ on_save_words_clicked_cb (GtkButton   *button,
   gk_admin_page_reload (page);
 }
 
+static void
+on_save_words_clicked_cb (GtkButton   *button,
+                          GkRulesPage *self)
+{
+  GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
+  g_autofree char *text = get_words_text (self);
+  g_autofree char *words = normalise_words (text);
+
+  if (store == NULL)
+    return;
+  set_setting (self, "sensitive_words", words, on_words_saved_cb, save_new (self, GTK_WIDGET (button)));
+}
+
+static void
+on_settings_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GkRulesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) values = gk_store_get_settings_finish (GK_STORE (source), result, &error);
+  const char *org, *template_text, *words;
+  char *stages;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (values == NULL)
+    {
+      gk_admin_page_show_toast (GK_ADMIN_PAGE (self), error->message);
+      gk_admin_page_end_load (GK_ADMIN_PAGE (self));
+      return;
+    }
+  org = g_hash_table_lookup (values, "org_code");
+  template_text = g_hash_table_lookup (values, "index_template");
+  words = g_hash_table_lookup (values, "sensitive_words");
+  stages = g_hash_table_lookup (values, "review_stages");
+
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->org_row), org ? org : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->template_row), template_text ? template_text : "");
+  /* As gk_workflow_get_review_stages() reads it: two unless it says "1". */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->stages_row),
+                              stages != NULL && strcmp (g_strstrip (stages), "1") == 0 ? 0 : 1);
+  gtk_text_buffer_set_text (self->words, words ? words : "", -1);
+  show_words_problem (self, NULL);
+  self->filling = FALSE;
+  update_preview (self);
+  gk_admin_page_end_load (GK_ADMIN_PAGE (self));
+}
+
 /* overrides */
 
 static void
 gk_rules_page_reload (GkAdminPage *page)
 {
-  GkRulesPage *self = GK_RULES_PAGE (page);
+  static const char *const keys[] = { "org_code", "index_template", "sensitive_words", "review_stages", NULL };
   GkStore *store = gk_admin_page_get_store (page);
-  g_autofree char *org = NULL;
-  g_autofree char *template_text = NULL;
-  g_autofree char *words = NULL;
 
   if (store == NULL)
     return;
-  org = gk_store_get_setting (store, "org_code");
-  template_text = gk_store_get_setting (store, "index_template");
-  words = gk_store_get_setting (store, "sensitive_words");
-
-  self->filling = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->org_row), org ? org : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->template_row), template_text ? template_text : "");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (self->stages_row),
-                              gk_workflow_get_review_stages (store) == 1 ? 0 : 1);
-  gtk_text_buffer_set_text (self->words, words ? words : "", -1);
-  show_words_problem (self, NULL);
-  self->filling = FALSE;
-  update_preview (self);
+  gk_store_get_settings_async (store, keys, gk_admin_page_begin_load (page), on_settings_cb,
+                               g_object_ref (page));
 }
 
 static void
@@ -244,6 +413,17 @@ gk_rules_page_constructed (GObject *object)
   G_OBJECT_CLASS (gk_rules_page_parent_class)->constructed (object);
 
   gk_admin_page_reload (GK_ADMIN_PAGE (object));
+}
+
+static void
+gk_rules_page_dispose (GObject *object)
+{
+  GkRulesPage *self = GK_RULES_PAGE (object);
+
+  g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+
+  G_OBJECT_CLASS (gk_rules_page_parent_class)->dispose (object);
 }
 
 static void
@@ -264,6 +444,7 @@ gk_rules_page_class_init (GkRulesPageClass *klass)
   GkAdminPageClass *page_class = GK_ADMIN_PAGE_CLASS (klass);
 
   object_class->constructed = gk_rules_page_constructed;
+  object_class->dispose = gk_rules_page_dispose;
   object_class->finalize = gk_rules_page_finalize;
   page_class->reload = gk_rules_page_reload;
 }
@@ -384,68 +565,4 @@ gk_rules_page_get_preview (GkRulesPage *self)
   g_return_val_if_fail (GK_IS_RULES_PAGE (self), NULL);
 
   return self->preview;
-}
-
-/**
- * gk_rules_preview_index_no:
- * @store: the store
- * @template_text: an 索引号 template
- * @org_code: the organisation code
- * @year: the year
- * @error: a %GK_ERROR_INVALID error for a bad template
- *
- * The store numbers a year's documents one after another and skips
- * numbers already taken, so the used serial numbers are (nearly) a run
- * from 1: the first free one is found by doubling, then halving.
- *
- * Returns: (transfer full) (nullable): the next 索引号
- */
-char *
-gk_rules_preview_index_no (GkStore    *store,
-                           const char *template_text,
-                           const char *org_code,
-                           int         year,
-                           GError    **error)
-{
-  g_autofree char *first = NULL;
-  gint64 taken = 0, free_seq = 1;
-
-  g_return_val_if_fail (GK_IS_STORE (store), NULL);
-
-  first = gk_store_expand_index_template (template_text, org_code, year, 1, error);
-  if (first == NULL)
-    return NULL;
-  if (!index_no_taken (store, first))
-    return g_steal_pointer (&first);
-
-  taken = 1;
-  free_seq = 2;
-  for (;;)
-    {
-      g_autofree char *candidate = gk_store_expand_index_template (template_text, org_code, year,
-                                                                   free_seq, error);
-
-      if (candidate == NULL)
-        return NULL;
-      if (!index_no_taken (store, candidate))
-        break;
-      taken = free_seq;
-      if (free_seq > G_MAXINT64 / 4)
-        return g_steal_pointer (&candidate);
-      free_seq *= 2;
-    }
-  while (free_seq - taken > 1)
-    {
-      gint64 middle = taken + (free_seq - taken) / 2;
-      g_autofree char *candidate = gk_store_expand_index_template (template_text, org_code, year,
-                                                                   middle, error);
-
-      if (candidate == NULL)
-        return NULL;
-      if (index_no_taken (store, candidate))
-        taken = middle;
-      else
-        free_seq = middle;
-    }
-  return gk_store_expand_index_template (template_text, org_code, year, free_seq, error);
 }

@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* The library's rules: the 索引号 template and organisation code (with
- * the next number previewed as they are typed), the review stages (one
+ * the next number previewed as they are typed,
+ * gk_store_next_index_no_async()), the review stages (one
  * combined sign-off or two), and the sensitive-word list the screening
  * looks for (one word per line). */
 
@@ -16,15 +17,5 @@ G_DECLARE_FINAL_TYPE (GkRulesPage, gk_rules_page, GK, RULES_PAGE, GkAdminPage)
 GtkWidget *gk_rules_page_new               (GkContext   *context);
 /* What the preview row shows now. */
 const char *gk_rules_page_get_preview      (GkRulesPage *self);
-
-/* The next 索引号 this template would give in year: the first serial
- * number whose expansion no document has (searched by halving, so a few
- * lookups even for a large library).  NULL and an error for a bad
- * template. */
-char       *gk_rules_preview_index_no      (GkStore    *store,
-                                            const char *template_text,
-                                            const char *org_code,
-                                            int         year,
-                                            GError    **error);
 
 G_END_DECLS

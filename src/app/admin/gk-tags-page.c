@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gk-reason-dialog.h"
+#include "gk-store-async.h"
 #include "gk-tags-page.h"
 #include "gk-util.h"
 
@@ -31,16 +32,68 @@ get_actor (GkTagsPage *self)
   return gk_context_get_user (gk_admin_page_get_context (GK_ADMIN_PAGE (self)));
 }
 
-static gboolean
-report (GkTagsPage   *self,
-        gboolean      ok,
-        const GError *error,
-        const char   *done)
+/* One edit of the catalog on its way. */
+typedef struct
 {
-  gk_admin_page_show_toast (GK_ADMIN_PAGE (self), ok ? done : error->message);
-  if (ok)
-    gk_admin_page_reload (GK_ADMIN_PAGE (self));
-  return ok;
+  GkTagsPage *self;
+  GtkWidget  *widget;  /* what started it: insensitive until answered */
+  char       *done;    /* said when it worked */
+  gboolean    clear;   /* empty the entry row when it worked */
+} Edit;
+
+static void
+edit_free (Edit *edit)
+{
+  g_object_unref (edit->self);
+  g_clear_object (&edit->widget);
+  g_free (edit->done);
+  g_free (edit);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Edit, edit_free)
+
+static void
+on_edited_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Edit) edit = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gk_store_edit_tags_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (edit->widget != NULL)
+    gtk_widget_set_sensitive (edit->widget, TRUE);
+  gk_admin_page_show_toast (GK_ADMIN_PAGE (edit->self), ok ? edit->done : error->message);
+  if (!ok)
+    return;
+  if (edit->clear)
+    gtk_editable_set_text (GTK_EDITABLE (edit->widget), "");
+  gk_admin_page_reload (GK_ADMIN_PAGE (edit->self));
+}
+
+/* done: what to say when it worked (taken); widget: what started it,
+ * an entry row is emptied when it worked. */
+static void
+edit_tags (GkTagsPage *self,
+           GtkWidget  *widget,
+           GkTagEdit   what,
+           const char *name,
+           const char *argument,
+           char       *done)
+{
+  GkAdminPage *page = GK_ADMIN_PAGE (self);
+  Edit *edit = g_new0 (Edit, 1);
+
+  edit->self = g_object_ref (self);
+  edit->widget = widget ? g_object_ref (widget) : NULL;
+  edit->done = done;
+  edit->clear = ADW_IS_ENTRY_ROW (widget);
+  if (widget != NULL)
+    gtk_widget_set_sensitive (widget, FALSE);
+  gk_store_edit_tags_async (gk_admin_page_get_store (page), get_actor (self), what, name, argument,
+                            gk_admin_page_get_cancellable (page), on_edited_cb, edit);
 }
 
 static guint
@@ -68,6 +121,8 @@ find_tag (GkTagsPage *self,
   return NULL;
 }
 
+static void show_tags (GkTagsPage *self, GPtrArray *tags);
+
 /* callbacks */
 
 static void
@@ -76,16 +131,11 @@ on_add_applied_cb (AdwEntryRow *row,
 {
   GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkTag) tag = NULL;
-  g_autofree char *done = NULL;
 
   if (store == NULL || gk_str_is_blank (name))
     return;
-  tag = gk_store_add_tag (store, get_actor (self), name, NULL, &error);
-  done = g_strdup_printf (_("Tag “%s” added."), name);
-  if (report (self, tag != NULL, error, done))
-    gtk_editable_set_text (GTK_EDITABLE (row), "");
+  edit_tags (self, GTK_WIDGET (row), GK_TAG_EDIT_ADD, name, NULL,
+             g_strdup_printf (_("Tag “%s” added."), name));
 }
 
 static void
@@ -96,15 +146,11 @@ on_child_response_cb (GkReasonDialog *dialog,
   GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
   const char *parent = g_object_get_data (G_OBJECT (dialog), "tag");
   g_autofree char *name = gk_reason_dialog_get_text (dialog);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkTag) tag = NULL;
-  g_autofree char *done = NULL;
 
   if (g_strcmp0 (response, "add") != 0 || store == NULL)
     return;
-  tag = gk_store_add_tag (store, get_actor (self), name, parent, &error);
-  done = g_strdup_printf (_("Tag “%s” added under “%s”."), name, parent);
-  report (self, tag != NULL, error, done);
+  edit_tags (self, g_object_get_data (G_OBJECT (dialog), "button"), GK_TAG_EDIT_ADD, name, parent,
+             g_strdup_printf (_("Tag “%s” added under “%s”."), name, parent));
 }
 
 static void
@@ -115,13 +161,11 @@ on_rename_response_cb (GkReasonDialog *dialog,
   GkStore *store = gk_admin_page_get_store (GK_ADMIN_PAGE (self));
   const char *old_name = g_object_get_data (G_OBJECT (dialog), "tag");
   g_autofree char *name = gk_reason_dialog_get_text (dialog);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *done = NULL;
 
   if (g_strcmp0 (response, "rename") != 0 || store == NULL)
     return;
-  done = g_strdup_printf (_("“%s” is now “%s” on every document that has it."), old_name, name);
-  report (self, gk_store_rename_tag (store, get_actor (self), old_name, name, &error), error, done);
+  edit_tags (self, g_object_get_data (G_OBJECT (dialog), "button"), GK_TAG_EDIT_RENAME, old_name, name,
+             g_strdup_printf (_("“%s” is now “%s” on every document that has it."), old_name, name));
 }
 
 static void
@@ -135,8 +179,7 @@ on_move_response_cb (AdwMessageDialog *dialog,
   GPtrArray *parents = g_object_get_data (G_OBJECT (dialog), "parents");
   guint chosen = gtk_drop_down_get_selected (dropdown);
   const char *parent = chosen < parents->len ? g_ptr_array_index (parents, chosen) : NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *done = NULL;
+  char *done;
 
   if (g_strcmp0 (response, "move") != 0 || store == NULL)
     return;
@@ -144,7 +187,7 @@ on_move_response_cb (AdwMessageDialog *dialog,
     done = g_strdup_printf (_("“%s” is now under “%s”."), name, parent);
   else
     done = g_strdup_printf (_("“%s” is now a top-level tag."), name);
-  report (self, gk_store_move_tag (store, get_actor (self), name, parent, &error), error, done);
+  edit_tags (self, g_object_get_data (G_OBJECT (dialog), "button"), GK_TAG_EDIT_MOVE, name, parent, done);
 }
 
 static void
@@ -164,13 +207,13 @@ on_tag_action_cb (GtkButton  *button,
 
   if (g_str_equal (action, "retire") || g_str_equal (action, "restore"))
     {
-      g_autoptr(GError) error = NULL;
       gboolean retire = g_str_equal (action, "retire");
-      g_autofree char *done = retire
+      char *done = retire
         ? g_strdup_printf (_("“%s” is retired: it stays on its documents but cannot be given to others."), name)
         : g_strdup_printf (_("“%s” can be given to documents again."), name);
 
-      report (self, gk_store_retire_tag (store, get_actor (self), name, retire, &error), error, done);
+      edit_tags (self, GTK_WIDGET (button), retire ? GK_TAG_EDIT_RETIRE : GK_TAG_EDIT_RESTORE,
+                 name, NULL, done);
       return;
     }
 
@@ -220,6 +263,7 @@ on_tag_action_cb (GtkButton  *button,
       g_signal_connect_object (dialog, "response", G_CALLBACK (on_move_response_cb), self, 0);
     }
   g_object_set_data_full (G_OBJECT (dialog), "tag", g_strdup (name), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "button", g_object_ref (button), g_object_unref);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -228,7 +272,9 @@ on_retired_toggled_cb (GtkSwitch  *toggle,
                        GParamSpec *pspec,
                        GkTagsPage *self)
 {
-  gk_admin_page_reload (GK_ADMIN_PAGE (self));
+  /* Every tag is read already: only which rows are shown changes. */
+  if (self->tags != NULL)
+    show_tags (self, g_ptr_array_ref (self->tags));
 }
 
 static GtkWidget *
@@ -253,11 +299,11 @@ new_tag_button (GkTagsPage *self,
 
 /* overrides */
 
+/* tags: every tag (for the move targets); only the shown ones get rows. */
 static void
-gk_tags_page_reload (GkAdminPage *page)
+show_tags (GkTagsPage *self,
+           GPtrArray  *tags)
 {
-  GkTagsPage *self = GK_TAGS_PAGE (page);
-  GkStore *store = gk_admin_page_get_store (page);
   gboolean with_retired = gtk_switch_get_active (GTK_SWITCH (self->retired_switch));
 
   for (guint i = 0; i < self->tag_rows->len; i++)
@@ -265,14 +311,7 @@ gk_tags_page_reload (GkAdminPage *page)
                                   g_ptr_array_index (self->tag_rows, i));
   g_ptr_array_set_size (self->tag_rows, 0);
   g_clear_pointer (&self->tags, g_ptr_array_unref);
-  if (store == NULL)
-    {
-      self->tags = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_tag_free);
-      return;
-    }
-
-  /* Every tag, for the move targets; only the shown ones get rows. */
-  self->tags = gk_store_list_tags (store, TRUE);
+  self->tags = tags;
   if (self->tags->len == 0)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->catalog_group),
                                            _("The catalog is empty. Add the first tag above."));
@@ -326,6 +365,40 @@ gk_tags_page_reload (GkAdminPage *page)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->catalog_group), row);
       g_ptr_array_add (self->tag_rows, row);
     }
+}
+
+static void
+on_tags_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GkTagsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tags = gk_store_list_tags_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (tags == NULL)
+    gk_admin_page_show_toast (GK_ADMIN_PAGE (self), error->message);
+  else
+    show_tags (self, tags);
+  gk_admin_page_end_load (GK_ADMIN_PAGE (self));
+}
+
+static void
+gk_tags_page_reload (GkAdminPage *page)
+{
+  GkTagsPage *self = GK_TAGS_PAGE (page);
+  GkStore *store = gk_admin_page_get_store (page);
+
+  if (store == NULL)
+    {
+      show_tags (self, g_ptr_array_new_with_free_func ((GDestroyNotify) gk_tag_free));
+      return;
+    }
+  /* Retired ones too: the switch only hides their rows. */
+  gk_store_list_tags_async (store, TRUE, gk_admin_page_begin_load (page), on_tags_cb,
+                            g_object_ref (self));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "gk-admin-window.h"
 #include "gk-members-page.h"
+#include "gk-store-async.h"
 #include "gk-user-switcher.h"
 
 struct _GkUserSwitcher
@@ -17,6 +18,11 @@ struct _GkUserSwitcher
   GtkWidget  *list_box;
   GtkWidget  *admin_button;
   GtkWidget  *admin_caption;
+
+  GCancellable *cancellable;
+  GPtrArray    *members;   /* GkMember*, as last read */
+  gboolean      loading;
+  gboolean      reload_again;
 };
 
 G_DEFINE_FINAL_TYPE (GkUserSwitcher, gk_user_switcher, ADW_TYPE_BIN)
@@ -69,11 +75,23 @@ on_map_cb (GtkWidget      *widget,
 }
 
 static void
+gk_user_switcher_dispose (GObject *object)
+{
+  GkUserSwitcher *self = GK_USER_SWITCHER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (gk_user_switcher_parent_class)->dispose (object);
+}
+
+static void
 gk_user_switcher_finalize (GObject *object)
 {
   GkUserSwitcher *self = GK_USER_SWITCHER (object);
 
   g_clear_object (&self->context);
+  g_clear_pointer (&self->members, g_ptr_array_unref);
 
   G_OBJECT_CLASS (gk_user_switcher_parent_class)->finalize (object);
 }
@@ -81,6 +99,7 @@ gk_user_switcher_finalize (GObject *object)
 static void
 gk_user_switcher_class_init (GkUserSwitcherClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = gk_user_switcher_dispose;
   G_OBJECT_CLASS (klass)->finalize = gk_user_switcher_finalize;
 }
 
@@ -93,6 +112,7 @@ gk_user_switcher_init (GkUserSwitcher *self)
                                      "is recorded under their name."));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
+  self->cancellable = g_cancellable_new ();
   gtk_widget_add_css_class (heading, "heading");
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
@@ -152,41 +172,38 @@ gk_user_switcher_new (GkContext *context)
   return GTK_WIDGET (self);
 }
 
-/**
- * gk_user_switcher_reload:
- * @self: the switcher
- *
- * Lists the members again.
- */
-void
-gk_user_switcher_reload (GkUserSwitcher *self)
+static GkRole
+roles_of (GkUserSwitcher *self,
+          const char     *user)
 {
-  GkStore *store;
-  const char *acting;
-  g_autoptr(GPtrArray) members = NULL;
+  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
+    {
+      GkMember *member = g_ptr_array_index (self->members, i);
+
+      if (g_strcmp0 (member->user, user) == 0)
+        return member->roles;
+    }
+  return GK_ROLE_NONE;
+}
+
+/* The members as last read; until the first read, nobody. */
+static void
+show_members (GkUserSwitcher *self)
+{
+  const char *acting = gk_context_get_user (self->context);
+  gboolean admin = gk_context_can (self->context, GK_ACTION_MANAGE_MEMBERS, NULL, NULL);
   GtkWidget *child;
-  gboolean admin;
 
-  g_return_if_fail (GK_IS_USER_SWITCHER (self));
-
-  while ((child = gtk_widget_get_first_child (self->list_box)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->list_box), child);
-
-  store = gk_context_get_store (self->context);
-  acting = gk_context_get_user (self->context);
-  admin = (gk_context_get_roles (self->context) & GK_ROLE_ADMIN) != 0;
   gtk_label_set_text (GTK_LABEL (self->admin_caption),
                       admin ? _("Members, tags, numbering, review stages and the calendar.")
                             : _("Only admins can change the library’s settings; you can view them "
                                 "and change this desk’s preferences."));
-  gtk_widget_set_visible (GTK_WIDGET (self), store != NULL);
-  if (store == NULL)
-    return;
+  while ((child = gtk_widget_get_first_child (self->list_box)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->list_box), child);
 
-  members = gk_store_list_members (store);
-  for (guint i = 0; i < members->len; i++)
+  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
     {
-      GkMember *member = g_ptr_array_index (members, i);
+      GkMember *member = g_ptr_array_index (self->members, i);
       g_autofree char *roles = gk_roles_to_label (member->roles);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *avatar = adw_avatar_new (28, member->user, TRUE);
@@ -205,23 +222,96 @@ gk_user_switcher_reload (GkUserSwitcher *self)
     }
 }
 
+static void
+on_members_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GkUserSwitcher) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) members = gk_store_list_members_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loading = FALSE;
+  /* The store may have been replaced meanwhile. */
+  if (GK_STORE (source) == gk_context_get_store (self->context))
+    {
+      if (members != NULL)
+        {
+          g_clear_pointer (&self->members, g_ptr_array_unref);
+          self->members = g_steal_pointer (&members);
+        }
+      else
+        g_warning ("Could not read the members: %s", error->message);
+      show_members (self);
+    }
+  if (self->reload_again)
+    gk_user_switcher_reload (self);
+}
+
+/**
+ * gk_user_switcher_reload:
+ * @self: the switcher
+ *
+ * Lists the members again, in the background (the rows shown stay until
+ * the answer is in; a reload asked for meanwhile runs once after).
+ */
+void
+gk_user_switcher_reload (GkUserSwitcher *self)
+{
+  GkStore *store;
+
+  g_return_if_fail (GK_IS_USER_SWITCHER (self));
+
+  store = gk_context_get_store (self->context);
+  gtk_widget_set_visible (GTK_WIDGET (self), store != NULL);
+  if (store == NULL)
+    {
+      g_clear_pointer (&self->members, g_ptr_array_unref);
+      show_members (self);
+      return;
+    }
+  /* The check mark and the caption follow a switch of user at once. */
+  show_members (self);
+  if (self->loading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->loading = TRUE;
+  self->reload_again = FALSE;
+  gk_store_list_members_async (store, self->cancellable, on_members_cb, g_object_ref (self));
+}
+
+/**
+ * gk_user_switcher_is_loading:
+ * @self: the switcher
+ *
+ * Returns: whether the members are being read
+ */
+gboolean
+gk_user_switcher_is_loading (GkUserSwitcher *self)
+{
+  g_return_val_if_fail (GK_IS_USER_SWITCHER (self), FALSE);
+
+  return self->loading;
+}
+
 /**
  * gk_user_switcher_switch_to:
  * @self: the switcher
  * @user: a member's user name
  *
- * Returns: %TRUE when @user acts now
+ * Returns: %TRUE when @user acts now (a member as last read)
  */
 gboolean
 gk_user_switcher_switch_to (GkUserSwitcher *self,
                             const char     *user)
 {
-  GkStore *store;
-
   g_return_val_if_fail (GK_IS_USER_SWITCHER (self), FALSE);
 
-  store = gk_context_get_store (self->context);
-  if (store == NULL || gk_store_get_roles (store, user) == GK_ROLE_NONE)
+  if (gk_context_get_store (self->context) == NULL || roles_of (self, user) == GK_ROLE_NONE)
     return FALSE;
   gk_context_set_user (self->context, user);
   return TRUE;

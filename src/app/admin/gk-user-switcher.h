@@ -16,9 +16,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GkUserSwitcher, gk_user_switcher, GK, USER_SWITCHER, AdwBin)
 
 GtkWidget *gk_user_switcher_new        (GkContext      *context);
+/* Reads the members again, in the background. */
 void       gk_user_switcher_reload     (GkUserSwitcher *self);
+gboolean   gk_user_switcher_is_loading (GkUserSwitcher *self);
 /* Act as this member (as choosing the row does).  FALSE when the user
- * is not a member of the library. */
+ * is not a member of the library as last read. */
 gboolean   gk_user_switcher_switch_to  (GkUserSwitcher *self,
                                         const char     *user);
 /* Open the administration window (as the button does). */

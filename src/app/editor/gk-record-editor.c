@@ -11,6 +11,7 @@
 #include "gk-gongwen.h"
 #include "gk-item-picker.h"
 #include "gk-record-editor.h"
+#include "gk-store-async.h"
 #include "gk-tag-picker.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
@@ -61,6 +62,9 @@ struct _GkRecordEditor
   gboolean         built;
   gboolean         loading;
   gboolean         saving;
+  GCancellable    *cancellable;      /* every read; cancelled at dispose */
+  GCancellable    *item_cancellable; /* the reads for the item shown */
+  gboolean         history_loading;
   gboolean         dirty;
   char            *missing_ground;
 
@@ -445,29 +449,74 @@ on_tag_chosen_cb (GkTagPicker    *picker,
 }
 
 static void
-on_tags_popover_show_cb (GkRecordEditor *self)
+on_catalog_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GkRecordEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tags = gk_store_list_tags_finish (GK_STORE (source), result, &error);
 
-  if (get_store (self) == NULL)
-    return;
-  tags = gk_store_list_tags (get_store (self), FALSE);
+  if (tags == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gk_widget_show_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
   gk_tag_picker_set_tags (self->tag_picker, tags,
                           self->working ? (const char *const *) self->working->tags : NULL);
 }
 
+static void
+on_tags_popover_show_cb (GkRecordEditor *self)
+{
+  if (get_store (self) == NULL)
+    return;
+  gk_store_list_tags_async (get_store (self), FALSE, self->cancellable, on_catalog_cb,
+                            g_object_ref (self));
+}
+
 /* Interprets */
+
+static void show_interprets (GkRecordEditor *self, FieldRow *row, const char *id, GkItem *target);
+
+static void
+on_interprets_target_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GkRecordEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) target = gk_store_get_item_finish (GK_STORE (source), result, &error);
+  FieldRow *row = g_hash_table_lookup (self->rows, "interprets");
+  const char *id = self->working ? self->working->interprets : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || row == NULL || id == NULL)
+    return;
+  show_interprets (self, row, id, target);
+}
 
 static void
 load_interprets (GkRecordEditor *self,
                  FieldRow       *row)
 {
   const char *id = self->working ? self->working->interprets : NULL;
-  g_autoptr(GkItem) target = NULL;
+
+  show_interprets (self, row, id, NULL);
+  if (id != NULL && get_store (self) != NULL)
+    gk_store_get_item_async (get_store (self), id, self->item_cancellable, on_interprets_target_cb,
+                             g_object_ref (self));
+}
+
+/* target NULL: not read yet, or not in the library. */
+static void
+show_interprets (GkRecordEditor *self,
+                 FieldRow       *row,
+                 const char     *id,
+                 GkItem         *target)
+{
   g_autofree char *subtitle = NULL;
 
-  if (id != NULL && get_store (self) != NULL)
-    target = gk_store_get_item (get_store (self), id, NULL);
   if (id == NULL)
     subtitle = g_strdup (_("Not set: choose the policy this document explains"));
   else if (target == NULL)
@@ -510,6 +559,31 @@ on_open_link_cb (GtkButton      *button,
 
 /* Building the rows (once; values are loaded per item) */
 
+static void
+on_topics_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GkRecordEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) topics = gk_store_list_topics_finish (GK_STORE (source), result, &error);
+  FieldRow *row = g_hash_table_lookup (self->rows, "topic");
+
+  if (topics == NULL || row == NULL)
+    return;
+  for (guint i = 0; topics[i] != NULL; i++)
+    {
+      /* Show "top › sub" for "top\\sub". */
+      g_autofree char *label = topic_label (topics[i]);
+
+      g_ptr_array_add (row->values, g_strdup (topics[i]));
+      gtk_string_list_append (row->labels, label);
+    }
+  /* The item's topic may have come before its choices. */
+  if (self->working != NULL)
+    load_values (self);
+}
+
 static FieldRow *
 build_row (GkRecordEditor      *self,
            AdwPreferencesGroup *group,
@@ -540,18 +614,12 @@ build_row (GkRecordEditor      *self,
     }
   else if (g_str_equal (field, "topic"))
     {
-      g_auto(GStrv) topics = get_store (self) ? gk_store_list_topics (get_store (self)) : NULL;
-
       row->kind = ROW_COMBO;
-      row->row = new_combo (row, title, (const char *const *) topics,
-                            NULL, _("Not set"));
-      /* Show "top › sub" for "top\\sub". */
-      for (guint i = 1; i < row->values->len; i++)
-        {
-          g_autofree char *label = topic_label (g_ptr_array_index (row->values, i));
-
-          gtk_string_list_splice (row->labels, i, 1, (const char *const[]) { label, NULL });
-        }
+      /* The 主题分类 list comes from the library: filled when read. */
+      row->row = new_combo (row, title, NULL, NULL, _("Not set"));
+      if (get_store (self) != NULL)
+        gk_store_list_topics_async (get_store (self), self->cancellable, on_topics_cb,
+                                    g_object_ref (self));
     }
   else if (g_str_equal (field, "disclosure_ground"))
     {
@@ -821,18 +889,53 @@ clear_rows_of (AdwPreferencesGroup *group,
   g_ptr_array_set_size (rows, 0);
 }
 
+static void show_history (GkRecordEditor *self, GPtrArray *entries, const GError *error);
+
+static void
+on_history_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GkRecordEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = gk_store_audit_log_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->context == NULL)
+    return;
+  self->history_loading = FALSE;
+  show_history (self, entries, error);
+  /* The history tells which values a person set or confirmed: those are
+   * no longer marked as detected. */
+  {
+    GHashTableIter iter;
+    FieldRow *row;
+
+    g_hash_table_iter_init (&iter, self->rows);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+      update_chip (self, row);
+  }
+}
+
 static void
 load_history (GkRecordEditor *self)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) error = NULL;
-
   clear_rows_of (self->history_group, self->history_rows);
   g_hash_table_remove_all (self->confirmed_before);
+  self->history_loading = FALSE;
   if (self->item == NULL || get_store (self) == NULL)
     return;
+  self->history_loading = TRUE;
+  gk_store_audit_log_async (get_store (self), self->item->id, self->item_cancellable, on_history_cb,
+                            g_object_ref (self));
+}
 
-  entries = gk_store_audit_log (get_store (self), self->item->id, &error);
+static void
+show_history (GkRecordEditor *self,
+              GPtrArray      *entries,
+              const GError   *error)
+{
+  clear_rows_of (self->history_group, self->history_rows);
+  g_hash_table_remove_all (self->confirmed_before);
   if (entries == NULL)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -964,11 +1067,12 @@ static void
 update_actions (GkRecordEditor *self)
 {
   g_autofree char *why_not = NULL;
+  g_autofree char *edit_why = NULL;
   gboolean can_submit = FALSE;
-  /* Only drafters and admins edit records (the store refuses the
-   * others): say so by greying the fields rather than failing at save. */
+  /* The policy says who edits records (the store refuses the others):
+   * say so by greying the fields rather than failing at save. */
   gboolean may_edit = self->context != NULL &&
-                      (gk_context_get_roles (self->context) & (GK_ROLE_DRAFTER | GK_ROLE_ADMIN)) != 0;
+                      gk_context_can (self->context, GK_ACTION_EDIT, self->item, &edit_why);
   GHashTableIter iter;
   FieldRow *row;
 
@@ -982,7 +1086,7 @@ update_actions (GkRecordEditor *self)
   if (self->tags_add_button != NULL)
     gtk_widget_set_sensitive (self->tags_add_button, may_edit);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
-                               may_edit ? NULL : _("Only drafters and administrators can edit the record."));
+                               may_edit ? NULL : edit_why);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  may_edit && self->item != NULL && self->dirty && !self->saving);
@@ -995,8 +1099,7 @@ update_actions (GkRecordEditor *self)
       if (self->dirty)
         why_not = g_strdup (_("Save the record first."));
       else
-        can_submit = gk_workflow_can_submit (get_store (self), gk_context_get_user (self->context),
-                                             self->item, &why_not);
+        can_submit = gk_context_can (self->context, GK_ACTION_SUBMIT, self->item, &why_not);
       gtk_widget_set_visible (GTK_WIDGET (self->submit_button), TRUE);
     }
   else
@@ -1095,6 +1198,10 @@ set_item_internal (GkRecordEditor *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   build (self);
+  /* What was on its way for the previous item is not wanted. */
+  g_cancellable_cancel (self->item_cancellable);
+  g_clear_object (&self->item_cancellable);
+  self->item_cancellable = g_cancellable_new ();
   g_set_object (&self->item, item);
   g_clear_object (&self->working);
   g_clear_pointer (&self->detected, json_object_unref);
@@ -1121,51 +1228,50 @@ set_item_internal (GkRecordEditor *self,
 
 typedef struct
 {
-  GkStore *store;
-  char    *user;
-  GkItem  *copy;
-  GStrv    confirmed;
-} SaveData;
+  GkRecordEditor *self;
+  GTask          *outer;
+  char           *id;
+} SaveRun;
 
 static void
-save_data_free (SaveData *data)
+save_run_free (SaveRun *run)
 {
-  g_clear_object (&data->store);
-  g_free (data->user);
-  g_clear_object (&data->copy);
-  g_strfreev (data->confirmed);
-  g_free (data);
+  g_object_unref (run->self);
+  g_clear_object (&run->outer);
+  g_free (run->id);
+  g_free (run);
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+on_fresh_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  SaveData *data = task_data;
-  g_autoptr(GError) error = NULL;
+  SaveRun *run = user_data;
+  GkRecordEditor *self = run->self;
+  g_autoptr(GkItem) fresh = gk_store_get_item_finish (GK_STORE (source), result, NULL);
 
-  if (!gk_store_update_item (data->store, data->user, data->copy, &error))
+  self->saving = FALSE;
+  if (self->context == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* Saved, but the editor is gone (the window closed). */
+      g_task_return_boolean (run->outer, TRUE);
+      save_run_free (run);
       return;
     }
-  if (data->confirmed != NULL && data->confirmed[0] != NULL)
+  /* Show what the store kept (normalised values, new revision, history). */
+  if (self->item != NULL && g_strcmp0 (self->item->id, run->id) == 0)
     {
-      g_autoptr(JsonObject) details = json_object_new ();
-      JsonArray *fields = json_array_new ();
-
-      for (guint i = 0; data->confirmed[i] != NULL; i++)
-        json_array_add_string_element (fields, data->confirmed[i]);
-      json_object_set_array_member (details, "fields", fields);
-      if (!gk_store_audit_append (data->store, data->user, "confirm", data->copy->id, details, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
+      g_hash_table_remove_all (self->confirmed);
+      if (fresh != NULL)
+        set_item_internal (self, fresh);
+      else
+        update_dirty (self);
     }
-  g_task_return_boolean (task, TRUE);
+  update_actions (self);
+  g_signal_emit (self, signals[SAVED], 0);
+  g_task_return_boolean (run->outer, TRUE);
+  save_run_free (run);
 }
 
 static void
@@ -1173,32 +1279,22 @@ on_saved_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GkRecordEditor *self = GK_RECORD_EDITOR (source);
-  g_autoptr(GTask) outer = user_data;
+  SaveRun *run = user_data;
+  GkRecordEditor *self = run->self;
   g_autoptr(GError) error = NULL;
-  SaveData *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GkItem) fresh = NULL;
 
-  self->saving = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gk_store_update_item_finish (GK_STORE (source), result, &error))
     {
-      update_actions (self);
-      g_task_return_error (outer, g_steal_pointer (&error));
+      self->saving = FALSE;
+      if (self->context != NULL)
+        update_actions (self);
+      g_task_return_error (run->outer, g_steal_pointer (&error));
+      save_run_free (run);
       return;
     }
-
-  /* Show what the store kept (normalised values, new revision, history). */
-  if (self->item != NULL && g_strcmp0 (self->item->id, data->copy->id) == 0)
-    {
-      fresh = gk_store_get_item (get_store (self), data->copy->id, NULL);
-      g_hash_table_remove_all (self->confirmed);
-      if (fresh != NULL)
-        set_item_internal (self, fresh);
-      else
-        update_dirty (self);
-    }
-  g_signal_emit (self, signals[SAVED], 0);
-  g_task_return_boolean (outer, TRUE);
+  /* Still saving until the stored values are shown: no second save of
+   * the old working copy meanwhile. */
+  gk_store_get_item_async (GK_STORE (source), run->id, NULL, on_fresh_cb, run);
 }
 
 static void
@@ -1279,30 +1375,19 @@ discard_action (GtkWidget  *widget,
 }
 
 static void
-submit_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  SaveData *data = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (gk_workflow_submit (data->store, data->user, data->copy->id, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
-static void
 on_submitted_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GkRecordEditor *self = GK_RECORD_EDITOR (source);
+  g_autoptr(GkRecordEditor) self = user_data;
   g_autoptr(GError) error = NULL;
 
   self->saving = FALSE;
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gk_workflow_submit_finish (GK_STORE (source), result, &error) && self->context == NULL)
+    return;
+  if (self->context == NULL)
+    return;
+  if (error == NULL)
     {
       gk_widget_show_toast (GTK_WIDGET (self), _("Submitted for review"));
       gk_record_editor_reload (self);
@@ -1320,20 +1405,13 @@ submit_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   GkRecordEditor *self = GK_RECORD_EDITOR (widget);
-  g_autoptr(GTask) task = NULL;
-  SaveData *data;
 
   if (self->item == NULL || self->dirty || self->saving)
     return;
-  data = g_new0 (SaveData, 1);
-  data->store = g_object_ref (get_store (self));
-  data->user = g_strdup (gk_context_get_user (self->context));
-  data->copy = gk_item_copy (self->item);
   self->saving = TRUE;
   update_actions (self);
-  task = g_task_new (self, NULL, on_submitted_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, submit_thread);
+  gk_workflow_submit_async (get_store (self), gk_context_get_user (self->context), self->item->id,
+                            NULL, on_submitted_cb, g_object_ref (self));
 }
 
 /* GObject */
@@ -1343,6 +1421,9 @@ gk_record_editor_dispose (GObject *object)
 {
   GkRecordEditor *self = GK_RECORD_EDITOR (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->item_cancellable);
+  g_clear_object (&self->item_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_RECORD_EDITOR);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
@@ -1358,6 +1439,7 @@ gk_record_editor_finalize (GObject *object)
 {
   GkRecordEditor *self = GK_RECORD_EDITOR (object);
 
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->detected, json_object_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->confirmed, g_hash_table_unref);
@@ -1439,6 +1521,7 @@ gk_record_editor_init (GkRecordEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) field_row_free);
   self->confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->confirmed_before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1523,18 +1606,46 @@ gk_record_editor_get_working (GkRecordEditor *self)
  *
  * Reads the item again when nothing is unsaved.
  */
+static void
+on_reloaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GkRecordEditor) self = user_data;
+  g_autoptr(GkItem) fresh = gk_store_get_item_finish (GK_STORE (source), result, NULL);
+
+  /* Not over edits begun meanwhile, nor over another item. */
+  if (self->context == NULL)
+    return;
+  if (fresh == NULL || self->item == NULL || self->dirty || self->saving ||
+      g_strcmp0 (fresh->id, self->item->id) != 0)
+    return;
+  set_item_internal (self, fresh);
+}
+
 void
 gk_record_editor_reload (GkRecordEditor *self)
 {
-  g_autoptr(GkItem) fresh = NULL;
-
   g_return_if_fail (GK_IS_RECORD_EDITOR (self));
 
   if (self->item == NULL || self->dirty || self->saving || get_store (self) == NULL)
     return;
-  fresh = gk_store_get_item (get_store (self), self->item->id, NULL);
-  if (fresh != NULL)
-    set_item_internal (self, fresh);
+  gk_store_get_item_async (get_store (self), self->item->id, self->cancellable, on_reloaded_cb,
+                           g_object_ref (self));
+}
+
+/**
+ * gk_record_editor_is_loading:
+ * @self: an editor
+ *
+ * Returns: %TRUE while a save or the item's history is on its way
+ */
+gboolean
+gk_record_editor_is_loading (GkRecordEditor *self)
+{
+  g_return_val_if_fail (GK_IS_RECORD_EDITOR (self), FALSE);
+
+  return self->saving || self->history_loading;
 }
 
 /**
@@ -1591,9 +1702,9 @@ gk_record_editor_save_async (GkRecordEditor      *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) outer = NULL;
-  g_autoptr(GTask) inner = NULL;
   g_auto(GStrv) invalid = NULL;
-  SaveData *data;
+  g_autofree const char **confirmed = NULL;
+  SaveRun *run;
 
   g_return_if_fail (GK_IS_RECORD_EDITOR (self));
 
@@ -1626,19 +1737,16 @@ gk_record_editor_save_async (GkRecordEditor      *self,
       return;
     }
 
-  data = g_new0 (SaveData, 1);
-  data->store = g_object_ref (get_store (self));
-  data->user = g_strdup (gk_context_get_user (self->context));
-  data->copy = gk_item_copy (self->working);
-  data->confirmed = (GStrv) g_hash_table_get_keys_as_array (self->confirmed, NULL);
-  for (guint i = 0; data->confirmed[i] != NULL; i++)
-    data->confirmed[i] = g_strdup (data->confirmed[i]);
+  confirmed = (const char **) g_hash_table_get_keys_as_array (self->confirmed, NULL);
+  run = g_new0 (SaveRun, 1);
+  run->self = g_object_ref (self);
+  run->outer = g_steal_pointer (&outer);
+  run->id = g_strdup (self->working->id);
 
   self->saving = TRUE;
   update_actions (self);
-  inner = g_task_new (self, cancellable, on_saved_cb, g_steal_pointer (&outer));
-  g_task_set_task_data (inner, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (inner, save_thread);
+  gk_store_update_item_async (get_store (self), gk_context_get_user (self->context), self->working,
+                              confirmed, NULL, on_saved_cb, run);
 }
 
 /**

@@ -67,4 +67,7 @@ void        gk_record_editor_remove_tag      (GkRecordEditor *self,
 /* Rows of the history group. */
 guint       gk_record_editor_get_n_history   (GkRecordEditor *self);
 
+/* TRUE while a save or the item's history is on its way. */
+gboolean        gk_record_editor_is_loading (GkRecordEditor *self);
+
 G_END_DECLS

@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "gk-app-util.h"
+#include "gk-deadline.h"
 #include "gk-library-view.h"
+#include "gk-store-async.h"
 #include "gk-tag-picker.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
@@ -50,9 +52,13 @@ struct _GkLibraryView
   char              *sort_key;
   gboolean           sort_descending;
   GPtrArray         *tag_names;       /* tag filter values, [0] = NULL */
+  char              *wanted_tag;      /* to select once the catalog is read */
   gboolean           filling_filters;
 
   char              *current_id;
+  GCancellable      *item_cancellable;  /* the shown item's read */
+  gboolean           item_loading;      /* a newly selected item is on its way */
+  GCancellable      *cancellable;       /* every other read, cancelled at dispose */
   GHashTable        *selected_ids;
   gboolean           restoring;
   gboolean           asking;
@@ -109,6 +115,7 @@ static const char *probe_hit;
 
 static void apply_query (GkLibraryView *self);
 static void show_item (GkLibraryView *self, const char *id);
+static void load_item (GkLibraryView *self, gboolean refresh);
 
 /* Helpers */
 
@@ -156,6 +163,9 @@ update_empty (GkLibraryView *self)
                       gtk_drop_down_get_selected (self->state_filter) > 0;
   const GError *error = gk_item_list_get_error (self->list);
 
+  /* No verdict on an empty list before the store answered. */
+  if (n == 0 && gk_item_list_is_loading (self->list))
+    return;
   if (n > 0)
     {
       gtk_stack_set_visible_child_name (self->list_stack, "list");
@@ -228,22 +238,33 @@ apply_query (GkLibraryView *self)
 }
 
 static void
-fill_tag_filter (GkLibraryView *self)
+on_filter_tags_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GkLibraryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tags = gk_store_list_tags_finish (GK_STORE (source), result, &error);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  const char *current = dropdown_value (self->tag_filter, self->tag_names);
-  g_autofree char *keep = g_strdup (current);
+  const char *current;
+  g_autofree char *keep = NULL;
   guint selected = 0;
 
-  if (get_store (self) == NULL)
-    return;
+  if (tags == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the tag catalog: %s", error->message);
+      return;
+    }
+  current = dropdown_value (self->tag_filter, self->tag_names);
+  /* A tag asked for (gk_library_view_set_filters()) before the catalog
+   * was there wins over the one shown. */
+  keep = self->wanted_tag != NULL ? g_steal_pointer (&self->wanted_tag) : g_strdup (current);
   g_clear_pointer (&self->tag_names, g_ptr_array_unref);
   self->tag_names = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->tag_names, NULL);
   gtk_string_list_append (labels, _("Any tag"));
-  tags = gk_store_list_tags (get_store (self), TRUE);
-  for (guint i = 0; tags != NULL && i < tags->len; i++)
+  for (guint i = 0; i < tags->len; i++)
     {
       GkTag *tag = g_ptr_array_index (tags, i);
 
@@ -256,6 +277,17 @@ fill_tag_filter (GkLibraryView *self)
   gtk_drop_down_set_model (self->tag_filter, G_LIST_MODEL (labels));
   gtk_drop_down_set_selected (self->tag_filter, selected);
   self->filling_filters = FALSE;
+  if (g_strcmp0 (keep, current) != 0)
+    apply_query (self);
+}
+
+static void
+fill_tag_filter (GkLibraryView *self)
+{
+  if (get_store (self) == NULL)
+    return;
+  gk_store_list_tags_async (get_store (self), TRUE, self->cancellable, on_filter_tags_cb,
+                            g_object_ref (self));
 }
 
 static void
@@ -355,20 +387,23 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       tooltip = owned;
       break;
     case COLUMN_DUE:
-      if (item->due_date != NULL && item->state != GK_STATE_PUBLISHED &&
-          item->state != GK_STATE_WITHDRAWN)
-        {
-          int days = gk_calendar_days_left (gk_context_get_calendar (self->context),
-                                            item->due_date, NULL);
+      {
+        int days;
+        /* The one deadline rule (gk-deadline.h): nothing for 依申请公开 and
+         * 不予公开 items, as in the "Due soon" view. */
+        GkDeadlineState deadline = gk_deadline_for_item (item, gk_context_get_calendar (self->context),
+                                                         NULL, &days);
 
-          owned = gk_format_days_left (days);
-          text = owned;
-          tooltip = item->due_date;
-          if (days < 0)
-            gtk_widget_add_css_class (label, "error");
-          else if (days <= 3)
-            gtk_widget_add_css_class (label, "warning");
-        }
+        if (deadline == GK_DEADLINE_NONE)
+          break;
+        owned = gk_format_days_left (days);
+        text = owned;
+        tooltip = item->due_date;
+        if (deadline == GK_DEADLINE_OVERDUE)
+          gtk_widget_add_css_class (label, "error");
+        else if (deadline == GK_DEADLINE_SOON)
+          gtk_widget_add_css_class (label, "warning");
+      }
       break;
     default:
       g_assert_not_reached ();
@@ -595,39 +630,16 @@ on_model_items_changed_cb (GListModel    *model,
   current = gk_item_list_find (self->list, self->current_id);
   if (current != G_MAXUINT && current >= position && current < position + added &&
       !gk_record_editor_is_dirty (self->editor))
-    {
-      g_autoptr(GkItem) item = gk_store_get_item (get_store (self), self->current_id, NULL);
-
-      if (item != NULL)
-        {
-          g_autofree char *path = gk_store_get_file_path (get_store (self), item->file_sha256);
-
-          gk_record_editor_set_item (self->editor, item);
-          gk_pdf_view_load (self->preview, path, item->findings);
-        }
-    }
+    load_item (self, TRUE);
 }
 
+/* The item shown, from the store: the list's copy has no findings. */
 static void
-show_item (GkLibraryView *self,
-           const char    *id)
+present_item (GkLibraryView *self,
+              GkItem        *item)
 {
-  g_autoptr(GkItem) item = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  if (id != NULL)
-    {
-      item = gk_store_get_item (get_store (self), id, &error);
-      if (item == NULL)
-        {
-          gk_widget_show_toast (GTK_WIDGET (self), error->message);
-          id = NULL;
-        }
-    }
-
-  g_free (self->current_id);
-  self->current_id = g_strdup (id);
   gk_record_editor_set_item (self->editor, item);
   if (item == NULL)
     {
@@ -647,6 +659,112 @@ show_item (GkLibraryView *self,
   else
     gk_pdf_view_clear (self->preview, _("The document's file is missing from the library."));
   gtk_stack_set_visible_child_name (self->detail_stack, "item");
+}
+
+/* Whether fresh differs from what the panel shows (a refresh of the
+ * list that changed nothing of this item leaves the panel alone: no
+ * jump of its scroll, no reload of the preview). */
+static gboolean
+item_changed (GkItem *shown,
+              GkItem *fresh)
+{
+  guint n_shown, n_fresh;
+
+  if (shown == NULL || fresh == NULL)
+    return shown != fresh;
+  n_shown = shown->findings != NULL ? shown->findings->len : 0;
+  n_fresh = fresh->findings != NULL ? fresh->findings->len : 0;
+  if (n_shown != n_fresh || shown->revision != fresh->revision || shown->state != fresh->state ||
+      shown->stage != fresh->stage || g_strcmp0 (shown->updated_at, fresh->updated_at) != 0)
+    return TRUE;
+  for (guint i = 0; i < n_shown; i++)
+    {
+      GkFinding *a = g_ptr_array_index (shown->findings, i);
+      GkFinding *b = g_ptr_array_index (fresh->findings, i);
+
+      if (a->id != b->id || g_strcmp0 (a->status, b->status) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  GkLibraryView *self;
+  char          *id;
+  gboolean       refresh;  /* the same item again, after a change */
+} ShowLoad;
+
+static void
+on_item_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ShowLoad *load = user_data;
+  GkLibraryView *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) item = gk_store_get_item_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (load->id, self->current_id) != 0)
+    goto out;
+
+  /* A refresh that overtook the first read answers for it too. */
+  if (load->refresh && self->item_loading)
+    load->refresh = FALSE;
+  self->item_loading = FALSE;
+  if (load->refresh)
+    {
+      /* Edits in progress are never overwritten. */
+      if (item != NULL && !gk_record_editor_is_dirty (self->editor) &&
+          item_changed (gk_record_editor_get_item (self->editor), item))
+        present_item (self, item);
+      goto out;
+    }
+  if (item == NULL)
+    {
+      gk_widget_show_toast (GTK_WIDGET (self), error->message);
+      g_clear_pointer (&self->current_id, g_free);
+    }
+  present_item (self, item);
+
+out:
+  g_object_unref (load->self);
+  g_free (load->id);
+  g_free (load);
+}
+
+static void
+load_item (GkLibraryView *self,
+           gboolean       refresh)
+{
+  ShowLoad *load = g_new0 (ShowLoad, 1);
+
+  g_cancellable_cancel (self->item_cancellable);
+  g_clear_object (&self->item_cancellable);
+  self->item_cancellable = g_cancellable_new ();
+  load->self = g_object_ref (self);
+  load->id = g_strdup (self->current_id);
+  load->refresh = refresh;
+  gk_store_get_item_async (get_store (self), self->current_id, self->item_cancellable,
+                           on_item_loaded_cb, load);
+}
+
+static void
+show_item (GkLibraryView *self,
+           const char    *id)
+{
+  g_free (self->current_id);
+  self->current_id = g_strdup (id);
+  if (id == NULL)
+    {
+      g_cancellable_cancel (self->item_cancellable);
+      self->item_loading = FALSE;
+      present_item (self, NULL);
+      return;
+    }
+  self->item_loading = TRUE;
+  load_item (self, FALSE);
 }
 
 static void
@@ -744,124 +862,69 @@ on_leave_response_cb (AdwMessageDialog *dialog,
 
 /* Bulk actions */
 
-typedef enum
-{
-  BULK_ADD_TAG,
-  BULK_REMOVE_TAG,
-  BULK_SUBMIT,
-} BulkKind;
-
 typedef struct
 {
-  BulkKind  kind;
-  GkStore  *store;
-  char     *user;
-  GStrv     ids;
-  char     *tag;
-  guint     done;
-  guint     failed;
-  char     *first_error;
-} BulkData;
-
-static void
-bulk_data_free (BulkData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->user);
-  g_strfreev (data->ids);
-  g_free (data->tag);
-  g_free (data->first_error);
-  g_free (data);
-}
-
-static gboolean
-bulk_one (BulkData    *data,
-          const char  *id,
-          GError     **error)
-{
-  g_autoptr(GkItem) item = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_auto(GStrv) tags = NULL;
-  g_autofree char *text = NULL;
-  gboolean has;
-
-  if (data->kind == BULK_SUBMIT)
-    return gk_workflow_submit (data->store, data->user, id, error);
-
-  item = gk_store_get_item (data->store, id, error);
-  if (item == NULL)
-    return FALSE;
-  has = item->tags != NULL && g_strv_contains ((const char *const *) item->tags, data->tag);
-  if (has == (data->kind == BULK_ADD_TAG))
-    return TRUE;
-  builder = g_strv_builder_new ();
-  for (guint i = 0; item->tags != NULL && item->tags[i] != NULL; i++)
-    if (g_strcmp0 (item->tags[i], data->tag) != 0)
-      g_strv_builder_add (builder, item->tags[i]);
-  if (data->kind == BULK_ADD_TAG)
-    g_strv_builder_add (builder, data->tag);
-  tags = g_strv_builder_end (builder);
-  text = g_strjoinv (",", tags);
-  if (!gk_item_set_field (item, "tags", text, error))
-    return FALSE;
-  return gk_store_update_item (data->store, data->user, item, error);
-}
-
-static void
-bulk_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  BulkData *data = task_data;
-
-  for (guint i = 0; data->ids[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (bulk_one (data, data->ids[i], &error))
-        data->done++;
-      else
-        {
-          data->failed++;
-          if (data->first_error == NULL)
-            data->first_error = g_strdup (error ? error->message : "");
-        }
-    }
-  g_task_return_boolean (task, TRUE);
-}
+  GkLibraryView *self;
+  GkBatchAction  action;
+  char          *tag;
+} BulkRun;
 
 static void
 on_bulk_done_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GkLibraryView *self = GK_LIBRARY_VIEW (source);
-  BulkData *data = g_task_get_task_data (G_TASK (result));
+  BulkRun *run = user_data;
+  GkLibraryView *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = gk_workflow_batch_finish (GK_STORE (source), result, &error);
   g_autofree char *text = NULL;
   g_autoptr(GtkBitset) selected = NULL;
+  guint done = 0, failed = 0;
+  const char *first_error = NULL;
 
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      GkBatchResult *one = g_ptr_array_index (results, i);
+
+      if (one->ok)
+        done++;
+      else
+        {
+          failed++;
+          if (first_error == NULL)
+            first_error = one->message;
+        }
+    }
   self->busy = FALSE;
-  if (data->failed > 0)
+  if (results == NULL)
+    text = g_strdup (error->message);
+  else if (failed > 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%u document was not changed: %s",
-                                         "%u documents were not changed: %s", data->failed),
-                            data->failed, data->first_error);
-  else if (data->kind == BULK_SUBMIT)
+                                         "%u documents were not changed: %s", failed),
+                            failed, first_error);
+  else if (run->action == GK_BATCH_SUBMIT)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document submitted for review",
-                                         "%u documents submitted for review", data->done), data->done);
-  else if (data->kind == BULK_ADD_TAG)
+                                         "%u documents submitted for review", done), done);
+  else if (run->action == GK_BATCH_ADD_TAG)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Tag “%2$s” added to %1$u document",
-                                         "Tag “%2$s” added to %1$u documents", data->done),
-                            data->done, data->tag);
+                                         "Tag “%2$s” added to %1$u documents", done),
+                            done, run->tag);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Tag “%2$s” removed from %1$u document",
-                                         "Tag “%2$s” removed from %1$u documents", data->done),
-                            data->done, data->tag);
-  gk_widget_show_toast (GTK_WIDGET (self), text);
-  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  update_bulk_bar (self, (guint) gtk_bitset_get_size (selected));
-  gk_record_editor_reload (self->editor);
+                                         "Tag “%2$s” removed from %1$u documents", done),
+                            done, run->tag);
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      gk_widget_show_toast (GTK_WIDGET (self), text);
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      update_bulk_bar (self, (guint) gtk_bitset_get_size (selected));
+      gk_record_editor_reload (self->editor);
+    }
+  g_object_unref (run->self);
+  g_free (run->tag);
+  g_free (run);
 }
 
 static GStrv
@@ -880,30 +943,25 @@ selected_ids (GkLibraryView *self)
 
 static void
 run_bulk (GkLibraryView *self,
-          BulkKind       kind,
+          GkBatchAction  action,
           const char    *tag)
 {
-  g_autoptr(GTask) task = NULL;
-  BulkData *data;
+  g_auto(GStrv) ids = NULL;
+  BulkRun *run;
 
   if (self->busy || get_store (self) == NULL)
     return;
-  data = g_new0 (BulkData, 1);
-  data->kind = kind;
-  data->store = g_object_ref (get_store (self));
-  data->user = g_strdup (gk_context_get_user (self->context));
-  data->ids = selected_ids (self);
-  data->tag = g_strdup (tag);
-  if (data->ids[0] == NULL)
-    {
-      bulk_data_free (data);
-      return;
-    }
+  ids = selected_ids (self);
+  if (ids[0] == NULL)
+    return;
+  run = g_new0 (BulkRun, 1);
+  run->self = g_object_ref (self);
+  run->action = action;
+  run->tag = g_strdup (tag);
   self->busy = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "library.submit-selected", FALSE);
-  task = g_task_new (self, NULL, on_bulk_done_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) bulk_data_free);
-  g_task_run_in_thread (task, bulk_thread);
+  gk_workflow_batch_async (get_store (self), gk_context_get_user (self->context), action,
+                           (const char *const *) ids, NULL, tag, 0, NULL, on_bulk_done_cb, run);
 }
 
 static void
@@ -923,13 +981,26 @@ on_bulk_remove_chosen_cb (GkTagPicker   *picker,
 }
 
 static void
+on_picker_tags_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GkLibraryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tags = gk_store_list_tags_finish (GK_STORE (source), result, &error);
+
+  if (tags != NULL)
+    gk_tag_picker_set_tags (self->add_picker, tags, NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gk_widget_show_toast (GTK_WIDGET (self), error->message);
+}
+
+static void
 on_bulk_add_show_cb (GkLibraryView *self)
 {
-  g_autoptr(GPtrArray) tags = NULL;
-
   if (get_store (self) != NULL)
-    tags = gk_store_list_tags (get_store (self), FALSE);
-  gk_tag_picker_set_tags (self->add_picker, tags, NULL);
+    gk_store_list_tags_async (get_store (self), FALSE, self->cancellable, on_picker_tags_cb,
+                              g_object_ref (self));
 }
 
 static void
@@ -982,6 +1053,14 @@ on_filter_changed_cb (GkLibraryView *self)
     apply_query (self);
 }
 
+/* The catalog may have changed. */
+static void
+on_library_changed_cb (GkLibraryView *self)
+{
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    fill_tag_filter (self);
+}
+
 static void
 on_search_mode_cb (GkLibraryView *self)
 {
@@ -1009,6 +1088,10 @@ gk_library_view_dispose (GObject *object)
   GkLibraryView *self = GK_LIBRARY_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  g_cancellable_cancel (self->item_cancellable);
+  g_clear_object (&self->item_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), GK_TYPE_LIBRARY_VIEW);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
@@ -1017,6 +1100,7 @@ gk_library_view_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->probe_a);
   g_clear_object (&self->probe_b);
+  g_clear_pointer (&self->wanted_tag, g_free);
 
   G_OBJECT_CLASS (gk_library_view_parent_class)->dispose (object);
 }
@@ -1078,6 +1162,7 @@ gk_library_view_init (GkLibraryView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->preset_strings = g_ptr_array_new_with_free_func (g_free);
   self->selected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
@@ -1157,6 +1242,9 @@ gk_library_view_new (GkContext *context)
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self, 0);
   /* After the selection model has handled the change. */
   g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_model_items_changed_cb), self, 0);
+  g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (update_empty), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gk_context_get_store (context), "library-changed",
+                           G_CALLBACK (on_library_changed_cb), self, G_CONNECT_SWAPPED);
 
   apply_query (self);
   gk_item_list_thaw (self->list);
@@ -1325,6 +1413,8 @@ gk_library_view_set_filters (GkLibraryView *self,
   g_return_if_fail (GK_IS_LIBRARY_VIEW (self));
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  g_free (self->wanted_tag);
+  self->wanted_tag = g_strdup (tag);
   fill_tag_filter (self);
   self->filling_filters = TRUE;
   select_value (self->tag_filter, self->tag_names, tag);
@@ -1359,6 +1449,21 @@ gk_library_view_select_id (GkLibraryView *self,
   self->scroll_tries = 0;
   self->scroll_source = g_timeout_add (25, scroll_to_position_cb, self);
   return TRUE;
+}
+
+/**
+ * gk_library_view_is_loading:
+ * @self: a view
+ *
+ * Returns: %TRUE while the item just selected is read from the store
+ *   (the record and preview still show the previous one)
+ */
+gboolean
+gk_library_view_is_loading (GkLibraryView *self)
+{
+  g_return_val_if_fail (GK_IS_LIBRARY_VIEW (self), FALSE);
+
+  return self->item_loading;
 }
 
 /**
@@ -1475,7 +1580,7 @@ gk_library_view_tag_selected (GkLibraryView *self,
   g_return_if_fail (GK_IS_LIBRARY_VIEW (self));
   g_return_if_fail (tag != NULL);
 
-  run_bulk (self, add ? BULK_ADD_TAG : BULK_REMOVE_TAG, tag);
+  run_bulk (self, add ? GK_BATCH_ADD_TAG : GK_BATCH_REMOVE_TAG, tag);
 }
 
 /**
@@ -1489,7 +1594,7 @@ gk_library_view_submit_selected (GkLibraryView *self)
 {
   g_return_if_fail (GK_IS_LIBRARY_VIEW (self));
 
-  run_bulk (self, BULK_SUBMIT, NULL);
+  run_bulk (self, GK_BATCH_SUBMIT, NULL);
 }
 
 /**

@@ -46,6 +46,8 @@ gboolean        gk_library_view_select_id        (GkLibraryView *self,
                                                   const char    *id);
 /* The item shown in the detail pane, or NULL. */
 const char     *gk_library_view_get_current_id   (GkLibraryView *self);
+/* TRUE while the item just selected is on its way from the store. */
+gboolean        gk_library_view_is_loading       (GkLibraryView *self);
 
 /* Unsaved changes: ask Save / Discard / Cancel, then call func. */
 void            gk_library_view_confirm_leave    (GkLibraryView *self,

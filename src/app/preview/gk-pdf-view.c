@@ -466,6 +466,10 @@ on_document_loaded_cb (GObject      *source,
   g_autoptr(GkPdfDocument) document = NULL;
 
   document = gk_pdf_document_load_finish (result, &error);
+  /* An answer for a load that was replaced since (another document was
+   * chosen meanwhile) is not this view's, whatever it says. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
+    return;
   if (document == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||

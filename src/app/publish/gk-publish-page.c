@@ -11,8 +11,8 @@
 #include "gk-portal-client.h"
 #include "gk-publish-page.h"
 #include "gk-reason-dialog.h"
+#include "gk-store-async.h"
 #include "gk-store-sync.h"
-#include "gk-store-watch.h"
 #include "gk-sync.h"
 #include "gk-token.h"
 #include "gk-util.h"
@@ -31,7 +31,18 @@ struct _GkPublishPage
 
   GkContext      *context;
   GkStore        *store;
-  GkStoreWatch   *watch;
+  gulong          items_changed_id;
+  gulong          library_changed_id;
+  GCancellable   *cancellable;        /* the store reads, cancelled with the store or at dispose */
+  guint           n_reads;            /* reads of a reload in flight... */
+  gboolean        reload_again;       /* ...and a change came meanwhile */
+  char           *portal_url;         /* the library settings, as last read */
+  char           *portal_ca_file;
+  gboolean        settings_read;
+  guint           waiting_publishable; /* between the two reads of reload_waiting */
+  GPtrArray      *conflict_jobs;      /* GkSyncJob, between the reads of reload_conflicts */
+  GPtrArray      *published_items;    /* GkItem, between the reads of reload_published */
+  guint           published_total;
   GkSync         *sync;
   guint           n_running;
 
@@ -47,6 +58,7 @@ struct _GkPublishPage
   GtkWidget      *token_row;
   GtkWidget      *token_status_row;
   GtkWidget      *token_forget_button;
+  char           *last_error_text;
   GtkWidget      *test_row;
   GtkWidget      *test_button;
   GtkWidget      *test_spinner;
@@ -141,31 +153,45 @@ end_running (GkPublishPage *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-static GkRole
-get_roles (GkPublishPage *self)
+/* A core error with the window's remedy (gk_context_error_text()); the
+ * string lives as long as the page's last such message. */
+static const char *
+error_text (GkPublishPage *self,
+            const GError  *error)
 {
-  return gk_context_get_roles (self->context);
+  g_free (self->last_error_text);
+  self->last_error_text = gk_context_error_text (error);
+  return self->last_error_text;
+}
+
+/* The policy's answer (gk-policy.h); why (optional): its reason. */
+static gboolean
+may (GkPublishPage *self,
+     GkAction       action,
+     char         **why)
+{
+  return gk_context_can (self->context, action, NULL, why);
 }
 
 static gboolean
 may_publish (GkPublishPage *self)
 {
-  return (get_roles (self) & (GK_ROLE_PUBLISHER | GK_ROLE_ADMIN)) != 0;
+  return may (self, GK_ACTION_PUBLISH, NULL);
 }
 
-static gboolean
-is_admin (GkPublishPage *self)
-{
-  return (get_roles (self) & GK_ROLE_ADMIN) != 0;
-}
-
+/* The portal address and CA file as last read (reload() reads them
+ * again). */
 static char *
 get_setting (GkPublishPage *self,
              const char    *key)
 {
   if (self->store == NULL)
     return NULL;
-  return gk_store_get_setting (self->store, key);
+  if (g_strcmp0 (key, "portal_url") == 0)
+    return g_strdup (self->portal_url);
+  if (g_strcmp0 (key, "portal_ca_file") == 0)
+    return g_strdup (self->portal_ca_file);
+  g_return_val_if_reached (NULL);
 }
 
 static gboolean
@@ -323,9 +349,14 @@ set_token_status (GkPublishPage *self,
                   const char    *status,
                   gboolean       can_forget)
 {
+  g_autofree char *why = NULL;
+  gboolean may_forget = may (self, GK_ACTION_FORGET_TOKEN, &why);
+
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_status_row), status);
   gtk_widget_set_visible (self->token_forget_button, can_forget);
-  gtk_widget_set_sensitive (self->token_forget_button, can_forget && is_admin (self));
+  gtk_widget_set_sensitive (self->token_forget_button, can_forget && may_forget);
+  gtk_widget_set_tooltip_text (self->token_forget_button,
+                               may_forget ? _("Remove the token from the keyring") : why);
 }
 
 static void
@@ -344,7 +375,7 @@ on_token_status_looked_up_cb (GObject      *source,
   if (token != NULL)
     set_token_status (self, _("Saved in the keyring."), TRUE);
   else if (error != NULL)
-    set_token_status (self, error->message, FALSE);
+    set_token_status (self, error_text (self, error), FALSE);
   else
     set_token_status (self, _("No token is saved for this portal yet."), FALSE);
   gk_token_free (token);
@@ -442,7 +473,12 @@ on_token_applied_cb (AdwEntryRow   *row,
   self->token_in_keyring = FALSE;
   set_token_status (self, _("Saving in the keyring…"), FALSE);
   begin_running (self);
-  gk_token_keyring_store_async (url, self->session_token, NULL, on_token_stored_cb, g_object_ref (self));
+  {
+    g_autoptr(GkMember) member = gk_context_get_member (self->context);
+
+    gk_token_keyring_store_async (member, url, self->session_token, NULL, on_token_stored_cb,
+                                  g_object_ref (self));
+  }
 }
 
 static void
@@ -455,7 +491,7 @@ on_token_cleared_cb (GObject      *source,
 
   end_running (self);
   if (!gk_token_keyring_clear_finish (result, &error))
-    show_toast (self, error->message);
+    show_toast (self, error_text (self, error));
   else
     show_toast (self, _("The portal token is forgotten."));
   refresh_token_status (self);
@@ -476,7 +512,13 @@ on_token_forget_clicked_cb (GtkButton     *button,
       return;
     }
   begin_running (self);
-  gk_token_keyring_clear_async (url, NULL, on_token_cleared_cb, g_object_ref (self));
+  {
+    g_autoptr(GkMember) member = gk_context_get_member (self->context);
+
+    /* The keyring refuses a member who may not (the button is grey for
+     * them; the core says no all the same). */
+    gk_token_keyring_clear_async (member, url, NULL, on_token_cleared_cb, g_object_ref (self));
+  }
 }
 
 /* Portal address and CA file (library settings: admins only).  The
@@ -496,44 +538,100 @@ show_settings_problem (GkPublishPage *self,
     gtk_widget_add_css_class (row, "error");
 }
 
+typedef struct
+{
+  GkPublishPage *self;
+  char          *value;
+} SettingRequest;
+
+static void
+setting_request_free (SettingRequest *request)
+{
+  g_clear_object (&request->self);
+  g_free (request->value);
+  g_free (request);
+}
+
+static void
+on_url_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SettingRequest *request = user_data;
+  GkPublishPage *self = request->self;
+  g_autoptr(GError) error = NULL;
+
+  end_running (self);
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error))
+    show_settings_problem (self, self->url_row, error_text (self, error));
+  else if (GK_STORE (source) == self->store)
+    {
+      show_settings_problem (self, NULL, NULL);
+      g_free (self->portal_url);
+      self->portal_url = gk_str_is_blank (request->value) ? NULL : g_strdup (request->value);
+      g_clear_pointer (&self->test_result, g_free);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
+      show_toast (self, _("The portal address is saved."));
+      reload (self);
+      refresh_token_status (self);
+    }
+  setting_request_free (request);
+}
+
 static void
 on_url_applied_cb (AdwEntryRow   *row,
                    GkPublishPage *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  SettingRequest *request;
 
   if (self->store == NULL)
     return;
-  if (!gk_store_set_setting_full (self->store, gk_context_get_user (self->context), "portal_url", url,
-                                  get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
-                                  &error))
+  request = g_new0 (SettingRequest, 1);
+  request->self = g_object_ref (self);
+  request->value = g_strdup (url);
+  begin_running (self);
+  gk_store_set_setting_async (self->store, gk_context_get_user (self->context), "portal_url", url,
+                              get_allow_insecure (self) ? GK_SETTING_ALLOW_INSECURE : GK_SETTING_FLAGS_NONE,
+                              NULL, on_url_saved_cb, request);
+}
+
+static void
+on_ca_file_saved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SettingRequest *request = user_data;
+  GkPublishPage *self = request->self;
+  g_autoptr(GError) error = NULL;
+
+  end_running (self);
+  if (!gk_store_set_setting_finish (GK_STORE (source), result, &error))
+    show_settings_problem (self, self->ca_row, error_text (self, error));
+  else if (GK_STORE (source) == self->store)
     {
-      show_settings_problem (self, self->url_row, error->message);
-      return;
+      show_settings_problem (self, NULL, NULL);
+      g_free (self->portal_ca_file);
+      self->portal_ca_file = g_strdup (request->value);
+      reload (self);
     }
-  show_settings_problem (self, NULL, NULL);
-  g_clear_pointer (&self->test_result, g_free);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_row), _("Not tested yet."));
-  show_toast (self, _("The portal address is saved."));
-  reload (self);
-  refresh_token_status (self);
+  setting_request_free (request);
 }
 
 static void
 set_ca_file (GkPublishPage *self,
              const char    *path)
 {
-  g_autoptr(GError) error = NULL;
+  SettingRequest *request;
 
-  if (!gk_store_set_setting (self->store, gk_context_get_user (self->context),
-                             "portal_ca_file", path, &error))
-    {
-      show_settings_problem (self, self->ca_row, error->message);
-      return;
-    }
-  show_settings_problem (self, NULL, NULL);
-  reload (self);
+  if (self->store == NULL)
+    return;
+  request = g_new0 (SettingRequest, 1);
+  request->self = g_object_ref (self);
+  request->value = g_strdup (path);
+  begin_running (self);
+  gk_store_set_setting_async (self->store, gk_context_get_user (self->context), "portal_ca_file", path,
+                              GK_SETTING_FLAGS_NONE, NULL, on_ca_file_saved_cb, request);
 }
 
 static void
@@ -642,7 +740,7 @@ on_health_cb (GObject      *source,
       finish_test (self, text, TRUE);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    finish_test (self, error->message, FALSE);
+    finish_test (self, error_text (self, error), FALSE);
   else
     finish_test (self, _("The test was cancelled."), FALSE);
 
@@ -667,7 +765,7 @@ on_test_token_cb (GkPublishPage *self,
 
   if (token == NULL)
     {
-      finish_test (self, token_error ? token_error->message : _("No portal token."), FALSE);
+      finish_test (self, token_error ? error_text (self, token_error) : _("No portal token."), FALSE);
       return;
     }
   options.ca_file = ca_file;
@@ -678,7 +776,7 @@ on_test_token_cb (GkPublishPage *self,
   gk_token_free (token);
   if (client == NULL)
     {
-      finish_test (self, error->message, FALSE);
+      finish_test (self, error_text (self, error), FALSE);
       return;
     }
 
@@ -905,7 +1003,7 @@ on_sync_done_cb (GObject      *source,
     {
       const char *text = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                          ? _("Publishing was cancelled. What was not sent stays queued for the next run.")
-                         : error->message;
+                         : error_text (self, error);
 
       g_free (self->report_summary);
       self->report_summary = g_strdup (text);
@@ -929,7 +1027,7 @@ on_publish_token_cb (GkPublishPage *self,
   if (token == NULL)
     {
       g_free (self->report_summary);
-      self->report_summary = g_strdup (token_error ? token_error->message : _("No portal token."));
+      self->report_summary = g_strdup (token_error ? error_text (self, token_error) : _("No portal token."));
       gtk_label_set_text (GTK_LABEL (self->report_label), self->report_summary);
       gtk_widget_add_css_class (self->report_label, "error");
       gtk_widget_set_visible (self->report_label, TRUE);
@@ -961,18 +1059,26 @@ on_publish_confirm_response_cb (AdwMessageDialog *dialog,
 
 /* Going public cannot be taken back quietly: name what goes out first. */
 static void
-on_publish_clicked_cb (GtkButton     *button,
-                       GkPublishPage *self)
+on_publish_candidates_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
-  GkQuery query = { .state = "approved", .sort = "title" };
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gk_store_query_finish (GK_STORE (source), result, &error);
   g_autoptr(GString) body = g_string_new (NULL);
   guint n = 0, shown = 0;
   GtkRoot *root;
   GtkWidget *dialog;
 
-  if (self->store != NULL)
-    items = gk_store_query (self->store, &query, 0, 500, NULL);
+  end_running (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (items == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
       GkItem *item = g_ptr_array_index (items, i);
@@ -1018,6 +1124,22 @@ on_publish_clicked_cb (GtkButton     *button,
 }
 
 static void
+on_publish_clicked_cb (GtkButton     *button,
+                       GkPublishPage *self)
+{
+  GkQuery query = { .state = "approved", .sort = "title" };
+
+  if (self->store == NULL)
+    {
+      gk_publish_page_publish (self);
+      return;
+    }
+  begin_running (self);
+  gk_store_query_async (self->store, &query, 0, 500, self->cancellable, on_publish_candidates_cb,
+                        g_object_ref (self));
+}
+
+static void
 on_cancel_clicked_cb (GtkButton     *button,
                       GkPublishPage *self)
 {
@@ -1054,7 +1176,7 @@ on_resolved_cb (GObject      *source,
   g_autoptr(GkSyncItemResult) outcome = gk_sync_resolve_finish (GK_SYNC (source), result, &error);
 
   if (outcome == NULL)
-    show_toast (self, error->message);
+    show_toast (self, error_text (self, error));
   else
     {
       g_autofree char *text = NULL;
@@ -1091,7 +1213,7 @@ on_token_for_resolve_cb (GkPublishPage *self,
     }
   if (token == NULL)
     {
-      show_toast (self, token_error ? token_error->message : _("No portal token."));
+      show_toast (self, token_error ? error_text (self, token_error) : _("No portal token."));
       resolve_request_free (request);
       end_running (self);
       return;
@@ -1155,6 +1277,8 @@ new_resolve_button (GkPublishPage    *self,
   gboolean overwrite = resolution == GK_SYNC_RESOLVE_OVERWRITE;
   GtkWidget *button = gtk_button_new_with_mnemonic (overwrite ? _("_Overwrite…") : _("_Keep Portal’s Copy…"));
   g_autofree char *name = g_strdup_printf ("%s:%s", overwrite ? "overwrite" : "keep-portal", item->id);
+  g_autofree char *why = NULL;
+  gboolean may_resolve;
 
   gtk_widget_set_name (button, name);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -1164,46 +1288,54 @@ new_resolve_button (GkPublishPage    *self,
   g_object_set_data_full (G_OBJECT (button), "title", g_strdup (item_title (item)), g_free);
   g_object_set_data (G_OBJECT (button), "revision", GSIZE_TO_POINTER ((gsize) revision));
   g_object_set_data (G_OBJECT (button), "resolution", GINT_TO_POINTER (resolution));
-  gtk_widget_set_sensitive (button, is_admin (self));
+  may_resolve = may (self, GK_ACTION_RESOLVE, &why);
+  gtk_widget_set_sensitive (button, may_resolve);
   gtk_widget_set_tooltip_text (button,
-                               !is_admin (self)
-                               ? _("Only an admin can decide a conflict.")
+                               !may_resolve
+                               ? why
                                : overwrite ? _("Replace the portal’s copy with the approved revision")
                                            : _("Leave the portal’s copy as it is"));
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_resolve_clicked_cb), self, 0);
   return button;
 }
 
-static void
-reload_conflicts (GkPublishPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) jobs = NULL;
+static void read_done (GkPublishPage *self);
 
+static void
+on_conflict_items_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gk_store_get_items_finish (GK_STORE (source), result, &error);
+  g_autoptr(GPtrArray) jobs = g_steal_pointer (&self->conflict_jobs);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
   remove_rows (ADW_PREFERENCES_GROUP (self->conflicts_group), self->conflict_rows);
-  if (self->store == NULL)
+  if (items == NULL)
     {
+      g_warning ("Cannot read the documents in conflict: %s", error->message);
       gtk_widget_set_visible (self->conflicts_group, FALSE);
-      return;
+      goto out;
     }
-  jobs = gk_store_sync_list_jobs (self->store, FALSE, &error);
-  if (jobs == NULL)
+  for (guint i = 0; i < items->len; i++)
     {
-      g_warning ("Cannot list the sync jobs: %s", error->message);
-      gtk_widget_set_visible (self->conflicts_group, FALSE);
-      return;
+      GkItem *item = g_ptr_array_index (items, i);
+
+      if (item != NULL)
+        g_hash_table_insert (by_id, item->id, item);
     }
-  for (guint i = 0; i < jobs->len; i++)
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
     {
       GkSyncJob *job = g_ptr_array_index (jobs, i);
-      g_autoptr(GkItem) item = NULL;
+      GkItem *item = g_hash_table_lookup (by_id, job->item_id);
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
 
-      if (job->state != GK_SYNC_JOB_CONFLICT)
-        continue;
-      item = gk_store_get_item (self->store, job->item_id, NULL);
-      if (item == NULL)
+      if (job->state != GK_SYNC_JOB_CONFLICT || item == NULL)
         continue;
       subtitle = g_strdup_printf (_("The portal’s copy changed since this workstation last wrote it, so "
                                     "approved revision %" PRId64 " was not sent."),
@@ -1217,10 +1349,51 @@ reload_conflicts (GkPublishPage *self)
       g_ptr_array_add (self->conflict_rows, row);
     }
   gtk_widget_set_visible (self->conflicts_group, self->conflict_rows->len > 0);
+
+out:
+  read_done (self);
+}
+
+static void
+on_conflict_jobs_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) jobs = gk_store_sync_list_jobs_finish (GK_STORE (source), result, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      read_done (self);
+      return;
+    }
+  if (jobs == NULL)
+    {
+      g_warning ("Cannot list the sync jobs: %s", error->message);
+      remove_rows (ADW_PREFERENCES_GROUP (self->conflicts_group), self->conflict_rows);
+      gtk_widget_set_visible (self->conflicts_group, FALSE);
+      read_done (self);
+      return;
+    }
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      GkSyncJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->state != GK_SYNC_JOB_CONFLICT)
+        continue;
+      g_ptr_array_add (ids, job->item_id);
+    }
+  /* The jobs keep the ids alive until the items are read. */
+  g_clear_pointer (&self->conflict_jobs, g_ptr_array_unref);
+  self->conflict_jobs = g_steal_pointer (&jobs);
+  gk_store_get_items_async (GK_STORE (source), (const char *const *) ids->pdata, ids->len,
+                            self->cancellable, on_conflict_items_cb, g_object_ref (self));
 }
 
 /* Published documents and withdrawal.  A withdrawal is recorded at once
- * (gk_sync_withdraw) and, when a portal and a token are at hand, sent at
+ * (gk_sync_withdraw_async) and, when a portal and a token are at hand, sent at
  * once in the background; if that fails it stays queued, the row says
  * so, and the next publishing run sends it. */
 
@@ -1311,43 +1484,74 @@ on_withdraw_token_cb (GkPublishPage *self,
 }
 
 static void
+on_withdraw_recorded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  WithdrawRequest *request = user_data;
+  GkPublishPage *self = request->self;
+  g_autoptr(GError) error = NULL;
+  gboolean queued = FALSE;
+
+  if (!gk_sync_withdraw_finish (GK_STORE (source), result, &queued, &error))
+    {
+      g_hash_table_remove (self->withdrawing, request->id);
+      if (!self->disposed)
+        {
+          show_toast (self, error_text (self, error));
+          reload (self);
+        }
+      end_running (self);
+      withdraw_request_free (request);
+      return;
+    }
+  if (!queued)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” is withdrawn."), request->title);
+
+      end_withdrawal (request, text);
+      return;
+    }
+
+  if (self->disposed)
+    {
+      end_withdrawal (request, NULL);
+      return;
+    }
+  reload (self);
+  fetch_token (self, on_withdraw_token_cb, request);
+}
+
+static void
 on_withdraw_response_cb (GkReasonDialog *dialog,
                          const char     *response,
                          GkPublishPage  *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
   const char *id = g_object_get_data (G_OBJECT (dialog), "id");
   const char *title = g_object_get_data (G_OBJECT (dialog), "title");
-  gboolean queued = FALSE;
   WithdrawRequest *request;
 
   if (g_strcmp0 (response, "withdraw") != 0 || self->store == NULL)
     return;
   reason = gk_reason_dialog_get_text (dialog);
-  if (!gk_sync_withdraw (self->store, gk_context_get_user (self->context), id, reason, &queued, &error))
-    {
-      show_toast (self, error->message);
-      reload (self);
-      return;
-    }
-  if (!queued)
-    {
-      g_autofree char *text = g_strdup_printf (_("“%s” is withdrawn."), title);
-
-      show_toast (self, text);
-      reload (self);
-      return;
-    }
-
   request = g_new0 (WithdrawRequest, 1);
   request->self = g_object_ref (self);
   request->id = g_strdup (id);
   request->title = g_strdup (title);
-  g_hash_table_add (self->withdrawing, g_strdup (id));
+  /* Running from here until the withdrawal is sent (or stays queued);
+   * the row says so at once. */
   begin_running (self);
-  reload (self);
-  fetch_token (self, on_withdraw_token_cb, request);
+  g_hash_table_add (self->withdrawing, g_strdup (id));
+  for (guint i = 0; i < self->published_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->published_rows, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (row), id) == 0)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Withdrawing from the portal…"));
+    }
+  gk_sync_withdraw_async (self->store, gk_context_get_user (self->context), id, reason, NULL,
+                          on_withdraw_recorded_cb, request);
 }
 
 static void
@@ -1385,24 +1589,24 @@ without_full_stop (const char *text)
 }
 
 static void
-reload_published (GkPublishPage *self)
+on_published_pending_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
+  g_autoptr(GkPublishPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  GkQuery query = { 0 };
-  guint total;
+  g_autoptr(GPtrArray) states = gk_sync_withdrawals_pending_finish (GK_STORE (source), result, &error);
+  g_autoptr(GPtrArray) items = g_steal_pointer (&self->published_items);
+  guint total = self->published_total;
 
-  remove_rows (ADW_PREFERENCES_GROUP (self->published_group), self->published_rows);
-  if (self->store == NULL)
-    return;
-  query.state = "published";
-  items = gk_store_query (self->store, &query, 0, MAX_PUBLISHED_ROWS, &error);
-  if (items == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  if (states == NULL)
     {
-      g_warning ("Cannot list the published documents: %s", error->message);
-      return;
+      g_warning ("Cannot read the pending withdrawals: %s", error->message);
+      states = g_ptr_array_new ();
     }
-  total = gk_store_count (self->store, &query, NULL);
+  remove_rows (ADW_PREFERENCES_GROUP (self->published_group), self->published_rows);
   if (total > items->len)
     {
       g_autofree char *description =
@@ -1419,8 +1623,9 @@ reload_published (GkPublishPage *self)
   for (guint i = 0; i < items->len; i++)
     {
       GkItem *item = g_ptr_array_index (items, i);
-      g_autofree char *withdraw_error = NULL;
-      gboolean pending = gk_sync_withdrawal_pending (self->store, item->id, &withdraw_error);
+      GkWithdrawalState *state = i < states->len ? g_ptr_array_index (states, i) : NULL;
+      const char *withdraw_error = state != NULL ? state->last_error : NULL;
+      gboolean pending = state != NULL && state->pending;
       g_autofree char *name = g_strdup_printf ("withdraw:%s", item->id);
       g_autofree char *subtitle = NULL;
       GtkWidget *row, *withdraw, *open;
@@ -1462,30 +1667,77 @@ reload_published (GkPublishPage *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->published_group), row);
       g_ptr_array_add (self->published_rows, row);
     }
+
+out:
+  read_done (self);
 }
 
 static void
-reload_waiting (GkPublishPage *self)
+on_published_count_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(GPtrArray) approved = NULL;
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  GkQuery query = { 0 };
-  guint n_publishable = 0, n_withdrawals = 0, n_pending = 0;
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  guint total = 0;
 
-  if (self->store == NULL)
-    return;
-  query.state = "approved";
-  approved = gk_store_query (self->store, &query, 0, G_MAXINT, NULL);
-  for (guint i = 0; approved != NULL && i < approved->len; i++)
+  if (!gk_store_count_finish (GK_STORE (source), result, &total, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      GkItem *item = g_ptr_array_index (approved, i);
-
-      /* A conflict waits for an admin, not for the next run. */
-      if (gk_workflow_is_publishable (item) && !(item->flags & GK_ITEM_FLAG_CONFLICT))
-        n_publishable++;
+      read_done (self);
+      return;
     }
-  jobs = gk_store_sync_list_jobs (self->store, TRUE, NULL);
+  self->published_total = total;
+  for (guint i = 0; i < self->published_items->len; i++)
+    g_ptr_array_add (ids, ((GkItem *) g_ptr_array_index (self->published_items, i))->id);
+  g_ptr_array_add (ids, NULL);
+  gk_sync_withdrawals_pending_async (GK_STORE (source), (const char *const *) ids->pdata,
+                                     self->cancellable, on_published_pending_cb, g_object_ref (self));
+}
+
+static void
+on_published_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gk_store_query_finish (GK_STORE (source), result, &error);
+  GkQuery query = { .state = "published" };
+
+  if (items == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("Cannot list the published documents: %s", error->message);
+          remove_rows (ADW_PREFERENCES_GROUP (self->published_group), self->published_rows);
+        }
+      read_done (self);
+      return;
+    }
+  g_clear_pointer (&self->published_items, g_ptr_array_unref);
+  self->published_items = g_steal_pointer (&items);
+  gk_store_count_async (GK_STORE (source), &query, self->cancellable, on_published_count_cb,
+                        g_object_ref (self));
+}
+
+static void
+on_waiting_jobs_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) jobs = gk_store_sync_list_jobs_finish (GK_STORE (source), result, &error);
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  guint n_publishable = self->waiting_publishable, n_withdrawals = 0, n_pending = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      read_done (self);
+      return;
+    }
   for (guint i = 0; jobs != NULL && i < jobs->len; i++)
     {
       GkSyncJob *job = g_ptr_array_index (jobs, i);
@@ -1510,24 +1762,56 @@ reload_waiting (GkPublishPage *self)
                                          ", %u unfinished sends from an earlier run", n_pending - n_publishable),
                             n_pending - n_publishable);
   g_string_append (subtitle, _("."));
-  if (!may_publish (self))
-    {
-      g_autofree char *roles = gk_context_describe_roles (self->context);
+  {
+    g_autofree char *why = NULL;
 
-      g_string_append_printf (subtitle, "\n");
-      /* Translators: "…; rita has: Reviewer." */
-      g_string_append_printf (subtitle, _("Publishing needs the publisher or admin role; %s has: %s."),
-                              gk_context_get_user (self->context), roles);
-    }
+    if (!may (self, GK_ACTION_PUBLISH, &why))
+      g_string_append_printf (subtitle, "\n%s", why);
+  }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->waiting_row), subtitle->str);
+  read_done (self);
 }
 
 static void
-reload (GkPublishPage *self)
+on_waiting_approved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) approved = gk_store_query_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      read_done (self);
+      return;
+    }
+  self->waiting_publishable = 0;
+  for (guint i = 0; approved != NULL && i < approved->len; i++)
+    {
+      GkItem *item = g_ptr_array_index (approved, i);
+
+      /* A conflict waits for an admin, not for the next run. */
+      if (gk_workflow_is_publishable (item) && !(item->flags & GK_ITEM_FLAG_CONFLICT))
+        self->waiting_publishable++;
+    }
+  gk_store_sync_list_jobs_async (GK_STORE (source), TRUE, self->cancellable, on_waiting_jobs_cb,
+                                 g_object_ref (self));
+}
+
+/* The portal rows, from the settings as last read and the acting
+ * member's roles. */
+static void
+show_settings (GkPublishPage *self)
 {
   g_autofree char *url = get_setting (self, "portal_url");
   g_autofree char *ca_file = get_setting (self, "portal_ca_file");
-  gboolean admin = is_admin (self);
+  g_autofree char *settings_why = NULL;
+  g_autofree char *token_why = NULL;
+  g_autofree char *publish_why = NULL;
+  gboolean admin = may (self, GK_ACTION_CHANGE_SETTINGS, &settings_why);
+  gboolean may_store_token = may (self, GK_ACTION_STORE_TOKEN, &token_why);
+  gboolean publisher = may (self, GK_ACTION_PUBLISH, &publish_why);
 
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), url ? url : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->url_row), url ? url : "");
@@ -1538,36 +1822,127 @@ reload (GkPublishPage *self)
   gtk_widget_set_sensitive (self->url_row, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->ca_choose_button, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->ca_clear_button, admin && self->store != NULL);
-  gtk_widget_set_sensitive (self->token_row, admin && self->store != NULL);
+  gtk_widget_set_sensitive (self->token_row, may_store_token && self->store != NULL);
+  gtk_widget_set_tooltip_text (self->token_row, may_store_token ? NULL : token_why);
   gtk_widget_set_sensitive (self->test_button, self->store != NULL && !gk_str_is_blank (url));
   if (!admin)
-    {
-      g_autofree char *roles = gk_context_describe_roles (self->context);
-      g_autofree char *description =
-        g_strdup_printf (_("Only an admin can change the portal settings; %s has: %s."),
-                         gk_context_get_user (self->context), roles);
-
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), description);
-    }
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), settings_why);
   else
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group),
                                            _("Where approved documents are published (portal API version 1)."));
 
-  gtk_widget_set_sensitive (self->publish_button, !self->syncing && may_publish (self) && self->store != NULL);
+  gtk_widget_set_sensitive (self->publish_button, !self->syncing && publisher && self->store != NULL);
   gtk_widget_set_tooltip_text (self->publish_button,
-                               may_publish (self) ? _("Send approved documents and withdrawals to the portal")
-                                                  : _("Publishing needs the publisher or admin role."));
-  reload_waiting (self);
-  reload_conflicts (self);
-  reload_published (self);
+                               publisher ? _("Send approved documents and withdrawals to the portal")
+                                         : publish_why);
+}
+
+/* One reload at a time (its reads run side by side): a change while it
+ * runs reloads once more when the last read lands. */
+static void
+read_done (GkPublishPage *self)
+{
+  g_return_if_fail (self->n_reads > 0);
+
+  self->n_reads--;
+  end_running (self);
+  if (self->n_reads == 0 && self->reload_again && !self->disposed)
+    {
+      self->reload_again = FALSE;
+      reload (self);
+    }
 }
 
 static void
-on_store_changed (gpointer owner)
+on_settings_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  GkPublishPage *self = owner;
+  g_autoptr(GkPublishPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) values = gk_store_get_settings_finish (GK_STORE (source), result, &error);
+  const char *url;
+  gboolean url_changed;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      read_done (self);
+      return;
+    }
+  if (values == NULL)
+    {
+      g_warning ("Cannot read the portal settings: %s", error->message);
+      read_done (self);
+      return;
+    }
+  url = g_hash_table_lookup (values, "portal_url");
+  url_changed = !self->settings_read || g_strcmp0 (url, self->portal_url) != 0;
+  g_free (self->portal_url);
+  self->portal_url = g_strdup (url);
+  g_free (self->portal_ca_file);
+  self->portal_ca_file = g_strdup (g_hash_table_lookup (values, "portal_ca_file"));
+  self->settings_read = TRUE;
+  show_settings (self);
+  /* The token belongs to the address. */
+  if (url_changed)
+    refresh_token_status (self);
+  read_done (self);
+}
+
+static void
+begin_read (GkPublishPage *self)
+{
+  self->n_reads++;
+  begin_running (self);
+}
+
+static void
+reload (GkPublishPage *self)
+{
+  const char *keys[] = { "portal_url", "portal_ca_file", NULL };
+  GkQuery approved = { .state = "approved" };
+  GkQuery published = { .state = "published" };
+
+  show_settings (self);
+  if (self->store == NULL)
+    {
+      remove_rows (ADW_PREFERENCES_GROUP (self->conflicts_group), self->conflict_rows);
+      gtk_widget_set_visible (self->conflicts_group, FALSE);
+      remove_rows (ADW_PREFERENCES_GROUP (self->published_group), self->published_rows);
+      return;
+    }
+  if (self->n_reads > 0)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  begin_read (self);
+  gk_store_get_settings_async (self->store, keys, self->cancellable, on_settings_cb, g_object_ref (self));
+  begin_read (self);
+  gk_store_query_async (self->store, &approved, 0, G_MAXINT, self->cancellable, on_waiting_approved_cb,
+                        g_object_ref (self));
+  begin_read (self);
+  gk_store_sync_list_jobs_async (self->store, FALSE, self->cancellable, on_conflict_jobs_cb,
+                                 g_object_ref (self));
+  begin_read (self);
+  gk_store_query_async (self->store, &published, 0, MAX_PUBLISHED_ROWS, self->cancellable,
+                        on_published_cb, g_object_ref (self));
+}
+
+static void
+on_store_changed_cb (GkStore       *store,
+                     const char    *id,
+                     GkPublishPage *self)
+{
   /* A run reloads when it is done. */
+  if (!self->syncing)
+    reload (self);
+}
+
+static void
+on_library_changed_cb (GkStore       *store,
+                       GkPublishPage *self)
+{
   if (!self->syncing)
     reload (self);
 }
@@ -1578,12 +1953,29 @@ set_store (GkPublishPage *self,
 {
   if (self->store == store)
     return;
-  g_clear_pointer (&self->watch, gk_store_watch_free);
+  if (self->store != NULL)
+    {
+      g_clear_signal_handler (&self->items_changed_id, self->store);
+      g_clear_signal_handler (&self->library_changed_id, self->store);
+    }
+  /* The reads of the old library land cancelled (read_done() then
+   * reloads from the new one). */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (self->n_reads > 0)
+    self->reload_again = TRUE;
+  g_clear_pointer (&self->portal_url, g_free);
+  g_clear_pointer (&self->portal_ca_file, g_free);
+  self->settings_read = FALSE;
   g_clear_object (&self->sync);
   g_set_object (&self->store, store);
   if (store != NULL)
     {
-      self->watch = gk_store_watch_new (store, self, on_store_changed);
+      self->items_changed_id = g_signal_connect_object (store, "items-changed",
+                                                        G_CALLBACK (on_store_changed_cb), self, 0);
+      self->library_changed_id = g_signal_connect_object (store, "library-changed",
+                                                          G_CALLBACK (on_library_changed_cb), self, 0);
       self->sync = gk_sync_new (store);
     }
 }
@@ -1760,7 +2152,12 @@ gk_publish_page_dispose (GObject *object)
   g_cancellable_cancel (self->token_cancellable);
   self->disposed = TRUE;
   g_cancellable_cancel (self->withdraw_cancellable);
-  g_clear_pointer (&self->watch, gk_store_watch_free);
+  g_cancellable_cancel (self->cancellable);
+  if (self->store != NULL)
+    {
+      g_clear_signal_handler (&self->items_changed_id, self->store);
+      g_clear_signal_handler (&self->library_changed_id, self->store);
+    }
   if (self->ca_chooser != NULL)
     gtk_native_dialog_destroy (self->ca_chooser);
   g_clear_object (&self->ca_chooser);
@@ -1780,6 +2177,11 @@ gk_publish_page_finalize (GObject *object)
   g_clear_object (&self->health_cancellable);
   g_clear_object (&self->token_cancellable);
   g_clear_object (&self->withdraw_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->portal_url, g_free);
+  g_clear_pointer (&self->portal_ca_file, g_free);
+  g_clear_pointer (&self->conflict_jobs, g_ptr_array_unref);
+  g_clear_pointer (&self->published_items, g_ptr_array_unref);
   g_clear_pointer (&self->withdrawing, g_hash_table_unref);
   g_clear_pointer (&self->session_token, gk_token_free);
   g_free (self->session_token_url);
@@ -1788,6 +2190,8 @@ gk_publish_page_finalize (GObject *object)
   g_clear_pointer (&self->result_rows, g_hash_table_unref);
   g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_clear_pointer (&self->published_rows, g_ptr_array_unref);
+
+  g_free (self->last_error_text);
 
   G_OBJECT_CLASS (gk_publish_page_parent_class)->finalize (object);
 }

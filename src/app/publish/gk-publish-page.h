@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * two choices, and the published documents with their public addresses
  * and "Withdraw…".
  *
- * Every network and keyring call is asynchronous; the page is "busy"
- * while one runs.  Widgets carry names for the tests: "portal-url-row",
+ * Every store, network and keyring call is asynchronous; the page is
+ * "busy" while one runs (a reload's reads among them).  Widgets carry names for the tests: "portal-url-row",
  * "portal-ca-row", "token-row", "token-status-row",
  * "test-connection-button", "test-result", "publish-button",
  * "cancel-button", "sync-progress", "sync-report", "sync-results",

@@ -223,7 +223,8 @@ gk_review_describe_field (GkItem     *item,
 
 /**
  * gk_review_changes_since_approval:
- * @store: the store
+ * @approvals: (element-type GkApproval): the item's approvals
+ *   (gk_workflow_list_approvals_async())
  * @item: the item under review
  * @base_revision: (out) (optional): the revision compared with, 0 for none
  * @error: return location for an error
@@ -235,28 +236,24 @@ gk_review_describe_field (GkItem     *item,
  * Returns: (transfer full) (element-type GkFieldChange) (nullable): changes
  */
 GPtrArray *
-gk_review_changes_since_approval (GkStore     *store,
+gk_review_changes_since_approval (GPtrArray   *approvals,
                                   GkItem      *item,
                                   gint64      *base_revision,
                                   GError     **error)
 {
-  g_autoptr(GPtrArray) approvals = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GkItem) approved = NULL;
   g_auto(GStrv) differing = NULL;
   const char *record_json = NULL;
   gint64 base;
 
-  g_return_val_if_fail (GK_IS_STORE (store), NULL);
+  g_return_val_if_fail (approvals != NULL, NULL);
   g_return_val_if_fail (GK_IS_ITEM (item), NULL);
 
   if (base_revision != NULL)
     *base_revision = 0;
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_field_change_free);
 
-  approvals = gk_workflow_list_approvals (store, item->id, error);
-  if (approvals == NULL)
-    return NULL;
   base = latest_approved_revision_before (approvals, item->revision, &record_json);
   if (base == 0)
     return g_steal_pointer (&changes);

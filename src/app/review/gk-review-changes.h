@@ -33,10 +33,11 @@ GkItem       *gk_review_item_from_record        (const char  *record_json,
 char         *gk_review_describe_field          (GkItem      *item,
                                                  const char  *field);
 
-/* GkFieldChange*, in display order.  *base_revision is the approved
- * revision compared with, 0 when there is none (then the array is
- * empty).  NULL only on a database error. */
-GPtrArray    *gk_review_changes_since_approval  (GkStore     *store,
+/* GkFieldChange*, in display order, from the item's approvals as read
+ * from the store.  *base_revision is the approved revision compared
+ * with, 0 when there is none (then the array is empty).  NULL only when
+ * the approved record cannot be read. */
+GPtrArray    *gk_review_changes_since_approval  (GPtrArray   *approvals,
                                                  GkItem      *item,
                                                  gint64      *base_revision,
                                                  GError     **error);

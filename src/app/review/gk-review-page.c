@@ -7,13 +7,14 @@
 #include <glib/gi18n.h>
 
 #include "gk-changes-view.h"
+#include "gk-deadline.h"
 #include "gk-findings-list.h"
 #include "gk-import-warnings.h"
 #include "gk-pdf-canvas.h"
 #include "gk-reason-dialog.h"
 #include "gk-review-changes.h"
 #include "gk-review-page.h"
-#include "gk-store-watch.h"
+#include "gk-store-async.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
@@ -24,17 +25,17 @@ typedef enum
   OP_DISMISS,
 } OpKind;
 
-/* One decision (or a bulk approval), as the worker gets it. */
+/* One decision (or a bulk approval), as the store service gets it. */
 typedef struct
 {
-  OpKind     kind;
-  GkStore   *store;
-  char      *actor;
-  GPtrArray *ids;          /* char* */
-  GPtrArray *seen;         /* GkItem* as shown, or NULL, parallel to ids */
-  char      *text;         /* comment or reason */
-  gint64     finding_id;
-  gboolean   bulk;
+  GkReviewPage *self;
+  OpKind        kind;
+  GPtrArray    *ids;          /* char* */
+  GPtrArray    *seen;         /* GkItem* as shown, or NULL, parallel to ids */
+  GPtrArray    *titles;       /* char*: as the page shows them, parallel to ids */
+  char         *text;         /* comment or reason */
+  gint64        finding_id;
+  gboolean      bulk;
 } Op;
 
 /* What became of one document. */
@@ -52,8 +53,16 @@ struct _GkReviewPage
 
   GkContext          *context;
   GkStore            *store;
-  GkStoreWatch       *watch;
+  gulong              items_changed_id;
+  gulong              library_changed_id;
+  GCancellable       *cancellable;  /* the store reads and writes, cancelled at dispose */
   gboolean            queue_stale;  /* reload when next shown */
+  gboolean            queue_loading; /* one queue read in flight... */
+  gboolean            queue_again;   /* ...and a change came meanwhile */
+  GPtrArray          *pending_queue; /* GkItem: the signable ones, until the rest is read */
+  GCancellable       *item_cancellable; /* the shown item's read */
+  gboolean            item_loading;
+  gboolean            bulk_loading;
 
   GListStore         *queue;          /* GkItem: the signable ones first */
   GHashTable         *signable;       /* ids the acting user may sign now */
@@ -119,10 +128,10 @@ static void reload_queue (GkReviewPage *self);
 static void
 op_free (Op *op)
 {
-  g_clear_object (&op->store);
-  g_free (op->actor);
+  g_clear_object (&op->self);
   g_clear_pointer (&op->ids, g_ptr_array_unref);
   g_clear_pointer (&op->seen, g_ptr_array_unref);
+  g_clear_pointer (&op->titles, g_ptr_array_unref);
   g_free (op->text);
   g_free (op);
 }
@@ -186,6 +195,19 @@ set_busy (GkReviewPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* The page is busy for its callers (the tests, the window) while a
+ * decision, the queue or the shown item is on its way. */
+static void
+set_loading (GkReviewPage *self,
+             gboolean     *flag,
+             gboolean      loading)
+{
+  if (*flag == loading)
+    return;
+  *flag = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 static void
 set_preview_ready (GkReviewPage *self,
                    gboolean      ready)
@@ -198,17 +220,19 @@ set_preview_ready (GkReviewPage *self,
 
 static char *
 describe_due (GkReviewPage *self,
-              const char   *due_date,
+              GkItem       *item,
               gboolean     *overdue)
 {
-  GkCalendar *calendar = gk_context_get_calendar (self->context);
   int left;
+  /* The one deadline rule (gk-deadline.h): nothing for items that are
+   * not 主动公开. */
+  GkDeadlineState deadline = gk_deadline_for_item (item, gk_context_get_calendar (self->context),
+                                                   NULL, &left);
 
   *overdue = FALSE;
-  if (gk_str_is_blank (due_date) || calendar == NULL)
+  if (deadline == GK_DEADLINE_NONE)
     return NULL;
-  left = gk_calendar_days_left (calendar, due_date, NULL);
-  if (left < 0)
+  if (deadline == GK_DEADLINE_OVERDUE)
     {
       *overdue = TRUE;
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Overdue by %d working day",
@@ -321,7 +345,7 @@ fill_record (GkReviewPage *self)
 
   gtk_label_set_text (GTK_LABEL (self->title_label), item_title (item));
 
-  due = describe_due (self, item->due_date, &overdue);
+  due = describe_due (self, item, &overdue);
   if (!gk_str_is_blank (item->submitted_by))
     submitted = g_strdup_printf (_("submitted by %s"), item->submitted_by);
   /* Translators: "Revision 2 · Confidentiality review · submitted by dora · Due in 3 working days" */
@@ -384,13 +408,12 @@ update_buttons (GkReviewPage *self)
   g_autofree char *approve_why = NULL;
   g_autofree char *return_why = NULL;
   g_autoptr(GString) caption = g_string_new (NULL);
-  const char *user = gk_context_get_user (self->context);
   gboolean can_approve = FALSE, can_return = FALSE;
 
   if (self->item != NULL && self->store != NULL)
     {
-      can_approve = gk_workflow_can_approve (self->store, user, self->item, &approve_why);
-      can_return = gk_workflow_can_return (self->store, user, self->item, &return_why);
+      can_approve = gk_context_can (self->context, GK_ACTION_APPROVE, self->item, &approve_why);
+      can_return = gk_context_can (self->context, GK_ACTION_RETURN, self->item, &return_why);
     }
 
   gtk_widget_set_sensitive (self->approve_button, can_approve && !self->busy);
@@ -423,10 +446,9 @@ static void
 update_findings (GkReviewPage *self)
 {
   g_autofree char *why_not = NULL;
-  const char *user = gk_context_get_user (self->context);
   guint n_open = 0;
 
-  if (!gk_workflow_can_dismiss (self->store, user, self->item, &why_not) && why_not == NULL)
+  if (!gk_context_can (self->context, GK_ACTION_DISMISS, self->item, &why_not) && why_not == NULL)
     why_not = g_strdup (_("You may not decide the findings of this document."));
   gk_findings_list_set_findings (GK_FINDINGS_LIST (self->findings_list),
                                  self->item->findings, why_not);
@@ -448,18 +470,53 @@ update_findings (GkReviewPage *self)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->findings_group), NULL);
 }
 
-static void
-update_changes (GkReviewPage *self)
+typedef struct
 {
+  GkReviewPage *self;
+  GkItem       *item;  /* the item the approvals are compared with */
+} ChangesLoad;
+
+static void
+on_approvals_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ChangesLoad *load = user_data;
+  GkReviewPage *self = load->self;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) approvals = gk_workflow_list_approvals_finish (GK_STORE (source), result, &error);
   g_autoptr(GPtrArray) changes = NULL;
   gint64 base = 0;
 
-  changes = gk_review_changes_since_approval (self->store, self->item, &base, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  /* Overtaken by another document, or another revision of this one. */
+  if (self->item == NULL || self->item != load->item)
+    goto out;
+  if (approvals != NULL)
+    changes = gk_review_changes_since_approval (approvals, self->item, &base, &error);
   if (changes == NULL)
     g_warning ("Cannot read the approvals of %s: %s", self->item->id, error->message);
   gk_changes_view_set_changes (GK_CHANGES_VIEW (self->changes_view), changes, base,
                                self->item->revision);
+  /* The shown document is complete with its changes. */
+  set_loading (self, &self->item_loading, FALSE);
+
+out:
+  g_object_unref (load->self);
+  g_object_unref (load->item);
+  g_free (load);
+}
+
+static void
+update_changes (GkReviewPage *self)
+{
+  ChangesLoad *load = g_new0 (ChangesLoad, 1);
+
+  load->self = g_object_ref (self);
+  load->item = g_object_ref (self->item);
+  gk_workflow_list_approvals_async (self->store, self->item->id, self->item_cancellable,
+                                    on_approvals_cb, load);
 }
 
 /* PDF beside the record */
@@ -587,20 +644,63 @@ load_document (GkReviewPage *self)
                               on_document_loaded_cb, g_object_ref (self));
 }
 
+typedef struct
+{
+  GkReviewPage *self;
+  char         *id;
+} ItemLoad;
+
+static void present_item (GkReviewPage *self,
+                          GkItem       *item);
+
+static void
+on_item_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ItemLoad *load = user_data;
+  GkReviewPage *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GkItem) item = gk_store_get_item_finish (GK_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  if (item == NULL)
+    {
+      set_loading (self, &self->item_loading, FALSE);
+      g_clear_object (&self->item);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "none");
+      goto out;
+    }
+  present_item (self, item);
+
+out:
+  g_object_unref (load->self);
+  g_free (load->id);
+  g_free (load);
+}
+
+/* The item comes from the store, not the queue's copy: the findings and
+ * the record as they are now. */
 static void
 show_item (GkReviewPage *self,
            const char   *id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = NULL;
+  ItemLoad *load = g_new0 (ItemLoad, 1);
 
-  item = gk_store_get_item (self->store, id, &error);
-  if (item == NULL)
-    {
-      g_clear_object (&self->item);
-      gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "none");
-      return;
-    }
+  g_cancellable_cancel (self->item_cancellable);
+  g_clear_object (&self->item_cancellable);
+  self->item_cancellable = g_cancellable_new ();
+  load->self = g_object_ref (self);
+  load->id = g_strdup (id);
+  set_loading (self, &self->item_loading, TRUE);
+  gk_store_get_item_async (self->store, id, self->item_cancellable, on_item_loaded_cb, load);
+}
+
+static void
+present_item (GkReviewPage *self,
+              GkItem       *item)
+{
   g_set_object (&self->item, item);
   fill_record (self);
   update_findings (self);
@@ -612,50 +712,59 @@ show_item (GkReviewPage *self,
 
 /* Several documents: what each would get, before and after. */
 static void
-show_bulk (GkReviewPage *self,
-           GPtrArray    *ids)
+on_bulk_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  const char *user = gk_context_get_user (self->context);
+  g_autoptr(GkReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checks = gk_workflow_can_approve_many_finish (GK_STORE (source), result, &error);
   g_autofree char *title = NULL;
   g_autofree char *button = NULL;
-  guint n_ready = 0;
+  guint n_ready = 0, n_total;
 
+  if (checks == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_loading (self, &self->bulk_loading, FALSE);
+          show_toast (self, error->message);
+        }
+      return;
+    }
+  n_total = checks->len;
   clear_list_box ((self->bulk_list));
   g_ptr_array_set_size (self->bulk_ids, 0);
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < checks->len; i++)
     {
-      g_autoptr(GkItem) item = find_queued (self, g_ptr_array_index (ids, i), NULL);
-      g_autofree char *why_not = NULL;
-      gboolean ok;
+      GkBatchResult *check = g_ptr_array_index (checks, i);
 
-      if (item == NULL)
-        continue;
-      ok = gk_workflow_can_approve (self->store, user, item, &why_not);
-      if (ok)
+      if (check->ok)
         {
-          g_ptr_array_add (self->bulk_ids, g_strdup (item->id));
+          g_ptr_array_add (self->bulk_ids, g_strdup (check->id));
           n_ready++;
         }
       gtk_list_box_append (GTK_LIST_BOX (self->bulk_list),
-                           new_result_row (item_title (item),
-                                           ok ? gk_stage_to_label (item->stage) : why_not, ok));
+                           new_result_row (item_title (check->after),
+                                           check->ok ? gk_stage_to_label (check->after->stage) : check->message,
+                                           check->ok));
     }
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document selected",
-                                        "%u documents selected", ids->len), ids->len);
+                                        "%u documents selected", n_total), n_total);
   gtk_label_set_text (GTK_LABEL (self->bulk_title), title);
   button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Approve %u Document",
                                          "_Approve %u Documents", n_ready), n_ready);
   gtk_button_set_label (GTK_BUTTON (self->bulk_approve_button), button);
   gtk_widget_set_visible (self->bulk_approve_button, TRUE);
   gtk_widget_set_sensitive (self->bulk_approve_button, n_ready > 0 && !self->busy);
-  if (n_ready < ids->len)
+  if (n_ready < n_total)
     {
       g_autofree char *caption =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "You cannot approve %u of them: the reason is on its row.",
                                       "You cannot approve %u of them: the reasons are on their rows.",
-                                      ids->len - n_ready), ids->len - n_ready);
+                                      n_total - n_ready), n_total - n_ready);
 
       gtk_label_set_text (GTK_LABEL (self->bulk_caption), caption);
       gtk_widget_set_visible (self->bulk_caption, TRUE);
@@ -663,6 +772,30 @@ show_bulk (GkReviewPage *self,
   else
     gtk_widget_set_visible (self->bulk_caption, FALSE);
   gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "bulk");
+  set_loading (self, &self->bulk_loading, FALSE);
+}
+
+static void
+show_bulk (GkReviewPage *self,
+           GPtrArray    *ids)
+{
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+
+  /* Items of the queue that the user may not sign come from a list query
+   * without their history: the store reads each with it and asks the
+   * same policy, on a reader thread. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GkItem) item = find_queued (self, g_ptr_array_index (ids, i), NULL);
+
+      if (item != NULL)
+        g_ptr_array_add (known, g_ptr_array_index (ids, i));
+    }
+  g_ptr_array_add (known, NULL);
+  set_loading (self, &self->bulk_loading, TRUE);
+  gk_workflow_can_approve_many_async (self->store, gk_context_get_user (self->context),
+                                      (const char *const *) known->pdata, self->cancellable,
+                                      on_bulk_checked_cb, g_object_ref (self));
 }
 
 static void
@@ -702,6 +835,8 @@ update_detail (GkReviewPage *self)
     {
       g_clear_object (&self->item);
       g_cancellable_cancel (self->load_cancellable);
+      g_cancellable_cancel (self->item_cancellable);
+      set_loading (self, &self->item_loading, FALSE);
       gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "none");
     }
   else if (ids->len == 1)
@@ -709,6 +844,8 @@ update_detail (GkReviewPage *self)
   else
     {
       g_clear_object (&self->item);
+      g_cancellable_cancel (self->item_cancellable);
+      set_loading (self, &self->item_loading, FALSE);
       show_bulk (self, ids);
     }
 }
@@ -727,65 +864,65 @@ reload_queue (GkReviewPage *self)
 }
 
 static void
-reload_queue_now (GkReviewPage *self)
+show_closed (GkReviewPage *self)
 {
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->closed_status), _("No Library Open"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->closed_status),
+                                   _("Open a library to review its documents."));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "closed");
+}
+
+/* One queue read at a time: a change while it runs reads once more when
+ * it lands. */
+static void
+queue_read_done (GkReviewPage *self)
+{
+  set_loading (self, &self->queue_loading, FALSE);
+  if (self->queue_again)
+    {
+      self->queue_again = FALSE;
+      reload_queue (self);
+    }
+}
+
+static void
+on_queue_others_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GkReviewPage) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) others = gk_store_query_finish (GK_STORE (source), result, &error);
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autofree char *count = NULL;
   guint n_old, n_signable;
 
-  self->queue_stale = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* A read of a library left behind was cancelled (set_store()). */
+  if (GK_STORE (source) != self->store)
+    return;
+  if (others == NULL)
+    g_warning ("Cannot read the documents in review: %s", error->message);
 
-  if (self->store == NULL)
-    {
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->closed_status), _("No Library Open"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->closed_status),
-                                       _("Open a library to review its documents."));
-      gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "closed");
-      return;
-    }
-
-  items = gk_workflow_queue (self->store, gk_context_get_user (self->context), &error);
-  if (items == NULL)
-    {
-      g_autofree char *roles = gk_context_describe_roles (self->context);
-      g_autofree char *description = g_strdup_printf (_("%s\nYou are %s: %s."), error->message,
-                                                      gk_context_get_user (self->context), roles);
-
-      adw_status_page_set_title (ADW_STATUS_PAGE (self->closed_status), _("Reviewing Needs a Reviewer"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (self->closed_status), description);
-      gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "closed");
-      self->reloading = TRUE;
-      g_hash_table_remove_all (self->signable);
-      g_list_store_remove_all (self->queue);
-      self->reloading = FALSE;
-      g_clear_object (&self->item);
-      return;
-    }
-  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "queue");
-
-  /* Then what is in review but waits for someone else (the acting user
-   * drafted it, signed its other stage…): listed, so that they see why. */
+  /* The signable ones (the queue read put them in self->signable, in
+   * order, in self->pending_queue), then what is in review but waits for
+   * someone else (the acting user drafted it, signed its other stage…):
+   * listed, so that they see why. */
+  items = g_steal_pointer (&self->pending_queue);
+  n_signable = items->len;
   g_hash_table_remove_all (self->signable);
   for (guint i = 0; i < items->len; i++)
     g_hash_table_add (self->signable, g_strdup (((GkItem *) g_ptr_array_index (items, i))->id));
-  n_signable = items->len;
-  {
-    GkQuery query = { 0 };
-    g_autoptr(GPtrArray) others = NULL;
+  for (guint i = 0; others != NULL && i < others->len; i++)
+    {
+      GkItem *other = g_ptr_array_index (others, i);
 
-    query.state = "queue";
-    query.sort = "due";
-    others = gk_store_query (self->store, &query, 0, 500, NULL);
-    for (guint i = 0; others != NULL && i < others->len; i++)
-      {
-        GkItem *other = g_ptr_array_index (others, i);
-
-        if (!g_hash_table_contains (self->signable, other->id))
-          g_ptr_array_add (items, g_object_ref (other));
-      }
-  }
+      if (!g_hash_table_contains (self->signable, other->id))
+        g_ptr_array_add (items, g_object_ref (other));
+    }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "queue");
 
   selected = get_selected_ids (self);
   self->reloading = TRUE;
@@ -809,14 +946,84 @@ reload_queue_now (GkReviewPage *self)
   gtk_label_set_text (GTK_LABEL (self->count_label), count);
   gtk_stack_set_visible_child_name (GTK_STACK (self->queue_stack), items->len > 0 ? "list" : "empty");
   update_detail (self);
+  queue_read_done (self);
 }
 
 static void
-on_store_changed (gpointer owner)
+on_queue_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  GkReviewPage *self = owner;
+  g_autoptr(GkReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gk_workflow_queue_finish (GK_STORE (source), result, &error);
+  GkQuery query = { 0 };
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* A read of a library left behind was cancelled (set_store()). */
+  if (GK_STORE (source) != self->store)
+    return;
+  if (items == NULL)
+    {
+      g_autofree char *roles = gk_context_describe_roles (self->context);
+      g_autofree char *description = g_strdup_printf (_("%s\nYou are %s: %s."), error->message,
+                                                      gk_context_get_user (self->context), roles);
+
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->closed_status), _("Reviewing Needs a Reviewer"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->closed_status), description);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->main_stack), "closed");
+      self->reloading = TRUE;
+      g_hash_table_remove_all (self->signable);
+      g_list_store_remove_all (self->queue);
+      self->reloading = FALSE;
+      g_clear_object (&self->item);
+      queue_read_done (self);
+      return;
+    }
+
+  g_clear_pointer (&self->pending_queue, g_ptr_array_unref);
+  self->pending_queue = g_steal_pointer (&items);
+  query.state = "queue";
+  query.sort = "due";
+  gk_store_query_async (self->store, &query, 0, 500, self->cancellable, on_queue_others_cb,
+                        g_object_ref (self));
+}
+
+static void
+reload_queue_now (GkReviewPage *self)
+{
+  self->queue_stale = FALSE;
+
+  if (self->store == NULL)
+    {
+      show_closed (self);
+      return;
+    }
+  if (self->queue_loading)
+    {
+      self->queue_again = TRUE;
+      return;
+    }
+  set_loading (self, &self->queue_loading, TRUE);
+  gk_workflow_queue_async (self->store, gk_context_get_user (self->context), self->cancellable,
+                           on_queue_cb, g_object_ref (self));
+}
+
+static void
+on_store_changed_cb (GkStore      *store,
+                     const char   *id,
+                     GkReviewPage *self)
+{
   /* A decision of ours reloads when it is done. */
+  if (!self->busy)
+    reload_queue (self);
+}
+
+static void
+on_library_changed_cb (GkStore      *store,
+                       GkReviewPage *self)
+{
   if (!self->busy)
     reload_queue (self);
 }
@@ -827,21 +1034,36 @@ set_store (GkReviewPage *self,
 {
   if (self->store == store)
     return;
-  g_clear_pointer (&self->watch, gk_store_watch_free);
+  if (self->store != NULL)
+    {
+      g_clear_signal_handler (&self->items_changed_id, self->store);
+      g_clear_signal_handler (&self->library_changed_id, self->store);
+    }
+  /* Reads of the old library are of no use any more. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->item_cancellable);
+  set_loading (self, &self->item_loading, FALSE);
+  set_loading (self, &self->queue_loading, FALSE);
+  set_loading (self, &self->bulk_loading, FALSE);
+  self->queue_again = FALSE;
   g_set_object (&self->store, store);
   if (store != NULL)
-    self->watch = gk_store_watch_new (store, self, on_store_changed);
+    {
+      self->items_changed_id = g_signal_connect_object (store, "items-changed",
+                                                        G_CALLBACK (on_store_changed_cb), self, 0);
+      self->library_changed_id = g_signal_connect_object (store, "library-changed",
+                                                          G_CALLBACK (on_library_changed_cb), self, 0);
+    }
 }
 
-/* Decisions, on a worker thread. */
+/* Decisions, by the store service. */
 
 static char *
-describe_outcome (GkStore    *store,
-                  OpKind      kind,
-                  const char *id)
+describe_outcome (OpKind  kind,
+                  GkItem *item)
 {
-  g_autoptr(GkItem) item = gk_store_get_item (store, id, NULL);
-
   if (kind == OP_RETURN)
     return g_strdup (_("Returned to its drafter."));
   if (kind == OP_DISMISS)
@@ -855,61 +1077,38 @@ describe_outcome (GkStore    *store,
 }
 
 static void
-run_op_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Op *op = task_data;
-  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) op_result_free);
-
-  for (guint i = 0; i < op->ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (op->ids, i);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GkItem) item = gk_store_get_item (op->store, id, NULL);
-      OpResult *result = g_new0 (OpResult, 1);
-      gboolean ok = FALSE;
-
-      switch (op->kind)
-        {
-        case OP_APPROVE:
-          if (g_ptr_array_index (op->seen, i) != NULL)
-            ok = gk_workflow_review_seen (op->store, op->actor, g_ptr_array_index (op->seen, i),
-                                          GK_REVIEW_APPROVE, NULL, NULL, 0, &error);
-          else
-            ok = gk_workflow_approve (op->store, op->actor, id, NULL, &error);
-          break;
-        case OP_RETURN:
-          ok = gk_workflow_return (op->store, op->actor, id, op->text, &error);
-          break;
-        case OP_DISMISS:
-          ok = gk_workflow_dismiss_finding (op->store, op->actor, id, op->finding_id, op->text, &error);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      result->id = g_strdup (id);
-      result->title = g_strdup (item != NULL ? item_title (item) : id);
-      result->ok = ok;
-      result->message = ok ? describe_outcome (op->store, op->kind, id) : g_strdup (error->message);
-      g_ptr_array_add (results, result);
-    }
-  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 on_op_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GkReviewPage *self = GK_REVIEW_PAGE (source);
-  Op *op = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) results = g_task_propagate_pointer (G_TASK (result), NULL);
+  Op *op = user_data;
+  GkReviewPage *self = op->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = gk_workflow_batch_finish (GK_STORE (source), result, &error);
+  g_autoptr(GPtrArray) results = NULL;
 
   set_busy (self, FALSE);
-  if (results == NULL)
-    return;
+  if (batch == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      op_free (op);
+      return;
+    }
+
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) op_result_free);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      GkBatchResult *one = g_ptr_array_index (batch, i);
+      OpResult *outcome = g_new0 (OpResult, 1);
+      const char *title = i < op->titles->len ? g_ptr_array_index (op->titles, i) : NULL;
+
+      outcome->id = g_strdup (one->id);
+      outcome->title = g_strdup (title != NULL ? title : one->title);
+      outcome->ok = one->ok;
+      outcome->message = one->ok ? describe_outcome (op->kind, one->after) : g_strdup (one->message);
+      g_ptr_array_add (results, outcome);
+    }
 
   if (op->bulk)
     {
@@ -917,6 +1116,7 @@ on_op_done_cb (GObject      *source,
       show_bulk_results (self, results);
       /* The results stay until the selection changes. */
       self->results_pinned = TRUE;
+      op_free (op);
       return;
     }
 
@@ -936,6 +1136,7 @@ on_op_done_cb (GObject      *source,
    * stays (a dismissed finding), show it as it is now. */
   if (self->item != NULL)
     show_item (self, self->item->id);
+  op_free (op);
 }
 
 static void
@@ -969,22 +1170,36 @@ static void
 run_op (GkReviewPage *self,
         Op           *op)
 {
-  g_autoptr(GTask) task = NULL;
+  static const GkBatchAction actions[] = {
+    [OP_APPROVE] = GK_BATCH_APPROVE,
+    [OP_RETURN] = GK_BATCH_RETURN,
+    [OP_DISMISS] = GK_BATCH_DISMISS,
+  };
 
   op->seen = g_ptr_array_new_with_free_func (clear_object_if_set);
+  op->titles = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < op->ids->len; i++)
-    g_ptr_array_add (op->seen, find_shown_item (self, g_ptr_array_index (op->ids, i)));
-  op->store = g_object_ref (self->store);
-  op->actor = g_strdup (gk_context_get_user (self->context));
+    {
+      GkItem *seen = find_shown_item (self, g_ptr_array_index (op->ids, i));
+
+      g_ptr_array_add (op->titles, seen != NULL ? g_strdup (item_title (seen)) : NULL);
+      /* Only an approval is bound to the revision seen. */
+      if (op->kind != OP_APPROVE)
+        g_clear_object (&seen);
+      g_ptr_array_add (op->seen, seen);
+    }
+  g_ptr_array_add (op->ids, NULL);
+  op->self = g_object_ref (self);
   set_busy (self, TRUE);
   gtk_widget_set_sensitive (self->approve_button, FALSE);
   gtk_widget_set_sensitive (self->return_button, FALSE);
   gtk_widget_set_sensitive (self->bulk_approve_button, FALSE);
 
-  task = g_task_new (self, NULL, on_op_done_cb, NULL);
-  g_task_set_source_tag (task, run_op);
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  g_task_run_in_thread (task, run_op_thread);
+  /* Not the page's cancellable: a decision that has started completes
+   * and its result still reaches the page. */
+  gk_workflow_batch_async (self->store, gk_context_get_user (self->context), actions[op->kind],
+                           (const char *const *) op->ids->pdata, op->seen, op->text, op->finding_id,
+                           NULL, on_op_done_cb, op);
 }
 
 static Op *
@@ -1233,7 +1448,7 @@ on_queue_row_bind_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (texts, "dim-label");
   gtk_label_set_text (GTK_LABEL (meta), meta_text);
 
-  due_text = describe_due (self, item->due_date, &overdue);
+  due_text = describe_due (self, item, &overdue);
   gtk_label_set_text (GTK_LABEL (due), due_text ? due_text : _("No disclosure deadline"));
   if (overdue)
     gtk_widget_add_css_class (due, "error");
@@ -1485,7 +1700,13 @@ gk_review_page_dispose (GObject *object)
   GkReviewPage *self = GK_REVIEW_PAGE (object);
 
   g_cancellable_cancel (self->load_cancellable);
-  g_clear_pointer (&self->watch, gk_store_watch_free);
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->item_cancellable);
+  if (self->store != NULL)
+    {
+      g_clear_signal_handler (&self->items_changed_id, self->store);
+      g_clear_signal_handler (&self->library_changed_id, self->store);
+    }
   /* No render may outlive the page (pending callbacks still hold the
    * document). */
   if (self->document != NULL)
@@ -1507,6 +1728,9 @@ gk_review_page_finalize (GObject *object)
   g_clear_object (&self->item);
   g_clear_object (&self->document);
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->item_cancellable);
+  g_clear_pointer (&self->pending_queue, g_ptr_array_unref);
   g_clear_pointer (&self->document_sha256, g_free);
   g_clear_pointer (&self->finding_rects, g_array_unref);
   g_clear_pointer (&self->record_rows, g_ptr_array_unref);
@@ -1529,7 +1753,7 @@ gk_review_page_get_property (GObject    *object,
       g_value_set_object (value, self->context);
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
+      g_value_set_boolean (value, gk_review_page_get_busy (self));
       break;
     case PROP_PREVIEW_READY:
       g_value_set_boolean (value, self->preview_ready);
@@ -1676,7 +1900,9 @@ gk_review_page_reload (GkReviewPage *self)
  * gk_review_page_get_n_queued:
  * @self: the page
  *
- * Returns: how many documents the acting user may sign now
+ * Returns: how many documents the acting user may sign now, as last
+ *   read (a stale queue starts reading again: wait until the page is not
+ *   busy)
  */
 guint
 gk_review_page_get_n_queued (GkReviewPage *self)
@@ -1800,14 +2026,15 @@ gk_review_page_get_current_id (GkReviewPage *self)
  * gk_review_page_get_busy:
  * @self: the page
  *
- * Returns: whether a decision is being made
+ * Returns: whether a decision is being made, or the queue or the shown
+ *   document is being read
  */
 gboolean
 gk_review_page_get_busy (GkReviewPage *self)
 {
   g_return_val_if_fail (GK_IS_REVIEW_PAGE (self), FALSE);
 
-  return self->busy;
+  return self->busy || self->queue_loading || self->item_loading || self->bulk_loading;
 }
 
 /**

@@ -15,8 +15,10 @@ G_BEGIN_DECLS
  * say why when they cannot be used.  Several selected documents can be
  * approved at once; each keeps its own decision.
  *
- * Decisions run on a worker thread (approving hashes the file); the
- * page is "busy" meanwhile.  Widgets carry names for the tests:
+ * Every store call is asynchronous (gk-store-async.h): decisions run on
+ * the store's writer thread (approving hashes the file), the queue and
+ * the shown document are read in the background; the page is "busy"
+ * while any of them runs.  Widgets carry names for the tests:
  * "queue-list", "approve-button", "return-button", "review-caption",
  * "bulk-approve-button", "bulk-results", "findings-list", "changes-view". */
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gk-item-picker.h"
+#include "gk-store-async.h"
 
 #define MAX_RESULTS 30
 
@@ -19,6 +20,7 @@ struct _GkItemPicker
   GtkSearchEntry *entry;
   GtkListBox     *list;
   GtkLabel       *status;
+  GCancellable   *cancellable;  /* the search on its way */
 };
 
 G_DEFINE_FINAL_TYPE (GkItemPicker, gk_item_picker, GTK_TYPE_POPOVER)
@@ -31,27 +33,14 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-run_search (GkItemPicker *self,
-            const char   *text)
+show_results (GkItemPicker *self,
+              GPtrArray    *items)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  GkQuery query = { 0 };
   GtkWidget *child;
   guint shown = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
-
-  /* A local, indexed query of a few rows: quick enough for typing. */
-  query.text = text != NULL && *text != '\0' ? text : NULL;
-  items = gk_store_query (self->store, &query, 0, MAX_RESULTS + 1, &error);
-  if (items == NULL)
-    {
-      gtk_label_set_label (self->status, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->status), TRUE);
-      return;
-    }
   for (guint i = 0; i < items->len; i++)
     {
       GkItem *item = g_ptr_array_index (items, i);
@@ -72,6 +61,63 @@ run_search (GkItemPicker *self,
     }
   gtk_label_set_label (self->status, shown == 0 ? _("No documents found.") : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status), shown == 0);
+}
+
+static void
+on_query_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GkItemPicker) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = gk_store_query_finish (GK_STORE (source), result, &error);
+
+  /* Typed on since: the newer search answers. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  if (items == NULL)
+    {
+      gtk_label_set_label (self->status, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->status), TRUE);
+      return;
+    }
+  show_results (self, items);
+}
+
+static void
+run_search (GkItemPicker *self,
+            const char   *text)
+{
+  GkQuery query = { 0 };
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  /* The results shown stay until the new ones are in. */
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->list)) == NULL)
+    {
+      gtk_label_set_label (self->status, _("Loading…"));
+      gtk_widget_set_visible (GTK_WIDGET (self->status), TRUE);
+    }
+  /* A local, indexed query of a few rows: quick enough for typing. */
+  query.text = text != NULL && *text != '\0' ? text : NULL;
+  gk_store_query_async (self->store, &query, 0, MAX_RESULTS + 1, self->cancellable, on_query_cb,
+                        g_object_ref (self));
+}
+
+/**
+ * gk_item_picker_is_searching:
+ * @self: a picker
+ *
+ * Returns: whether a search is on its way
+ */
+gboolean
+gk_item_picker_is_searching (GkItemPicker *self)
+{
+  g_return_val_if_fail (GK_IS_ITEM_PICKER (self), FALSE);
+
+  return self->cancellable != NULL;
 }
 
 static void
@@ -100,6 +146,17 @@ on_show_cb (GkItemPicker *self)
 }
 
 static void
+gk_item_picker_dispose (GObject *object)
+{
+  GkItemPicker *self = GK_ITEM_PICKER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (gk_item_picker_parent_class)->dispose (object);
+}
+
+static void
 gk_item_picker_finalize (GObject *object)
 {
   GkItemPicker *self = GK_ITEM_PICKER (object);
@@ -115,6 +172,7 @@ gk_item_picker_class_init (GkItemPickerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = gk_item_picker_dispose;
   object_class->finalize = gk_item_picker_finalize;
 
   /**
@@ -194,7 +252,8 @@ gk_item_picker_set_exclude (GkItemPicker *self,
  * @self: a picker
  * @text: (nullable): words
  *
- * Lists the items found for @text.
+ * Lists the items found for @text (in the background:
+ * gk_item_picker_is_searching()).
  */
 void
 gk_item_picker_search (GkItemPicker *self,

@@ -18,9 +18,11 @@ GtkWidget *gk_item_picker_new          (GkStore      *store);
 /* This item is not offered (the one being edited). */
 void       gk_item_picker_set_exclude  (GkItemPicker *self,
                                         const char   *id);
-/* Search now (tests; the entry does it as one types). */
+/* Search now (tests; the entry does it as one types), in the
+ * background: the results are in when is_searching() says FALSE. */
 void       gk_item_picker_search       (GkItemPicker *self,
                                         const char   *text);
+gboolean   gk_item_picker_is_searching (GkItemPicker *self);
 /* Choose the n-th result (tests); FALSE if there is none. */
 gboolean   gk_item_picker_choose_nth   (GkItemPicker *self,
                                         guint         n);
