@@ -131,7 +131,8 @@ main (int   argc,
       g_autofree char *id = find_by_file (store, secret->file_name);
       GkPdfCanvas *canvas = gk_pdf_view_get_canvas (gk_library_view_get_preview (view));
 
-      gk_library_view_select_id (view, id);
+      /* The list is read in the background. */
+      GK_GUI_WAIT (gk_library_view_select_id (view, id), 10000);
       GK_GUI_WAIT (!gk_library_view_is_loading (view), 5000);
       GK_GUI_WAIT (gk_pdf_canvas_get_page_texture (canvas, 0) != NULL, 10000);
       GK_GUI_WAIT (gk_pdf_canvas_get_n_findings_rects (canvas) > 0, 10000);
