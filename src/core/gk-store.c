@@ -1550,8 +1550,9 @@ gk_store_priv_read_at (GkStore    *self,
   if (conn == NULL)
     {
       /* The writer can always read; a reader that cannot open (out of
-       * file descriptors, say) costs concurrency, not the answer. */
-      g_warning ("%s", error->message);
+       * file descriptors, say, or the folder is gone) costs concurrency,
+       * not the answer: the query itself reports what is wrong. */
+      g_debug ("%s", error->message);
       return gk_store_priv_lock_at (self, caller);
     }
   /* One snapshot for the whole section. */

@@ -6,6 +6,7 @@
 #include "gk-app-util.h"
 #include "gk-fixtures.h"
 #include "gk-gui-test.h"
+#include "gk-store-async.h"
 #include "gk-workflow.h"
 #include "gk-library-view.h"
 #include "gk-window-private.h"
@@ -988,6 +989,10 @@ test_open_cleans_leftovers (void)
   g_assert_cmpuint (cleanup->n_partial, ==, 1);
   g_assert_cmpuint (cleanup->n_unreferenced, ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
+  /* The library goes only after everything that reads it. */
+  gk_store_wait_writes (gk_context_get_store (context));
+  g_clear_object (&context);
+  gk_gui_test_pump (50);
   gk_gui_test_remove_tree (dir);
 }
 
