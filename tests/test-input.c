@@ -792,6 +792,9 @@ test_import_reader_answer (Fixture       *f,
 
   g_assert_true (g_file_set_contents (helper,
                                       "#!/bin/sh\n"
+                                      /* As gongkai-extract does: the password first (a
+                                       * helper gone before it is written is a broken pipe). */
+                                      "read -r password\n"
                                       "cat <<'EOF'\n"
                                       "{\"has_text\":true,\"first_page_ok\":true,\"title\":\"T\\ud800x\","
                                       "\"pages\":[\"关于印发\\ud800的通知\\n上海市应急管理局\",\"第二页\\udbff页\"]}\n"
