@@ -16,13 +16,13 @@ builddir="${1:-$top/_build/bench}"
 if [ ! -f "$builddir/build.ninja" ]; then
   meson setup "$builddir" -Dbuildtype=release >/dev/null
 fi
-ninja -C "$builddir" bench/gk-bench-frames src/cli/gongkai-ctl src/core/gongkai-extract \
+ninja -C "$builddir" bench/gk-bench-frames src/cli/gongkai-ctl src/extract/gongkai-extract \
   src/core/gongkai-render >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-export GONGKAI_EXTRACT_HELPER="$builddir/src/core/gongkai-extract"
+export GONGKAI_EXTRACT_HELPER="$builddir/src/extract/gongkai-extract"
 export GONGKAI_RENDER_HELPER="$builddir/src/core/gongkai-render"
 export GONGKAI_DATA_DIR="$top/data"
 export GSETTINGS_SCHEMA_DIR="$builddir/data"
