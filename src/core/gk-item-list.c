@@ -153,6 +153,40 @@ load_finished (GkItemList *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* What a list row shows or a reader of the list relies on. */
+static gboolean
+item_differs (GkItem *a,
+              GkItem *b)
+{
+  static const char *fields[] = {
+    "title", "doc_number", "issuer", "written_date", "tags", "category", "disclosure",
+    "effective_until", "validity_status", NULL,
+  };
+
+  if (a->revision != b->revision || a->state != b->state || a->stage != b->stage ||
+      g_strcmp0 (a->updated_at, b->updated_at) != 0 || g_strcmp0 (a->due_date, b->due_date) != 0 ||
+      g_strcmp0 (a->public_url, b->public_url) != 0 || g_strcmp0 (a->submitted_at, b->submitted_at) != 0)
+    return TRUE;
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      g_autofree char *x = gk_item_get_field (a, fields[i]);
+      g_autofree char *y = gk_item_get_field (b, fields[i]);
+
+      if (g_strcmp0 (x, y) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_items_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -209,17 +243,33 @@ on_items_loaded_cb (GObject      *source,
     }
 
   if (load->page == G_MAXUINT)
-    for (guint i = 0; i < load->targets->len; i++)
-      {
-        GkItem *target = g_ptr_array_index (load->targets, i);
-        GkItem *item = g_hash_table_lookup (by_id, target->id);
-        guint position = g_array_index (load->positions, guint, i);
+    {
+      g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
 
-        if (item == NULL)
-          continue;
-        gk_item_assign (target, item);
-        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
-      }
+      for (guint i = 0; i < load->targets->len; i++)
+        {
+          GkItem *target = g_ptr_array_index (load->targets, i);
+          GkItem *item = g_hash_table_lookup (by_id, target->id);
+
+          /* A refresh of many (another process wrote) touches only the
+           * rows whose item really changed. */
+          if (item == NULL || !item_differs (target, item))
+            continue;
+          gk_item_assign (target, item);
+          g_array_append_val (changed, g_array_index (load->positions, guint, i));
+        }
+      /* One announcement per run of neighbouring rows. */
+      g_array_sort (changed, compare_positions);
+      for (guint i = 0; i < changed->len;)
+        {
+          guint first = g_array_index (changed, guint, i), n = 1;
+
+          while (i + n < changed->len && g_array_index (changed, guint, i + n) == first + n)
+            n++;
+          g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+          i += n;
+        }
+    }
 }
 
 static void

@@ -319,6 +319,33 @@ test_follows_store (void)
   g_assert_cmpstr (gk_item_list_get_id (list, position + 1), ==, id);
 }
 
+/* A change to "many" (a tag renamed, another process's commit) that
+ * leaves the listed items as they were announces no row: each would be
+ * bound again, for nothing. */
+static void
+test_many_unchanged_is_quiet (void)
+{
+  g_autoptr(GkItemList) list = gk_item_list_new (h.store);
+  g_autoptr(GkItem) first = NULL;
+  g_autoptr(GkTag) tag = NULL;
+  g_autoptr(GError) error = NULL;
+  Changes changes = { 0 };
+
+  wait_loaded (list);
+  first = get_loaded (list, 0);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_cb), &changes);
+  tag = gk_store_add_tag (h.store, actor, "无人使用的标签", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gk_store_rename_tag (h.store, actor, "无人使用的标签", "仍然无人使用", &error));
+  g_assert_no_error (error);
+  /* The rename is announced as a change to many: the list reads again. */
+  gk_item_list_refresh (list);
+  wait_loaded (list);
+  gk_gui_test_pump (100);
+  wait_loaded (list);
+  g_assert_cmpuint (changes.count, ==, 0);
+}
+
 /* A list dropped while a change is on its way is not touched. */
 static void
 test_dispose_with_pending_change (void)
@@ -354,6 +381,7 @@ main (int   argc,
   g_test_add_func ("/item-list/sort", test_sort);
   g_test_add_func ("/item-list/follows-store", test_follows_store);
   g_test_add_func ("/item-list/dispose-with-pending-change", test_dispose_with_pending_change);
+  g_test_add_func ("/item-list/many-unchanged-is-quiet", test_many_unchanged_is_quiet);
 
   status = g_test_run ();
 
