@@ -36,6 +36,7 @@ enum {
   PROP_USER,
   PROP_STORE,
   PROP_ROLES,
+  PROP_MEMBERS,
   N_PROPS
 };
 
@@ -99,6 +100,9 @@ gk_context_get_property (GObject    *object,
     case PROP_ROLES:
       g_value_set_uint (value, self->roles);
       break;
+    case PROP_MEMBERS:
+      g_value_set_boxed (value, self->members);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -150,6 +154,14 @@ gk_context_class_init (GkContextClass *klass)
    * library: notified when a switch of user or a change of the members
    * changes them.
    */
+  /**
+   * GkContext:members:
+   *
+   * The members as last read (GkMember*): notified after each read.
+   */
+  properties[PROP_MEMBERS] =
+    g_param_spec_boxed ("members", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ROLES] =
     g_param_spec_uint ("roles", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -212,6 +224,7 @@ on_members_cb (GObject      *source,
       g_clear_pointer (&self->members, g_ptr_array_unref);
       self->members = g_steal_pointer (&members);
       update_roles (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMBERS]);
     }
   else
     g_warning ("Could not read the members: %s", error->message);
@@ -510,6 +523,53 @@ gk_context_get_members (GkContext *self)
   g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
 
   return self->members;
+}
+
+/**
+ * gk_context_get_roles_of:
+ * @self: a context
+ * @user: a user name
+ *
+ * Returns: the roles of @user among the members as last read
+ *   (%GK_ROLE_NONE for someone who is not a member)
+ */
+GkRole
+gk_context_get_roles_of (GkContext  *self,
+                         const char *user)
+{
+  g_return_val_if_fail (GK_IS_CONTEXT (self), GK_ROLE_NONE);
+
+  return roles_of (self, user);
+}
+
+/**
+ * gk_context_reload_members:
+ * @self: a context
+ *
+ * Reads the members again in the background ("members" notifies; a
+ * reload asked for while one runs runs once after it).
+ */
+void
+gk_context_reload_members (GkContext *self)
+{
+  g_return_if_fail (GK_IS_CONTEXT (self));
+
+  if (self->store != NULL)
+    load_members (self, NULL);
+}
+
+/**
+ * gk_context_is_loading_members:
+ * @self: a context
+ *
+ * Returns: whether the members are being read
+ */
+gboolean
+gk_context_is_loading_members (GkContext *self)
+{
+  g_return_val_if_fail (GK_IS_CONTEXT (self), FALSE);
+
+  return self->members_loading;
 }
 
 /**

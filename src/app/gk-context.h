@@ -47,6 +47,12 @@ GkCalendar  *gk_context_get_calendar      (GkContext   *self);
 GkRole       gk_context_get_roles         (GkContext   *self);
 /* The members as last read (GkMember*), NULL before the library is open. */
 GPtrArray   *gk_context_get_members       (GkContext   *self);
+/* The roles of user among the members as last read. */
+GkRole       gk_context_get_roles_of      (GkContext   *self,
+                                           const char  *user);
+/* Read the members again in the background ("members" notifies). */
+void         gk_context_reload_members    (GkContext   *self);
+gboolean     gk_context_is_loading_members (GkContext  *self);
 /* The acting user as a member of the library (no roles before it is
  * open), and the library's workflow settings: what gk_policy_can() needs. */
 GkMember    *gk_context_get_member        (GkContext     *self);

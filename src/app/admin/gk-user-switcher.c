@@ -7,7 +7,6 @@
 
 #include "gk-admin-window.h"
 #include "gk-members-page.h"
-#include "gk-store-async.h"
 #include "gk-user-switcher.h"
 
 struct _GkUserSwitcher
@@ -18,14 +17,11 @@ struct _GkUserSwitcher
   GtkWidget  *list_box;
   GtkWidget  *admin_button;
   GtkWidget  *admin_caption;
-
-  GCancellable *cancellable;
-  GPtrArray    *members;   /* GkMember*, as last read */
-  gboolean      loading;
-  gboolean      reload_again;
 };
 
 G_DEFINE_FINAL_TYPE (GkUserSwitcher, gk_user_switcher, ADW_TYPE_BIN)
+
+static void show_members (GkUserSwitcher *self);
 
 static void
 close_popover (GkUserSwitcher *self)
@@ -75,23 +71,11 @@ on_map_cb (GtkWidget      *widget,
 }
 
 static void
-gk_user_switcher_dispose (GObject *object)
-{
-  GkUserSwitcher *self = GK_USER_SWITCHER (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-
-  G_OBJECT_CLASS (gk_user_switcher_parent_class)->dispose (object);
-}
-
-static void
 gk_user_switcher_finalize (GObject *object)
 {
   GkUserSwitcher *self = GK_USER_SWITCHER (object);
 
   g_clear_object (&self->context);
-  g_clear_pointer (&self->members, g_ptr_array_unref);
 
   G_OBJECT_CLASS (gk_user_switcher_parent_class)->finalize (object);
 }
@@ -99,7 +83,6 @@ gk_user_switcher_finalize (GObject *object)
 static void
 gk_user_switcher_class_init (GkUserSwitcherClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = gk_user_switcher_dispose;
   G_OBJECT_CLASS (klass)->finalize = gk_user_switcher_finalize;
 }
 
@@ -112,7 +95,6 @@ gk_user_switcher_init (GkUserSwitcher *self)
                                      "is recorded under their name."));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  self->cancellable = g_cancellable_new ();
   gtk_widget_add_css_class (heading, "heading");
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
@@ -168,28 +150,16 @@ gk_user_switcher_new (GkContext *context)
   self->context = g_object_ref (context);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (on_context_changed_cb), self, 0);
   g_signal_connect_object (context, "notify::user", G_CALLBACK (on_context_changed_cb), self, 0);
+  g_signal_connect_object (context, "notify::members", G_CALLBACK (show_members), self, G_CONNECT_SWAPPED);
   gk_user_switcher_reload (self);
   return GTK_WIDGET (self);
 }
 
-static GkRole
-roles_of (GkUserSwitcher *self,
-          const char     *user)
-{
-  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
-    {
-      GkMember *member = g_ptr_array_index (self->members, i);
-
-      if (g_strcmp0 (member->user, user) == 0)
-        return member->roles;
-    }
-  return GK_ROLE_NONE;
-}
-
-/* The members as last read; until the first read, nobody. */
+/* The members as the context last read them; until then, nobody. */
 static void
 show_members (GkUserSwitcher *self)
 {
+  GPtrArray *members = gk_context_get_members (self->context);
   const char *acting = gk_context_get_user (self->context);
   gboolean admin = gk_context_can (self->context, GK_ACTION_MANAGE_MEMBERS, NULL, NULL);
   GtkWidget *child;
@@ -201,9 +171,9 @@ show_members (GkUserSwitcher *self)
   while ((child = gtk_widget_get_first_child (self->list_box)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list_box), child);
 
-  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
+  for (guint i = 0; members != NULL && i < members->len; i++)
     {
-      GkMember *member = g_ptr_array_index (self->members, i);
+      GkMember *member = g_ptr_array_index (members, i);
       g_autofree char *roles = gk_roles_to_label (member->roles);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *avatar = adw_avatar_new (28, member->user, TRUE);
@@ -222,34 +192,6 @@ show_members (GkUserSwitcher *self)
     }
 }
 
-static void
-on_members_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GkUserSwitcher) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) members = gk_store_list_members_finish (GK_STORE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->loading = FALSE;
-  /* The store may have been replaced meanwhile. */
-  if (GK_STORE (source) == gk_context_get_store (self->context))
-    {
-      if (members != NULL)
-        {
-          g_clear_pointer (&self->members, g_ptr_array_unref);
-          self->members = g_steal_pointer (&members);
-        }
-      else
-        g_warning ("Could not read the members: %s", error->message);
-      show_members (self);
-    }
-  if (self->reload_again)
-    gk_user_switcher_reload (self);
-}
-
 /**
  * gk_user_switcher_reload:
  * @self: the switcher
@@ -260,28 +202,13 @@ on_members_cb (GObject      *source,
 void
 gk_user_switcher_reload (GkUserSwitcher *self)
 {
-  GkStore *store;
-
   g_return_if_fail (GK_IS_USER_SWITCHER (self));
 
-  store = gk_context_get_store (self->context);
-  gtk_widget_set_visible (GTK_WIDGET (self), store != NULL);
-  if (store == NULL)
-    {
-      g_clear_pointer (&self->members, g_ptr_array_unref);
-      show_members (self);
-      return;
-    }
-  /* The check mark and the caption follow a switch of user at once. */
+  gtk_widget_set_visible (GTK_WIDGET (self), gk_context_get_store (self->context) != NULL);
+  /* The check mark and the caption follow a switch of user at once; the
+   * rows follow the context's read ("members"). */
   show_members (self);
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-  self->loading = TRUE;
-  self->reload_again = FALSE;
-  gk_store_list_members_async (store, self->cancellable, on_members_cb, g_object_ref (self));
+  gk_context_reload_members (self->context);
 }
 
 /**
@@ -295,7 +222,7 @@ gk_user_switcher_is_loading (GkUserSwitcher *self)
 {
   g_return_val_if_fail (GK_IS_USER_SWITCHER (self), FALSE);
 
-  return self->loading;
+  return gk_context_is_loading_members (self->context);
 }
 
 /**
@@ -311,7 +238,7 @@ gk_user_switcher_switch_to (GkUserSwitcher *self,
 {
   g_return_val_if_fail (GK_IS_USER_SWITCHER (self), FALSE);
 
-  if (gk_context_get_store (self->context) == NULL || roles_of (self, user) == GK_ROLE_NONE)
+  if (gk_context_get_store (self->context) == NULL || gk_context_get_roles_of (self->context, user) == GK_ROLE_NONE)
     return FALSE;
   gk_context_set_user (self->context, user);
   return TRUE;
