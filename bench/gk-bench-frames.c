@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The window's longest frame gap while the store works (bench/bench-frames.sh).
  *
- *   gk-bench-frames WORKDIR GONGKAI-CTL
+ *   gk-bench-frames WORKDIR GONGKAI-CTL [SYNC-LIBRARY PORTAL-URL]
  *
  * Opens a new library in WORKDIR in a real window (run it under Xvfb),
  * keeps the frame clock running (a tick callback) and records the longest
@@ -10,7 +10,11 @@
  *   idle     — nothing (the baseline of the machine and the X server);
  *   import   — the window imports 60 generated 公文 PDFs;
  *   other    — a gongkai-ctl process imports 60 more into the same
- *              library while the window shows it (and follows it).
+ *              library while the window shows it (and follows it);
+ *   sync     — with SYNC-LIBRARY (gk-bench-sync prepare: approved items)
+ *              and a portal: the publish page publishes them all, the
+ *              token from GONGKAI_PORTAL_TOKEN, the page showing the
+ *              progress and each result.
  * Prints one line per scenario; the frame budget is 16 ms at 60 Hz. */
 
 #include "config.h"
@@ -21,6 +25,7 @@
 #include "gk-application.h"
 #include "gk-context.h"
 #include "gk-fixtures.h"
+#include "gk-publish-page.h"
 #include "gk-store-async.h"
 #include "gk-window.h"
 #include "gk-window-private.h"
@@ -101,6 +106,29 @@ process_done (gpointer data)
   return *(gboolean *) data;
 }
 
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !gk_publish_page_get_busy (data);
+}
+
 static void
 on_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -159,9 +187,9 @@ main (int   argc,
   gint64 start;
   guint beat;
 
-  if (argc != 3)
+  if (argc != 3 && argc != 5)
     {
-      g_printerr ("usage: gk-bench-frames WORKDIR GONGKAI-CTL\n");
+      g_printerr ("usage: gk-bench-frames WORKDIR GONGKAI-CTL [SYNC-LIBRARY PORTAL-URL]\n");
       return 2;
     }
   library = g_build_filename (argv[1], "library", NULL);
@@ -223,8 +251,43 @@ main (int   argc,
   }
   report ("other", g_get_monotonic_time () - start);
 
-  g_source_remove (beat);
   gk_store_wait_writes (gk_context_get_store (context));
   gtk_window_destroy (GTK_WINDOW (window));
+
+  if (argc == 5)
+    {
+      g_autoptr(GkContext) synced = gk_context_new (argv[3], "bench");
+      g_autoptr(GAsyncResult) sync_opened = NULL;
+      GkPublishPage *page;
+      const char *summary;
+
+      gk_context_open_async (synced, FALSE, NULL, on_opened_cb, &sync_opened);
+      iterate_until (is_set, &sync_opened, 30);
+      if (!gk_context_open_finish (synced, sync_opened, &error) ||
+          !gk_store_set_setting (gk_context_get_store (synced), "bench", "portal_url", argv[4], &error))
+        g_error ("%s", error->message);
+      window = gk_window_new (app, synced);
+      gtk_window_set_default_size (GTK_WINDOW (window), 1360, 860);
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick_cb, NULL, NULL);
+      gk_window_select_view (window, "sync");
+      page = GK_PUBLISH_PAGE (find_type (GTK_WIDGET (window), GK_TYPE_PUBLISH_PAGE));
+      start = g_get_monotonic_time ();
+      while (g_get_monotonic_time () < start + 2 * G_USEC_PER_SEC)
+        g_main_context_iteration (NULL, TRUE);
+      iterate_until (page_idle, page, 60);
+
+      reset ();
+      start = g_get_monotonic_time ();
+      gk_publish_page_publish (page);
+      iterate_until (page_idle, page, 1200);
+      report ("sync", g_get_monotonic_time () - start);
+      summary = gk_publish_page_get_report_summary (page);
+      g_print ("        %s\n", summary != NULL ? summary : "(no report)");
+      gk_store_wait_writes (gk_context_get_store (synced));
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+
+  g_source_remove (beat);
   return 0;
 }

@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "gk-application.h"
+#include "gk-context.h"
+#include "gk-store-async.h"
+#include "gk-sync.h"
 #include "gk-pdf-document.h"
 #include "gk-resources.h"
 #include "gk-util.h"
@@ -194,9 +197,16 @@ gk_application_open (GApplication  *application,
 static void
 gk_application_shutdown (GApplication *application)
 {
+  GkApplication *self = GK_APPLICATION (application);
+
   /* Before exit() runs poppler's static destructors, no document may
    * still be rendering. */
   gk_pdf_document_close_all ();
+  /* A sync under way stops: what the portal confirmed is committed, the
+   * rest stays in the outbox; then every accepted write is on disk. */
+  gk_sync_stop_all ();
+  if (self->context != NULL && gk_context_get_store (self->context) != NULL)
+    gk_store_wait_writes (gk_context_get_store (self->context));
 
   G_APPLICATION_CLASS (gk_application_parent_class)->shutdown (application);
 }

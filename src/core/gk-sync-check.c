@@ -512,8 +512,7 @@ list_next_page (GTask *task)
                                          check->requests, on_list_page_cb, task);
 }
 
-/**
- * gk_sync_check_async:
+/* sync_local_check_async: the engine thread’s side.
  * @self: a sync engine
  * @options: the portal and token
  * @cancellable: (nullable): a cancellable
@@ -521,7 +520,7 @@ list_next_page (GTask *task)
  * @user_data: for @callback
  */
 void
-gk_sync_check_async (GkSync              *self,
+sync_local_check_async (GkSync              *self,
                      const GkSyncOptions *options,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
@@ -534,7 +533,7 @@ gk_sync_check_async (GkSync              *self,
   g_return_if_fail (GK_IS_SYNC (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gk_sync_check_async);
+  g_task_set_source_tag (task, sync_local_check_async);
 
   check = g_new0 (CheckRun, 1);
   check->store = g_object_ref (self->store);
@@ -567,8 +566,7 @@ gk_sync_check_async (GkSync              *self,
   list_next_page (g_steal_pointer (&task));
 }
 
-/**
- * gk_sync_check_finish:
+/* sync_local_check_finish: the engine thread’s side.
  * @self: a sync engine
  * @result: the result
  * @error: the error location
@@ -576,14 +574,13 @@ gk_sync_check_async (GkSync              *self,
  * Returns: (transfer full) (nullable): the drift found
  */
 GkSyncCheckReport *
-gk_sync_check_finish (GkSync *self, GAsyncResult *result, GError **error)
+sync_local_check_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/**
- * gk_sync_resolve_async:
+/* sync_local_resolve_async: the engine thread’s side.
  * @self: a sync engine
  * @options: the portal, token and the acting admin
  * @id: the item (id, prefix or 索引号)
@@ -593,7 +590,7 @@ gk_sync_check_finish (GkSync *self, GAsyncResult *result, GError **error)
  * @user_data: for @callback
  */
 void
-gk_sync_resolve_async (GkSync              *self,
+sync_local_resolve_async (GkSync              *self,
                        const GkSyncOptions *options,
                        const char          *id,
                        GkSyncResolution     resolution,
@@ -609,7 +606,7 @@ gk_sync_resolve_async (GkSync              *self,
   g_return_if_fail (GK_IS_SYNC (self));
 
   run = sync_run_new (self, RUN_RESOLVE, options, cancellable, callback, user_data,
-                      gk_sync_resolve_async);
+                      sync_local_resolve_async);
   run->resolution = resolution;
   run->options->concurrency = 1;
 
@@ -724,8 +721,7 @@ gk_sync_resolve_async (GkSync              *self,
   sync_pump (run);
 }
 
-/**
- * gk_sync_resolve_finish:
+/* sync_local_resolve_finish: the engine thread’s side.
  * @self: a sync engine
  * @result: the result
  * @error: the error location
@@ -733,7 +729,7 @@ gk_sync_resolve_async (GkSync              *self,
  * Returns: (transfer full) (nullable): what was done
  */
 GkSyncItemResult *
-gk_sync_resolve_finish (GkSync *self, GAsyncResult *result, GError **error)
+sync_local_resolve_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

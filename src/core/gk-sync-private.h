@@ -192,4 +192,47 @@ G_GNUC_INTERNAL gboolean sync_gate_plan (GkStore             *store,
                                          GCancellable        *cancellable,
                                          GError             **error);
 
+/* The engine's own entry points: the public gk_sync_*_async() of
+ * gk-sync-engine.c run them on the engine thread, with that thread's
+ * main context as the thread-default one (every store call and request
+ * of a run happens there). */
+G_GNUC_INTERNAL void sync_local_run_async (GkSync              *self,
+                                           const GkSyncOptions *options,
+                                           GkSyncProgressFunc   progress,
+                                           gpointer             progress_data,
+                                           GDestroyNotify       progress_destroy,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+G_GNUC_INTERNAL GkSyncReport *sync_local_run_finish (GkSync        *self,
+                                                     GAsyncResult  *result,
+                                                     GError       **error);
+G_GNUC_INTERNAL void sync_local_check_async (GkSync              *self,
+                                             const GkSyncOptions *options,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+G_GNUC_INTERNAL GkSyncCheckReport *sync_local_check_finish (GkSync        *self,
+                                                            GAsyncResult  *result,
+                                                            GError       **error);
+G_GNUC_INTERNAL void sync_local_resolve_async (GkSync              *self,
+                                               const GkSyncOptions *options,
+                                               const char          *id,
+                                               GkSyncResolution     resolution,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+G_GNUC_INTERNAL GkSyncItemResult *sync_local_resolve_finish (GkSync        *self,
+                                                             GAsyncResult  *result,
+                                                             GError       **error);
+G_GNUC_INTERNAL void sync_local_send_withdrawal_async (GkSync              *self,
+                                                       const GkSyncOptions *options,
+                                                       const char          *id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+G_GNUC_INTERNAL GkSyncItemResult *sync_local_send_withdrawal_finish (GkSync        *self,
+                                                                     GAsyncResult  *result,
+                                                                     GError       **error);
+
 G_END_DECLS

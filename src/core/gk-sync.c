@@ -1754,8 +1754,7 @@ gk_sync_get_store (GkSync *self)
   return self->store;
 }
 
-/**
- * gk_sync_run_async:
+/* sync_local_run_async: the engine thread’s side.
  * @self: a sync engine
  * @options: the portal, token and tuning
  * @progress: (nullable) (scope notified): called per finished item
@@ -1766,7 +1765,7 @@ gk_sync_get_store (GkSync *self)
  * @user_data: for @callback
  */
 void
-gk_sync_run_async (GkSync              *self,
+sync_local_run_async (GkSync              *self,
                    const GkSyncOptions *options,
                    GkSyncProgressFunc   progress,
                    gpointer             progress_data,
@@ -1781,7 +1780,7 @@ gk_sync_run_async (GkSync              *self,
   g_return_if_fail (GK_IS_SYNC (self));
 
   run =
-      sync_run_new (self, RUN_BATCH, options, cancellable, callback, user_data, gk_sync_run_async);
+      sync_run_new (self, RUN_BATCH, options, cancellable, callback, user_data, sync_local_run_async);
   run->progress = progress;
   run->progress_data = progress_data;
   run->progress_destroy = progress_destroy;
@@ -1803,7 +1802,7 @@ gk_sync_run_async (GkSync              *self,
   {
     g_autoptr (GTask) prepare = g_task_new (self, run->cancellable, on_prepared_cb, run);
 
-    g_task_set_source_tag (prepare, gk_sync_run_async);
+    g_task_set_source_tag (prepare, sync_local_run_async);
     g_task_set_task_data (prepare, run, NULL);
     /* The run (and so this task's data) lives until on_prepared_cb. */
     run->preparing = TRUE;
@@ -1811,8 +1810,7 @@ gk_sync_run_async (GkSync              *self,
   }
 }
 
-/**
- * gk_sync_run_finish:
+/* sync_local_run_finish: the engine thread’s side.
  * @self: a sync engine
  * @result: the result
  * @error: the error location
@@ -1820,7 +1818,7 @@ gk_sync_run_async (GkSync              *self,
  * Returns: (transfer full) (nullable): the batch report
  */
 GkSyncReport *
-gk_sync_run_finish (GkSync *self, GAsyncResult *result, GError **error)
+sync_local_run_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1848,8 +1846,7 @@ gk_sync_withdraw (GkStore    *store,
   return gk_store_sync_withdraw_item (store, actor, id, reason, queued, error);
 }
 
-/**
- * gk_sync_send_withdrawal_async:
+/* sync_local_send_withdrawal_async: the engine thread’s side.
  * @self: a sync engine
  * @options: the portal, token and the acting publisher or admin
  * @id: the item (id, prefix or 索引号)
@@ -1858,7 +1855,7 @@ gk_sync_withdraw (GkStore    *store,
  * @user_data: for @callback
  */
 void
-gk_sync_send_withdrawal_async (GkSync              *self,
+sync_local_send_withdrawal_async (GkSync              *self,
                                const GkSyncOptions *options,
                                const char          *id,
                                GCancellable        *cancellable,
@@ -1874,7 +1871,7 @@ gk_sync_send_withdrawal_async (GkSync              *self,
   g_return_if_fail (GK_IS_SYNC (self));
 
   run = sync_run_new (self, RUN_WITHDRAW, options, cancellable, callback, user_data,
-                      gk_sync_send_withdrawal_async);
+                      sync_local_send_withdrawal_async);
   run->options->concurrency = 1;
   if (options == NULL || options->max_attempts == 0)
     run->options->max_attempts = DEFAULT_WITHDRAW_ATTEMPTS;
@@ -1916,8 +1913,7 @@ gk_sync_send_withdrawal_async (GkSync              *self,
   sync_pump (run);
 }
 
-/**
- * gk_sync_send_withdrawal_finish:
+/* sync_local_send_withdrawal_finish: the engine thread’s side.
  * @self: a sync engine
  * @result: the result
  * @error: the error location
@@ -1926,7 +1922,7 @@ gk_sync_send_withdrawal_async (GkSync              *self,
  *   went through only when the outcome is %GK_SYNC_OUTCOME_WITHDRAWN
  */
 GkSyncItemResult *
-gk_sync_send_withdrawal_finish (GkSync *self, GAsyncResult *result, GError **error)
+sync_local_send_withdrawal_finish (GkSync *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

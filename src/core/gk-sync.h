@@ -34,8 +34,10 @@ G_BEGIN_DECLS
  * first publication.  The gate is checked when the job is written and
  * again just before the document is sent.
  *
- * Every result is audited ("sync"); the token never is.  All callbacks
- * run on the thread-default main context of the caller of _async. */
+ * Every result is audited ("sync"); the token never is.  A run works on
+ * a thread of its own (requests, store reads and every commit: never on
+ * the caller's context); all callbacks, progress included, run on the
+ * thread-default main context of the caller of _async. */
 
 #define GK_TYPE_SYNC (gk_sync_get_type ())
 G_DECLARE_FINAL_TYPE (GkSync, gk_sync, GK, SYNC, GObject)
@@ -135,6 +137,10 @@ typedef void (*GkSyncProgressFunc) (const GkSyncItemResult *result,
                                     guint                   n_done,
                                     guint                   n_total,
                                     gpointer                user_data);
+
+/* Cancels every sync of this process and waits until each has stopped
+ * (application shutdown); their results are not delivered. */
+void             gk_sync_stop_all            (void);
 
 const char      *gk_sync_outcome_to_string   (GkSyncOutcome outcome);
 const char      *gk_sync_outcome_to_label    (GkSyncOutcome outcome);
