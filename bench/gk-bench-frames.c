@@ -107,8 +107,7 @@ process_done (gpointer data)
 }
 
 static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
+find_type (GtkWidget *root, GType type)
 {
   if (g_type_is_a (G_OBJECT_TYPE (root), type))
     return root;
@@ -256,15 +255,16 @@ main (int   argc,
 
   if (argc == 5)
     {
-      g_autoptr(GkContext) synced = gk_context_new (argv[3], "bench");
-      g_autoptr(GAsyncResult) sync_opened = NULL;
+      g_autoptr (GkContext) synced = gk_context_new (argv[3], "bench");
+      g_autoptr (GAsyncResult) sync_opened = NULL;
       GkPublishPage *page;
-      const char *summary;
+      const char    *summary;
 
       gk_context_open_async (synced, FALSE, NULL, on_opened_cb, &sync_opened);
       iterate_until (is_set, &sync_opened, 30);
       if (!gk_context_open_finish (synced, sync_opened, &error) ||
-          !gk_store_set_setting (gk_context_get_store (synced), "bench", "portal_url", argv[4], &error))
+          !gk_store_set_setting (gk_context_get_store (synced), "bench", "portal_url", argv[4],
+                                 &error))
         g_error ("%s", error->message);
       window = gk_window_new (app, synced);
       gtk_window_set_default_size (GTK_WINDOW (window), 1360, 860);

@@ -521,10 +521,10 @@ list_next_page (GTask *task)
  */
 void
 sync_local_check_async (GkSync              *self,
-                     const GkSyncOptions *options,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
+                        const GkSyncOptions *options,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
   CheckRun *check;
@@ -591,12 +591,12 @@ sync_local_check_finish (GkSync *self, GAsyncResult *result, GError **error)
  */
 void
 sync_local_resolve_async (GkSync              *self,
-                       const GkSyncOptions *options,
-                       const char          *id,
-                       GkSyncResolution     resolution,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+                          const GkSyncOptions *options,
+                          const char          *id,
+                          GkSyncResolution     resolution,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   Run    *run;
   GError *error = NULL;

@@ -28,14 +28,14 @@ typedef enum
 
 typedef struct
 {
-  CallKind          kind;
-  GkSync           *self;
-  GTask            *task; /* the caller's, completed on its context */
-  GMainContext     *caller;
-  GkSyncOptions    *options;
-  char             *id;
-  GkSyncResolution  resolution;
-  GCancellable     *cancellable;
+  CallKind           kind;
+  GkSync            *self;
+  GTask             *task; /* the caller's, completed on its context */
+  GMainContext      *caller;
+  GkSyncOptions     *options;
+  char              *id;
+  GkSyncResolution   resolution;
+  GCancellable      *cancellable;
   GkSyncProgressFunc progress;
   gpointer           progress_data;
   GDestroyNotify     progress_destroy;
@@ -51,9 +51,9 @@ typedef struct
 /* The engine thread's own, on its stack. */
 typedef struct
 {
-  Call    *call;
+  Call            *call;
   struct _Running *entry;
-  gboolean done;
+  gboolean         done;
 } Engine;
 
 typedef struct
@@ -263,7 +263,7 @@ start (GkSync              *self,
        gpointer             user_data,
        gpointer             source_tag)
 {
-  Call    *call = g_new0 (Call, 1);
+  Call            *call = g_new0 (Call, 1);
   struct _Running *entry;
 
   call->kind = kind;

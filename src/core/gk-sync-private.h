@@ -204,17 +204,15 @@ G_GNUC_INTERNAL void sync_local_run_async (GkSync              *self,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
-G_GNUC_INTERNAL GkSyncReport *sync_local_run_finish (GkSync        *self,
-                                                     GAsyncResult  *result,
-                                                     GError       **error);
+G_GNUC_INTERNAL GkSyncReport                      *
+sync_local_run_finish (GkSync *self, GAsyncResult *result, GError **error);
 G_GNUC_INTERNAL void sync_local_check_async (GkSync              *self,
                                              const GkSyncOptions *options,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
-G_GNUC_INTERNAL GkSyncCheckReport *sync_local_check_finish (GkSync        *self,
-                                                            GAsyncResult  *result,
-                                                            GError       **error);
+G_GNUC_INTERNAL GkSyncCheckReport                      *
+sync_local_check_finish (GkSync *self, GAsyncResult *result, GError **error);
 G_GNUC_INTERNAL void sync_local_resolve_async (GkSync              *self,
                                                const GkSyncOptions *options,
                                                const char          *id,
@@ -222,17 +220,15 @@ G_GNUC_INTERNAL void sync_local_resolve_async (GkSync              *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
-G_GNUC_INTERNAL GkSyncItemResult *sync_local_resolve_finish (GkSync        *self,
-                                                             GAsyncResult  *result,
-                                                             GError       **error);
+G_GNUC_INTERNAL GkSyncItemResult                      *
+sync_local_resolve_finish (GkSync *self, GAsyncResult *result, GError **error);
 G_GNUC_INTERNAL void sync_local_send_withdrawal_async (GkSync              *self,
                                                        const GkSyncOptions *options,
                                                        const char          *id,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
-G_GNUC_INTERNAL GkSyncItemResult *sync_local_send_withdrawal_finish (GkSync        *self,
-                                                                     GAsyncResult  *result,
-                                                                     GError       **error);
+G_GNUC_INTERNAL GkSyncItemResult *
+sync_local_send_withdrawal_finish (GkSync *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -1766,21 +1766,21 @@ gk_sync_get_store (GkSync *self)
  */
 void
 sync_local_run_async (GkSync              *self,
-                   const GkSyncOptions *options,
-                   GkSyncProgressFunc   progress,
-                   gpointer             progress_data,
-                   GDestroyNotify       progress_destroy,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+                      const GkSyncOptions *options,
+                      GkSyncProgressFunc   progress,
+                      gpointer             progress_data,
+                      GDestroyNotify       progress_destroy,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
   Run    *run;
   GError *error = NULL;
 
   g_return_if_fail (GK_IS_SYNC (self));
 
-  run =
-      sync_run_new (self, RUN_BATCH, options, cancellable, callback, user_data, sync_local_run_async);
+  run = sync_run_new (self, RUN_BATCH, options, cancellable, callback, user_data,
+                      sync_local_run_async);
   run->progress = progress;
   run->progress_data = progress_data;
   run->progress_destroy = progress_destroy;
@@ -1856,11 +1856,11 @@ gk_sync_withdraw (GkStore    *store,
  */
 void
 sync_local_send_withdrawal_async (GkSync              *self,
-                               const GkSyncOptions *options,
-                               const char          *id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+                                  const GkSyncOptions *options,
+                                  const char          *id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   Run    *run;
   GError *error = NULL;

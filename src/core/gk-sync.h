@@ -140,7 +140,7 @@ typedef void (*GkSyncProgressFunc) (const GkSyncItemResult *result,
 
 /* Cancels every sync of this process and waits until each has stopped
  * (application shutdown); their results are not delivered. */
-void             gk_sync_stop_all            (void);
+void gk_sync_stop_all (void);
 
 const char      *gk_sync_outcome_to_string   (GkSyncOutcome outcome);
 const char      *gk_sync_outcome_to_label    (GkSyncOutcome outcome);
