@@ -44,5 +44,5 @@ export GONGKAI_DATA_DIR="$top/data"
 export GSETTINGS_SCHEMA_DIR="$builddir/data"
 echo "cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- \
-  "$builddir/bench/gk-bench-frames" "$work" "$builddir/src/cli/gongkai-ctl" \
-  "$work/sync-library" "http://127.0.0.1:$(cat "$work/port")/api/v1" 2>/dev/null
+  ${BENCH_WRAP:-} "$builddir/bench/gk-bench-frames" "$work" "$builddir/src/cli/gongkai-ctl" \
+  "$work/sync-library" "http://127.0.0.1:$(cat "$work/port")/api/v1" 2>"${BENCH_STDERR:-/dev/null}"

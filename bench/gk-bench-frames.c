@@ -32,7 +32,7 @@
 
 #define N_DOCS 60
 
-static gint64 last_frame, longest_frame, last_beat, longest_beat;
+static gint64 last_frame, longest_frame, last_beat, longest_beat, longest_beat_at, started;
 static guint n_frames;
 
 static gboolean
@@ -56,8 +56,14 @@ on_beat_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (last_beat != 0)
-    longest_beat = MAX (longest_beat, now - last_beat);
+  if (g_getenv ("BENCH_TRACE") != NULL && last_beat != 0 && now - last_beat > 200000)
+    g_printerr ("beat gap %.0f ms ending at %.2f s (frames so far %u)\n", (now - last_beat) / 1e3,
+                (now - started) / 1e6, n_frames);
+  if (last_beat != 0 && now - last_beat > longest_beat)
+    {
+      longest_beat = now - last_beat;
+      longest_beat_at = now - started;
+    }
   last_beat = now;
   return G_SOURCE_CONTINUE;
 }
@@ -65,7 +71,8 @@ on_beat_cb (gpointer data)
 static void
 reset (void)
 {
-  last_frame = longest_frame = last_beat = longest_beat = 0;
+  last_frame = longest_frame = last_beat = longest_beat = longest_beat_at = 0;
+  started = g_get_monotonic_time ();
   n_frames = 0;
 }
 
@@ -73,8 +80,10 @@ static void
 report (const char *scenario,
         gint64      elapsed)
 {
-  g_print ("%-7s frames %5u in %6.1f s; longest frame gap %6.1f ms; longest main-loop gap %6.1f ms\n",
-           scenario, n_frames, elapsed / 1e6, longest_frame / 1e3, longest_beat / 1e3);
+  g_print ("%-7s frames %5u in %6.1f s; longest frame gap %6.1f ms; longest main-loop gap %6.1f ms"
+           " (ended at %.1f s)\n",
+           scenario, n_frames, elapsed / 1e6, longest_frame / 1e3, longest_beat / 1e3,
+           longest_beat_at / 1e6);
 }
 
 static void
@@ -255,7 +264,7 @@ main (int   argc,
 
   if (argc == 5)
     {
-      g_autoptr (GkContext) synced = gk_context_new (argv[3], "bench");
+      g_autoptr (GkContext) synced = gk_context_new (argv[3], "admin");
       g_autoptr (GAsyncResult) sync_opened = NULL;
       GkPublishPage *page;
       const char    *summary;
@@ -263,7 +272,7 @@ main (int   argc,
       gk_context_open_async (synced, FALSE, NULL, on_opened_cb, &sync_opened);
       iterate_until (is_set, &sync_opened, 30);
       if (!gk_context_open_finish (synced, sync_opened, &error) ||
-          !gk_store_set_setting (gk_context_get_store (synced), "bench", "portal_url", argv[4],
+          !gk_store_set_setting (gk_context_get_store (synced), "admin", "portal_url", argv[4],
                                  &error))
         g_error ("%s", error->message);
       window = gk_window_new (app, synced);

@@ -1528,6 +1528,103 @@ test_cli (Fixture       *f,
   }
 }
 
+/* ---- what the caller's main context sees ---- */
+
+typedef struct
+{
+  GPtrArray *ids;     /* as the progress callback saw them */
+  guint      n_ticks; /* of the "frame clock" */
+  guint      run;     /* progress callbacks since the last tick */
+  guint      longest_run;
+  gboolean   done_seen;
+  gboolean   late; /* a progress callback after the result */
+} Deliveries;
+
+static void
+on_slow_progress_cb (const GkSyncItemResult *result,
+                     guint                   n_done,
+                     guint                   n_total,
+                     gpointer                user_data)
+{
+  Deliveries *d = user_data;
+
+  if (d->done_seen)
+    d->late = TRUE;
+  g_ptr_array_add (d->ids, g_strdup (result->id));
+  g_assert_cmpuint (n_done, ==, d->ids->len);
+  d->run++;
+  d->longest_run = MAX (d->longest_run, d->run);
+  /* A window that takes its time over each result. */
+  g_usleep (50 * 1000);
+}
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  Deliveries *d = user_data;
+
+  d->n_ticks++;
+  d->run = 0;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_slow_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GkSyncWait *wait = user_data;
+
+  gk_sync_fixture_on_done_cb (object, result, wait);
+}
+
+/* Results arrive faster than a slow window handles them: they are
+ * delivered in order, each once, the report after the last, and never
+ * so many in one go that a source of drawing's priority (GTK's frame
+ * clock, 16 ms) waits behind them — the window keeps drawing while a
+ * batch of 1,000 finishes. */
+static void
+test_progress_leaves_room_to_draw (Fixture *f, gconstpointer data)
+{
+  enum
+  {
+    N = 30
+  };
+  g_autoptr (GkSync) sync = gk_sync_new (f->store);
+  g_autoptr (GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
+  g_autoptr (GkSyncReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSource) tick = g_timeout_source_new (16);
+  Deliveries d = { g_ptr_array_new_with_free_func (g_free) };
+  GkSyncWait wait = { 0 };
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("关于第%u批文件的通知", i + 1);
+      g_free (gk_sync_fixture_make_approved (f, title));
+    }
+  g_source_set_priority (tick, G_PRIORITY_HIGH_IDLE + 20); /* GDK_PRIORITY_REDRAW */
+  g_source_set_callback (tick, on_tick_cb, &d, NULL);
+  g_source_attach (tick, NULL);
+
+  gk_sync_run_async (sync, options, on_slow_progress_cb, &d, NULL, NULL, on_slow_done_cb, &wait);
+  g_assert_true (gk_test_pump_until (&wait.done, 30000));
+  d.done_seen = TRUE;
+  report = gk_sync_run_finish (sync, wait.result, &error);
+  g_object_unref (wait.result);
+  g_source_destroy (tick);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (gk_sync_report_count (report, GK_SYNC_OUTCOME_PUBLISHED), ==, N);
+  g_assert_cmpuint (d.ids->len, ==, report->results->len);
+  for (guint i = 0; i < d.ids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (d.ids, i), ==,
+                     ((GkSyncItemResult *) g_ptr_array_index (report->results, i))->id);
+  g_assert_false (d.late);
+  /* Each callback takes 50 ms: the 16 ms tick is due after each one. */
+  g_assert_cmpuint (d.longest_run, <=, 2);
+  g_assert_cmpuint (d.n_ticks, >=, N / 2);
+  g_ptr_array_unref (d.ids);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1554,6 +1651,8 @@ main (int    argc,
   g_test_add ("/sync/safety-gate/queued-then-edited", Fixture, NULL, fixture_setup,
               test_safety_gate_queued_then_edited, gk_sync_fixture_teardown);
   g_test_add ("/sync/dry-run", Fixture, NULL, fixture_setup, test_dry_run, gk_sync_fixture_teardown);
+  g_test_add ("/sync/progress-leaves-room-to-draw", Fixture, NULL, fixture_setup,
+              test_progress_leaves_room_to_draw, gk_sync_fixture_teardown);
   g_test_add ("/sync/roles-and-options", Fixture, NULL, fixture_setup, test_roles_and_options, gk_sync_fixture_teardown);
   g_test_add ("/sync/check", Fixture, NULL, fixture_setup, test_check, gk_sync_fixture_teardown);
   g_test_add ("/sync/needs-reapproval", Fixture, NULL, fixture_setup, test_needs_reapproval, gk_sync_fixture_teardown);

@@ -120,3 +120,33 @@ gk_format_topic (const char *topic)
   return g_strjoinv (" › ", parts);
 }
 
+static gboolean
+on_row_query_tooltip_cb (
+    GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip, gpointer user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "gk-row-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/**
+ * gk_widget_set_row_tooltip:
+ * @widget: a widget of a list row
+ * @text: (nullable): its tooltip, or %NULL for none
+ */
+void
+gk_widget_set_row_tooltip (GtkWidget *widget, const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_object_get_data (G_OBJECT (widget), "gk-row-tooltip-connected") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "gk-row-tooltip-connected", GINT_TO_POINTER (TRUE));
+      gtk_widget_set_has_tooltip (widget, TRUE);
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_row_query_tooltip_cb), NULL);
+    }
+  g_object_set_data_full (G_OBJECT (widget), "gk-row-tooltip", g_strdup (text), g_free);
+}

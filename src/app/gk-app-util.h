@@ -14,6 +14,11 @@ void   gk_widget_show_toast      (GtkWidget  *widget,
 gboolean gk_show_web_link        (GtkWidget  *widget,
                                   const char *uri);
 /* "2025-03-01T02:03:04.000Z" → "2025-03-01 10:03" in local time. */
+/* A tooltip for a widget of a list row, looked up when GTK asks for it.
+ * gtk_widget_set_tooltip_text() asks the X server where the pointer is
+ * (a round trip) each time it is called: at every bind of every row of
+ * a refreshed list, that is seconds. */
+void   gk_widget_set_row_tooltip (GtkWidget *widget, const char *text);
 char  *gk_format_timestamp       (const char *iso);
 /* Days left until due (see gk_calendar_days_left) in words: "5 days",
  * "Today", "3 days overdue". */

@@ -46,6 +46,10 @@ typedef struct
   gpointer       result;
   GDestroyNotify result_free;
   GError        *error;
+
+  GMutex   lock;
+  GQueue   pending;   /* Progress*, the last one with result NULL: the end */
+  gboolean scheduled; /* an idle of the caller's context delivers them */
 } Call;
 
 /* The engine thread's own, on its stack. */
@@ -81,6 +85,8 @@ running_free (Running *entry)
   g_free (entry);
 }
 
+static void progress_free (gpointer data);
+
 static void
 call_free (Call *call)
 {
@@ -95,46 +101,31 @@ call_free (Call *call)
   if (call->result != NULL && call->result_free != NULL)
     call->result_free (call->result);
   g_clear_error (&call->error);
+  g_queue_clear_full (&call->pending, progress_free);
+  g_mutex_clear (&call->lock);
   g_free (call);
 }
 
-static void
-post (Call *call, GSourceFunc func, gpointer data, GDestroyNotify data_free)
-{
-  g_autoptr (GSource) source = g_idle_source_new ();
+/* The caller's context.  What the engine reports waits in the call's
+ * queue; one idle delivers it, a few milliseconds' worth at a time and
+ * below the priority of drawing, so that a batch whose items finish
+ * faster than the window can show them never holds a frame back. */
 
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_name (source, "[gongkai] sync to caller");
-  g_source_set_callback (source, func, data, data_free);
-  g_source_attach (source, call->caller);
-}
-
-/* The caller's context */
+#define DELIVERY_SLICE_US 4000
 
 static void
 progress_free (gpointer data)
 {
   Progress *progress = data;
 
-  gk_sync_item_result_free (progress->result);
+  if (progress != NULL)
+    gk_sync_item_result_free (progress->result);
   g_free (progress);
 }
 
-static gboolean
-deliver_progress_cb (gpointer data)
+static void
+return_result (Call *call)
 {
-  Progress *progress = data;
-  Call     *call = progress->call;
-
-  call->progress (progress->result, progress->n_done, progress->n_total, call->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-deliver_result_cb (gpointer data)
-{
-  Call *call = data;
-
   if (call->error != NULL)
     g_task_return_error (call->task, g_steal_pointer (&call->error));
   else
@@ -142,7 +133,62 @@ deliver_result_cb (gpointer data)
       g_task_return_pointer (call->task, g_steal_pointer (&call->result), call->result_free);
       call->result_free = NULL;
     }
-  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  Call  *call = data;
+  gint64 end = g_get_monotonic_time () + DELIVERY_SLICE_US;
+
+  for (;;)
+    {
+      Progress *progress;
+
+      g_mutex_lock (&call->lock);
+      progress = g_queue_pop_head (&call->pending);
+      if (progress == NULL)
+        {
+          call->scheduled = FALSE;
+          g_mutex_unlock (&call->lock);
+          return G_SOURCE_REMOVE;
+        }
+      g_mutex_unlock (&call->lock);
+
+      if (progress->result == NULL)
+        {
+          /* The end: nothing follows it. */
+          progress_free (progress);
+          return_result (call);
+          call_free (call);
+          return G_SOURCE_REMOVE;
+        }
+      call->progress (progress->result, progress->n_done, progress->n_total, call->progress_data);
+      progress_free (progress);
+      if (g_get_monotonic_time () >= end)
+        return G_SOURCE_CONTINUE;
+    }
+}
+
+/* The engine thread: queue it for the caller (result NULL: the end; the
+ * call must not be touched after that). */
+static void
+post (Call *call, Progress *progress)
+{
+  g_mutex_lock (&call->lock);
+  g_queue_push_tail (&call->pending, progress);
+  if (!call->scheduled)
+    {
+      g_autoptr (GSource) source = g_idle_source_new ();
+
+      call->scheduled = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_name (source, "[gongkai] sync to caller");
+      g_source_set_callback (source, deliver_cb, call, NULL);
+      /* Under the lock: the idle may free the call once it runs. */
+      g_source_attach (source, call->caller);
+    }
+  g_mutex_unlock (&call->lock);
 }
 
 /* The engine thread */
@@ -160,7 +206,7 @@ on_engine_progress_cb (const GkSyncItemResult *result,
   progress->result = sync_result_copy (result);
   progress->n_done = n_done;
   progress->n_total = n_total;
-  post (call, deliver_progress_cb, progress, progress_free);
+  post (call, progress);
 }
 
 static void
@@ -192,7 +238,7 @@ on_engine_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         g_assert_not_reached ();
     }
   /* From here on the call belongs to the caller's context. */
-  post (call, deliver_result_cb, call, (GDestroyNotify) call_free);
+  post (call, g_new0 (Progress, 1));
   engine->done = TRUE;
 }
 
@@ -267,6 +313,8 @@ start (GkSync              *self,
   struct _Running *entry;
 
   call->kind = kind;
+  g_mutex_init (&call->lock);
+  g_queue_init (&call->pending);
   call->self = g_object_ref (self);
   call->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (call->task, source_tag);

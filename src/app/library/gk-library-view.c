@@ -409,7 +409,7 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
   gtk_label_set_label (GTK_LABEL (label), text ? text : "");
-  gtk_widget_set_tooltip_text (label, tooltip);
+  gk_widget_set_row_tooltip (label, tooltip);
 }
 
 static int

@@ -77,8 +77,10 @@ struct _GkPublishPage
   GtkWidget      *cancel_button;
   GtkWidget      *progress_bar;
   GtkWidget      *report_label;
-  GtkWidget      *results_list;
-  GHashTable     *result_rows;        /* id → AdwActionRow */
+  GtkWidget      *results_list; /* a GtkListView: a batch may have thousands */
+  GtkWidget      *results_scroller;
+  GListStore     *results;          /* GkPublishResult, in the order they finished */
+  GHashTable     *result_positions; /* id → position in results + 1 */
   GCancellable   *sync_cancellable;
   gboolean        syncing;
   char           *report_summary;
@@ -109,14 +111,52 @@ static void refresh_token_status (GkPublishPage *self);
 
 /* helpers */
 
-static void
-clear_list_box (GtkWidget *list_box)
-{
-  GtkWidget *child;
+/* One item's result in the batch's list (a GListModel needs objects). */
+#define GK_TYPE_PUBLISH_RESULT (gk_publish_result_get_type ())
+G_DECLARE_FINAL_TYPE (GkPublishResult, gk_publish_result, GK, PUBLISH_RESULT, GObject)
 
-  /* gtk_list_box_remove_all() is GTK 4.12. */
-  while ((child = gtk_widget_get_first_child (list_box)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (list_box), child);
+struct _GkPublishResult
+{
+  GObject           parent_instance;
+  GkSyncItemResult *result;
+};
+
+G_DEFINE_FINAL_TYPE (GkPublishResult, gk_publish_result, G_TYPE_OBJECT)
+
+static void
+gk_publish_result_finalize (GObject *object)
+{
+  g_clear_pointer (&GK_PUBLISH_RESULT (object)->result, gk_sync_item_result_free);
+  G_OBJECT_CLASS (gk_publish_result_parent_class)->finalize (object);
+}
+
+static void
+gk_publish_result_class_init (GkPublishResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gk_publish_result_finalize;
+}
+
+static void
+gk_publish_result_init (GkPublishResult *self)
+{
+}
+
+static GkPublishResult *
+gk_publish_result_new (const GkSyncItemResult *result)
+{
+  GkPublishResult *self = g_object_new (GK_TYPE_PUBLISH_RESULT, NULL);
+  JsonNode        *fields = result->fields;
+
+  self->result = g_new0 (GkSyncItemResult, 1);
+  self->result->id = g_strdup (result->id);
+  self->result->title = g_strdup (result->title);
+  self->result->outcome = result->outcome;
+  self->result->operation = g_strdup (result->operation);
+  self->result->revision = result->revision;
+  self->result->message = g_strdup (result->message);
+  self->result->public_url = g_strdup (result->public_url);
+  self->result->fields = fields != NULL ? json_node_copy (fields) : NULL;
+  return self;
 }
 
 static GtkWindow *
@@ -866,17 +906,59 @@ static void
 show_result (GkPublishPage          *self,
              const GkSyncItemResult *result)
 {
+  g_autoptr (GkPublishResult) entry = gk_publish_result_new (result);
+  guint position = GPOINTER_TO_UINT (g_hash_table_lookup (self->result_positions, result->id));
+
+  /* An item met twice (a retry after a conflict check) keeps its place. */
+  if (position > 0)
+    g_list_store_splice (self->results, position - 1, 1, (gpointer *) &entry, 1);
+  else
+    {
+      g_list_store_append (self->results, entry);
+      g_hash_table_insert (
+          self->result_positions, g_strdup (result->id),
+          GUINT_TO_POINTER (g_list_model_get_n_items (G_LIST_MODEL (self->results))));
+    }
+  gtk_widget_set_visible (self->results_scroller, TRUE);
+}
+
+/* The rows of the results list: built once per visible row, bound to
+ * each result as it scrolls by. */
+static void
+on_result_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, GkPublishPage *self)
+{
+  GtkWidget *row = new_row ("", NULL);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *open = gtk_button_new_from_icon_name ("web-browser-symbolic");
+
+  gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (open, "flat");
+  g_signal_connect_object (open, "clicked", G_CALLBACK (on_open_clicked_cb), self, 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+  g_object_set_data (G_OBJECT (row), "icon", icon);
+  g_object_set_data (G_OBJECT (row), "open", open);
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+on_result_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, GkPublishPage *self)
+{
+  static const char *const styles[] = { "success", "warning", "error", "dim-label" };
+  const GkSyncItemResult  *result = GK_PUBLISH_RESULT (gtk_list_item_get_item (list_item))->result;
+  GtkWidget               *row = gtk_list_item_get_child (list_item);
+  GtkWidget               *icon = g_object_get_data (G_OBJECT (row), "icon");
+  GtkWidget               *open = g_object_get_data (G_OBJECT (row), "open");
   g_autofree char *subtitle = describe_result (result);
   g_autofree char *title = g_strdup_printf ("%s — %s", gk_sync_outcome_to_label (result->outcome),
                                             result->title ? result->title : result->id);
-  GtkWidget *row = g_hash_table_lookup (self->result_rows, result->id);
-  GtkWidget *icon;
   const char *icon_name = "object-select-symbolic";
   const char *style = "success";
+  gboolean         linked = (result->outcome == GK_SYNC_OUTCOME_PUBLISHED ||
+                     result->outcome == GK_SYNC_OUTCOME_UPDATED) &&
+                    gk_url_is_http (result->public_url);
 
-  if (row != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->results_list), row);
-  row = new_row (title, subtitle);
   switch (result->outcome)
     {
     case GK_SYNC_OUTCOME_CONFLICT:
@@ -898,19 +980,23 @@ show_result (GkPublishPage          *self,
     default:
       break;
     }
-  icon = gtk_image_new_from_icon_name (icon_name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (icon, styles[i]);
   gtk_widget_add_css_class (icon, style);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  if (result->outcome == GK_SYNC_OUTCOME_PUBLISHED || result->outcome == GK_SYNC_OUTCOME_UPDATED)
-    {
-      GtkWidget *open = new_open_button (self, result->id, result->public_url);
 
-      if (open != NULL)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+  gtk_widget_set_visible (open, linked);
+  if (linked)
+    {
+      g_autofree char *name = g_strdup_printf ("open:%s", result->id);
+      g_autofree char *tooltip = g_strdup_printf (_ ("Open %s in the browser"), result->public_url);
+
+      gtk_widget_set_name (open, name);
+      gk_widget_set_row_tooltip (open, tooltip);
+      g_object_set_data_full (G_OBJECT (open), "uri", g_strdup (result->public_url), g_free);
     }
-  gtk_list_box_append (GTK_LIST_BOX (self->results_list), row);
-  gtk_widget_set_visible (self->results_list, TRUE);
-  g_hash_table_insert (self->result_rows, g_strdup (result->id), row);
 }
 
 static void
@@ -977,8 +1063,15 @@ show_report (GkPublishPage      *self,
   else
     gtk_widget_remove_css_class (self->report_label, "error");
 
+  /* Each result was shown as it came; a row is added only for one that
+   * was not (none, unless a progress callback was lost). */
   for (guint i = 0; i < report->results->len; i++)
-    show_result (self, g_ptr_array_index (report->results, i));
+    {
+      const GkSyncItemResult *result = g_ptr_array_index (report->results, i);
+
+      if (!g_hash_table_contains (self->result_positions, result->id))
+        show_result (self, result);
+    }
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), 1.0);
   gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), _("Done"));
 }
@@ -2110,15 +2203,29 @@ build_publish_group (GkPublishPage *self)
   gtk_label_set_selectable (GTK_LABEL (self->report_label), TRUE);
   gtk_widget_add_css_class (self->report_label, "heading");
   gtk_widget_set_visible (self->report_label, FALSE);
-  self->results_list = gtk_list_box_new ();
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (on_result_setup_cb), self);
+    g_signal_connect (factory, "bind", G_CALLBACK (on_result_bind_cb), self);
+    self->results_list = gtk_list_view_new (
+        GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->results)))),
+        factory);
+  }
   gtk_widget_set_name (self->results_list, "sync-results");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->results_list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->results_list, "boxed-list");
-  gtk_widget_set_visible (self->results_list, FALSE);
+  gtk_widget_add_css_class (self->results_list, "card");
+  self->results_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->results_scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->results_scroller),
+                                                    TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), 480);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->results_scroller), self->results_list);
+  gtk_widget_set_visible (self->results_scroller, FALSE);
 
   gtk_box_append (GTK_BOX (box), self->progress_bar);
   gtk_box_append (GTK_BOX (box), self->report_label);
-  gtk_box_append (GTK_BOX (box), self->results_list);
+  gtk_box_append (GTK_BOX (box), self->results_scroller);
   gtk_widget_set_margin_top (box, 12);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
   return group;
@@ -2187,7 +2294,8 @@ gk_publish_page_finalize (GObject *object)
   g_free (self->session_token_url);
   g_free (self->test_result);
   g_free (self->report_summary);
-  g_clear_pointer (&self->result_rows, g_hash_table_unref);
+  g_clear_pointer (&self->result_positions, g_hash_table_unref);
+  g_clear_object (&self->results);
   g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_clear_pointer (&self->published_rows, g_ptr_array_unref);
 
@@ -2260,7 +2368,8 @@ gk_publish_page_init (GkPublishPage *self)
 {
   GtkWidget *page = adw_preferences_page_new ();
 
-  self->result_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->result_positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->results = g_list_store_new (GK_TYPE_PUBLISH_RESULT);
   self->withdrawing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->conflict_rows = g_ptr_array_new ();
   self->published_rows = g_ptr_array_new ();
@@ -2346,9 +2455,9 @@ gk_publish_page_publish (GkPublishPage *self)
 
   if (self->syncing || self->sync == NULL || !may_publish (self))
     return;
-  clear_list_box ((self->results_list));
-  g_hash_table_remove_all (self->result_rows);
-  gtk_widget_set_visible (self->results_list, FALSE);
+  g_list_store_remove_all (self->results);
+  g_hash_table_remove_all (self->result_positions);
+  gtk_widget_set_visible (self->results_scroller, FALSE);
   gtk_widget_set_visible (self->report_label, FALSE);
   g_clear_pointer (&self->report_summary, g_free);
   set_syncing (self, TRUE);
