@@ -42,6 +42,7 @@ struct _GkItemList
   GStrv         ids;
   guint         n_ids;
   GHashTable   *pages;      /* page index → Page */
+  GHashTable   *recycled;   /* id → GkItem loaded before the positions moved */
   GQueue        lru;        /* page indexes, most recently used first */
   guint         generation; /* counts drop_pages() */
 
@@ -94,9 +95,30 @@ page_free (gpointer data)
 static void
 drop_pages (GkItemList *self)
 {
+  GHashTableIter iter;
+  gpointer       value;
+
   /* Loads in flight belong to the old positions: their results are
-   * dropped (see on_page_loaded_cb). */
+   * dropped (see on_items_loaded_cb).  The objects already loaded are
+   * handed out again at their new positions: a row whose item only
+   * moved (a new document above it) keeps its object, so the view
+   * neither rebinds it nor shows a placeholder; the new pages' loads
+   * announce only what really changed. */
   self->generation++;
+  g_hash_table_remove_all (self->recycled);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Page *page = value;
+
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          GkItem *item = g_ptr_array_index (page->items, i);
+
+          if (item->id != NULL && item->revision > 0)
+            g_hash_table_replace (self->recycled, item->id, g_object_ref (item));
+        }
+    }
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->lru);
 }
@@ -226,47 +248,35 @@ on_items_loaded_cb (GObject      *source,
         g_hash_table_insert (by_id, item->id, item);
     }
 
-  if (page != NULL && page->items == load->targets)
-    {
-      guint first = load->page * GK_ITEM_LIST_PAGE_SIZE;
-
-      for (guint i = 0; i < page->items->len; i++)
-        {
-          GkItem *target = g_ptr_array_index (page->items, i);
-          GkItem *item = g_hash_table_lookup (by_id, target->id);
-
-          if (item != NULL)
-            gk_item_assign (target, item);
-        }
-      g_list_model_items_changed (G_LIST_MODEL (self), first, page->items->len, page->items->len);
-      return;
-    }
-
-  if (load->page == G_MAXUINT)
+  if ((page != NULL && page->items == load->targets) || load->page == G_MAXUINT)
     {
       g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+      guint first = load->page != G_MAXUINT ? load->page * GK_ITEM_LIST_PAGE_SIZE : 0;
 
       for (guint i = 0; i < load->targets->len; i++)
         {
           GkItem *target = g_ptr_array_index (load->targets, i);
           GkItem *item = g_hash_table_lookup (by_id, target->id);
+          guint   position =
+              load->positions != NULL ? g_array_index (load->positions, guint, i) : first + i;
 
-          /* A refresh of many (another process wrote) touches only the
-           * rows whose item really changed. */
+          /* Only the rows whose item really changed: a placeholder
+           * filled, an item another process edited; not one that was
+           * handed out already loaded. */
           if (item == NULL || !item_differs (target, item))
             continue;
           gk_item_assign (target, item);
-          g_array_append_val (changed, g_array_index (load->positions, guint, i));
+          g_array_append_val (changed, position);
         }
       /* One announcement per run of neighbouring rows. */
       g_array_sort (changed, compare_positions);
       for (guint i = 0; i < changed->len;)
         {
-          guint first = g_array_index (changed, guint, i), n = 1;
+          guint start = g_array_index (changed, guint, i), n = 1;
 
-          while (i + n < changed->len && g_array_index (changed, guint, i + n) == first + n)
+          while (i + n < changed->len && g_array_index (changed, guint, i + n) == start + n)
             n++;
-          g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+          g_list_model_items_changed (G_LIST_MODEL (self), start, n, n);
           i += n;
         }
     }
@@ -309,7 +319,12 @@ get_page (GkItemList *self,
       page = g_new0 (Page, 1);
       page->items = g_ptr_array_new_full (n, g_object_unref);
       for (guint i = 0; i < n; i++)
-        g_ptr_array_add (page->items, placeholder_item (self->ids[first + i]));
+        {
+          GkItem *known = g_hash_table_lookup (self->recycled, self->ids[first + i]);
+
+          g_ptr_array_add (page->items, known != NULL ? g_object_ref (known)
+                                                      : placeholder_item (self->ids[first + i]));
+        }
       page->loading = TRUE;
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
       start_load (self, index, page->items, NULL);
@@ -605,6 +620,7 @@ gk_item_list_finalize (GObject *object)
   g_clear_pointer (&self->pending_ids, g_hash_table_unref);
   g_clear_pointer (&self->ids, g_strfreev);
   g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->recycled, g_hash_table_unref);
   g_queue_clear (&self->lru);
   g_clear_error (&self->error);
   g_free (self->state);
@@ -702,6 +718,8 @@ gk_item_list_init (GkItemList *self)
 {
   self->ids = g_new0 (char *, 1);
   self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, page_free);
+  /* Keys point into the values. */
+  self->recycled = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->load_cancellable = g_cancellable_new ();
   g_queue_init (&self->lru);
 }

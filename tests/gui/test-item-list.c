@@ -317,6 +317,20 @@ test_follows_store (void)
   newest = get_loaded (list, 0);
   g_assert_nonnull (strstr (newest->title, "02501"));
   g_assert_cmpstr (gk_item_list_get_id (list, position + 1), ==, id);
+  /* The rows that only moved keep their loaded objects: a view neither
+   * shows them as placeholders nor binds them again.  Announced: the
+   * insertion, then the new row filled — not its whole page. */
+  {
+    g_autoptr (GkItem) moved = g_list_model_get_item (G_LIST_MODEL (list), position + 1);
+
+    wait_loaded (list);
+    gk_gui_test_pump (100);
+    g_assert_true (moved == before);
+    g_assert_cmpstr (moved->title, ==, "在另一个线程里改过的标题");
+    g_assert_cmpuint (changes.count, <=, 2);
+    g_assert_cmpuint (changes.position, ==, 0);
+    g_assert_cmpuint (changes.added, ==, 1);
+  }
 }
 
 /* A change to "many" (a tag renamed, another process's commit) that
