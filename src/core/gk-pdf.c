@@ -333,6 +333,10 @@ text_from_json (const char *json,
 
 #define EXTRACT_TIMEOUT_SECONDS 120
 #define EXTRACT_MEMORY_LIMIT ((rlim_t) 3 << 30)
+/* Reading documents is background work: the window (and the X server
+ * drawing it) go first when the cores are busy.  Like a file indexer,
+ * the helper runs at a lower priority. */
+#define EXTRACT_NICE 10
 
 /* Runs in the child between fork and exec: only async-signal-safe calls. */
 static void
@@ -361,6 +365,7 @@ limit_child (gpointer user_data)
 #endif
   setrlimit (RLIMIT_CPU, &cpu);
   setrlimit (RLIMIT_CORE, &core);
+  setpriority (PRIO_PROCESS, 0, EXTRACT_NICE);
 }
 
 typedef struct
