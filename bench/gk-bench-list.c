@@ -230,10 +230,10 @@ open_bench (const char *dir)
   guint random_pos[N_RANDOM];
   guint n_items = 0;
   FilterCase filters[] = {
-    { "filter_state", { .state = "draft" } },
+    { "filter_state", { .state = GK_QUERY_DRAFT } },
     { "filter_text", { .text = TEXT_TERM } },
     { "filter_tag", { .tag = TAG_NAME } },
-    { "filter_all", { .state = "draft", .text = TEXT_TERM, .tag = TAG_NAME } },
+    { "filter_all", { .state = GK_QUERY_DRAFT, .text = TEXT_TERM, .tag = TAG_NAME } },
   };
 
   /* (a) Opening the library (the first one warms the page cache like

@@ -207,7 +207,7 @@ verify (const char *dir)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GkStore) store = gk_store_open (dir, FALSE, &error);
-  GkQuery query = { .state = "published" };
+  GkQuery query = { .state = GK_QUERY_PUBLISHED };
   guint published;
   gint64 jobs;
 
@@ -216,7 +216,7 @@ verify (const char *dir)
   published = gk_store_count (store, &query, &error);
   jobs = gk_store_sync_count_active_jobs (store, &error);
   g_print ("%u published, %" G_GINT64_FORMAT " jobs in the outbox\n", published, jobs);
-  query.state = "approved";
+  query.state = GK_QUERY_APPROVED;
   return jobs == 0 && gk_store_count (store, &query, NULL) == 0 ? 0 : 1;
 }
 

@@ -293,11 +293,11 @@ test_filters (Fixture       *fixture,
     GkQuery     query;
     const char *expected;
   } cases[] = {
-    { { .state = "draft", .sort = "written_date" }, "0,4,5,6" },
-    { { .state = "queue" }, "1" },
-    { { .state = "in_review", .stage = "release" }, "1" },
+    { { .state = GK_QUERY_DRAFT, .sort = "written_date" }, "0,4,5,6" },
+    { { .state = GK_QUERY_IN_REVIEW }, "1" },
+    { { .state = GK_QUERY_IN_REVIEW, .stage = "release" }, "1" },
     { { .stage = "confidentiality" }, "" },
-    { { .state = "published" }, "2" },
+    { { .state = GK_QUERY_PUBLISHED }, "2" },
     { { .tag = "财政", .sort = "written_date" }, "1,4" },
     /* A tag finds the items under its children too. */
     { { .tag = "政策文件" }, "2" },
@@ -309,7 +309,7 @@ test_filters (Fixture       *fixture,
     { { .expiring_before = "2025-05-01", .sort = "written_date" }, "3,6" },
     { { .expiring_before = "2025-04-01" }, "6" },
     { { .category = "policy_document", .text = "通知", .sort = "written_date" }, "0,1,6" },
-    { { .state = "draft", .text = "应急", .tag = "工作要点" }, "0" },
+    { { .state = GK_QUERY_DRAFT, .text = "应急", .tag = "工作要点" }, "0" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -349,7 +349,7 @@ static void
 test_due (Fixture       *fixture,
           gconstpointer  data)
 {
-  GkQuery due = { .state = "due", .sort = "written_date" };
+  GkQuery          due = { .state = GK_QUERY_DUE, .sort = "written_date" };
   GkQuery within10 = { .due_within = 10, .sort = "due" };
   GkQuery within20 = { .due_within = 20, .sort = "due" };
   g_autofree char *a = found (fixture, &due);
@@ -379,7 +379,7 @@ test_sort_and_paging (Fixture       *fixture,
   GkQuery newest = { 0 };
   GkQuery by_state = { .sort = "state" };
   GkQuery bad_sort = { .sort = "colour" };
-  GkQuery bad_state = { .state = "lost" };
+  GkQuery          bad_state = { .state = (GkQueryState) 99 };
   GkQuery by_doc = { .sort = "doc_number" };
   g_autofree char *a = found (fixture, &by_date);
   g_autofree char *b = found (fixture, &by_date_desc);
@@ -419,6 +419,34 @@ test_sort_and_paging (Fixture       *fixture,
   g_assert_cmpuint (gk_store_count (fixture->store, &bad_state, &error), ==, 0);
   g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
   g_clear_error (&error);
+
+  /* The names the command line and the views use. */
+  {
+    static const struct
+    {
+      const char  *name;
+      GkQueryState state;
+    } names[] = {
+      { NULL, GK_QUERY_ANY_STATE },        { "", GK_QUERY_ANY_STATE },
+      { "draft", GK_QUERY_DRAFT },         { "in_review", GK_QUERY_IN_REVIEW },
+      { "queue", GK_QUERY_IN_REVIEW },     { "returned", GK_QUERY_RETURNED },
+      { "approved", GK_QUERY_APPROVED },   { "published", GK_QUERY_PUBLISHED },
+      { "withdrawn", GK_QUERY_WITHDRAWN }, { "due", GK_QUERY_DUE },
+    };
+    GkQueryState parsed = GK_QUERY_DUE;
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_assert_true (gk_query_state_parse (names[i].name, &parsed, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (parsed, ==, names[i].state);
+      }
+    g_assert_cmpint (gk_query_state_for (GK_STATE_WITHDRAWN), ==, GK_QUERY_WITHDRAWN);
+    g_assert_false (gk_query_state_parse ("lost", &parsed, &error));
+    g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "lost"));
+    g_clear_error (&error);
+  }
 
   {
     GkQuery broken = { .text = "应急\xe5\x9b" };
@@ -484,7 +512,7 @@ test_large (void)
   g_autoptr(GPtrArray) slice = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
   const guint n = 20000;
-  GkQuery drafts = { .state = "draft", .sort = "written_date", .descending = TRUE };
+  GkQuery     drafts = { .state = GK_QUERY_DRAFT, .sort = "written_date", .descending = TRUE };
   GkQuery text = { .text = "编号 00123" };
   GkQuery short_text = { .text = "税" };
 

@@ -1153,7 +1153,7 @@ test_non_proactive (Fixture       *f,
     g_autoptr(GPtrArray) items = NULL;
     guint n_publishable = 0;
 
-    query.state = "approved";
+    query.state = GK_QUERY_APPROVED;
     items = gk_store_query (f->store, &query, 0, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (items->len, ==, 4);

@@ -155,19 +155,19 @@ build_query (GkWindow *self,
     {
     case VIEW_MINE:
       query->created_by = gk_context_get_user (self->context);
-      query->state = "draft";
+      query->state = GK_QUERY_DRAFT;
       break;
     case VIEW_QUEUE:
-      query->state = "queue";
+      query->state = GK_QUERY_IN_REVIEW;
       break;
     case VIEW_APPROVED:
-      query->state = "approved";
+      query->state = GK_QUERY_APPROVED;
       break;
     case VIEW_PUBLISHED:
-      query->state = "published";
+      query->state = GK_QUERY_PUBLISHED;
       break;
     case VIEW_DUE:
-      query->state = "due";
+      query->state = GK_QUERY_DUE;
       query->due_within = DUE_SOON_WORKING_DAYS;
       query->sort = "due";
       break;

@@ -601,15 +601,14 @@ cmd_list (GkCli  *cli,
   };
   GkQuery query = { 0 };
   g_autofree char *expiring_before = NULL;
-  GkState parsed_state;
+  GkQueryState     parsed_state = GK_QUERY_ANY_STATE;
   int status = 0;
 
   if (!gk_cli_parse_options (cli, argv[0], entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
     return gk_cli_usage (cli, argv[0], _("unexpected argument “%s”"), argv[1]);
-  if (state != NULL && strcmp (state, "queue") != 0 && strcmp (state, "due") != 0 &&
-      !gk_state_from_string (state, &parsed_state))
+  if (!gk_query_state_parse (state, &parsed_state, NULL))
     return gk_cli_usage (cli, argv[0], _("unknown state “%s” (draft, in_review, returned, approved, published, withdrawn)"), state);
   if ((from && !gk_date_is_valid (from)) || (to && !gk_date_is_valid (to)))
     return gk_cli_usage (cli, argv[0], _("dates are written YYYY-MM-DD"));
@@ -626,7 +625,7 @@ cmd_list (GkCli  *cli,
       expiring_before = gk_date_format (date);
     }
 
-  query.state = state;
+  query.state = parsed_state;
   query.stage = stage;
   query.tag = tag;
   query.category = category;

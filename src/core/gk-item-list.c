@@ -25,7 +25,7 @@ struct _GkItemList
   guint         coalesce_source;
 
   /* Owned copies of the filters; query points into them. */
-  char         *state;
+  GkQueryState  state;
   char         *stage;
   char         *tag;
   char         *category;
@@ -623,7 +623,6 @@ gk_item_list_finalize (GObject *object)
   g_clear_pointer (&self->recycled, g_hash_table_unref);
   g_queue_clear (&self->lru);
   g_clear_error (&self->error);
-  g_free (self->state);
   g_free (self->stage);
   g_free (self->tag);
   g_free (self->category);
@@ -785,16 +784,19 @@ gk_item_list_get_store (GkItemList *self)
 /**
  * gk_item_list_set_state:
  * @self: a list
- * @state: (nullable): a state name, "queue" or "due"
+ * @state: the items' state (%GK_QUERY_ANY_STATE: every item)
  *
  * Shows only items in @state.
  */
 void
-gk_item_list_set_state (GkItemList *self,
-                        const char *state)
+gk_item_list_set_state (GkItemList *self, GkQueryState state)
 {
   g_return_if_fail (GK_IS_ITEM_LIST (self));
-  set_string (self, &self->state, state);
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  requery (self, NULL, FALSE);
 }
 
 /**
@@ -973,7 +975,7 @@ gk_item_list_set_query (GkItemList    *self,
     query = &empty;
 
   gk_item_list_freeze (self);
-  set_string (self, &self->state, query->state);
+  gk_item_list_set_state (self, query->state);
   set_string (self, &self->stage, query->stage);
   set_string (self, &self->tag, query->tag);
   set_string (self, &self->category, query->category);

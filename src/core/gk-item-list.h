@@ -34,8 +34,7 @@ GkStore       *gk_item_list_get_store          (GkItemList    *self);
 /* Filters: NULL, "" or 0 does not filter.  Each setter queries again
  * (in the background; "loading" tells) when the value changed, unless
  * the list is frozen. */
-void           gk_item_list_set_state          (GkItemList    *self,
-                                                const char    *state);
+void           gk_item_list_set_state (GkItemList *self, GkQueryState state);
 void           gk_item_list_set_stage          (GkItemList    *self,
                                                 const char    *stage);
 void           gk_item_list_set_tag            (GkItemList    *self,

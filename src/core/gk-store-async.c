@@ -79,7 +79,7 @@ copy_query (Args          *args,
   *to = (GkQuery) { 0 };
   if (from == NULL)
     return;
-  to->state = keep (args, from->state);
+  to->state = from->state;
   to->stage = keep (args, from->stage);
   to->tag = keep (args, from->tag);
   to->category = keep (args, from->category);

@@ -1598,24 +1598,17 @@ build_query (GkStore       *self,
   if (query == NULL)
     return TRUE;
 
-  if (!gk_str_is_blank (query->state))
+  if (query->state == GK_QUERY_DUE)
+    add_condition (parts, "gk_deadline_applies (items.state, items.disclosure, items.due_date)");
+  else if (query->state > GK_QUERY_ANY_STATE && query->state < GK_QUERY_DUE)
+    add_condition (
+        parts, "items.state = ?%u",
+        add_text (parts, gk_state_to_string ((GkState) (query->state - GK_QUERY_DRAFT))));
+  else if (query->state != GK_QUERY_ANY_STATE)
     {
-      GkState state;
-
-      if (strcmp (query->state, "queue") == 0)
-        add_condition (parts, "items.state = 'in_review'");
-      else if (strcmp (query->state, "due") == 0)
-        add_condition (parts, "gk_deadline_applies (items.state, items.disclosure, items.due_date)");
-      else if (gk_state_from_string (query->state, &state))
-        add_condition (parts, "items.state = ?%u", add_text (parts, query->state));
-      else
-        {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("“%s” is not a state. States: draft, in_review, returned, approved, published, "
-                         "withdrawn, queue, due."),
-                       query->state);
-          return FALSE;
-        }
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID, _ ("%d is not a query state."),
+                   (int) query->state);
+      return FALSE;
     }
 
   if (!gk_str_is_blank (query->stage))
@@ -2014,4 +2007,49 @@ gk_store_get_items (GkStore           *self,
         g_ptr_array_add (items, g_object_ref (item));
     }
   return g_steal_pointer (&items);
+}
+
+/**
+ * gk_query_state_for:
+ * @state: a state
+ *
+ * Returns: the query state that lists the items in @state
+ */
+GkQueryState
+gk_query_state_for (GkState state)
+{
+  return (GkQueryState) (GK_QUERY_DRAFT + state);
+}
+
+/**
+ * gk_query_state_parse:
+ * @text: (nullable): a state's name, "queue" or "due"
+ * @out: (out): the query state
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when @text names one (%NULL and "" name any state)
+ */
+gboolean
+gk_query_state_parse (const char *text, GkQueryState *out, GError **error)
+{
+  GkState state;
+
+  if (gk_str_is_blank (text))
+    *out = GK_QUERY_ANY_STATE;
+  else if (strcmp (text, "queue") == 0)
+    *out = GK_QUERY_IN_REVIEW;
+  else if (strcmp (text, "due") == 0)
+    *out = GK_QUERY_DUE;
+  else if (gk_state_from_string (text, &state))
+    *out = gk_query_state_for (state);
+  else
+    {
+      g_set_error (
+          error, GK_ERROR, GK_ERROR_INVALID,
+          _ ("“%s” is not a state. States: draft, in_review, returned, approved, published, "
+             "withdrawn, queue, due."),
+          text);
+      return FALSE;
+    }
+  return TRUE;
 }

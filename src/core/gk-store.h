@@ -52,10 +52,29 @@ typedef struct
 void     gk_audit_entry_free (GkAuditEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkAuditEntry, gk_audit_entry_free)
 
+/* Which items by state: those in one state, or those a deadline applies
+ * to (gk-deadline.h: 主动公开, not yet published, with a due date). */
+typedef enum
+{
+  GK_QUERY_ANY_STATE = 0,
+  GK_QUERY_DRAFT,
+  GK_QUERY_IN_REVIEW, /* the review queue */
+  GK_QUERY_RETURNED,
+  GK_QUERY_APPROVED,
+  GK_QUERY_PUBLISHED,
+  GK_QUERY_WITHDRAWN,
+  GK_QUERY_DUE,
+} GkQueryState;
+
+/* The query state of the items in state. */
+GkQueryState gk_query_state_for (GkState state);
+/* A state's name, "queue" (in review) or "due"; NULL or "" for any. */
+gboolean gk_query_state_parse (const char *text, GkQueryState *out, GError **error);
+
 /* Filters for listing and search; NULL/0 fields do not filter. */
 typedef struct
 {
-  const char *state;        /* a GkState string, or "queue" (in_review), "due" (not yet published, has a due date) */
+  GkQueryState state;
   const char *stage;        /* confidentiality | release */
   const char *tag;
   const char *category;

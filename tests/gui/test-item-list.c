@@ -164,10 +164,10 @@ test_filters (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_SPECIAL);
   g_assert_cmpstr (gk_item_list_get_query (list)->text, ==, "需要找到");
 
-  gk_item_list_set_state (list, "published");
+  gk_item_list_set_state (list, GK_QUERY_PUBLISHED);
   wait_loaded (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
-  gk_item_list_set_state (list, NULL);
+  gk_item_list_set_state (list, GK_QUERY_ANY_STATE);
   wait_loaded (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_SPECIAL);
 
@@ -176,7 +176,7 @@ test_filters (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_ITEMS);
 
   query.created_by = actor;
-  query.state = "draft";
+  query.state = GK_QUERY_DRAFT;
   gk_item_list_set_query (list, &query);
   wait_loaded (list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_ITEMS);

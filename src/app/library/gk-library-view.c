@@ -183,7 +183,7 @@ update_empty (GkLibraryView *self)
       adw_status_page_set_title (self->empty_page, _("No Results"));
       adw_status_page_set_description (self->empty_page, _("Try other words or remove a filter."));
     }
-  else if (self->preset.state != NULL || self->preset.created_by != NULL ||
+  else if (self->preset.state != GK_QUERY_ANY_STATE || self->preset.created_by != NULL ||
            self->preset.expiring_before != NULL || self->preset.due_within != 0)
     {
       /* A view of the library (drafts, ready to publish, expiring…) that
@@ -222,11 +222,8 @@ apply_query (GkLibraryView *self)
         query.tag = tag;
       if (category != NULL)
         query.category = category;
-      if (state != NULL)
-        {
-          query.state = state;
-          query.stage = NULL;
-        }
+      if (state != NULL && gk_query_state_parse (state, &query.state, NULL))
+        query.stage = NULL;
     }
   if (self->sort_key != NULL)
     {
@@ -1273,7 +1270,6 @@ gk_library_view_set_preset (GkLibraryView *self,
   old = g_steal_pointer (&self->preset_strings);
   self->preset_strings = g_ptr_array_new_with_free_func (g_free);
   self->preset = *preset;
-  self->preset.state = own_string (self, preset->state);
   self->preset.stage = own_string (self, preset->stage);
   self->preset.tag = own_string (self, preset->tag);
   self->preset.category = own_string (self, preset->category);

@@ -1220,7 +1220,7 @@ static void
 on_publish_clicked_cb (GtkButton     *button,
                        GkPublishPage *self)
 {
-  GkQuery query = { .state = "approved", .sort = "title" };
+  GkQuery query = { .state = GK_QUERY_APPROVED, .sort = "title" };
 
   if (self->store == NULL)
     {
@@ -1797,7 +1797,7 @@ on_published_cb (GObject      *source,
   g_autoptr(GkPublishPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = gk_store_query_finish (GK_STORE (source), result, &error);
-  GkQuery query = { .state = "published" };
+  GkQuery query = { .state = GK_QUERY_PUBLISHED };
 
   if (items == NULL)
     {
@@ -1993,8 +1993,8 @@ static void
 reload (GkPublishPage *self)
 {
   const char *keys[] = { "portal_url", "portal_ca_file", NULL };
-  GkQuery approved = { .state = "approved" };
-  GkQuery published = { .state = "published" };
+  GkQuery     approved = { .state = GK_QUERY_APPROVED };
+  GkQuery     published = { .state = GK_QUERY_PUBLISHED };
 
   show_settings (self);
   if (self->store == NULL)

@@ -984,7 +984,7 @@ on_queue_cb (GObject      *source,
 
   g_clear_pointer (&self->pending_queue, g_ptr_array_unref);
   self->pending_queue = g_steal_pointer (&items);
-  query.state = "queue";
+  query.state = GK_QUERY_IN_REVIEW;
   query.sort = "due";
   gk_store_query_async (self->store, &query, 0, 500, self->cancellable, on_queue_others_cb,
                         g_object_ref (self));
