@@ -39,7 +39,8 @@ typedef struct
   GkSyncProgressFunc progress;
   gpointer           progress_data;
   GDestroyNotify     progress_destroy;
-  struct _Running   *entry; /* read by the engine thread as it starts */
+  struct _Running   *entry;  /* read by the engine thread as it starts */
+  guint64            ticket; /* its turn to start */
 
   /* Set on the engine thread by the engine's callback, read on the
    * caller's context by the last idle (which runs after it). */
@@ -77,6 +78,14 @@ typedef struct _Running
 
 static GMutex     running_mutex;
 static GPtrArray *running; /* Running*, while their threads run */
+
+/* The runs start in the order of the calls: each engine thread does its
+ * start (the role check, the sync lock) only after the previous call's
+ * start is done, so that of two syncs started one after the other the
+ * first gets the lock, as the caller would expect. */
+static GCond   start_cond;
+static guint64 next_ticket; /* under running_mutex */
+static guint64 now_starting;
 
 static void
 running_free (Running *entry)
@@ -251,6 +260,10 @@ engine_thread (gpointer data)
   gboolean      mine;
 
   g_main_context_push_thread_default (context);
+  g_mutex_lock (&running_mutex);
+  while (now_starting != call->ticket)
+    g_cond_wait (&start_cond, &running_mutex);
+  g_mutex_unlock (&running_mutex);
   switch (call->kind)
     {
       case CALL_RUN:
@@ -273,6 +286,10 @@ engine_thread (gpointer data)
       default:
         g_assert_not_reached ();
     }
+  g_mutex_lock (&running_mutex);
+  now_starting++;
+  g_cond_broadcast (&start_cond);
+  g_mutex_unlock (&running_mutex);
   call = NULL; /* the caller's once the engine is done */
   while (!engine.done)
     g_main_context_iteration (context, TRUE);
@@ -332,6 +349,7 @@ start (GkSync              *self,
   call->entry = entry;
   /* The thread reads entry->thread under the lock: it finds it set. */
   g_mutex_lock (&running_mutex);
+  call->ticket = next_ticket++;
   if (running == NULL)
     running = g_ptr_array_new ();
   g_ptr_array_add (running, entry);

@@ -396,6 +396,30 @@ test_own_document (void)
   g_assert_nonnull (strstr (why, "dora"));
   g_assert_true (gtk_widget_get_visible (caption));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)), why));
+
+  /* The command line refuses her with the same reason: both faces ask
+   * the one policy of the core (gk_policy_check), each adds its remedy. */
+  {
+    g_autoptr (GkItem) item = get_item (h.plain_id);
+    g_autoptr (GError) refusal = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GSubprocess) ctl = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_false (gk_store_check_action (store (), "dora", GK_ACTION_APPROVE, item, &refusal));
+    g_assert_nonnull (refusal);
+    ctl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                            g_getenv ("GONGKAI_CTL"), "--library", h.library, "--as", "dora",
+                            "review", h.plain_id, "approve", NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (ctl, NULL, NULL, &out, &err, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (ctl), !=, 0);
+    if (strstr (err, refusal->message) == NULL || strstr (why, refusal->message) == NULL)
+      g_error ("the core says “%s”; the command line “%s”; the window “%s”", refusal->message, err,
+               why);
+  }
   shot ("review-own-document");
 }
 

@@ -711,6 +711,69 @@ test_views (void)
   g_assert_cmpint (gk_window_get_view_count (h.window, "queue"), >=, 0);
 }
 
+static guint
+count_occurrences (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+/* One deadline rule for the list's column and the "Due soon" view: a
+ * 依申请公开 draft written long ago is neither red in the list nor in
+ * the due view (it used to be shown overdue in the list and be missing
+ * from the view); the 主动公开 one beside it is both. */
+static void
+test_deadline_only_for_proactive (void)
+{
+  static const struct
+  {
+    const char *title;
+    const char *disclosure;
+  } items[] = {
+    { "关于期限规则的主动公开通知", "proactive" },
+    { "关于期限规则的依申请公开答复", "on_request" },
+  };
+  int              due_before;
+  g_autofree char *text = NULL;
+
+  gk_window_select_view (h.window, "due");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) &&
+                   gk_window_get_view_count (h.window, "due") >= 0,
+               5000);
+  due_before = gk_window_get_view_count (h.window, "due");
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      g_autoptr (GkItem) item = gk_item_new ();
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (gk_item_set_field (item, "title", items[i].title, &error));
+      g_assert_true (gk_item_set_field (item, "issuer", "上海市应急管理局", &error));
+      g_assert_true (gk_item_set_field (item, "written_date", "2020-01-06", &error));
+      g_assert_true (gk_item_set_field (item, "disclosure", items[i].disclosure, &error));
+      g_assert_true (
+          gk_store_insert_item (store (), g_getenv ("GONGKAI_USER"), item, NULL, 0, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The due view gains the 主动公开 one only. */
+  GK_GUI_WAIT (gk_window_get_view_count (h.window, "due") == due_before + 1, 5000);
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) && n_listed () == (guint) due_before + 1, 5000);
+
+  /* In the list of every document, only it is marked overdue. */
+  gk_window_select_view (h.window, "all");
+  gk_library_view_search (h.view, "关于期限规则");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) && n_listed () == 2, 5000);
+  gk_gui_test_pump (200);
+  text = gk_gui_test_collect_text (GTK_WIDGET (gk_library_view_get_column_view (h.view)));
+  g_assert_nonnull (strstr (text, items[1].title));
+  g_assert_cmpuint (count_occurrences (text, "overdue"), ==, 1);
+  gk_library_view_search (h.view, "");
+  gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
+}
+
 /* A shared desk: another member acts; the header bar and "My drafts"
  * follow. */
 static void
@@ -1022,6 +1085,8 @@ main (int   argc,
   g_test_add_func ("/gui/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/window/import-damaged", test_import_damaged);
   g_test_add_func ("/gui/window/import-cancel", test_import_cancel);
+  /* After the tests that count the documents: it adds two. */
+  g_test_add_func ("/gui/window/deadline-only-for-proactive", test_deadline_only_for_proactive);
   g_test_add_func ("/gui/window/settings", test_settings);
 
   status = g_test_run ();
