@@ -84,15 +84,20 @@ check_findings (GPtrArray *findings, const char *const *pages, guint n_pages)
       g_autoptr (JsonNode) json = NULL;
       g_autofree char *text = NULL;
       glong            chars;
+      GkFindingKind    kind;
 
       if (finding->page < 1 || (guint) finding->page > n_pages)
-        fuzz_fail ("finding %u (%s) is on page %d of %u", i, finding->kind, finding->page, n_pages);
+        fuzz_fail ("finding %u (%s) is on page %d of %u", i,
+                   gk_finding_kind_to_string (finding->kind), finding->page, n_pages);
       chars = g_utf8_strlen (pages[finding->page - 1], -1);
       if (finding->offset < 0 || finding->length <= 0 ||
           (glong) finding->offset + finding->length > chars)
         fuzz_fail ("finding %u (%s) at %d+%d lies outside its page of %ld characters", i,
-                   finding->kind, finding->offset, finding->length, chars);
-      fuzz_check_utf8 (finding->kind, "a finding's kind");
+                   gk_finding_kind_to_string (finding->kind), finding->offset, finding->length,
+                   chars);
+      if (!gk_finding_kind_from_string (gk_finding_kind_to_string (finding->kind), &kind) ||
+          kind != finding->kind)
+        fuzz_fail ("finding %u has no kind of its own (%d)", i, (int) finding->kind);
       fuzz_check_utf8 (finding->value, "a finding's value");
       json = gk_finding_to_json (finding);
       text = gk_json_to_string (json, FALSE);

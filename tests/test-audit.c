@@ -100,8 +100,8 @@ fixture_set_up (Fixture       *fixture,
 
   item->title = g_strdup ("关于公布联系人的通知");
   item->written_date = g_strdup ("2024-05-06");
-  g_ptr_array_add (findings, gk_finding_new ("id_card", "110105********002X", 1, 12, 18));
-  g_ptr_array_add (findings, gk_finding_new ("mobile", "139****5678", 1, 34, 11));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_ID_CARD, "110105********002X", 1, 12, 18));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_MOBILE, "139****5678", 1, 34, 11));
   g_assert_true (gk_store_insert_item (fixture->store, "drafter", item, pages, 1, findings, &error));
   g_assert_no_error (error);
   fixture->item_id = g_strdup (item->id);

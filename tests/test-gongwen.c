@@ -613,7 +613,7 @@ test_text_warning_marks (void)
           {
             GkFinding *finding = g_ptr_array_index (findings, f);
 
-            screened |= g_str_equal (finding->kind, "secrecy_mark") &&
+            screened |= finding->kind == GK_FINDING_SECRECY_MARK &&
                         g_strcmp0 (finding->value, cases[i].mark) == 0 && finding->page == 1;
           }
         g_assert_true (screened || cases[i].mark == NULL);
@@ -857,7 +857,7 @@ test_corpus_marks_screened (void)
         {
           GkFinding *finding = g_ptr_array_index (findings, f);
 
-          if (!g_str_equal (finding->kind, "secrecy_mark") || finding->page != 1)
+          if (!finding->kind == GK_FINDING_SECRECY_MARK || finding->page != 1)
             continue;
           mark_found |= g_strcmp0 (finding->value, d->secrecy_mark) == 0;
           copy_found |= g_strcmp0 (finding->value, copy) == 0;

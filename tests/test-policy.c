@@ -223,7 +223,7 @@ test_item_needs (void)
   GkMember dora = { (char *) "dora", D, NULL };
   g_autoptr(GkItem) item = make_item (GK_STATE_IN_REVIEW, GK_STAGE_CONFIDENTIALITY);
   g_autoptr(GkItem) draft = make_item (GK_STATE_DRAFT, GK_STAGE_NONE);
-  GkFinding *mark = gk_finding_new ("secrecy_mark", "秘密", 1, 0, 2);
+  GkFinding *mark = gk_finding_new (GK_FINDING_SECRECY_MARK, "秘密", 1, 0, 2);
   g_autoptr(GError) error = NULL;
 
   mark->id = 12;

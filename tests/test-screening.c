@@ -122,12 +122,12 @@ split_number (const char *digits,
  * scan must return. */
 typedef struct
 {
-  char *kind;
-  int   page;
-  int   offset;
-  int   length;
-  char *value;    /* checked when not NULL */
-  char *digits;   /* a number: must not appear in the finding's value */
+  GkFindingKind kind;
+  int           page;
+  int           offset;
+  int           length;
+  char         *value;  /* checked when not NULL */
+  char         *digits; /* a number: must not appear in the finding's value */
 } Expected;
 
 typedef struct
@@ -139,7 +139,6 @@ typedef struct
 static void
 expected_free (Expected *e)
 {
-  g_free (e->kind);
   g_free (e->value);
   g_free (e->digits);
   g_free (e);
@@ -189,16 +188,12 @@ doc_new_page (Doc *doc)
 
 /* Appends text and expects one finding covering exactly it. */
 static void
-doc_expect (Doc        *doc,
-            const char *kind,
-            const char *text,
-            const char *value,
-            const char *digits)
+doc_expect (Doc *doc, GkFindingKind kind, const char *text, const char *value, const char *digits)
 {
   Expected *e = g_new0 (Expected, 1);
   GString *page = doc_page (doc);
 
-  e->kind = g_strdup (kind);
+  e->kind = kind;
   e->page = (int) doc->pages->len;
   e->offset = (int) g_utf8_strlen (page->str, -1);
   e->length = (int) g_utf8_strlen (text, -1);
@@ -209,13 +204,10 @@ doc_expect (Doc        *doc,
 }
 
 static char *
-describe (const char *kind,
-          int         page,
-          int         offset,
-          int         length,
-          const char *value)
+describe (GkFindingKind kind, int page, int offset, int length, const char *value)
 {
-  return g_strdup_printf ("%s p%d @%d+%d %s", kind, page, offset, length, value ? value : "");
+  return g_strdup_printf ("%s p%d @%d+%d %s", gk_finding_kind_to_string (kind), page, offset,
+                          length, value ? value : "");
 }
 
 static GPtrArray *
@@ -263,18 +255,18 @@ doc_check (Doc               *doc,
       GkFinding *f = g_ptr_array_index (found, i);
       Expected *e = g_ptr_array_index (doc->expected, i);
 
-      if (g_strcmp0 (f->kind, e->kind) != 0 || f->page != e->page ||
-          f->offset != e->offset || f->length != e->length ||
-          (e->value != NULL && g_strcmp0 (f->value, e->value) != 0))
+      if (f->kind != e->kind || f->page != e->page || f->offset != e->offset ||
+          f->length != e->length || (e->value != NULL && g_strcmp0 (f->value, e->value) != 0))
         g_test_message ("expected:\n%sgot:\n%s", want->str, got->str);
 
-      g_assert_cmpstr (f->kind, ==, e->kind);
+      g_assert_cmpint (f->kind, ==, e->kind);
       g_assert_cmpint (f->page, ==, e->page);
       g_assert_cmpint (f->offset, ==, e->offset);
       g_assert_cmpint (f->length, ==, e->length);
       if (e->value != NULL)
         g_assert_cmpstr (f->value, ==, e->value);
-      g_assert_cmpstr (f->status, ==, g_str_equal (e->kind, "landline") ? "info" : "open");
+      g_assert_cmpint (f->status, ==,
+                       e->kind == GK_FINDING_LANDLINE ? GK_FINDING_INFO : GK_FINDING_OPEN);
 
       /* The full number never reaches a finding. */
       if (e->digits != NULL)
@@ -364,50 +356,50 @@ test_numbers_found (void)
   g_autofree char *id2_lower = g_ascii_strdown (id2, -1);
 
   doc_text (doc, "关于行政处罚决定的公示\n当事人：张某，公民身份号码：");
-  doc_expect (doc, "id_card", id1, NULL, id1);
+  doc_expect (doc, GK_FINDING_ID_CARD, id1, NULL, id1);
   doc_text (doc, "，住所：上海市浦东新区。\n法定代表人李某（身份证号");
-  doc_expect (doc, "id_card", id2, NULL, id2);
+  doc_expect (doc, GK_FINDING_ID_CARD, id2, NULL, id2);
   doc_text (doc, "）联系电话");
-  doc_expect (doc, "mobile", "13812345678", "138****5678", "13812345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "13812345678", "138****5678", "13812345678");
   doc_text (doc, "。\n全角号码：");
-  doc_expect (doc, "id_card", id3_wide, NULL, id3);
+  doc_expect (doc, GK_FINDING_ID_CARD, id3_wide, NULL, id3);
   doc_text (doc, "；全角手机");
-  doc_expect (doc, "mobile", mobile_wide, "139****5678", "13912345678");
+  doc_expect (doc, GK_FINDING_MOBILE, mobile_wide, "139****5678", "13912345678");
   doc_text (doc, "；\n提取时被空格拆开的号码 ");
-  doc_expect (doc, "id_card", id4_split, NULL, id4);
+  doc_expect (doc, GK_FINDING_ID_CARD, id4_split, NULL, id4);
   doc_text (doc, " 以及跨行的号码");
-  doc_expect (doc, "id_card", id5_wrapped, NULL, id5);
+  doc_expect (doc, GK_FINDING_ID_CARD, id5_wrapped, NULL, id5);
   doc_text (doc, "。\n小写x结尾：");
-  doc_expect (doc, "id_card", id2_lower, NULL, id2);
+  doc_expect (doc, GK_FINDING_ID_CARD, id2_lower, NULL, id2);
   doc_text (doc, "。旧式15位：");
-  doc_expect (doc, "id_card", "110105491231002", NULL, "110105491231002");
+  doc_expect (doc, GK_FINDING_ID_CARD, "110105491231002", NULL, "110105491231002");
   doc_text (doc, "。\n");
 
   doc_new_page (doc);
   doc_text (doc, "联系方式\n手机：");
-  doc_expect (doc, "mobile", "+86 138 1234 5678", "138****5678", "13812345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "+86 138 1234 5678", "138****5678", "13812345678");
   doc_text (doc, "，");
-  doc_expect (doc, "mobile", "86-13712345678", "137****5678", "13712345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "86-13712345678", "137****5678", "13712345678");
   doc_text (doc, "，");
-  doc_expect (doc, "mobile", "150-1234-5678", "150****5678", "15012345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "150-1234-5678", "150****5678", "15012345678");
   doc_text (doc, " 或 ");
-  doc_expect (doc, "mobile", "19912345678", NULL, "19912345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "19912345678", NULL, "19912345678");
   doc_text (doc, "/");
-  doc_expect (doc, "mobile", "18612345678", NULL, "18612345678");
+  doc_expect (doc, GK_FINDING_MOBILE, "18612345678", NULL, "18612345678");
   doc_text (doc, "\n收款账户：");
-  doc_expect (doc, "bank_card", card1, NULL, card1);
+  doc_expect (doc, GK_FINDING_BANK_CARD, card1, NULL, card1);
   doc_text (doc, "，备用卡 ");
-  doc_expect (doc, "bank_card", card2_split, NULL, card2);
+  doc_expect (doc, GK_FINDING_BANK_CARD, card2_split, NULL, card2);
   doc_text (doc, "，旧卡");
-  doc_expect (doc, "bank_card", card3, NULL, card3);
+  doc_expect (doc, GK_FINDING_BANK_CARD, card3, NULL, card3);
   doc_text (doc, "。\n办公电话：");
-  doc_expect (doc, "landline", "021-12345678", NULL, "02112345678");
+  doc_expect (doc, GK_FINDING_LANDLINE, "021-12345678", NULL, "02112345678");
   doc_text (doc, "，");
-  doc_expect (doc, "landline", "(021)1234-5678", NULL, "02112345678");
+  doc_expect (doc, GK_FINDING_LANDLINE, "(021)1234-5678", NULL, "02112345678");
   doc_text (doc, "，");
-  doc_expect (doc, "landline", "0571-88886666", NULL, "057188886666");
+  doc_expect (doc, GK_FINDING_LANDLINE, "0571-88886666", NULL, "057188886666");
   doc_text (doc, "转8001，传真 ");
-  doc_expect (doc, "landline", "010-6512 3456", NULL, "01065123456");
+  doc_expect (doc, GK_FINDING_LANDLINE, "010-6512 3456", NULL, "01065123456");
   doc_text (doc, "。\n");
 
   doc_check (doc, NULL);
@@ -477,12 +469,12 @@ test_offsets_in_original (void)
 
       if (i == 0)
         {
-          g_assert_cmpstr (f->kind, ==, "id_card");
+          g_assert_cmpint (f->kind, ==, GK_FINDING_ID_CARD);
           g_assert_cmpstr (span, ==, wide);
         }
       else
         {
-          g_assert_cmpstr (f->kind, ==, "mobile");
+          g_assert_cmpint (f->kind, ==, GK_FINDING_MOBILE);
           g_assert_cmpstr (span, ==, "１３８ １２３４ ５６７８");
         }
     }
@@ -494,9 +486,9 @@ test_secrecy_marks (void)
   g_autoptr(Doc) doc = doc_new ();
 
   /* Page 1: a 涉密公文's 版头. */
-  doc_expect (doc, "secrecy_mark", "000123", "份号 000123", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "000123", "份号 000123", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "机密★5年", "机密★5年", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "机密★5年", "机密★5年", NULL);
   doc_text (doc, "\n特急\n上海市应急管理局文件\n沪应急〔2024〕12号\n关于加强保密工作的通知\n各区应急管理局：\n");
   doc_text (doc, "为贯彻《中华人民共和国保守国家秘密法》，保护商业秘密，防止秘密的泄露，"
                  "不得泄露国家秘密和工作秘密。涉密文件应在首页标注“秘密★”字样；"
@@ -506,38 +498,38 @@ test_secrecy_marks (void)
   /* Page 2: the variants extraction produces. */
   doc_new_page (doc);
   doc_text (doc, "  ");
-  doc_expect (doc, "secrecy_mark", "绝 密★长期", "绝密★长期", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "绝 密★长期", "绝密★长期", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "秘密＊１０年", "秘密★10年", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "秘密＊１０年", "秘密★10年", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "秘 密", "秘密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "秘 密", "秘密", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "机密☆", "机密★", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "机密☆", "机密★", NULL);
   doc_text (doc, "    ");
-  doc_expect (doc, "secrecy_mark", "内部明电", "内部明电", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "内部明电", "内部明电", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "秘密", "秘密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "秘密", "秘密", NULL);
   doc_text (doc, "      上海市人民政府办公厅\n密级：");
-  doc_expect (doc, "secrecy_mark", "机密", "机密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "机密", "机密", NULL);
   doc_text (doc, "  紧急程度：平急\n正文中提到");
-  doc_expect (doc, "secrecy_mark", "秘密 保密期限：10年", "秘密★10年", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "秘密 保密期限：10年", "秘密★10年", NULL);
   doc_text (doc, "的文件。\n123456\n");
 
   /* Page 3: warning marks. */
   doc_new_page (doc);
-  doc_expect (doc, "secrecy_mark", "内部资料", "内部资料", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "内部资料", "内部资料", NULL);
   doc_text (doc, "  ");
-  doc_expect (doc, "secrecy_mark", "注意保存", "注意保存", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "注意保存", "注意保存", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "内部文件(资料)", "内部文件（资料）", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "内部文件(资料)", "内部文件（资料）", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "工 作 秘 密", "工作秘密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "工 作 秘 密", "工作秘密", NULL);
   doc_text (doc, "\n关于2024年度工作安排的通知【");
-  doc_expect (doc, "secrecy_mark", "限国内公开", "限国内公开", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "限国内公开", "限国内公开", NULL);
   doc_text (doc, "】\n");
-  doc_expect (doc, "secrecy_mark", "不得外传", "不得外传", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "不得外传", "不得外传", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "注意保密", "注意保密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "注意保密", "注意保密", NULL);
   doc_text (doc, "\n本办法所称工作秘密，是指内部资料中不得外传的事项，应注意保管。\n解密\n");
 
   doc_check (doc, NULL);
@@ -553,20 +545,20 @@ test_short_and_split_marks (void)
   g_autoptr(Doc) split_warning = doc_new ();
   g_autoptr(Doc) prose = doc_new ();
 
-  doc_expect (doc, "secrecy_mark", "000318", "份号 000318", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "000318", "份号 000318", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "秘\n密", "秘密", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "秘\n密", "秘密", NULL);
   doc_text (doc, "\n");
-  doc_expect (doc, "secrecy_mark", "内部", "内部", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "内部", "内部", NULL);
   doc_text (doc, "\n江苏省安全生产委员会文件\n苏安委〔2025〕1002号\n关于2025年度安全生产考核结果的通报\n");
   doc_new_page (doc);
   doc_text (doc, "正文（");
-  doc_expect (doc, "secrecy_mark", "内部", "内部", NULL);
+  doc_expect (doc, GK_FINDING_SECRECY_MARK, "内部", "内部", NULL);
   doc_text (doc, "）\n");
   doc_check (doc, NULL);
 
   doc_text (split_warning, "上海市人民政府公报\n");
-  doc_expect (split_warning, "secrecy_mark", "内\n部", "内部", NULL);
+  doc_expect (split_warning, GK_FINDING_SECRECY_MARK, "内\n部", "内部", NULL);
   doc_text (split_warning, "\n上海市应急管理局关于加强内部管理的通知\n");
   doc_check (split_warning, NULL);
 
@@ -593,7 +585,7 @@ test_copy_number_only_at_the_top (void)
     g_autoptr(Doc) labelled = doc_new ();
 
     doc_text (labelled, "\n  ");
-    doc_expect (labelled, "secrecy_mark", "份号：000042", "份号 000042", NULL);
+    doc_expect (labelled, GK_FINDING_SECRECY_MARK, "份号：000042", "份号 000042", NULL);
     doc_text (labelled, "\n");
     doc_check (labelled, NULL);
   }
@@ -606,14 +598,14 @@ test_keywords (void)
   const char *words[] = { "敏感词", " Secret ", "项目代号", "代号", "", NULL };
 
   doc_text (doc, "这里有一个");
-  doc_expect (doc, "keyword", "敏\n感词", "敏感词", NULL);
+  doc_expect (doc, GK_FINDING_KEYWORD, "敏\n感词", "敏感词", NULL);
   doc_text (doc, "，还有 ");
-  doc_expect (doc, "keyword", "SECRET", "Secret", NULL);
+  doc_expect (doc, GK_FINDING_KEYWORD, "SECRET", "Secret", NULL);
   doc_text (doc, " 和 ");
-  doc_expect (doc, "keyword", "ｓｅｃｒｅｔ", "Secret", NULL);
+  doc_expect (doc, GK_FINDING_KEYWORD, "ｓｅｃｒｅｔ", "Secret", NULL);
   doc_text (doc, "。");
   /* Overlapping words are both reported, the longer first. */
-  doc_expect (doc, "keyword", "项目代号", "项目代号", NULL);
+  doc_expect (doc, GK_FINDING_KEYWORD, "项目代号", "项目代号", NULL);
   doc_text (doc, "。\n");
 
   {
@@ -704,6 +696,95 @@ test_speed (void)
   g_assert_cmpfloat (seconds, <, 1.0);
 }
 
+/* Every kind and status goes to its stored name and back; a name that
+ * is not one of them (or differs in case or spacing) is refused and
+ * leaves the out value alone. */
+static void
+test_finding_names (void)
+{
+  static const struct
+  {
+    GkFindingKind kind;
+    const char   *name;
+  } kinds[] = {
+    { GK_FINDING_SECRECY_MARK, "secrecy_mark" },
+    { GK_FINDING_ID_CARD, "id_card" },
+    { GK_FINDING_MOBILE, "mobile" },
+    { GK_FINDING_BANK_CARD, "bank_card" },
+    { GK_FINDING_KEYWORD, "keyword" },
+    { GK_FINDING_LANDLINE, "landline" },
+  };
+  static const struct
+  {
+    GkFindingStatus status;
+    const char     *name;
+  } statuses[] = {
+    { GK_FINDING_OPEN, "open" },
+    { GK_FINDING_DISMISSED, "dismissed" },
+    { GK_FINDING_INFO, "info" },
+  };
+  const char *unknown[] = {
+    "", "Secrecy_Mark", "mobile ", "redaction", "closed", "Open", "info\n"
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      GkFindingKind back = kinds[(i + 1) % G_N_ELEMENTS (kinds)].kind;
+      g_autoptr (GkFinding) finding = gk_finding_new (kinds[i].kind, "x", 1, 0, 1);
+      g_autoptr (JsonNode) json = gk_finding_to_json (finding);
+
+      g_assert_cmpstr (gk_finding_kind_to_string (kinds[i].kind), ==, kinds[i].name);
+      g_assert_true (gk_finding_kind_from_string (kinds[i].name, &back));
+      g_assert_cmpint (back, ==, kinds[i].kind);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "kind"), ==,
+                       kinds[i].name);
+      g_assert_cmpstr (gk_finding_kind_to_label (kinds[i].kind), !=, "");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      GkFindingStatus back = statuses[(i + 1) % G_N_ELEMENTS (statuses)].status;
+      g_autoptr (GkFinding) finding = gk_finding_new (GK_FINDING_MOBILE, "x", 1, 0, 1);
+      g_autoptr (JsonNode) json = NULL;
+
+      finding->status = statuses[i].status;
+      json = gk_finding_to_json (finding);
+      g_assert_cmpstr (gk_finding_status_to_string (statuses[i].status), ==, statuses[i].name);
+      g_assert_true (gk_finding_status_from_string (statuses[i].name, &back));
+      g_assert_cmpint (back, ==, statuses[i].status);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "status"), ==,
+                       statuses[i].name);
+      g_assert_cmpstr (gk_finding_status_to_label (statuses[i].status), !=, "");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      GkFindingKind   kind = GK_FINDING_LANDLINE;
+      GkFindingStatus status = GK_FINDING_DISMISSED;
+
+      g_assert_false (gk_finding_kind_from_string (unknown[i], &kind));
+      g_assert_cmpint (kind, ==, GK_FINDING_LANDLINE);
+      g_assert_false (gk_finding_status_from_string (unknown[i], &status));
+      g_assert_cmpint (status, ==, GK_FINDING_DISMISSED);
+    }
+  {
+    GkFindingKind   kind = GK_FINDING_LANDLINE;
+    GkFindingStatus status = GK_FINDING_DISMISSED;
+
+    g_assert_false (gk_finding_kind_from_string (NULL, &kind));
+    g_assert_cmpint (kind, ==, GK_FINDING_LANDLINE);
+    g_assert_false (gk_finding_status_from_string (NULL, &status));
+    g_assert_cmpint (status, ==, GK_FINDING_DISMISSED);
+  }
+  /* Landlines start as information, everything else open. */
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr (GkFinding) finding = gk_finding_new (kinds[i].kind, "x", 1, 0, 1);
+
+      g_assert_cmpint (finding->status, ==,
+                       kinds[i].kind == GK_FINDING_LANDLINE ? GK_FINDING_INFO : GK_FINDING_OPEN);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -721,6 +802,7 @@ main (int   argc,
   g_test_add_func ("/screening/short-and-split-marks", test_short_and_split_marks);
   g_test_add_func ("/screening/keywords", test_keywords);
   g_test_add_func ("/screening/hostile-input", test_hostile_input);
+  g_test_add_func ("/screening/finding-names", test_finding_names);
   g_test_add_func ("/screening/speed", test_speed);
 
   return g_test_run ();

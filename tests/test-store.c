@@ -1128,8 +1128,8 @@ test_insert_get_update (Fixture       *fixture,
   item->doc_number = g_strdup ("沪应急办〔2023〕20号");
   item->file_name = g_strdup ("a.pdf");
   item->detected_json = g_strdup ("{\"doc_number\":\"沪应急办〔2023〕20号\"}");
-  g_ptr_array_add (findings, gk_finding_new ("id_card", "110101********1234", 1, 7, 18));
-  g_ptr_array_add (findings, gk_finding_new ("secrecy_mark", "秘密", 1, 0, 2));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_ID_CARD, "110101********1234", 1, 7, 18));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_SECRECY_MARK, "秘密", 1, 0, 2));
 
   fixture->n_changed = 0;
   g_assert_true (gk_store_insert_item (fixture->store, "drafter", item, page_texts, 2, findings, &error));
@@ -1149,7 +1149,8 @@ test_insert_get_update (Fixture       *fixture,
   g_assert_cmpstr (got->title, ==, item->title);
   g_assert_cmpstr (got->doc_number, ==, "沪应急办〔2023〕20号");
   g_assert_cmpuint (got->findings->len, ==, 2);
-  g_assert_cmpstr (((GkFinding *) g_ptr_array_index (got->findings, 0))->kind, ==, "secrecy_mark");
+  g_assert_cmpint (((GkFinding *) g_ptr_array_index (got->findings, 0))->kind, ==,
+                   GK_FINDING_SECRECY_MARK);
   g_clear_object (&got);
   prefix = g_strndup (item->id, 8);
   got = gk_store_get_item (fixture->store, prefix, &error);
@@ -1847,8 +1848,8 @@ test_replace_findings (Fixture       *fixture,
   {
     g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
 
-    g_ptr_array_add (first, gk_finding_new ("mobile", "138****5678", 1, 3, 11));
-    g_ptr_array_add (first, gk_finding_new ("keyword", "内部文件", 2, 0, 4));
+    g_ptr_array_add (first, gk_finding_new (GK_FINDING_MOBILE, "138****5678", 1, 3, 11));
+    g_ptr_array_add (first, gk_finding_new (GK_FINDING_KEYWORD, "内部文件", 2, 0, 4));
     g_assert_true (gk_store_replace_findings (fixture->store, "drafter", item->id, first, &error));
     g_assert_no_error (error);
   }
@@ -1857,20 +1858,72 @@ test_replace_findings (Fixture       *fixture,
                          "decided_by = 'reviewer' WHERE item_id = '%s' AND kind = 'mobile'", item->id);
   raw_exec (fixture->dir, sql);
 
-  g_ptr_array_add (again, gk_finding_new ("mobile", "138****5678", 1, 3, 11));
-  g_ptr_array_add (again, gk_finding_new ("id_card", "310***********1234", 2, 9, 18));
+  g_ptr_array_add (again, gk_finding_new (GK_FINDING_MOBILE, "138****5678", 1, 3, 11));
+  g_ptr_array_add (again, gk_finding_new (GK_FINDING_ID_CARD, "310***********1234", 2, 9, 18));
   g_assert_true (gk_store_replace_findings (fixture->store, "reviewer", item->id, again, &error));
   g_assert_no_error (error);
 
   got = gk_store_get_item (fixture->store, item->id, &error);
   g_assert_cmpuint (got->findings->len, ==, 2);
   f = g_ptr_array_index (got->findings, 0);
-  g_assert_cmpstr (f->kind, ==, "mobile");
-  g_assert_cmpstr (f->status, ==, "dismissed");
+  g_assert_cmpint (f->kind, ==, GK_FINDING_MOBILE);
+  g_assert_cmpint (f->status, ==, GK_FINDING_DISMISSED);
   g_assert_cmpstr (f->reason, ==, "单位办公电话");
   f = g_ptr_array_index (got->findings, 1);
-  g_assert_cmpstr (f->kind, ==, "id_card");
-  g_assert_cmpstr (f->status, ==, "open");
+  g_assert_cmpint (f->kind, ==, GK_FINDING_ID_CARD);
+  g_assert_cmpint (f->status, ==, GK_FINDING_OPEN);
+}
+
+/* A kind this version does not know (written by a newer one, or by hand)
+ * comes back as a secrecy mark: it blocks approval instead of slipping
+ * through, and the names the store writes are the ones it always wrote. */
+static void
+test_finding_names_in_store (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) item = insert (fixture, "含未知类别", "2024-01-01");
+  g_autoptr (GPtrArray) findings =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
+  g_autoptr (GkItem) got = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "library.db", NULL);
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  GkFinding       *f;
+
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_KEYWORD, "内部文件", 1, 0, 4));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_LANDLINE, "021-6432****", 1, 9, 12));
+  g_assert_true (gk_store_replace_findings (fixture->store, "drafter", item->id, findings, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT kind, status FROM findings ORDER BY char_offset",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "keyword");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "open");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "landline");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "info");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  sql = g_strdup_printf (
+      "UPDATE findings SET kind = 'redaction' WHERE item_id = '%s' AND kind = 'keyword'", item->id);
+  raw_exec (fixture->dir, sql);
+  got = gk_store_get_item (fixture->store, item->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->findings->len, ==, 2);
+  f = g_ptr_array_index (got->findings, 0);
+  g_assert_cmpint (f->kind, ==, GK_FINDING_SECRECY_MARK);
+  g_assert_cmpint (f->status, ==, GK_FINDING_OPEN);
+  g_assert_cmpstr (f->value, ==, "内部文件");
+  g_assert_true (gk_finding_is_blocking (f));
+  f = g_ptr_array_index (got->findings, 1);
+  g_assert_cmpint (f->kind, ==, GK_FINDING_LANDLINE);
+  g_assert_cmpint (f->status, ==, GK_FINDING_INFO);
 }
 
 int
@@ -1903,6 +1956,7 @@ main (int   argc,
   ADD ("/store/add-file", test_add_file);
   ADD ("/store/threads", test_threads);
   ADD ("/store/replace-findings", test_replace_findings);
+  ADD ("/store/finding-names", test_finding_names_in_store);
   ADD ("/store/clean-leftovers", test_clean_leftovers);
   ADD ("/store/clean-respects-hold", test_clean_respects_hold);
   ADD ("/store/insert-after-clean", test_insert_after_clean);

@@ -254,15 +254,12 @@ secrecy_findings (void)
 {
   GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
 
-  g_ptr_array_add (findings, gk_finding_new ("secrecy_mark", "秘密★1年", 1, 0, 6));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_SECRECY_MARK, "秘密★1年", 1, 0, 6));
   return findings;
 }
 
 static gint64
-finding_id_of (Fixture    *f,
-               const char *id,
-               const char *kind,
-               guint       nth)
+finding_id_of (Fixture *f, const char *id, GkFindingKind kind, guint nth)
 {
   g_autoptr(GkItem) item = get_item (f, id);
 
@@ -270,10 +267,10 @@ finding_id_of (Fixture    *f,
     {
       GkFinding *finding = g_ptr_array_index (item->findings, i);
 
-      if (strcmp (finding->kind, kind) == 0 && nth-- == 0)
+      if (finding->kind == kind && nth-- == 0)
         return finding->id;
     }
-  g_error ("no %s finding", kind);
+  g_error ("no %s finding", gk_finding_kind_to_string (kind));
   return 0;
 }
 
@@ -833,21 +830,20 @@ test_secrecy_finding (Fixture       *f,
   g_autofree char *marks_message = NULL;
   gint64 mark1, mark2, card, landline;
 
-  g_ptr_array_add (findings, gk_finding_new ("secrecy_mark", "秘密★1年", 1, 0, 6));
-  g_ptr_array_add (findings, gk_finding_new ("id_card", "310101********1234", 1, 40, 18));
-  g_ptr_array_add (findings, gk_finding_new ("secrecy_mark", "内部资料", 2, 3, 4));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_SECRECY_MARK, "秘密★1年", 1, 0, 6));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_ID_CARD, "310101********1234", 1, 40, 18));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_SECRECY_MARK, "内部资料", 2, 3, 4));
   {
-    GkFinding *info = gk_finding_new ("landline", "021-6432****", 2, 80, 12);
+    GkFinding *info = gk_finding_new (GK_FINDING_LANDLINE, "021-6432****", 2, 80, 12);
 
-    g_free (info->status);
-    info->status = g_strdup ("info");
+    info->status = GK_FINDING_INFO;
     g_ptr_array_add (findings, info);
   }
   id = make_item_full (f, "dora", "含密级标志的报告", "上海市应急管理局", "2025-03-03", "proactive", findings);
-  mark1 = finding_id_of (f, id, "secrecy_mark", 0);
-  mark2 = finding_id_of (f, id, "secrecy_mark", 1);
-  card = finding_id_of (f, id, "id_card", 0);
-  landline = finding_id_of (f, id, "landline", 0);
+  mark1 = finding_id_of (f, id, GK_FINDING_SECRECY_MARK, 0);
+  mark2 = finding_id_of (f, id, GK_FINDING_SECRECY_MARK, 1);
+  card = finding_id_of (f, id, GK_FINDING_ID_CARD, 0);
+  landline = finding_id_of (f, id, GK_FINDING_LANDLINE, 0);
 
   /* Findings do not stop a submission. */
   submit_ok (f, "dora", id);
@@ -888,7 +884,7 @@ test_secrecy_finding (Fixture       *f,
         GkFinding *finding = g_ptr_array_index (item->findings, i);
 
         if (finding->id != landline)
-          g_assert_cmpstr (finding->status, ==, "open");
+          g_assert_cmpint (finding->status, ==, GK_FINDING_OPEN);
       }
   }
   g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 0);
@@ -960,12 +956,12 @@ test_secrecy_finding (Fixture       *f,
 
         if (finding->id == mark2)
           {
-            g_assert_cmpstr (finding->status, ==, "dismissed");
+            g_assert_cmpint (finding->status, ==, GK_FINDING_DISMISSED);
             g_assert_cmpstr (finding->decided_by, ==, "rita");
             g_assert_cmpstr (finding->reason, ==, "“内部资料”为正文中的栏目名称");
           }
         else if (finding->id == card)
-          g_assert_cmpstr (finding->status, ==, "dismissed");
+          g_assert_cmpint (finding->status, ==, GK_FINDING_DISMISSED);
       }
   }
   g_assert_cmpuint (count_audit (f, id, "dismiss"), ==, 3);
@@ -993,15 +989,15 @@ test_personal_data_blocks (Fixture       *f,
   g_autofree char *record = NULL;
   gint64 card, mobile, bank;
 
-  g_ptr_array_add (findings, gk_finding_new ("id_card", "310101********0014", 1, 10, 18));
-  g_ptr_array_add (findings, gk_finding_new ("mobile", "138****5678", 1, 40, 11));
-  g_ptr_array_add (findings, gk_finding_new ("bank_card", "6222********1234", 2, 5, 19));
-  g_ptr_array_add (findings, gk_finding_new ("landline", "021-6432****", 2, 80, 12));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_ID_CARD, "310101********0014", 1, 10, 18));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_MOBILE, "138****5678", 1, 40, 11));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_BANK_CARD, "6222********1234", 2, 5, 19));
+  g_ptr_array_add (findings, gk_finding_new (GK_FINDING_LANDLINE, "021-6432****", 2, 80, 12));
   id = make_item_full (f, "dora", "关于补助发放情况的公示", "上海市应急管理局", "2025-03-03", "proactive", findings);
   clean = make_item (f, "dan", "关于开展安全生产检查的通知", "proactive");
-  card = finding_id_of (f, id, "id_card", 0);
-  mobile = finding_id_of (f, id, "mobile", 0);
-  bank = finding_id_of (f, id, "bank_card", 0);
+  card = finding_id_of (f, id, GK_FINDING_ID_CARD, 0);
+  mobile = finding_id_of (f, id, GK_FINDING_MOBILE, 0);
+  bank = finding_id_of (f, id, GK_FINDING_BANK_CARD, 0);
   submit_ok (f, "dora", id);
   submit_ok (f, "dan", clean);
 
@@ -1043,13 +1039,13 @@ test_personal_data_blocks (Fixture       *f,
     g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
     gint64 second;
 
-    g_ptr_array_add (again, gk_finding_new ("id_card", "310101********0014", 1, 10, 18));
-    g_ptr_array_add (again, gk_finding_new ("mobile", "138****5678", 1, 40, 11));
-    g_ptr_array_add (again, gk_finding_new ("bank_card", "6222********1234", 2, 5, 19));
-    g_ptr_array_add (again, gk_finding_new ("mobile", "139****0000", 2, 60, 11));
+    g_ptr_array_add (again, gk_finding_new (GK_FINDING_ID_CARD, "310101********0014", 1, 10, 18));
+    g_ptr_array_add (again, gk_finding_new (GK_FINDING_MOBILE, "138****5678", 1, 40, 11));
+    g_ptr_array_add (again, gk_finding_new (GK_FINDING_BANK_CARD, "6222********1234", 2, 5, 19));
+    g_ptr_array_add (again, gk_finding_new (GK_FINDING_MOBILE, "139****0000", 2, 60, 11));
     g_assert_true (gk_store_replace_findings (f->store, "ruth", id, again, &error));
     g_assert_no_error (error);
-    second = finding_id_of (f, id, "mobile", 1);
+    second = finding_id_of (f, id, GK_FINDING_MOBILE, 1);
     assert_refused (gk_workflow_approve (f->store, "rob", id, NULL, &error), &error, GK_ERROR_REFUSED, "139****0000");
     g_assert_null (strstr (error->message, "138****5678"));
     g_clear_error (&error);
@@ -1071,7 +1067,7 @@ test_personal_data_blocks (Fixture       *f,
   {
     g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_finding_free);
 
-    g_ptr_array_add (later, gk_finding_new ("bank_card", "6217********9999", 3, 0, 19));
+    g_ptr_array_add (later, gk_finding_new (GK_FINDING_BANK_CARD, "6217********9999", 3, 0, 19));
     g_assert_true (gk_store_replace_findings (f->store, "ruth", id, later, &error));
     g_assert_no_error (error);
   }

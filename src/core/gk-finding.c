@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "gk-finding.h"
 
@@ -11,7 +12,7 @@ G_DEFINE_BOXED_TYPE (GkFinding, gk_finding, gk_finding_copy, gk_finding_free)
 
 /**
  * gk_finding_new:
- * @kind: secrecy_mark, id_card, mobile, bank_card, keyword or landline
+ * @kind: what was found
  * @value: the masked value or the matched mark
  * @page: 1-based page
  * @offset: character offset in the page text
@@ -20,20 +21,16 @@ G_DEFINE_BOXED_TYPE (GkFinding, gk_finding, gk_finding_copy, gk_finding_free)
  * Returns: (transfer full): a new open finding (landlines are "info")
  */
 GkFinding *
-gk_finding_new (const char *kind,
-                const char *value,
-                int         page,
-                int         offset,
-                int         length)
+gk_finding_new (GkFindingKind kind, const char *value, int page, int offset, int length)
 {
   GkFinding *self = g_new0 (GkFinding, 1);
 
-  self->kind = g_strdup (kind);
+  self->kind = kind;
   self->value = g_strdup (value);
   self->page = page;
   self->offset = offset;
   self->length = length;
-  self->status = g_strdup (g_strcmp0 (kind, "landline") == 0 ? "info" : "open");
+  self->status = kind == GK_FINDING_LANDLINE ? GK_FINDING_INFO : GK_FINDING_OPEN;
   return self;
 }
 
@@ -49,9 +46,7 @@ gk_finding_copy (const GkFinding *finding)
   GkFinding *self = g_new0 (GkFinding, 1);
 
   *self = *finding;
-  self->kind = g_strdup (finding->kind);
   self->value = g_strdup (finding->value);
-  self->status = g_strdup (finding->status);
   self->reason = g_strdup (finding->reason);
   self->decided_by = g_strdup (finding->decided_by);
   self->decided_at = g_strdup (finding->decided_at);
@@ -67,9 +62,7 @@ gk_finding_free (GkFinding *finding)
 {
   if (finding == NULL)
     return;
-  g_free (finding->kind);
   g_free (finding->value);
-  g_free (finding->status);
   g_free (finding->reason);
   g_free (finding->decided_by);
   g_free (finding->decided_at);
@@ -86,9 +79,8 @@ gk_finding_free (GkFinding *finding)
 gboolean
 gk_finding_is_personal_data (const GkFinding *finding)
 {
-  return g_strcmp0 (finding->kind, "id_card") == 0 ||
-         g_strcmp0 (finding->kind, "mobile") == 0 ||
-         g_strcmp0 (finding->kind, "bank_card") == 0;
+  return finding->kind == GK_FINDING_ID_CARD || finding->kind == GK_FINDING_MOBILE ||
+         finding->kind == GK_FINDING_BANK_CARD;
 }
 
 /**
@@ -104,8 +96,8 @@ gk_finding_is_personal_data (const GkFinding *finding)
 gboolean
 gk_finding_is_blocking (const GkFinding *finding)
 {
-  return g_strcmp0 (finding->status, "open") == 0 &&
-         (g_strcmp0 (finding->kind, "secrecy_mark") == 0 || gk_finding_is_personal_data (finding));
+  return finding->status == GK_FINDING_OPEN &&
+         (finding->kind == GK_FINDING_SECRECY_MARK || gk_finding_is_personal_data (finding));
 }
 
 /**
@@ -124,7 +116,7 @@ gk_finding_to_json (const GkFinding *finding)
   json_builder_set_member_name (b, "id");
   json_builder_add_int_value (b, finding->id);
   json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, finding->kind);
+  json_builder_add_string_value (b, gk_finding_kind_to_string (finding->kind));
   json_builder_set_member_name (b, "value");
   json_builder_add_string_value (b, finding->value);
   json_builder_set_member_name (b, "page");
@@ -134,7 +126,7 @@ gk_finding_to_json (const GkFinding *finding)
   json_builder_set_member_name (b, "length");
   json_builder_add_int_value (b, finding->length);
   json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, finding->status);
+  json_builder_add_string_value (b, gk_finding_status_to_string (finding->status));
   if (finding->reason != NULL)
     {
       json_builder_set_member_name (b, "reason");
@@ -149,44 +141,132 @@ gk_finding_to_json (const GkFinding *finding)
   return json_builder_get_root (b);
 }
 
+/* Indexed by GkFindingKind and GkFindingStatus. */
+static const char *const kind_names[] = {
+  [GK_FINDING_SECRECY_MARK] = "secrecy_mark",
+  [GK_FINDING_ID_CARD] = "id_card",
+  [GK_FINDING_MOBILE] = "mobile",
+  [GK_FINDING_BANK_CARD] = "bank_card",
+  [GK_FINDING_KEYWORD] = "keyword",
+  [GK_FINDING_LANDLINE] = "landline",
+};
+
+static const char *const status_names[] = {
+  [GK_FINDING_OPEN] = "open",
+  [GK_FINDING_DISMISSED] = "dismissed",
+  [GK_FINDING_INFO] = "info",
+};
+
+/**
+ * gk_finding_kind_to_string:
+ * @kind: a finding kind
+ *
+ * Returns: the name of @kind as stored and printed ("secrecy_mark", …)
+ */
+const char *
+gk_finding_kind_to_string (GkFindingKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), "secrecy_mark");
+  return kind_names[kind];
+}
+
+/**
+ * gk_finding_kind_from_string:
+ * @string: (nullable): a stored or typed kind name
+ * @out: (out): where the kind goes
+ *
+ * Returns: %TRUE if @string names a kind; %FALSE (and @out untouched) if not
+ */
+gboolean
+gk_finding_kind_from_string (const char *string, GkFindingKind *out)
+{
+  for (guint i = 0; string != NULL && i < G_N_ELEMENTS (kind_names); i++)
+    if (strcmp (string, kind_names[i]) == 0)
+      {
+        *out = (GkFindingKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * gk_finding_status_to_string:
+ * @status: a finding status
+ *
+ * Returns: the name of @status as stored and printed ("open", …)
+ */
+const char *
+gk_finding_status_to_string (GkFindingStatus status)
+{
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), "open");
+  return status_names[status];
+}
+
+/**
+ * gk_finding_status_from_string:
+ * @string: (nullable): a stored or typed status name
+ * @out: (out): where the status goes
+ *
+ * Returns: %TRUE if @string names a status; %FALSE (and @out untouched) if not
+ */
+gboolean
+gk_finding_status_from_string (const char *string, GkFindingStatus *out)
+{
+  for (guint i = 0; string != NULL && i < G_N_ELEMENTS (status_names); i++)
+    if (strcmp (string, status_names[i]) == 0)
+      {
+        *out = (GkFindingStatus) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 /**
  * gk_finding_kind_to_label:
- * @kind: (nullable): a finding kind
+ * @kind: a finding kind
  *
  * Returns: the translated name of @kind
  */
 const char *
-gk_finding_kind_to_label (const char *kind)
+gk_finding_kind_to_label (GkFindingKind kind)
 {
-  if (g_strcmp0 (kind, "secrecy_mark") == 0)
-    return _("Secrecy mark");
-  if (g_strcmp0 (kind, "id_card") == 0)
-    return _("ID card number");
-  if (g_strcmp0 (kind, "mobile") == 0)
-    return _("Mobile number");
-  if (g_strcmp0 (kind, "bank_card") == 0)
-    return _("Bank card number");
-  if (g_strcmp0 (kind, "keyword") == 0)
-    return _("Sensitive word");
-  if (g_strcmp0 (kind, "landline") == 0)
-    return _("Landline number");
-  return kind ? kind : "";
+  switch (kind)
+    {
+      case GK_FINDING_SECRECY_MARK:
+        return _ ("Secrecy mark");
+      case GK_FINDING_ID_CARD:
+        return _ ("ID card number");
+      case GK_FINDING_MOBILE:
+        return _ ("Mobile number");
+      case GK_FINDING_BANK_CARD:
+        return _ ("Bank card number");
+      case GK_FINDING_KEYWORD:
+        return _ ("Sensitive word");
+      case GK_FINDING_LANDLINE:
+        return _ ("Landline number");
+      default:
+        return "";
+    }
 }
 
 /**
  * gk_finding_status_to_label:
- * @status: (nullable): open, dismissed or info
+ * @status: a finding status
  *
  * Returns: the translated name of @status
  */
 const char *
-gk_finding_status_to_label (const char *status)
+gk_finding_status_to_label (GkFindingStatus status)
 {
-  if (g_strcmp0 (status, "open") == 0)
-    return _("Open");
-  if (g_strcmp0 (status, "dismissed") == 0)
-    return _("Dismissed");
-  if (g_strcmp0 (status, "info") == 0)
-    return _("For information");
-  return status ? status : "";
+  switch (status)
+    {
+      case GK_FINDING_OPEN:
+        return _ ("Open");
+      case GK_FINDING_DISMISSED:
+        return _ ("Dismissed");
+      case GK_FINDING_INFO:
+        return _ ("For information");
+      default:
+        return "";
+    }
 }

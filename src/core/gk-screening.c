@@ -378,22 +378,14 @@ landline_area_length (const char *digits,
 /* ------------------------------------------------------------- findings */
 
 static void
-add_finding (PageScan   *scan,
-             const char *kind,
-             const char *value,
-             glong       start,
-             glong       end)
+add_finding (PageScan *scan, GkFindingKind kind, const char *value, glong start, glong end)
 {
   g_ptr_array_add (scan->findings,
                    gk_finding_new (kind, value, scan->page, (int) start, (int) (end - start)));
 }
 
 static void
-add_number_finding (PageScan   *scan,
-                    const char *kind,
-                    const char *digits,
-                    glong       start,
-                    glong       end)
+add_number_finding (PageScan *scan, GkFindingKind kind, const char *digits, glong start, glong end)
 {
   g_autofree char *masked = gk_mask_number (digits);
 
@@ -484,16 +476,18 @@ is_serial_number (PageScan *scan,
   return p < scan->len && scan->text[p] == 0x53F7;  /* 号 */
 }
 
-/* What the groups [first, last] spell, if anything; writes the digits to
- * report (masked later) into out, which holds MAX_NUMBER_DIGITS + 2. */
-static const char *
-classify_number (PageScan    *scan,
-                 const Group *groups,
-                 guint        first,
-                 guint        last,
-                 const char  *digits,
-                 gsize        len,
-                 char        *out)
+/* What the groups [first, last] spell, if anything (into kind); writes
+ * the digits to report (masked later) into out, which holds
+ * MAX_NUMBER_DIGITS + 2.  Returns FALSE for no number worth a finding. */
+static gboolean
+classify_number (PageScan      *scan,
+                 const Group   *groups,
+                 guint          first,
+                 guint          last,
+                 const char    *digits,
+                 gsize          len,
+                 char          *out,
+                 GkFindingKind *kind)
 {
   gboolean has_x = groups[last].has_x;
   gboolean single_line = TRUE;
@@ -508,22 +502,32 @@ classify_number (PageScan    *scan,
   if (len == 18 && id_card_valid (digits, len, scan->today))
     {
       out[17] = g_ascii_toupper (out[17]);
-      return "id_card";
+      *kind = GK_FINDING_ID_CARD;
+      return TRUE;
     }
 
   if (has_x)
-    return NULL;
+    return FALSE;
 
   /* The 15-digit form has no check digit: only accept it unbroken (or
    * broken by a line wrap), never assembled from spaced groups. */
   if (len == 15 && single_line && id_card_valid (digits, len, scan->today))
-    return "id_card";
+    {
+      *kind = GK_FINDING_ID_CARD;
+      return TRUE;
+    }
 
   if (bank_card_valid (digits, len))
-    return "bank_card";
+    {
+      *kind = GK_FINDING_BANK_CARD;
+      return TRUE;
+    }
 
   if (len == 11 && mobile_valid (digits))
-    return "mobile";
+    {
+      *kind = GK_FINDING_MOBILE;
+      return TRUE;
+    }
 
   /* +86 / 86- / 0086 before a mobile number: the prefix must stand apart
    * or follow a "+", so a 13-digit serial starting with 86 is no phone. */
@@ -534,16 +538,20 @@ classify_number (PageScan    *scan,
        (groups[first].start > 0 && scan->text[groups[first].start - 1] == '+')))
     {
       memmove (out, out + len - 11, 12);
-      return "mobile";
+      *kind = GK_FINDING_MOBILE;
+      return TRUE;
     }
 
   /* The area code stands apart ("021-…", "(021)…") or the number is
    * written in one piece. */
   area = landline_area_length (digits, len);
   if (area > 0 && (first == last || groups[first].n_digits == (guint) area))
-    return "landline";
+    {
+      *kind = GK_FINDING_LANDLINE;
+      return TRUE;
+    }
 
-  return NULL;
+  return FALSE;
 }
 
 /* Bank-style grouping "6222 0212 3456 7890 1234 5678": four-digit groups
@@ -599,7 +607,7 @@ read_number (PageScan    *scan,
     {
       char digits[MAX_NUMBER_DIGITS + 2];
       char out[MAX_NUMBER_DIGITS + 2];
-      const char *kind;
+      GkFindingKind kind;
       gsize len = 0;
       glong start = groups[first].start;
 
@@ -615,8 +623,7 @@ read_number (PageScan    *scan,
         }
       digits[len] = '\0';
 
-      kind = classify_number (scan, groups, first, j, digits, len, out);
-      if (kind == NULL)
+      if (!classify_number (scan, groups, first, j, digits, len, out, &kind))
         continue;
 
       if (is_serial_number (scan, start, groups[j].end) ||
@@ -624,7 +631,7 @@ read_number (PageScan    *scan,
         return j - first + 1;
 
       /* The span covers what was printed: "+86 …", "(021)…". */
-      if (g_str_equal (kind, "mobile") && start > 0 && scan->text[start - 1] == '+')
+      if (kind == GK_FINDING_MOBILE && start > 0 && scan->text[start - 1] == '+')
         start--;
       if (first < j && groups[first + 1].after_paren)
         start--;
@@ -963,7 +970,7 @@ scan_copy_number (PageScan   *scan,
     value[vlen++] = (char) ('0' + digit_value (line->cc[d]));
   value[vlen] = '\0';
 
-  add_finding (scan, "secrecy_mark", value, line->ci[0], line->ci[digits_end - 1] + 1);
+  add_finding (scan, GK_FINDING_SECRECY_MARK, value, line->ci[0], line->ci[digits_end - 1] + 1);
 }
 
 static void
@@ -992,7 +999,7 @@ scan_warning_marks (PageScan *scan,
           glong start = line->ci[k];
           glong end = line->ci[k + n - 1] + 1;
 
-          add_finding (scan, "secrecy_mark", warning_value (word), start, end);
+          add_finding (scan, GK_FINDING_SECRECY_MARK, warning_value (word), start, end);
           if (line->n_covered < G_N_ELEMENTS (line->covered_start))
             {
               line->covered_start[line->n_covered] = start;
@@ -1096,7 +1103,7 @@ scan_level_at (PageScan   *scan,
 
   if ((star && (!weak_star || pos == line_start || !is_han (t[pos - 1]))) ||
       term || label || line->all_marks || (at_line_start && gap))
-    add_finding (scan, "secrecy_mark", value->str, pos, end);
+    add_finding (scan, GK_FINDING_SECRECY_MARK, value->str, pos, end);
 }
 
 static void
@@ -1431,7 +1438,7 @@ scan_keywords (PageScan  *scan,
           const AcNode *node = &g_array_index (ac->nodes, AcNode, out);
 
           if (node->word >= 0)
-            add_finding (scan, "keyword", g_ptr_array_index (ac->words, node->word),
+            add_finding (scan, GK_FINDING_KEYWORD, g_ptr_array_index (ac->words, node->word),
                          origin[m - node->depth + 1], p + 1);
           out = node->next_out;
         }
@@ -1454,7 +1461,9 @@ compare_findings (gconstpointer a,
     return x->offset < y->offset ? -1 : 1;
   if (x->length != y->length)
     return x->length > y->length ? -1 : 1;
-  return g_strcmp0 (x->kind, y->kind);
+  /* By name, as when kinds were strings: the order of findings at one
+   * place stays what it was. */
+  return strcmp (gk_finding_kind_to_string (x->kind), gk_finding_kind_to_string (y->kind));
 }
 
 /**

@@ -285,16 +285,22 @@ bind_item (GkStoreStmt *stmt,
 static GkFinding *
 finding_from_row (GkStoreStmt *stmt)
 {
-  g_autofree char *kind = gk_store_priv_column_text (stmt, 1);
   g_autofree char *value = gk_store_priv_column_text (stmt, 2);
-  GkFinding *finding = gk_finding_new (kind, value,
-                                       sqlite3_column_int (stmt, 3),
-                                       sqlite3_column_int (stmt, 4),
-                                       sqlite3_column_int (stmt, 5));
+  GkFindingKind    kind = GK_FINDING_SECRECY_MARK;
+  GkFindingStatus  status = GK_FINDING_OPEN;
+  GkFinding       *finding;
 
+  /* A kind this version does not know (a newer one wrote it, or a hand)
+   * is taken as a secrecy mark: it blocks approval until someone looks,
+   * rather than passing unseen.  The schema admits only the three
+   * statuses; anything else would be taken as open, as insert_finding()
+   * writes it. */
+  gk_finding_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &kind);
+  gk_finding_status_from_string ((const char *) sqlite3_column_text (stmt, 6), &status);
+  finding = gk_finding_new (kind, value, sqlite3_column_int (stmt, 3), sqlite3_column_int (stmt, 4),
+                            sqlite3_column_int (stmt, 5));
   finding->id = sqlite3_column_int64 (stmt, 0);
-  g_free (finding->status);
-  finding->status = gk_store_priv_column_text (stmt, 6);
+  finding->status = status;
   finding->reason = gk_store_priv_column_text (stmt, 7);
   finding->decided_by = gk_store_priv_column_text (stmt, 8);
   finding->decided_at = gk_store_priv_column_text (stmt, 9);
@@ -637,25 +643,24 @@ insert_finding (GkStore    *self,
                 GkFinding  *finding,
                 GError    **error)
 {
-  g_autoptr(GkStoreStmt) stmt =
-    gk_store_priv_prepare (self,
-                           "INSERT INTO findings (item_id, kind, value, page, char_offset, char_length, "
-                           "status, reason, decided_by, decided_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                           error);
-  const char *status = finding->status;
+  g_autoptr (GkStoreStmt) stmt = gk_store_priv_prepare (
+      self,
+      "INSERT INTO findings (item_id, kind, value, page, char_offset, char_length, "
+      "status, reason, decided_by, decided_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      error);
 
   if (stmt == NULL)
     return FALSE;
-  if (g_strcmp0 (status, "open") != 0 && g_strcmp0 (status, "dismissed") != 0 && g_strcmp0 (status, "info") != 0)
-    status = "open";
+  /* The names are static strings; an enum out of range gets "open" and
+   * "secrecy_mark" (with a critical) from the to_string functions. */
   sqlite3_bind_text (stmt, 1, item_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, finding->kind ? finding->kind : "keyword", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, gk_finding_kind_to_string (finding->kind), -1, SQLITE_STATIC);
   gk_store_priv_bind_text (stmt, 3, finding->value);
   sqlite3_bind_int (stmt, 4, finding->page);
   sqlite3_bind_int (stmt, 5, finding->offset);
   sqlite3_bind_int (stmt, 6, finding->length);
-  sqlite3_bind_text (stmt, 7, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, gk_finding_status_to_string (finding->status), -1, SQLITE_STATIC);
   gk_store_priv_bind_text (stmt, 8, finding->reason);
   gk_store_priv_bind_text (stmt, 9, finding->decided_by);
   gk_store_priv_bind_text (stmt, 10, finding->decided_at);
@@ -1393,10 +1398,8 @@ find_same_finding (GPtrArray *old,
     {
       GkFinding *candidate = g_ptr_array_index (old, i);
 
-      if (g_strcmp0 (candidate->kind, finding->kind) == 0 &&
-          g_strcmp0 (candidate->value, finding->value) == 0 &&
-          candidate->page == finding->page &&
-          candidate->offset == finding->offset)
+      if (candidate->kind == finding->kind && g_strcmp0 (candidate->value, finding->value) == 0 &&
+          candidate->page == finding->page && candidate->offset == finding->offset)
         return candidate;
     }
   return NULL;
@@ -1460,10 +1463,9 @@ gk_store_replace_findings (GkStore    *self,
       GkFinding *finding = g_ptr_array_index (findings, i);
       GkFinding *same = find_same_finding (old, finding);
 
-      if (same != NULL && g_strcmp0 (same->status, "dismissed") == 0)
+      if (same != NULL && same->status == GK_FINDING_DISMISSED)
         {
-          g_free (finding->status);
-          finding->status = g_strdup (same->status);
+          finding->status = same->status;
           g_free (finding->reason);
           finding->reason = g_strdup (same->reason);
           g_free (finding->decided_by);
@@ -1472,7 +1474,7 @@ gk_store_replace_findings (GkStore    *self,
           finding->decided_at = g_strdup (same->decided_at);
           n_kept++;
         }
-      if (g_strcmp0 (finding->status, "open") == 0)
+      if (finding->status == GK_FINDING_OPEN)
         n_open++;
       if (!insert_finding (self, full_id, finding, error))
         return FALSE;

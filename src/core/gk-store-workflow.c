@@ -172,8 +172,7 @@ dismiss_finding (GkStore           *self,
       }
   }
 
-  g_free (finding->status);
-  finding->status = g_strdup ("dismissed");
+  finding->status = GK_FINDING_DISMISSED;
   g_free (finding->reason);
   finding->reason = g_strdup (reason);
   g_free (finding->decided_by);
@@ -183,7 +182,7 @@ dismiss_finding (GkStore           *self,
 
   details = json_object_new ();
   json_object_set_int_member (details, "finding", finding->id);
-  json_object_set_string_member (details, "kind", finding->kind);
+  json_object_set_string_member (details, "kind", gk_finding_kind_to_string (finding->kind));
   /* Numbers are stored masked; the full value never reaches the audit. */
   set_string_or_null (details, "value", finding->value);
   json_object_set_int_member (details, "page", finding->page);

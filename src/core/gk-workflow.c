@@ -363,14 +363,14 @@ gk_workflow_check_dismiss (GkStore    *store,
                            _("“%s” has no finding #%" PRId64 "."), item_name (item), finding_id);
       return FALSE;
     }
-  if (g_strcmp0 (finding->status, "dismissed") == 0)
+  if (finding->status == GK_FINDING_DISMISSED)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
                    _("Finding #%" PRId64 " of “%s” was already dismissed by %s."),
                    finding_id, item_name (item), finding->decided_by ? finding->decided_by : "?");
       return FALSE;
     }
-  if (g_strcmp0 (finding->status, "open") != 0)
+  if (finding->status != GK_FINDING_OPEN)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
                    _("Finding #%" PRId64 " of “%s” is for information only; there is nothing to dismiss."),

@@ -188,11 +188,10 @@ submit_document (const char *file_name,
 }
 
 static guint
-find_finding (GkItem     *item,
-              const char *kind)
+find_finding (GkItem *item, GkFindingKind kind)
 {
   for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
-    if (g_strcmp0 (((GkFinding *) g_ptr_array_index (item->findings, i))->kind, kind) == 0)
+    if (((GkFinding *) g_ptr_array_index (item->findings, i))->kind == kind)
       return i;
   return G_MAXUINT;
 }
@@ -299,9 +298,9 @@ test_queue (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.zoom-reset", NULL));
     g_assert_cmpfloat_with_epsilon (gk_pdf_canvas_get_scale (canvas), 1.0, 0.001);
   }
-  mark = find_finding (secret, "secrecy_mark");
+  mark = find_finding (secret, GK_FINDING_SECRECY_MARK);
   g_assert_cmpuint (mark, !=, G_MAXUINT);
-  g_assert_cmpuint (find_finding (secret, "mobile"), !=, G_MAXUINT);
+  g_assert_cmpuint (find_finding (secret, GK_FINDING_MOBILE), !=, G_MAXUINT);
 
   findings = GK_FINDINGS_LIST (gk_gui_test_find_type (GTK_WIDGET (h.page), GK_TYPE_FINDINGS_LIST));
   g_assert_nonnull (findings);
@@ -330,7 +329,7 @@ test_dismiss_finding (void)
   g_autoptr(GkItem) before = get_item (h.secret_id);
   g_autoptr(GkItem) after = NULL;
   GkFindingsList *findings = GK_FINDINGS_LIST (gk_gui_test_find_type (GTK_WIDGET (h.page), GK_TYPE_FINDINGS_LIST));
-  guint mark = find_finding (before, "secrecy_mark");
+  guint           mark = find_finding (before, GK_FINDING_SECRECY_MARK);
   GkReasonDialog *dialog;
   GkFinding *finding;
 
@@ -349,13 +348,13 @@ test_dismiss_finding (void)
 
   after = get_item (h.secret_id);
   finding = g_ptr_array_index (after->findings, mark);
-  g_assert_cmpstr (finding->status, ==, "dismissed");
+  g_assert_cmpint (finding->status, ==, GK_FINDING_DISMISSED);
   g_assert_cmpstr (finding->decided_by, ==, "rita");
   g_assert_cmpstr (finding->reason, ==, "标题中引用的是文件名称，并非本件密级。");
 
   /* The open mobile number still blocks, and the caption names it. */
   {
-    guint mobile = find_finding (after, "mobile");
+    guint      mobile = find_finding (after, GK_FINDING_MOBILE);
     GkFinding *number = g_ptr_array_index (after->findings, mobile);
     g_autoptr(GkItem) decided = NULL;
 
@@ -370,7 +369,8 @@ test_dismiss_finding (void)
     GK_GUI_WAIT (page_idle () && find_reason_dialog () == NULL, 10000);
     GK_GUI_WAIT (gk_review_page_get_preview_ready (h.page), 10000);
     decided = get_item (h.secret_id);
-    g_assert_cmpstr (((GkFinding *) g_ptr_array_index (decided->findings, mobile))->status, ==, "dismissed");
+    g_assert_cmpint (((GkFinding *) g_ptr_array_index (decided->findings, mobile))->status, ==,
+                     GK_FINDING_DISMISSED);
   }
   /* Nothing blocks rita now. */
   g_assert_true (gtk_widget_get_sensitive (find ("approve-button")));
@@ -538,7 +538,7 @@ test_bulk_approve (void)
   text = gk_gui_test_collect_text (results);
   g_assert_nonnull (strstr (text, "rita"));
   for (guint i = 0; i < personal->findings->len; i++)
-    if (g_strcmp0 (((GkFinding *) g_ptr_array_index (personal->findings, i))->kind, "id_card") == 0)
+    if (((GkFinding *) g_ptr_array_index (personal->findings, i))->kind == GK_FINDING_ID_CARD)
       masked_card = g_strdup (((GkFinding *) g_ptr_array_index (personal->findings, i))->value);
   g_assert_nonnull (masked_card);
   g_assert_nonnull (strstr (text, masked_card));

@@ -992,7 +992,7 @@ load_findings (GkRecordEditor *self)
                                                 finding->value ? finding->value : "");
       g_autofree char *subtitle = NULL;
 
-      if (g_strcmp0 (finding->status, "dismissed") == 0)
+      if (finding->status == GK_FINDING_DISMISSED)
         subtitle = g_strdup_printf (_("Page %d · dismissed by %s: %s"), finding->page,
                                     finding->decided_by ? finding->decided_by : "",
                                     finding->reason ? finding->reason : "");

@@ -679,7 +679,7 @@ item_changed (GkItem *shown,
       GkFinding *a = g_ptr_array_index (shown->findings, i);
       GkFinding *b = g_ptr_array_index (fresh->findings, i);
 
-      if (a->id != b->id || g_strcmp0 (a->status, b->status) != 0)
+      if (a->id != b->id || a->status != b->status)
         return TRUE;
     }
   return FALSE;

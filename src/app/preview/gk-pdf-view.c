@@ -137,7 +137,7 @@ update_findings_label (GkPdfView *self)
     {
       GkFinding *finding = g_ptr_array_index (self->findings, i);
 
-      if (g_strcmp0 (finding->status, "dismissed") == 0)
+      if (finding->status == GK_FINDING_DISMISSED)
         continue;
       open++;
       if (gk_finding_is_blocking (finding))
@@ -274,8 +274,8 @@ locate_findings (GkPdfView *self)
       GkFinding *finding = g_ptr_array_index (self->findings, i);
       GkPdfSpan span;
 
-      if (g_strcmp0 (finding->status, "dismissed") == 0 || finding->page < 1 ||
-          finding->length <= 0 || (guint) finding->page > gk_pdf_document_get_n_pages (document))
+      if (finding->status == GK_FINDING_DISMISSED || finding->page < 1 || finding->length <= 0 ||
+          (guint) finding->page > gk_pdf_document_get_n_pages (document))
         continue;
       span.page = finding->page - 1;
       span.offset = finding->offset;

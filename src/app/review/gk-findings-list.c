@@ -36,12 +36,12 @@ describe_finding (const GkFinding *finding)
 {
   g_autofree char *where = g_strdup_printf (_("page %d"), finding->page);
 
-  if (g_strcmp0 (finding->status, "dismissed") == 0)
+  if (finding->status == GK_FINDING_DISMISSED)
     return g_strdup_printf (_("“%s” on %s — dismissed by %s: %s"),
                             finding->value ? finding->value : "", where,
                             finding->decided_by ? finding->decided_by : _("a reviewer"),
                             finding->reason ? finding->reason : "");
-  if (g_strcmp0 (finding->status, "info") == 0)
+  if (finding->status == GK_FINDING_INFO)
     return g_strdup_printf (_("“%s” on %s — for information"),
                             finding->value ? finding->value : "", where);
   if (gk_finding_is_blocking (finding))
@@ -187,7 +187,7 @@ gk_findings_list_set_findings (GkFindingsList *self,
     {
       const GkFinding *finding = g_ptr_array_index (findings, i);
       g_autofree char *subtitle = describe_finding (finding);
-      gboolean open = g_strcmp0 (finding->status, "open") == 0;
+      gboolean         open = finding->status == GK_FINDING_OPEN;
       GtkWidget *row, *icon, *button = NULL;
 
       g_ptr_array_add (self->findings, gk_finding_copy (finding));

@@ -251,7 +251,7 @@ has_open_blocking_finding (GkItem *item)
     {
       GkFinding *finding = g_ptr_array_index (item->findings, i);
 
-      if (g_strcmp0 (finding->status, "open") == 0 && gk_finding_is_blocking (finding))
+      if (finding->status == GK_FINDING_OPEN && gk_finding_is_blocking (finding))
         return TRUE;
     }
   return FALSE;
@@ -454,7 +454,7 @@ update_findings (GkReviewPage *self)
                                  self->item->findings, why_not);
 
   for (guint i = 0; self->item->findings != NULL && i < self->item->findings->len; i++)
-    if (g_strcmp0 (((GkFinding *) g_ptr_array_index (self->item->findings, i))->status, "open") == 0)
+    if (((GkFinding *) g_ptr_array_index (self->item->findings, i))->status == GK_FINDING_OPEN)
       n_open++;
   if (n_open > 0)
     {
@@ -567,7 +567,7 @@ locate_findings (GkReviewPage *self)
       span.offset = finding->offset;
       span.length = finding->length;
       span.tag = (int) i;
-      if (g_strcmp0 (finding->status, "open") == 0 && gk_finding_is_blocking (finding))
+      if (finding->status == GK_FINDING_OPEN && gk_finding_is_blocking (finding))
         span.tag |= GK_PDF_CANVAS_TAG_BLOCKING;
       g_array_append_val (spans, span);
     }
