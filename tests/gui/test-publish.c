@@ -342,6 +342,32 @@ test_publish (void)
   g_assert_cmpuint (portal_request ("GET", h.first_id, NULL, &reply), ==, 200);
   g_assert_nonnull (strstr (reply, "关于印发2025年政务公开工作要点的通知"));
 
+  /* Every result of the batch is on screen, each with its link. */
+  {
+    g_autofree char *first_open = g_strdup_printf ("open:%s", h.first_id);
+    g_autofree char *second_open = g_strdup_printf ("open:%s", h.second_id);
+
+    g_assert_nonnull (gk_gui_test_find_named (find ("sync-results"), first_open));
+    g_assert_nonnull (gk_gui_test_find_named (find ("sync-results"), second_open));
+    /* Two results need no scrolling: both rows are in view. */
+    {
+      GtkWidget      *scroller = gtk_widget_get_parent (find ("sync-results"));
+      GtkWidget      *second_row = gk_gui_test_find_named (find ("sync-results"), second_open);
+      graphene_rect_t bounds;
+
+      g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
+      while (second_row != NULL && !ADW_IS_ACTION_ROW (second_row))
+        second_row = gtk_widget_get_parent (second_row);
+      g_assert_nonnull (second_row);
+      gk_gui_test_pump (150);
+      g_assert_true (gtk_widget_compute_bounds (second_row, scroller, &bounds));
+      if (bounds.origin.y < 0 ||
+          bounds.origin.y + bounds.size.height > gtk_widget_get_height (scroller) + 1)
+        g_error ("the second result (%.0f–%.0f) is outside the list's %d pixels", bounds.origin.y,
+                 bounds.origin.y + bounds.size.height, gtk_widget_get_height (scroller));
+    }
+  }
+
   /* Listed as published, with the public address to open. */
   name = g_strdup_printf ("open:%s", h.first_id);
   g_assert_nonnull (gk_gui_test_find_named (find ("published-group"), name));

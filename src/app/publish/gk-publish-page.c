@@ -902,6 +902,25 @@ describe_result (const GkSyncItemResult *result)
     }
 }
 
+/* A list view asks its scrolled window for the room of the rows it has
+ * built, not of all its items: the results get the height of their
+ * rows, up to a screenful, then scroll. */
+#define RESULT_ROW_HEIGHT 66
+#define RESULT_ROWS_SHOWN 7
+
+static void
+fit_results (GkPublishPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  int   height = (int) MIN (n, RESULT_ROWS_SHOWN) * RESULT_ROW_HEIGHT;
+
+  gtk_widget_set_visible (self->results_scroller, n > 0);
+  /* Min never above max: lifted first, set in that order. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), -1);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), height);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), height);
+}
+
 static void
 show_result (GkPublishPage          *self,
              const GkSyncItemResult *result)
@@ -919,7 +938,7 @@ show_result (GkPublishPage          *self,
           self->result_positions, g_strdup (result->id),
           GUINT_TO_POINTER (g_list_model_get_n_items (G_LIST_MODEL (self->results))));
     }
-  gtk_widget_set_visible (self->results_scroller, TRUE);
+  fit_results (self);
 }
 
 /* The rows of the results list: built once per visible row, bound to
@@ -2217,9 +2236,6 @@ build_publish_group (GkPublishPage *self)
   self->results_scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->results_scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->results_scroller),
-                                                    TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->results_scroller), 480);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->results_scroller), self->results_list);
   gtk_widget_set_visible (self->results_scroller, FALSE);
 
