@@ -25,6 +25,5 @@ char  *gk_format_timestamp       (const char *iso);
 char  *gk_format_days_left       (int         days);
 /* A topic "top\\sub" as "top › sub". */
 char  *gk_format_topic           (const char *topic);
-/* The label of a finding kind ("ID card number"…). */
 
 G_END_DECLS
