@@ -905,7 +905,7 @@ describe_result (const GkSyncItemResult *result)
 /* A list view asks its scrolled window for the room of the rows it has
  * built, not of all its items: the results get the height of their
  * rows, up to a screenful, then scroll. */
-#define RESULT_ROW_HEIGHT 66
+#define RESULT_ROW_HEIGHT 54
 #define RESULT_ROWS_SHOWN 7
 
 static void
@@ -946,16 +946,42 @@ show_result (GkPublishPage          *self,
 static void
 on_result_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, GkPublishPage *self)
 {
-  GtkWidget *row = new_row ("", NULL);
+  /* Plain boxes and one-line labels (the whole text in the tooltip): a
+   * list view keeps a couple of hundred rows alive and lays them all out
+   * at every frame, and wrapped labels make each layout a
+   * height-for-width measure. */
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *icon = gtk_image_new ();
   GtkWidget *open = gtk_button_new_from_icon_name ("web-browser-symbolic");
 
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_widget_set_margin_top (row, 8);
+  gtk_widget_set_margin_bottom (row, 8);
+  for (GtkWidget *label = title; label != NULL; label = label == title ? subtitle : NULL)
+    {
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+    }
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (texts), title);
+  gtk_box_append (GTK_BOX (texts), subtitle);
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (open, "flat");
   g_signal_connect_object (open, "clicked", G_CALLBACK (on_open_clicked_cb), self, 0);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+  gtk_box_append (GTK_BOX (row), icon);
+  gtk_box_append (GTK_BOX (row), texts);
+  gtk_box_append (GTK_BOX (row), open);
   g_object_set_data (G_OBJECT (row), "icon", icon);
+  g_object_set_data (G_OBJECT (row), "title", title);
+  g_object_set_data (G_OBJECT (row), "subtitle", subtitle);
   g_object_set_data (G_OBJECT (row), "open", open);
   gtk_list_item_set_activatable (list_item, FALSE);
   gtk_list_item_set_child (list_item, row);
@@ -999,8 +1025,15 @@ on_result_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Gk
     default:
       break;
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  {
+    GtkWidget       *title_label = g_object_get_data (G_OBJECT (row), "title");
+    GtkWidget       *subtitle_label = g_object_get_data (G_OBJECT (row), "subtitle");
+    g_autofree char *whole = g_strdup_printf ("%s\n%s", title, subtitle);
+
+    gtk_label_set_text (GTK_LABEL (title_label), title);
+    gtk_label_set_text (GTK_LABEL (subtitle_label), subtitle);
+    gk_widget_set_row_tooltip (row, whole);
+  }
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
     gtk_widget_remove_css_class (icon, styles[i]);
