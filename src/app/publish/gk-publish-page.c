@@ -18,7 +18,10 @@
 #include "gk-util.h"
 #include "gk-workflow.h"
 
-#define MAX_PUBLISHED_ROWS 100
+/* The most recent ones, each with its Withdraw button; the sidebar's
+ * "Published" view lists (and searches) them all.  Kept short: the
+ * group is rebuilt after each run. */
+#define MAX_PUBLISHED_ROWS 20
 
 typedef void (*TokenFunc) (GkPublishPage *self,
                            char          *token,   /* owned, wipe with gk_token_free */
@@ -1755,7 +1758,9 @@ on_published_pending_cb (GObject      *source,
   if (total > items->len)
     {
       g_autofree char *description =
-        g_strdup_printf (_("The %u most recent of %u published documents."), items->len, total);
+          g_strdup_printf (_ ("The %u most recent of %u published documents; the “Published” view "
+                              "in the sidebar lists them all."),
+                           items->len, total);
 
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->published_group), description);
     }
