@@ -755,7 +755,7 @@ test_invalid_utf8 (void)
       {
         g_auto(Run) edit = { 0 };
         g_autofree char *arg = g_strdup_printf ("%s=关于%s通知", *field, bad_bytes[i]);
-        g_autofree char *named = g_strdup_printf ("(%s)", *field);
+        g_autofree char *named = g_strdup_printf ("(field %s)", *field);
 
         ctl (&edit, "drafter", "edit", id, arg, NULL);
         assert_refused (&edit, named);
@@ -789,7 +789,7 @@ test_invalid_utf8 (void)
       g_auto(Run) search = { 0 };
 
       ctl (&tag, "drafter", "tag", id, add_tag, NULL);
-      assert_refused (&tag, "(tags)");
+      assert_refused (&tag, "(field tags)");
       ctl (&review, "admin", "review", id, "return", "--comment", bad, NULL);
       assert_refused (&review, "--comment");
       ctl (&review_eq, "admin", "review", id, "return", comment, NULL);

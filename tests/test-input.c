@@ -126,7 +126,18 @@ assert_invalid_naming (GError    **error,
 {
   g_assert_error (*error, GK_ERROR, GK_ERROR_INVALID);
   g_assert_true (g_utf8_validate ((*error)->message, -1, NULL));
-  if (strstr ((*error)->message, name) == NULL)
+  if (name[0] == '(')
+    {
+      /* A record field: named by its key in the error (the command line
+       * shows it), by its label in the message. */
+      g_autofree char *key = g_strndup (name + 1, strlen (name) - 2);
+
+      if (g_strcmp0 (gk_error_get_field (*error), key) != 0 ||
+          strstr ((*error)->message, gk_item_field_label (key)) == NULL)
+        g_error ("“%s” (field %s) does not name %s", (*error)->message, gk_error_get_field (*error),
+                 key);
+    }
+  else if (strstr ((*error)->message, name) == NULL)
     g_error ("“%s” does not name %s", (*error)->message, name);
   g_assert_cmpint (gk_error_exit_status (*error), ==, 2);
   g_clear_error (error);

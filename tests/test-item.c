@@ -22,8 +22,17 @@ set_bad (GkItem *item, const char *field, const char *value)
 
   g_assert_false (gk_item_set_field (item, field, value, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
-  /* The message names the field, so a person knows what to fix. */
-  g_assert_nonnull (strstr (error->message, field[0] == 'v' && strchr (field, '.') ? "validity" : field));
+  /* The error names the field, so a person knows what to fix: its key
+   * for the command line, its label in the message. */
+  g_assert_cmpstr (gk_error_get_field (error), ==,
+                   field[0] == 'v' && strchr (field, '.') ? "validity" : field);
+  g_assert_nonnull (strstr (error->message, gk_item_field_label (gk_error_get_field (error))));
+  {
+    g_autofree char *key = g_strdup_printf ("(%s)", gk_error_get_field (error));
+
+    /* The window shows the message: no internal key in it. */
+    g_assert_null (strstr (error->message, key));
+  }
 }
 
 static void

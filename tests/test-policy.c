@@ -237,7 +237,7 @@ test_item_needs (void)
   g_clear_pointer (&draft->issuer, g_free);
   g_assert_false (gk_policy_check (NULL, &dora, GK_ACTION_SUBMIT, draft, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_REFUSED);
-  g_assert_nonnull (strstr (error->message, "issuer"));
+  g_assert_nonnull (strstr (gk_error_get_field (error), "issuer"));
 }
 
 /* One deadline: nothing for 依申请公开 and 不予公开, nor once published. */

@@ -109,7 +109,18 @@ gk_cli_error_text (const GError *error)
   /* A message may quote what was typed, bytes that are no UTF-8 too. */
   g_autofree char *message = gk_utf8_sanitize (error->message, -1);
   const char *remedy = remedy_for (error);
+  const char      *field = gk_error_get_field (error);
 
+  /* The window names a field by its label; here it is typed by its key
+   * (“set ID effective_until=…”): say which. */
+  if (field != NULL)
+    {
+      /* Translators: a message, then the key of the field it is about */
+      char *with_field = g_strdup_printf (_ ("%s (field %s)"), message, field);
+
+      g_free (message);
+      message = with_field;
+    }
   if (remedy == NULL)
     return g_steal_pointer (&message);
   return g_strdup_printf ("%s %s", message, remedy);

@@ -157,9 +157,9 @@ set_invalid (GError         **error,
              const FieldInfo *info,
              const char      *problem)
 {
-  g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-               /* Translators: "Title (title): too long (at most 500 characters)" */
-               _("%s (%s): %s"), _(info->label), info->name, problem);
+  gk_set_error_field (error, GK_ERROR_INVALID, info->name,
+                      /* Translators: "Title: too long (at most 500 characters)" */
+                      _ ("%s: %s"), _ (info->label), problem);
   return FALSE;
 }
 

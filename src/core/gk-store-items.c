@@ -487,14 +487,15 @@ check_links (GkStore *self,
     {
       if (g_strcmp0 (item->interprets, item->id) == 0)
         {
-          g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                               _("Interprets (interprets): an item cannot interpret itself."));
+          gk_set_error_field (error, GK_ERROR_INVALID, "interprets", "%s",
+                              _ ("Interprets: an item cannot interpret itself."));
           return FALSE;
         }
       if (!item_exists (self, item->interprets))
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("Interprets (interprets): there is no item “%s” in the library."), item->interprets);
+          gk_set_error_field (error, GK_ERROR_INVALID, "interprets",
+                              _ ("Interprets: there is no item “%s” in the library."),
+                              item->interprets);
           return FALSE;
         }
     }
@@ -502,14 +503,15 @@ check_links (GkStore *self,
     {
       if (g_strcmp0 (item->related[i], item->id) == 0)
         {
-          g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                               _("Related (related): an item cannot be related to itself."));
+          gk_set_error_field (error, GK_ERROR_INVALID, "related", "%s",
+                              _ ("Related: an item cannot be related to itself."));
           return FALSE;
         }
       if (!item_exists (self, item->related[i]))
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("Related (related): there is no item “%s” in the library."), item->related[i]);
+          gk_set_error_field (error, GK_ERROR_INVALID, "related",
+                              _ ("Related: there is no item “%s” in the library."),
+                              item->related[i]);
           return FALSE;
         }
     }
@@ -532,8 +534,8 @@ check_index_no_free (GkStore    *self,
 {
   if (gk_utf8_length (index_no) > 64)
     {
-      g_set_error_literal (error, GK_ERROR, GK_ERROR_INVALID,
-                           _("Index number (index_no): too long (at most 64 characters)."));
+      gk_set_error_field (error, GK_ERROR_INVALID, "index_no", "%s",
+                          _ ("Index number: too long (at most 64 characters)."));
       return FALSE;
     }
   if (index_no_taken (self, index_no))
@@ -769,9 +771,9 @@ check_field_values (GkItem             *item,
   if (item->effective_from != NULL && item->effective_until != NULL &&
       strcmp (item->effective_until, item->effective_from) < 0)
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("Effective until (effective_until): %s is before the effective date %s"),
-                   item->effective_until, item->effective_from);
+      gk_set_error_field (error, GK_ERROR_INVALID, "effective_until",
+                          _ ("Effective until: %s is before the effective date %s"),
+                          item->effective_until, item->effective_from);
       return FALSE;
     }
   return TRUE;
@@ -786,10 +788,12 @@ check_texts_valid (GkItem  *item,
   for (const char *const *f = gk_item_field_names (); *f != NULL; f++)
     {
       g_autofree char *value = gk_item_get_field (item, *f);
-      g_autofree char *what = g_strdup_printf ("%s (%s)", gk_item_field_label (*f), *f);
-
-      if (!gk_utf8_check (value, -1, what, error))
-        return FALSE;
+      if (!gk_utf8_check (value, -1, gk_item_field_label (*f), error))
+        {
+          if (error != NULL && *error != NULL && (*error)->domain == GK_ERROR)
+            gk_error_set_field (*error, *f);
+          return FALSE;
+        }
     }
   return gk_utf8_check (item->file_name, -1, "file.name", error) &&
          gk_utf8_check (item->doc_number_original, -1, "doc_number_original", error) &&

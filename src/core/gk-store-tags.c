@@ -640,23 +640,28 @@ gk_store_priv_check_tags (GkStore           *self,
       gint64 id;
       gboolean seen = FALSE;
 
-      if (!gk_utf8_check (names[i], -1, _("Tags (tags)"), error))
-        return FALSE;
+      if (!gk_utf8_check (names[i], -1, _ ("Tags"), error))
+        {
+          if (error != NULL && *error != NULL && (*error)->domain == GK_ERROR)
+            gk_error_set_field (*error, "tags");
+          return FALSE;
+        }
       id = find_tag (self, names[i], error);
       if (id < 0)
         return FALSE;
       if (id == 0)
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("Tags (tags): “%s” is not in the tag catalog. An admin can add it to the catalog first."),
-                       names[i]);
+          gk_set_error_field (
+              error, GK_ERROR_INVALID, "tags",
+              _ ("Tags: “%s” is not in the tag catalog. An admin can add it to the catalog first."),
+              names[i]);
           return FALSE;
         }
       if ((previous == NULL || !g_strv_contains (previous, names[i])) && tag_is_retired (self, id))
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("Tags (tags): the tag “%s” is retired and cannot be added to items any more."),
-                       names[i]);
+          gk_set_error_field (
+              error, GK_ERROR_INVALID, "tags",
+              _ ("Tags: the tag “%s” is retired and cannot be added to items any more."), names[i]);
           return FALSE;
         }
       for (guint j = 0; j < found->len; j++)
@@ -689,7 +694,7 @@ check_topic_name (const char *name,
 {
   const char *slash;
 
-  if (!gk_utf8_check (name, -1, _("Topic (topic)"), error))
+  if (!gk_utf8_check (name, -1, _ ("Topic"), error))
     return FALSE;
   if (gk_str_is_blank (name) || gk_utf8_length (name) > 100 || strchr (name, '\n') != NULL)
     {
@@ -793,8 +798,9 @@ gk_store_priv_check_topic (GkStore    *self,
 {
   if (gk_str_is_blank (topic) || topic_exists (self, topic))
     return TRUE;
-  g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-               _("Topic (topic): “%s” is not in the topic list (主题分类). An admin can add it."), topic);
+  gk_set_error_field (error, GK_ERROR_INVALID, "topic",
+                      _ ("Topic: “%s” is not in the topic list (主题分类). An admin can add it."),
+                      topic);
   return FALSE;
 }
 

@@ -100,6 +100,12 @@ typedef enum
 GkErrorDetail gk_error_get_detail (const GError *error);
 void          gk_error_set_detail (GError       *error,
                                    GkErrorDetail detail);
+/* The record field(s) an error is about, by key ("effective_until"):
+ * messages use the field's label; the command line adds the key. */
+const char *gk_error_get_field (const GError *error);
+void        gk_error_set_field (GError *error, const char *field);
+void gk_set_error_field (GError **error, int code, const char *field, const char *format, ...)
+    G_GNUC_PRINTF (4, 5);
 /* g_set_error() with a detail. */
 void          gk_set_error_detail (GError       **error,
                                    int            code,

@@ -12,12 +12,14 @@
 typedef struct
 {
   GkErrorDetail detail;
+  char         *field; /* the record field(s) concerned, by key */
 } GkErrorPrivate;
 
 static void
 gk_error_private_init (GkErrorPrivate *priv)
 {
   priv->detail = GK_ERROR_DETAIL_NONE;
+  priv->field = NULL;
 }
 
 static void
@@ -25,12 +27,14 @@ gk_error_private_copy (const GkErrorPrivate *src,
                        GkErrorPrivate       *dest)
 {
   dest->detail = src->detail;
+  dest->field = g_strdup (src->field);
 }
 
 static void
 gk_error_private_clear (GkErrorPrivate *priv)
 {
   priv->detail = GK_ERROR_DETAIL_NONE;
+  g_clear_pointer (&priv->field, g_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (GkError, gk_error)
@@ -62,6 +66,64 @@ gk_error_set_detail (GError       *error,
   g_return_if_fail (error != NULL && error->domain == GK_ERROR);
 
   gk_error_get_private (error)->detail = detail;
+}
+
+/**
+ * gk_error_get_field:
+ * @error: (nullable): an error
+ *
+ * Returns: (nullable): the key of the record field a %GK_ERROR error is
+ *   about ("effective_until"; several: "title, issuer"), or %NULL
+ */
+const char *
+gk_error_get_field (const GError *error)
+{
+  if (error == NULL || error->domain != GK_ERROR)
+    return NULL;
+  return gk_error_get_private (error)->field;
+}
+
+/**
+ * gk_error_set_field:
+ * @error: a %GK_ERROR error
+ * @field: (nullable): the key of the field it is about
+ */
+void
+gk_error_set_field (GError *error, const char *field)
+{
+  GkErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == GK_ERROR);
+
+  priv = gk_error_get_private (error);
+  g_free (priv->field);
+  priv->field = g_strdup (field);
+}
+
+/**
+ * gk_set_error_field:
+ * @error: (nullable): return location for an error
+ * @code: a #GkError code
+ * @field: the key of the record field concerned
+ * @format: printf()-style format of the message (in the user's words:
+ *   the field's label, never its key)
+ *
+ * Like g_set_error() in the %GK_ERROR domain, naming the field: the
+ * command line shows its key, the window marks its row.
+ */
+void
+gk_set_error_field (GError **error, int code, const char *field, const char *format, ...)
+{
+  GError *new_error;
+  va_list args;
+
+  if (error == NULL)
+    return;
+  va_start (args, format);
+  new_error = g_error_new_valist (GK_ERROR, code, format, args);
+  va_end (args);
+  gk_error_set_field (new_error, field);
+  g_propagate_error (error, new_error);
 }
 
 /**

@@ -181,19 +181,21 @@ gk_workflow_check_record (GkItem  *item,
   if (missing[0] != NULL)
     {
       g_autoptr(GString) listed = g_string_new (NULL);
+      g_autofree char *keys = g_strjoinv (", ", missing);
 
       for (guint i = 0; missing[i] != NULL; i++)
         {
           if (i > 0)
             g_string_append (listed, _(", "));
-          g_string_append_printf (listed, "%s (%s)", field_label (missing[i]), missing[i]);
+          g_string_append (listed, field_label (missing[i]));
         }
-      g_set_error (error, GK_ERROR, GK_ERROR_REFUSED,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The record of “%s” is not complete. Fill in this field first: %s.",
-                                "The record of “%s” is not complete. Fill in these fields first: %s.",
-                                g_strv_length (missing)),
-                   item_name (item), listed->str);
+      gk_set_error_field (
+          error, GK_ERROR_REFUSED, keys,
+          g_dngettext (GETTEXT_PACKAGE,
+                       "The record of “%s” is not complete. Fill in this field first: %s.",
+                       "The record of “%s” is not complete. Fill in these fields first: %s.",
+                       g_strv_length (missing)),
+          item_name (item), listed->str);
       return FALSE;
     }
 
