@@ -59,7 +59,7 @@ struct _GkItem
   char    *issuer;              /* 发文机关 / 发布机构 */
   char    *written_date;        /* 成文日期 YYYY-MM-DD */
   char    *publish_date;        /* 发布日期 YYYY-MM-DD, filled by the first sync */
-  char    *genre;               /* 体裁 / 文种 (通知, 意见, 预案…) */
+  char    *genre;               /* 文种 (通知, 意见, 预案…) */
   char    *topic;               /* 主题分类 ("top" or "top\\sub") */
   char    *category;            /* policy_document | normative_document | … */
   GStrv    tags;                /* names from the tag catalog */

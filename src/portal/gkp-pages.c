@@ -303,7 +303,7 @@ gkp_pages_document (JsonObject   *record,
   append_meta_row (out, "成文日期", gkp_record_get_string (record, "written_date"));
   append_meta_row (out, "文号", gkp_record_get_string (record, "doc_number"));
   append_meta_row (out, "发布日期", gkp_record_get_string (record, "publish_date"));
-  append_meta_row (out, "体裁", gkp_record_get_string (record, "genre"));
+  append_meta_row (out, "文种", gkp_record_get_string (record, "genre"));
   append_meta_row (out, "类别",
                    category_label (gkp_record_get_string (record, "category")));
   append_validity (out, record);

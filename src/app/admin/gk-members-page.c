@@ -374,9 +374,10 @@ gk_members_page_init (GkMembersPage *self)
   gtk_widget_set_name (GTK_WIDGET (self), "members");
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (add_group), _("Add a Member"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (add_group),
-                                         _("The user name is the account name people sign in with "
-                                           "(or give with “--as” on a shared desk)."));
+  adw_preferences_group_set_description (
+      ADW_PREFERENCES_GROUP (add_group),
+      _ ("The user name is the account name people sign in with; on a shared desk, "
+         "each chooses theirs with the button in the header bar."));
   self->add_row = adw_entry_row_new ();
   gtk_widget_set_name (self->add_row, "add-member-row");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->add_row), _("User name"));

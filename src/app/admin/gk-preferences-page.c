@@ -142,9 +142,10 @@ gk_preferences_page_new (GkContext *context)
   self->settings = gk_context_get_settings (context) ? g_object_ref (gk_context_get_settings (context)) : NULL;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (library_group), _("Library"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (library_group),
-                                         _("The folder opened when the program starts without “--library”. "
-                                           "A change takes effect at the next start."));
+  adw_preferences_group_set_description (
+      ADW_PREFERENCES_GROUP (library_group),
+      _ ("The library this workstation opens when the program starts. "
+         "A change takes effect at the next start."));
   self->library_row = adw_action_row_new ();
   gtk_widget_set_name (self->library_row, "library-path-row");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->library_row), FALSE);
