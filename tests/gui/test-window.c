@@ -934,6 +934,8 @@ test_shortcuts_window (void)
   g_assert_nonnull (overlay);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "win.show-help-overlay", NULL));
   GK_GUI_WAIT (gtk_widget_get_visible (GTK_WIDGET (overlay)), 5000);
+  /* Titled as the menu item that opens it. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (overlay)), ==, "Keyboard Shortcuts");
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
