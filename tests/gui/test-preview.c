@@ -192,6 +192,20 @@ test_navigation (void)
 }
 
 /* Ctrl+plus, Ctrl+minus, Ctrl+0, fit width and fit page. */
+/* The toolbar's zoom label says the scale the page is drawn at, once
+ * the change has been laid out. */
+static void
+assert_zoom_label (void)
+{
+  GtkWidget       *label = gk_gui_test_find_named (GTK_WIDGET (preview ()), "zoom-label");
+  g_autofree char *expected = NULL;
+
+  g_assert_nonnull (label);
+  gk_gui_test_pump (100);
+  expected = g_strdup_printf ("%d%%", (int) lround (gk_pdf_canvas_get_scale (canvas ()) * 100));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expected);
+}
+
 static void
 test_zoom (void)
 {
@@ -204,6 +218,7 @@ test_zoom (void)
   g_assert_cmpfloat (gk_pdf_canvas_get_scale (canvas ()), >, fit_width);
   g_assert_cmpint (gk_pdf_canvas_get_zoom_mode (canvas ()), ==, GK_ZOOM_FREE);
   GK_GUI_WAIT (page_rendered (gk_pdf_canvas_get_current_page (canvas ())), 10000);
+  assert_zoom_label ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.zoom-out", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.zoom-out", NULL));
@@ -218,10 +233,24 @@ test_zoom (void)
   gk_pdf_document_get_page_size (gk_pdf_canvas_get_document (canvas ()), 0, &width, &height);
   view_height = gtk_widget_get_height (GTK_WIDGET (canvas ()));
   g_assert_cmpfloat (height * gk_pdf_canvas_get_scale (canvas ()), <=, view_height);
+  assert_zoom_label ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preview ()), "preview.zoom-fit-width", NULL));
   gk_gui_test_pump (100);
   g_assert_cmpfloat_with_epsilon (gk_pdf_canvas_get_scale (canvas ()), fit_width, 0.01);
+  assert_zoom_label ();
+
+  /* A level chosen from the menu, then back to the width. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (preview ()), "preview.zoom-level", "d", 2.0));
+  g_assert_cmpfloat_with_epsilon (gk_pdf_canvas_get_scale (canvas ()), 2.0, 1e-6);
+  assert_zoom_label ();
+  g_assert_cmpstr (gtk_label_get_label (
+                       GTK_LABEL (gk_gui_test_find_named (GTK_WIDGET (preview ()), "zoom-label"))),
+                   ==, "200%");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (preview ()), "preview.zoom-fit-width", NULL));
+  assert_zoom_label ();
 }
 
 /* The thumbnails strip: lazily rendered; a click goes to that page. */

@@ -596,6 +596,15 @@ on_find_bar_search_mode_cb (GkPdfView *self)
 
 /* The canvas notifies from its size allocation: the toolbar follows
  * once that is over, never in the middle of a layout. */
+static void sync_widgets_cb (gpointer data);
+
+static gboolean
+sync_widgets_idle_cb (gpointer data)
+{
+  sync_widgets_cb (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sync_widgets_cb (gpointer data)
 {
@@ -614,8 +623,11 @@ sync_widgets_cb (gpointer data)
 static void
 queue_sync_widgets (GkPdfView *self)
 {
+  /* Before the next frame: an idle of the default priority waits behind
+   * the rendering of a zoomed page, and the label said the old scale. */
   if (self->sync_source == 0)
-    self->sync_source = g_idle_add_once (sync_widgets_cb, self);
+    self->sync_source =
+        g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, sync_widgets_idle_cb, self, NULL);
 }
 
 static void
