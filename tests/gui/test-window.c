@@ -711,6 +711,49 @@ test_views (void)
   g_assert_cmpint (gk_window_get_view_count (h.window, "queue"), >=, 0);
 }
 
+/* The record shown, changed elsewhere (another desk, a background
+ * import writing around it): it is read again, and the panel stays where
+ * the person was reading instead of jumping to the top. */
+static void
+test_record_keeps_its_place (void)
+{
+  g_autoptr (GkItem) stored = NULL;
+  g_autoptr (GkItem) edited = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment     *adjustment;
+  double             bottom;
+
+  gk_window_select_view (h.window, "all");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view), 5000);
+  select_position (position_of (h.second_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.second_id) == 0 &&
+                   !gk_record_editor_is_loading (editor ()),
+               5000);
+  scroller = GTK_SCROLLED_WINDOW (
+      gk_gui_test_find_type (GTK_WIDGET (editor ()), GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_nonnull (scroller);
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gk_gui_test_pump (200);
+  bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  g_assert_cmpfloat (bottom, >, 100);
+  gtk_adjustment_set_value (adjustment, bottom);
+  gk_gui_test_pump (100);
+
+  stored = gk_store_get_item (store (), h.second_id, &error);
+  g_assert_no_error (error);
+  edited = gk_item_copy (stored);
+  g_assert_true (gk_item_set_field (edited, "title", "关于在另一台电脑上改过标题的通知", &error));
+  g_assert_true (gk_store_update_item (store (), g_getenv ("GONGKAI_USER"), edited, &error));
+  g_assert_no_error (error);
+  GK_GUI_WAIT (gk_record_editor_get_item (editor ()) != NULL &&
+                   g_strcmp0 (gk_record_editor_get_item (editor ())->title,
+                              "关于在另一台电脑上改过标题的通知") == 0,
+               5000);
+  gk_gui_test_pump (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, bottom - 40);
+}
+
 static guint
 count_occurrences (const char *text, const char *needle)
 {
@@ -1087,6 +1130,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/window/import-damaged", test_import_damaged);
   g_test_add_func ("/gui/window/import-cancel", test_import_cancel);
+  g_test_add_func ("/gui/window/record-keeps-its-place", test_record_keeps_its_place);
   /* After the tests that count the documents: it adds two. */
   g_test_add_func ("/gui/window/deadline-only-for-proactive", test_deadline_only_for_proactive);
   g_test_add_func ("/gui/window/settings", test_settings);

@@ -1567,9 +1567,16 @@ gk_record_editor_set_item (GkRecordEditor *self,
   g_return_if_fail (GK_IS_RECORD_EDITOR (self));
   g_return_if_fail (item == NULL || GK_IS_ITEM (item));
 
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  gboolean same = item != NULL && self->item != NULL && g_strcmp0 (item->id, self->item->id) == 0;
+  double   value = gtk_adjustment_get_value (adjustment);
+
   set_item_internal (self, item);
+  /* Another document starts at the top; the same one, read again after
+   * a change elsewhere (a background import, another desk), stays where
+   * the person was reading. */
   if (item != NULL)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+    gtk_adjustment_set_value (adjustment, same ? value : 0);
 }
 
 /**
