@@ -711,6 +711,33 @@ test_views (void)
   g_assert_cmpint (gk_window_get_view_count (h.window, "queue"), >=, 0);
 }
 
+/* Another process writes the library (gongkai-ctl from cron, another
+ * desk): the sidebar's numbers follow without any click. */
+static void
+test_counts_follow_other_process (void)
+{
+  g_autoptr (GkStore) other = NULL;
+  g_autoptr (GkItem) item = gk_item_new ();
+  g_autoptr (GError) error = NULL;
+  int due_before;
+
+  GK_GUI_WAIT (gk_window_get_view_count (h.window, "due") >= 0, 5000);
+  gk_gui_test_pump (300);
+  due_before = gk_window_get_view_count (h.window, "due");
+
+  other = gk_store_open (gk_store_get_path (store ()), FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (gk_item_set_field (item, "title", "关于另一进程导入的通知", &error));
+  g_assert_true (gk_item_set_field (item, "written_date", "2021-03-01", &error));
+  g_assert_true (gk_item_set_field (item, "disclosure", "proactive", &error));
+  g_assert_true (
+      gk_store_insert_item (other, g_getenv ("GONGKAI_USER"), item, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&other);
+
+  GK_GUI_WAIT (gk_window_get_view_count (h.window, "due") == due_before + 1, 5000);
+}
+
 /* The record shown, changed elsewhere (another desk, a background
  * import writing around it): it is read again, and the panel stays where
  * the person was reading instead of jumping to the top. */
@@ -1131,6 +1158,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/import-damaged", test_import_damaged);
   g_test_add_func ("/gui/window/import-cancel", test_import_cancel);
   g_test_add_func ("/gui/window/record-keeps-its-place", test_record_keeps_its_place);
+  g_test_add_func ("/gui/window/counts-follow-other-process", test_counts_follow_other_process);
   /* After the tests that count the documents: it adds two. */
   g_test_add_func ("/gui/window/deadline-only-for-proactive", test_deadline_only_for_proactive);
   g_test_add_func ("/gui/window/settings", test_settings);
