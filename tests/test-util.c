@@ -120,11 +120,42 @@ test_exit_status (void)
   g_assert_cmpint (gk_error_exit_status (io), ==, 1);
 }
 
+/* A portal's upload limit reads as it was set (100 MB), not 104.9 MB. */
+static void
+test_byte_limit (void)
+{
+  static const struct
+  {
+    guint64     bytes;
+    const char *text;
+  } cases[] = {
+    { 104857600, "100 MB" },
+    { 1073741824, "1 GB" },
+    { 524288, "512 KB" },
+    { 3 * 1024 * 1024 * 1024ULL, "3 GB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = gk_format_byte_limit (cases[i].bytes);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  /* Not a round binary size: GLib's words. */
+  {
+    g_autofree char *text = gk_format_byte_limit (100000000);
+    g_autofree char *glib = g_format_size (100000000);
+
+    g_assert_cmpstr (text, ==, glib);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/util/uuid", test_uuid);
+  g_test_add_func ("/util/byte-limit", test_byte_limit);
   g_test_add_func ("/util/dates", test_dates);
   g_test_add_func ("/util/urls", test_urls);
   g_test_add_func ("/util/lists", test_lists);

@@ -708,3 +708,25 @@ gk_json_to_string (JsonNode *node,
     }
   return text;
 }
+
+/**
+ * gk_format_byte_limit:
+ * @bytes: a limit in bytes
+ *
+ * Returns: (transfer full): "100 MB" for 100 × 1024 × 1024 bytes (limits
+ *   are set in binary units: shown as 104.9 MB they look arbitrary),
+ *   "512 KB", else g_format_size()'s words
+ */
+char *
+gk_format_byte_limit (guint64 bytes)
+{
+  const guint64 kb = 1024, mb = 1024 * 1024, gb = 1024 * 1024 * 1024;
+
+  if (bytes >= gb && bytes % gb == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " GB", bytes / gb);
+  if (bytes >= mb && bytes % mb == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " MB", bytes / mb);
+  if (bytes >= kb && bytes % kb == 0 && bytes < mb)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " KB", bytes / kb);
+  return g_format_size (bytes);
+}

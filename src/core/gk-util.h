@@ -83,4 +83,8 @@ void      gk_main_context_dispatch  (GMainContext  *context,
 /* Serialise a JsonNode compactly (stable key order as built). */
 char     *gk_json_to_string         (JsonNode *node, gboolean pretty);
 
+/* A size limit as people state it: a whole number of binary megabytes
+ * or kilobytes ("100 MB" for 104857600), else as g_format_size() does. */
+char *gk_format_byte_limit (guint64 bytes);
+
 G_END_DECLS

@@ -773,7 +773,7 @@ on_health_cb (GObject      *source,
 
   if (gk_portal_client_health_finish (GK_PORTAL_CLIENT (source), result, &max_bytes, &error))
     {
-      g_autofree char *size = g_format_size (max_bytes);
+      g_autofree char *size = gk_format_byte_limit (max_bytes);
       g_autofree char *text = NULL;
 
       if (max_bytes > 0)
