@@ -311,6 +311,8 @@ test_portal_settings (void)
   GK_GUI_WAIT (page_idle () && gk_publish_page_get_test_result (h.page) != NULL, 15000);
   result = gk_publish_page_get_test_result (h.page);
   g_assert_true (g_str_has_prefix (result, "Connected"));
+  /* The reference portal's limit, as it was set. */
+  g_assert_nonnull (strstr (result, "100 MB"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("test-result"))), ==, result);
 }
 
