@@ -1123,6 +1123,8 @@ test_fixture_bad_files (void)
         g_autoptr (GkPdfText) text = gk_pdf_extract (refused[i], NULL, NULL, &error);
         g_assert_null (text);
         g_assert_error (error, GK_ERROR, GK_ERROR_DAMAGED);
+        if (strchr (error->message, '(') != NULL)
+          g_error ("a library's words in the message: %s", error->message);
         g_clear_error (&error);
       }
   }
@@ -1133,6 +1135,10 @@ test_fixture_bad_files (void)
   {
     g_autoptr (GkPdfText) text = gk_pdf_extract (truncated, NULL, NULL, &error);
     g_assert_true (text != NULL || g_error_matches (error, GK_ERROR, GK_ERROR_DAMAGED));
+    /* In the user's words only: poppler's English reason goes to the
+     * log, not into a Chinese message. */
+    if (error != NULL && strchr (error->message, '(') != NULL)
+      g_error ("a library's words in the message: %s", error->message);
     g_clear_error (&error);
   }
 

@@ -152,9 +152,14 @@ gk_pdf_extract (const char   *path,
                              password ? _("Wrong password for this encrypted PDF")
                                       : _("Password required: the PDF is encrypted"));
       else
-        g_set_error (error, GK_ERROR, GK_ERROR_DAMAGED,
-                     _("The PDF is damaged and cannot be read (%s)"),
-                     local_error ? local_error->message : _("unknown error"));
+        {
+          /* Poppler's words are English and technical: the log has them,
+           * the person the verdict in their language. */
+          g_debug ("poppler cannot open the document: %s",
+                   local_error ? local_error->message : "(no message)");
+          g_set_error_literal (error, GK_ERROR, GK_ERROR_DAMAGED,
+                               _ ("The PDF is damaged and cannot be read."));
+        }
       return NULL;
     }
 

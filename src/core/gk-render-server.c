@@ -199,10 +199,10 @@ handle_open (Server     *server,
                            *password ? _("Wrong password for this encrypted PDF")
                                      : _("Password required: the PDF is encrypted"));
       {
-        g_autofree char *text = g_strdup_printf (_("The PDF is damaged and cannot be read (%s)"),
-                                                 error ? error->message : _("unknown error"));
-
-        return send_error (server, id, GK_ERROR_DAMAGED, text);
+        /* Poppler's English words go to the log only. */
+        g_debug ("poppler cannot open the document: %s", error ? error->message : "(no message)");
+        return send_error (server, id, GK_ERROR_DAMAGED,
+                           _ ("The PDF is damaged and cannot be read."));
       }
     }
   server->path = g_strdup (path);
