@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The window speaks the office's language: no message it shows in zh_CN
 names an internal field key ("有效期至（effective_until）"), a command-line
-option ("--as") or 体裁 for 文种 (GB/T 9704).
+option ("--as"), 体裁 for 文种 (GB/T 9704), or puts ASCII punctuation
+between Chinese words ("企业, 个体工商户").
 
 Reads the strings of the window (gettext calls in src/app, translatable
 labels in ui/) and the strings of the core whose messages the window shows
@@ -59,6 +60,8 @@ for s in sorted(strings):
         why.append("names a command-line option")
     if "体裁" in zh:
         why.append("体裁 (the field's word is 文种)")
+    if re.search(r"[\u4e00-\u9fff] ?[,:;] ?[\u4e00-\u9fff]", zh):
+        why.append("ASCII punctuation inside Chinese text")
     if why:
         bad.append(f"{'; '.join(why)}: {zh}")
 
