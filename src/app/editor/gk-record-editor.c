@@ -988,8 +988,10 @@ load_findings (GkRecordEditor *self)
       GkFinding *finding = g_ptr_array_index (findings, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon;
-      g_autofree char *title = g_strdup_printf ("%s: %s", gk_finding_kind_to_label (finding->kind),
-                                                finding->value ? finding->value : "");
+      /* Translators: a screening finding, "ID card number: 3101…" */
+      g_autofree char *title =
+          g_strdup_printf (_ ("%s: %s"), gk_finding_kind_to_label (finding->kind),
+                           finding->value ? finding->value : "");
       g_autofree char *subtitle = NULL;
 
       if (finding->status == GK_FINDING_DISMISSED)
