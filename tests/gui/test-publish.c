@@ -601,6 +601,28 @@ test_reviewer_cannot_publish (void)
   g_assert_nonnull (strstr (text, "rita"));
 }
 
+/* Without a token, a publisher is told who can give one (only an admin
+ * stores it), not to type it into a row that is grey for them. */
+static void
+test_publisher_without_token (void)
+{
+  const char *summary;
+
+  /* The admin forgets the token typed at the start. */
+  act_as (g_getenv ("GONGKAI_USER"));
+  GK_GUI_WAIT (page_idle () && gtk_widget_is_sensitive (find ("token-forget-button")), 10000);
+  click (find ("token-forget-button"));
+  GK_GUI_WAIT (page_idle () && !gtk_widget_get_visible (find ("token-forget-button")), 10000);
+  act_as ("pat");
+  GK_GUI_WAIT (page_idle (), 10000);
+  g_assert_false (gtk_widget_is_sensitive (find ("token-row")));
+  gk_publish_page_publish (h.page);
+  GK_GUI_WAIT (page_idle () && gk_publish_page_get_report_summary (h.page) != NULL, 15000);
+  summary = gk_publish_page_get_report_summary (h.page);
+  if (strstr (summary, "An admin enters the access token") == NULL)
+    g_error ("a publisher is told: %s", summary);
+}
+
 static void
 test_teardown (void)
 {
@@ -637,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/publish/withdraw-portal-down", test_withdraw_portal_down);
   g_test_add_func ("/publish/only-web-links", test_only_web_links);
   g_test_add_func ("/publish/reviewer-cannot-publish", test_reviewer_cannot_publish);
+  g_test_add_func ("/publish/publisher-without-token", test_publisher_without_token);
   g_test_add_func ("/publish/teardown", test_teardown);
   return g_test_run ();
 }

@@ -198,15 +198,6 @@ end_running (GkPublishPage *self)
 
 /* A core error with the window's remedy (gk_context_error_text()); the
  * string lives as long as the page's last such message. */
-static const char *
-error_text (GkPublishPage *self,
-            const GError  *error)
-{
-  g_free (self->last_error_text);
-  self->last_error_text = gk_context_error_text (error);
-  return self->last_error_text;
-}
-
 /* The policy's answer (gk-policy.h); why (optional): its reason. */
 static gboolean
 may (GkPublishPage *self,
@@ -214,6 +205,24 @@ may (GkPublishPage *self,
      char         **why)
 {
   return gk_context_can (self->context, action, NULL, why);
+}
+
+static const char *
+error_text (GkPublishPage *self, const GError *error)
+{
+  GkErrorDetail detail = gk_error_get_detail (error);
+
+  g_free (self->last_error_text);
+  /* Advice the acting member can follow: only an admin stores the
+   * token, so a publisher is told who does it. */
+  if ((detail == GK_ERROR_DETAIL_NO_TOKEN || detail == GK_ERROR_DETAIL_KEYRING_UNAVAILABLE) &&
+      !may (self, GK_ACTION_STORE_TOKEN, NULL))
+    self->last_error_text = g_strdup_printf (
+        "%s %s", error->message,
+        _ ("An admin enters the access token under Portal on this page; then you can publish."));
+  else
+    self->last_error_text = gk_context_error_text (error);
+  return self->last_error_text;
 }
 
 static gboolean
@@ -341,9 +350,8 @@ on_token_looked_up_cb (GObject      *source,
   char *token = gk_token_keyring_lookup_finish (result, &error);
 
   if (token == NULL && error == NULL)
-    g_set_error (&error, GK_ERROR, GK_ERROR_PERMISSION,
-                 _("No portal token is saved for this portal. Type it under “Access token” and "
-                   "press Enter to save it, or set %s."), GK_TOKEN_ENV);
+    gk_set_error_detail (&error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_NO_TOKEN, "%s",
+                         _ ("No portal token is saved for this portal."));
   request->func (request->self, token, error, request->user_data);
   end_running (request->self);
   g_object_unref (request->self);
@@ -2200,6 +2208,7 @@ build_portal_group (GkPublishPage *self)
   self->token_status_row = new_row (_("Token"), NULL);
   gtk_widget_set_name (self->token_status_row, "token-status-row");
   self->token_forget_button = gtk_button_new_with_mnemonic (_("_Forget"));
+  gtk_widget_set_name (self->token_forget_button, "token-forget-button");
   gtk_widget_set_valign (self->token_forget_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->token_forget_button, _("Remove the token from the keyring"));
   g_signal_connect_object (self->token_forget_button, "clicked", G_CALLBACK (on_token_forget_clicked_cb), self, 0);
