@@ -98,9 +98,9 @@ static const struct
   { COLUMN_DOC_NUMBER, "doc_number", NULL, "doc_number", 170, FALSE },
   { COLUMN_ISSUER, "issuer", NULL, "issuer", 140, FALSE },
   { COLUMN_WRITTEN_DATE, "written_date", NULL, "written_date", 105, FALSE },
-  { COLUMN_STATE, NULL, N_("State"), "state", 110, FALSE },
+  { COLUMN_STATE, NULL, N_ ("State"), "state", 110, FALSE },
   { COLUMN_TAGS, "tags", NULL, NULL, 120, FALSE },
-  { COLUMN_DUE, NULL, N_("Due"), "due", 175, FALSE },
+  { COLUMN_DUE, NULL, N_ ("Due"), "due", 215, FALSE }, /* "1748 working days overdue" */
 };
 
 static const char *state_classes[] = {
