@@ -150,3 +150,20 @@ gk_widget_set_row_tooltip (GtkWidget *widget, const char *text)
     }
   g_object_set_data_full (G_OBJECT (widget), "gk-row-tooltip", g_strdup (text), g_free);
 }
+
+/**
+ * gk_row_label_new:
+ *
+ * Returns: (transfer floating): a start-aligned one-line label that
+ *   ellipsizes at its end
+ */
+GtkWidget *
+gk_row_label_new (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  return label;
+}

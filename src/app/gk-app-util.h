@@ -18,12 +18,15 @@ gboolean gk_show_web_link        (GtkWidget  *widget,
  * gtk_widget_set_tooltip_text() asks the X server where the pointer is
  * (a round trip) each time it is called: at every bind of every row of
  * a refreshed list, that is seconds. */
-void   gk_widget_set_row_tooltip (GtkWidget *widget, const char *text);
+void gk_widget_set_row_tooltip (GtkWidget *widget, const char *text);
+/* A label for a list row: start-aligned, one line, ellipsized (cheap to
+ * lay out: no height-for-width). */
+GtkWidget *gk_row_label_new (void);
 char  *gk_format_timestamp       (const char *iso);
 /* Days left until due (see gk_calendar_days_left) in words: "5 days",
  * "Today", "3 days overdue". */
 char  *gk_format_days_left       (int         days);
 /* A topic "top\\sub" as "top › sub". */
-char  *gk_format_topic           (const char *topic);
+char *gk_format_topic (const char *topic);
 
 G_END_DECLS

@@ -2021,6 +2021,10 @@ gk_store_get_items (GkStore           *self,
  *
  * Returns: the query state that lists the items in @state
  */
+/* GkQueryState lists the states in GkState's order, after "any". */
+G_STATIC_ASSERT (GK_QUERY_DRAFT + GK_STATE_WITHDRAWN == GK_QUERY_WITHDRAWN);
+G_STATIC_ASSERT (GK_QUERY_DRAFT + GK_STATE_IN_REVIEW == GK_QUERY_IN_REVIEW);
+
 GkQueryState
 gk_query_state_for (GkState state)
 {

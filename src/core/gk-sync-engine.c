@@ -212,7 +212,7 @@ on_engine_progress_cb (const GkSyncItemResult *result,
   Progress *progress = g_new0 (Progress, 1);
 
   progress->call = call;
-  progress->result = sync_result_copy (result);
+  progress->result = gk_sync_item_result_copy (result);
   progress->n_done = n_done;
   progress->n_total = n_total;
   post (call, progress);

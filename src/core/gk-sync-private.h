@@ -139,7 +139,6 @@ G_GNUC_INTERNAL GkSyncItemResult *sync_result_new (const char   *id,
                                                    const char   *operation,
                                                    gint64        revision,
                                                    const char   *message);
-G_GNUC_INTERNAL GkSyncItemResult *sync_result_copy (const GkSyncItemResult *src);
 
 /* gk-sync.c: the run */
 G_GNUC_INTERNAL GkSyncOptions  *sync_fill_options (GkSync *self, const GkSyncOptions *options);

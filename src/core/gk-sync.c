@@ -92,8 +92,14 @@ sync_result_new (const char   *id,
   return result;
 }
 
+/**
+ * gk_sync_item_result_copy:
+ * @src: a result
+ *
+ * Returns: (transfer full): a deep copy
+ */
 GkSyncItemResult *
-sync_result_copy (const GkSyncItemResult *src)
+gk_sync_item_result_copy (const GkSyncItemResult *src)
 {
   GkSyncItemResult *result = sync_result_new (src->id, src->title, src->outcome, src->operation,
                                               src->revision, src->message);
@@ -201,7 +207,7 @@ deliver (Run *run, GkSyncItemResult *result)
   if (run->kind == RUN_RESOLVE || run->kind == RUN_WITHDRAW)
     {
       g_clear_pointer (&run->resolve_result, gk_sync_item_result_free);
-      run->resolve_result = sync_result_copy (result);
+      run->resolve_result = gk_sync_item_result_copy (result);
     }
   g_ptr_array_add (run->report->results, result);
   if (run->progress != NULL)
@@ -1330,7 +1336,7 @@ on_prepared_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   run->n_total = prepared->early->len + prepared->jobs->len;
   for (guint i = 0; i < prepared->early->len; i++)
-    deliver (run, sync_result_copy (g_ptr_array_index (prepared->early, i)));
+    deliver (run, gk_sync_item_result_copy (g_ptr_array_index (prepared->early, i)));
   for (guint i = 0; i < prepared->jobs->len; i++)
     {
       Work *work = g_new0 (Work, 1);

@@ -151,6 +151,7 @@ GkSyncOptions   *gk_sync_options_copy        (const GkSyncOptions *options);
 void             gk_sync_options_free        (GkSyncOptions *options);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkSyncOptions, gk_sync_options_free)
 
+GkSyncItemResult *gk_sync_item_result_copy (const GkSyncItemResult *src);
 void             gk_sync_item_result_free    (GkSyncItemResult *result);
 JsonNode        *gk_sync_item_result_to_json (const GkSyncItemResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkSyncItemResult, gk_sync_item_result_free)

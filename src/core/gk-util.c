@@ -68,6 +68,25 @@ gk_error_set_detail (GError       *error,
   gk_error_get_private (error)->detail = detail;
 }
 
+/* What gk_set_error_field() and gk_set_error_detail() share. */
+static void
+propagate_new (GError      **error,
+               int           code,
+               GkErrorDetail detail,
+               const char   *field,
+               const char   *format,
+               va_list       args)
+{
+  GError *new_error;
+
+  if (error == NULL)
+    return;
+  new_error = g_error_new_valist (GK_ERROR, code, format, args);
+  gk_error_set_detail (new_error, detail);
+  gk_error_set_field (new_error, field);
+  g_propagate_error (error, new_error);
+}
+
 /**
  * gk_error_get_field:
  * @error: (nullable): an error
@@ -114,16 +133,11 @@ gk_error_set_field (GError *error, const char *field)
 void
 gk_set_error_field (GError **error, int code, const char *field, const char *format, ...)
 {
-  GError *new_error;
   va_list args;
 
-  if (error == NULL)
-    return;
   va_start (args, format);
-  new_error = g_error_new_valist (GK_ERROR, code, format, args);
+  propagate_new (error, code, GK_ERROR_DETAIL_NONE, field, format, args);
   va_end (args);
-  gk_error_set_field (new_error, field);
-  g_propagate_error (error, new_error);
 }
 
 /**
@@ -142,16 +156,11 @@ gk_set_error_detail (GError       **error,
                      const char    *format,
                      ...)
 {
-  GError *new_error;
   va_list args;
 
-  if (error == NULL)
-    return;
   va_start (args, format);
-  new_error = g_error_new_valist (GK_ERROR, code, format, args);
+  propagate_new (error, code, detail, NULL, format, args);
   va_end (args);
-  gk_error_set_detail (new_error, detail);
-  g_propagate_error (error, new_error);
 }
 
 /**

@@ -148,17 +148,8 @@ static GkPublishResult *
 gk_publish_result_new (const GkSyncItemResult *result)
 {
   GkPublishResult *self = g_object_new (GK_TYPE_PUBLISH_RESULT, NULL);
-  JsonNode        *fields = result->fields;
 
-  self->result = g_new0 (GkSyncItemResult, 1);
-  self->result->id = g_strdup (result->id);
-  self->result->title = g_strdup (result->title);
-  self->result->outcome = result->outcome;
-  self->result->operation = g_strdup (result->operation);
-  self->result->revision = result->revision;
-  self->result->message = g_strdup (result->message);
-  self->result->public_url = g_strdup (result->public_url);
-  self->result->fields = fields != NULL ? json_node_copy (fields) : NULL;
+  self->result = gk_sync_item_result_copy (result);
   return self;
 }
 
@@ -963,8 +954,8 @@ on_result_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, G
    * height-for-width measure. */
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *title = gk_row_label_new ();
+  GtkWidget *subtitle = gk_row_label_new ();
   GtkWidget *icon = gtk_image_new ();
   GtkWidget *open = gtk_button_new_from_icon_name ("web-browser-symbolic");
 
@@ -972,12 +963,6 @@ on_result_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, G
   gtk_widget_set_margin_end (row, 12);
   gtk_widget_set_margin_top (row, 8);
   gtk_widget_set_margin_bottom (row, 8);
-  for (GtkWidget *label = title; label != NULL; label = label == title ? subtitle : NULL)
-    {
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-    }
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_widget_add_css_class (subtitle, "caption");
   gtk_widget_set_hexpand (texts, TRUE);
