@@ -22,6 +22,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "gk-app-util.h"
 #include "gk-application.h"
 #include "gk-context.h"
 #include "gk-fixtures.h"
@@ -56,7 +57,14 @@ on_beat_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (g_getenv ("BENCH_TRACE") != NULL && last_beat != 0 && now - last_beat > 200000)
+  static gint64 trace_us = -1;
+
+  /* BENCH_TRACE=MS prints every main-loop gap longer than MS. */
+  if (trace_us < 0)
+    trace_us = g_getenv ("BENCH_TRACE") != NULL
+                   ? 1000 * g_ascii_strtoll (g_getenv ("BENCH_TRACE"), NULL, 10)
+                   : 0;
+  if (trace_us > 0 && last_beat != 0 && now - last_beat > trace_us)
     g_printerr ("beat gap %.0f ms ending at %.2f s (frames so far %u)\n", (now - last_beat) / 1e3,
                 (now - started) / 1e6, n_frames);
   if (last_beat != 0 && now - last_beat > longest_beat)
@@ -207,6 +215,10 @@ main (int   argc,
   second_paths = write_docs (second, "命令行");
 
   gtk_init ();
+  /* As the program does (gk-main.c): cairo where OpenGL is software. */
+  if (gk_choose_renderer () != NULL)
+    g_print ("OpenGL is drawn in software (%s): the window draws with cairo\n",
+             gk_choose_renderer ());
   adw_init ();
   app = gk_application_new ();
   if (!g_application_register (G_APPLICATION (app), NULL, &error))

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <epoxy/gl.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "gk-app-util.h"
 #include "gk-util.h"
@@ -166,4 +168,67 @@ gk_row_label_new (void)
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   return label;
+}
+
+void
+gk_widget_change_tooltip (GtkWidget *widget, const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+/**
+ * gk_choose_renderer:
+ *
+ * GTK 4.8 draws with OpenGL wherever it can, also where OpenGL is
+ * Mesa's software rasterizer: a virtual desktop, a remote session, a PC
+ * without a GPU driver — common in an office.  There every frame waits
+ * for llvmpipe's threads, which compete with the importer and the sync
+ * for the cores: on 2 cores the window's longest main-loop gap was
+ * 100–176 ms with GL against 14–31 ms drawn by cairo
+ * (docs/performance.md).  So where OpenGL is software, draw with cairo,
+ * unless GSK_RENDERER says otherwise.
+ *
+ * Call it after gtk_init() and before the first window is realized, from
+ * main() while no other thread runs: it sets GSK_RENDERER, which GTK
+ * reads when it realizes a window.
+ *
+ * Returns: (nullable): the OpenGL renderer's name when cairo was chosen
+ *   because of it, %NULL when GTK chooses as it always does
+ */
+const char *
+gk_choose_renderer (void)
+{
+  static const char *const software[] = { "llvmpipe", "softpipe", "Software Rasterizer", "SWR" };
+  static char             *chosen_for = NULL;
+  g_autoptr (GdkGLContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+  const char *name;
+
+  if (chosen_for != NULL)
+    return chosen_for;
+  if (display == NULL || g_getenv ("GSK_RENDERER") != NULL)
+    return NULL;
+  context = gdk_display_create_gl_context (display, &error);
+  if (context == NULL || !gdk_gl_context_realize (context, &error))
+    {
+      /* GTK finds that out too and draws with cairo. */
+      g_debug ("No OpenGL: %s", error->message);
+      return NULL;
+    }
+  gdk_gl_context_make_current (context);
+  name = (const char *) glGetString (GL_RENDERER);
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (software); i++)
+    if (strstr (name, software[i]) != NULL)
+      {
+        chosen_for = g_strdup (name);
+        break;
+      }
+  gdk_gl_context_clear_current ();
+  if (chosen_for == NULL)
+    return NULL;
+  g_debug ("OpenGL is drawn in software (%s): drawing with cairo", chosen_for);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  return chosen_for;
 }

@@ -22,6 +22,11 @@ void gk_widget_set_row_tooltip (GtkWidget *widget, const char *text);
 /* A label for a list row: start-aligned, one line, ellipsized (cheap to
  * lay out: no height-for-width). */
 GtkWidget *gk_row_label_new (void);
+/* gtk_widget_set_tooltip_text(), only when @text differs from the
+ * tooltip shown (each call is a round trip to the X server). */
+void gk_widget_change_tooltip (GtkWidget *widget, const char *text);
+
+const char *gk_choose_renderer (void);
 char  *gk_format_timestamp       (const char *iso);
 /* Days left until due (see gk_calendar_days_left) in words: "5 days",
  * "Today", "3 days overdue". */

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "gk-app-util.h"
 #include "gk-application.h"
 
 /* Translations: $GONGKAI_LOCALEDIR (scripts/run points it at the build
@@ -32,6 +33,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Gongkai Desk"));
+  /* Before any thread runs (it sets GSK_RENDERER); without a display
+   * GtkApplication says so itself. */
+  if (gtk_init_check ())
+    gk_choose_renderer ();
 
   app = gk_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

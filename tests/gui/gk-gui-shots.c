@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "gk-app-util.h"
 #include "gk-fixtures.h"
 #include "gk-gui-test.h"
 #include "gk-importer.h"
@@ -66,6 +67,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_init ();
+  gk_choose_renderer ();
   adw_init ();
 
   dir = gk_gui_test_make_tmp ();

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 
+#include "gk-app-util.h"
 #include "gk-gui-test.h"
 #include "gk-store.h"
 #include "gk-user-switcher.h"
@@ -26,6 +27,8 @@ gk_gui_test_init (int    *argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* As the program does (gk-main.c). */
+  gk_choose_renderer ();
   /* The tests check English words; with GONGKAI_LOCALEDIR set (by hand,
    * for screenshots in the users' language) they show translations. */
   if (g_getenv ("GONGKAI_LOCALEDIR") != NULL)

@@ -624,6 +624,48 @@ test_publisher_without_token (void)
 }
 
 static void
+on_busy_cb (GObject *page, GParamSpec *pspec, guint *n_busy)
+{
+  if (gk_publish_page_get_busy (GK_PUBLISH_PAGE (page)))
+    (*n_busy)++;
+}
+
+/* While another view is shown, the publish page does not read the library
+ * at each change (an import of 60 documents read it 60 times on the
+ * window's main loop); shown again, it reads once and is up to date. */
+static void
+test_hidden_page_reads_when_shown (void)
+{
+  g_autofree char *third_id = NULL;
+  guint            n_busy = 0;
+  gulong           handler;
+
+  act_as (g_getenv ("GONGKAI_USER"));
+  GK_GUI_WAIT (page_idle (), 10000);
+  gk_window_select_view (h.window, "all");
+  GK_GUI_WAIT (!gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
+  handler = g_signal_connect (h.page, "notify::busy", G_CALLBACK (on_busy_cb), &n_busy);
+
+  /* Another document imported, submitted and approved twice: four
+   * changes. */
+  third_id = approve_document ("third.pdf",
+                               "上海市应急管理局关于开展2025年安全生产月活动的通知\n\n各区应急管理"
+                               "局：\n请组织开展安全生产月活动。",
+                               "关于开展2025年安全生产月活动的通知");
+  gk_gui_test_pump (300);
+  g_assert_cmpuint (n_busy, ==, 0);
+
+  gk_window_select_view (h.window, "sync");
+  GK_GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (h.page)), 5000);
+  GK_GUI_WAIT (n_busy > 0 && page_idle (), 10000);
+  g_signal_handler_disconnect (h.page, handler);
+  if (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("waiting-row"))),
+              "1 approved document") == NULL)
+    g_error ("the page shows: %s",
+             adw_action_row_get_subtitle (ADW_ACTION_ROW (find ("waiting-row"))));
+}
+
+static void
 test_teardown (void)
 {
   if (h.window != NULL)
@@ -660,6 +702,7 @@ main (int   argc,
   g_test_add_func ("/publish/only-web-links", test_only_web_links);
   g_test_add_func ("/publish/reviewer-cannot-publish", test_reviewer_cannot_publish);
   g_test_add_func ("/publish/publisher-without-token", test_publisher_without_token);
+  g_test_add_func ("/publish/hidden-page-reads-when-shown", test_hidden_page_reads_when_shown);
   g_test_add_func ("/publish/teardown", test_teardown);
   return g_test_run ();
 }

@@ -169,6 +169,33 @@ test_missing_library (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Where OpenGL is Mesa's software rasterizer (Xvfb here; a virtual
+ * desktop in an office), the window draws with cairo: its frames do not
+ * wait for llvmpipe's threads (docs/performance.md). */
+static void
+test_software_opengl_draws_with_cairo (void)
+{
+  g_autofree char *path = g_build_filename (h.dir, "renderer-library", NULL);
+  g_autoptr (GkContext) context = gk_context_new (path, g_getenv ("GONGKAI_USER"));
+  GkWindow    *window = gk_window_new (h.app, context);
+  const char  *software_gl = gk_choose_renderer ();
+  GskRenderer *renderer;
+
+  gtk_window_present (GTK_WINDOW (window));
+  GK_GUI_WAIT (gtk_widget_get_realized (GTK_WIDGET (window)), 5000);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_assert_nonnull (renderer);
+  if (software_gl == NULL)
+    {
+      g_test_skip ("OpenGL is not drawn in software here, or GSK_RENDERER chooses");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  g_test_message ("OpenGL: %s", software_gl);
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GtkWidget *
 password_dialog (void)
 {
@@ -1167,6 +1194,8 @@ main (int   argc,
   setup ();
 
   g_test_add_func ("/gui/window/missing-library", test_missing_library);
+  g_test_add_func ("/gui/window/software-opengl-draws-with-cairo",
+                   test_software_opengl_draws_with_cairo);
   g_test_add_func ("/gui/window/not-a-library", test_not_a_library);
   g_test_add_func ("/gui/window/open-cleans-leftovers", test_open_cleans_leftovers);
   g_test_add_func ("/gui/window/import", test_import);

@@ -39,6 +39,7 @@ struct _GkPublishPage
   GCancellable   *cancellable;        /* the store reads, cancelled with the store or at dispose */
   guint           n_reads;            /* reads of a reload in flight... */
   gboolean        reload_again;       /* ...and a change came meanwhile */
+  gboolean        stale;              /* the library changed while the page was not shown */
   char           *portal_url;         /* the library settings, as last read */
   char           *portal_ca_file;
   gboolean        settings_read;
@@ -1966,7 +1967,7 @@ show_settings (GkPublishPage *self)
   gtk_widget_set_sensitive (self->ca_choose_button, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->ca_clear_button, admin && self->store != NULL);
   gtk_widget_set_sensitive (self->token_row, may_store_token && self->store != NULL);
-  gtk_widget_set_tooltip_text (self->token_row, may_store_token ? NULL : token_why);
+  gk_widget_change_tooltip (self->token_row, may_store_token ? NULL : token_why);
   gtk_widget_set_sensitive (self->test_button, self->store != NULL && !gk_str_is_blank (url));
   if (!admin)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->portal_group), settings_why);
@@ -1975,9 +1976,9 @@ show_settings (GkPublishPage *self)
                                            _("Where approved documents are published (portal API version 1)."));
 
   gtk_widget_set_sensitive (self->publish_button, !self->syncing && publisher && self->store != NULL);
-  gtk_widget_set_tooltip_text (self->publish_button,
-                               publisher ? _("Send approved documents and withdrawals to the portal")
-                                         : publish_why);
+  gk_widget_change_tooltip (self->publish_button,
+                            publisher ? _ ("Send approved documents and withdrawals to the portal")
+                                      : publish_why);
 }
 
 /* One reload at a time (its reads run side by side): a change while it
@@ -2046,6 +2047,7 @@ reload (GkPublishPage *self)
   GkQuery     approved = { .state = GK_QUERY_APPROVED };
   GkQuery     published = { .state = GK_QUERY_PUBLISHED };
 
+  self->stale = FALSE;
   show_settings (self);
   if (self->store == NULL)
     {
@@ -2072,22 +2074,33 @@ reload (GkPublishPage *self)
                         on_published_cb, g_object_ref (self));
 }
 
+/* A change of the library: the page reads again, now if it is shown,
+ * else when it is (an import of 60 documents would reload a hidden page
+ * 60 times, on the window's main loop).  A run reloads when it is done. */
+static void
+reload_on_change (GkPublishPage *self)
+{
+  if (self->syncing)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else
+    reload (self);
+}
+
 static void
 on_store_changed_cb (GkStore       *store,
                      const char    *id,
                      GkPublishPage *self)
 {
-  /* A run reloads when it is done. */
-  if (!self->syncing)
-    reload (self);
+  reload_on_change (self);
 }
 
 static void
 on_library_changed_cb (GkStore       *store,
                        GkPublishPage *self)
 {
-  if (!self->syncing)
-    reload (self);
+  reload_on_change (self);
 }
 
 static void
@@ -2229,6 +2242,7 @@ build_publish_group (GkPublishPage *self)
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Publishing"));
 
   self->waiting_row = new_row (_("Waiting"), NULL);
+  gtk_widget_set_name (self->waiting_row, "waiting-row");
   self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
   gtk_widget_set_name (self->cancel_button, "cancel-button");
   gtk_widget_set_visible (self->cancel_button, FALSE);
@@ -2392,15 +2406,27 @@ gk_publish_page_set_property (GObject      *object,
 }
 
 static void
+gk_publish_page_map (GtkWidget *widget)
+{
+  GkPublishPage *self = GK_PUBLISH_PAGE (widget);
+
+  GTK_WIDGET_CLASS (gk_publish_page_parent_class)->map (widget);
+  if (self->stale)
+    reload (self);
+}
+
+static void
 gk_publish_page_class_init (GkPublishPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = gk_publish_page_constructed;
   object_class->dispose = gk_publish_page_dispose;
   object_class->finalize = gk_publish_page_finalize;
   object_class->get_property = gk_publish_page_get_property;
   object_class->set_property = gk_publish_page_set_property;
+  widget_class->map = gk_publish_page_map;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL, GK_TYPE_CONTEXT,
@@ -2553,13 +2579,17 @@ gk_publish_page_test_connection (GkPublishPage *self)
  * gk_publish_page_get_busy:
  * @self: the page
  *
- * Returns: whether a batch, a resolution, a test or a keyring call runs
+ * Returns: whether a batch, a resolution, a test, a keyring call or a read
+ *   runs (a page that missed changes while hidden starts reading again:
+ *   wait until it is not busy)
  */
 gboolean
 gk_publish_page_get_busy (GkPublishPage *self)
 {
   g_return_val_if_fail (GK_IS_PUBLISH_PAGE (self), FALSE);
 
+  if (self->stale)
+    reload (self);
   return self->n_running > 0;
 }
 
