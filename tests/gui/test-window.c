@@ -512,6 +512,86 @@ editor_clean (gpointer data)
   return !gk_record_editor_is_dirty (editor ()) && gtk_widget_is_sensitive (GTK_WIDGET (editor ()));
 }
 
+/* Why Submit is grey is said under the record's header, not only in the
+ * button's tooltip, and the fields review still needs are marked — the
+ * 公开属性 left at “not set” among them — as long as they are empty in
+ * the record being edited. */
+static void
+test_submit_says_why (void)
+{
+  g_autoptr (GkItem) item = NULL;
+  g_auto (GStrv) missing = NULL;
+  const char *const *disclosures = gk_item_disclosures ();
+  GtkWidget         *reason, *disclosure_row, *submit;
+  guint              proactive = 0;
+
+  select_position (position_of (h.first_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.first_id) == 0, 5000);
+  GK_GUI_WAIT (!gk_record_editor_is_loading (editor ()), 5000);
+  reason = gk_gui_test_find_named (GTK_WIDGET (editor ()), "action-reason");
+  submit = gk_gui_test_find_named (GTK_WIDGET (editor ()), "submit-button");
+  disclosure_row = gk_record_editor_get_row (editor (), "disclosure");
+  g_assert_nonnull (reason);
+  g_assert_nonnull (submit);
+
+  /* 公开属性 back to “not set”: marked at once, before it is saved. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (disclosure_row), 0);
+  g_assert_null (gk_record_editor_get_working (editor ())->disclosure);
+  g_assert_true (gtk_widget_has_css_class (disclosure_row, "needed"));
+  g_assert_true (gtk_widget_get_visible (reason));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (reason)), ==, "Save the record first.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT (editor_clean (NULL), 10000);
+  GK_GUI_WAIT (!gk_record_editor_is_loading (editor ()), 5000);
+
+  /* Saved so: the reason names every field review still needs, and
+   * each one's row is marked; no other row is. */
+  item = gk_store_get_item (store (), h.first_id, NULL);
+  g_assert_cmpint (item->state, ==, GK_STATE_DRAFT);
+  missing = gk_workflow_missing_fields (item);
+  g_assert_true (g_strv_contains ((const char *const *) missing, "disclosure"));
+  g_assert_true (gtk_widget_get_mapped (reason));
+  g_assert_false (gtk_widget_is_sensitive (submit));
+  for (guint i = 0; missing[i] != NULL; i++)
+    {
+      GtkWidget *row = gk_record_editor_get_row (editor (), missing[i]);
+
+      if (g_str_equal (missing[i], "file"))
+        continue;
+      if (strstr (gtk_label_get_label (GTK_LABEL (reason)), gk_item_field_label (missing[i])) ==
+          NULL)
+        g_error ("“%s” not named in: %s", gk_item_field_label (missing[i]),
+                 gtk_label_get_label (GTK_LABEL (reason)));
+      g_assert_nonnull (row);
+      g_assert_true (gtk_widget_has_css_class (row, "needed"));
+    }
+  for (const char *const *name = gk_item_field_names (); *name != NULL; name++)
+    if (!g_strv_contains ((const char *const *) missing, *name))
+      g_assert_false (
+          gtk_widget_has_css_class (gk_record_editor_get_row (editor (), *name), "needed"));
+  gk_gui_test_pump (100);
+  g_free (gk_gui_test_screenshot (GTK_WIDGET (h.window), "window-submit-says-why"));
+
+  /* Chosen and saved again: nothing marked, nothing to explain. */
+  for (guint i = 0; disclosures[i] != NULL; i++)
+    if (g_str_equal (disclosures[i], "proactive"))
+      proactive = i + 1;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (disclosure_row), proactive);
+  g_assert_false (gtk_widget_has_css_class (disclosure_row, "needed"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT (editor_clean (NULL), 10000);
+  GK_GUI_WAIT (!gk_record_editor_is_loading (editor ()), 5000);
+  g_clear_object (&item);
+  g_clear_pointer (&missing, g_strfreev);
+  item = gk_store_get_item (store (), h.first_id, NULL);
+  missing = gk_workflow_missing_fields (item);
+  if (missing[0] == NULL)
+    {
+      g_assert_false (gtk_widget_get_visible (reason));
+      g_assert_true (gtk_widget_is_sensitive (submit));
+    }
+}
+
 /* Inline validation, then Ctrl+S: the store has the new values, the list
  * shows them, the history records them. */
 static void
@@ -1203,6 +1283,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/select-and-preview", test_select_and_preview);
   g_test_add_func ("/gui/window/search-and-filters", test_search_and_filters);
   g_test_add_func ("/gui/window/sort-by-column", test_sort_by_column);
+  g_test_add_func ("/gui/window/submit-says-why", test_submit_says_why);
   g_test_add_func ("/gui/window/edit-and-save", test_edit_and_save);
   g_test_add_func ("/gui/window/unsaved-changes-guard", test_unsaved_changes_guard);
   g_test_add_func ("/gui/window/save-in-review-asks", test_save_in_review_asks);

@@ -48,6 +48,7 @@ struct _GkRecordEditor
   GtkLabel        *state_label;
   GtkLabel        *meta_label;
   GtkButton       *submit_button;
+  GtkLabel          *action_reason;
   GtkButton       *save_button;
   GtkScrolledWindow *scroller;
   GtkBox          *groups_box;
@@ -1065,6 +1066,47 @@ update_header (GkRecordEditor *self)
   gtk_label_set_label (self->meta_label, meta);
 }
 
+/* Why an action cannot be used, under the header. */
+static void
+show_action_reason (GkRecordEditor *self, const char *reason)
+{
+  if (g_strcmp0 (gtk_label_get_label (self->action_reason), reason ? reason : "") != 0)
+    gtk_label_set_label (self->action_reason, reason ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->action_reason), reason != NULL);
+}
+
+/* The fields review needs that the record (as being edited) leaves
+ * empty, 公开属性 at “not set” among them, are marked — while it can
+ * still be submitted: a draft or a returned item. */
+static void
+mark_missing_fields (GkRecordEditor *self)
+{
+  g_auto (GStrv) missing = NULL;
+  GHashTableIter iter;
+  FieldRow      *row;
+  gboolean       draft = self->item != NULL && self->working != NULL &&
+                   (self->item->state == GK_STATE_DRAFT || self->item->state == GK_STATE_RETURNED);
+
+  if (draft)
+    missing = gk_workflow_missing_fields (self->working);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      gboolean needed = missing != NULL &&
+                        g_strv_contains ((const char *const *) missing, row->field) &&
+                        row->error == NULL;
+
+      if (needed == gtk_widget_has_css_class (row->row, "needed"))
+        continue;
+      if (needed)
+        gtk_widget_add_css_class (row->row, "needed");
+      else
+        gtk_widget_remove_css_class (row->row, "needed");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->row), GTK_ACCESSIBLE_PROPERTY_REQUIRED,
+                                      needed, -1);
+    }
+}
+
 static void
 update_actions (GkRecordEditor *self)
 {
@@ -1107,8 +1149,14 @@ update_actions (GkRecordEditor *self)
   else
     gtk_widget_set_visible (GTK_WIDGET (self->submit_button), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit", can_submit && !self->saving);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->submit_button),
-                               can_submit ? _("Submit for Review") : why_not);
+  gk_widget_change_tooltip (GTK_WIDGET (self->submit_button),
+                            can_submit ? _ ("Submit for Review") : why_not);
+  show_action_reason (
+      self, self->item == NULL                                                         ? NULL
+            : !may_edit                                                                ? edit_why
+            : gtk_widget_get_visible (GTK_WIDGET (self->submit_button)) && !can_submit ? why_not
+                                                                                       : NULL);
+  mark_missing_fields (self);
 }
 
 static void
@@ -1507,6 +1555,7 @@ gk_record_editor_class_init (GkRecordEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, state_label);
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, meta_label);
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, action_reason);
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, GkRecordEditor, groups_box);
