@@ -1100,6 +1100,44 @@ test_dry_run (Fixture       *f,
   g_assert_cmpint (item->state, ==, GK_STATE_APPROVED);
 }
 
+/* The publisher chose one of two approved documents: only it goes out;
+ * the other stays approved, nothing of it is queued or sent, and the next
+ * run (of all) publishes it. */
+static void
+test_only_chosen (Fixture *f, gconstpointer data)
+{
+  g_autofree char *a = gk_sync_fixture_make_approved (f, "关于甲事项的通知");
+  g_autofree char *b = gk_sync_fixture_make_approved (f, "关于乙事项的通知");
+  g_autoptr (GkSyncOptions) options = gk_sync_fixture_sync_options (f, "pat");
+  g_autoptr (GkSyncReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) item = NULL;
+  g_autofree char *b_path = g_strdup_printf ("/documents/%s", b);
+
+  options->only_ids = g_strdupv ((char *[]){ a, NULL });
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
+  g_assert_no_error (error);
+  gk_sync_fixture_assert_outcome (report, a, GK_SYNC_OUTCOME_PUBLISHED);
+  g_assert_null (gk_sync_fixture_find_result (report, b));
+  g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", b_path), ==, 0);
+  g_assert_cmpint (gk_sync_fixture_outbox_size (f), ==, 0);
+  item = gk_sync_fixture_get_item (f, b);
+  g_assert_cmpint (item->state, ==, GK_STATE_APPROVED);
+  g_clear_object (&item);
+  item = gk_sync_fixture_get_item (f, a);
+  g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
+  g_clear_object (&item);
+  g_clear_pointer (&report, gk_sync_report_free);
+
+  g_clear_pointer (&options->only_ids, g_strfreev);
+  report = gk_sync_fixture_run_sync_full (f, options, NULL, &error);
+  g_assert_no_error (error);
+  gk_sync_fixture_assert_outcome (report, b, GK_SYNC_OUTCOME_PUBLISHED);
+  g_assert_cmpuint (gk_fault_proxy_count (f->proxy, "PUT", b_path), ==, 1);
+  item = gk_sync_fixture_get_item (f, b);
+  g_assert_cmpint (item->state, ==, GK_STATE_PUBLISHED);
+}
+
 static void
 test_roles_and_options (Fixture       *f,
                         gconstpointer  data)
@@ -1651,6 +1689,8 @@ main (int    argc,
   g_test_add ("/sync/safety-gate/queued-then-edited", Fixture, NULL, fixture_setup,
               test_safety_gate_queued_then_edited, gk_sync_fixture_teardown);
   g_test_add ("/sync/dry-run", Fixture, NULL, fixture_setup, test_dry_run, gk_sync_fixture_teardown);
+  g_test_add ("/sync/only-chosen", Fixture, NULL, fixture_setup, test_only_chosen,
+              gk_sync_fixture_teardown);
   g_test_add ("/sync/progress-leaves-room-to-draw", Fixture, NULL, fixture_setup,
               test_progress_leaves_room_to_draw, gk_sync_fixture_teardown);
   g_test_add ("/sync/roles-and-options", Fixture, NULL, fixture_setup, test_roles_and_options, gk_sync_fixture_teardown);

@@ -1150,6 +1150,18 @@ load_items (GkStore *store, GStrv ids, GHashTable *index, GError **error)
   return items;
 }
 
+/* The ids of @ids that are in @chosen, in the order of @ids. */
+static GStrv
+chosen_ids (GStrv ids, const char *const *chosen)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (g_strv_contains (chosen, ids[i]))
+      g_strv_builder_add (builder, ids[i]);
+  return g_strv_builder_end (builder);
+}
+
 static void
 prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -1183,6 +1195,12 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
 
   if ((approved_ids = gk_store_sync_approved_ids (store, &error)) == NULL)
     FAIL ();
+  if (options->only_ids != NULL)
+    {
+      g_auto (GStrv) all_ids = g_steal_pointer (&approved_ids);
+
+      approved_ids = chosen_ids (all_ids, (const char *const *) options->only_ids);
+    }
   if ((items = load_items (store, approved_ids, index, &error)) == NULL)
     FAIL ();
 
@@ -1253,6 +1271,11 @@ prepare_thread (GTask *task, gpointer source_object, gpointer task_data, GCancel
         GkItem     *item = g_hash_table_lookup (job_index, job->item_id);
         const char *title = item ? item->title : NULL;
 
+        /* Not chosen: it waits for a run that includes it. */
+        if (job->state == GK_SYNC_JOB_PENDING && job->operation != GK_SYNC_OP_WITHDRAW &&
+            options->only_ids != NULL &&
+            !g_strv_contains ((const char *const *) options->only_ids, job->item_id))
+          continue;
         if (job->state == GK_SYNC_JOB_PENDING && !options->dry_run)
           {
             g_ptr_array_add (prepared->jobs, g_ptr_array_steal_index (all_jobs, i));
@@ -1469,6 +1492,7 @@ gk_sync_options_copy (const GkSyncOptions *options)
   copy->token = g_strdup (options->token);
   copy->ca_file = g_strdup (options->ca_file);
   copy->actor = g_strdup (options->actor);
+  copy->only_ids = g_strdupv (options->only_ids);
   return copy;
 }
 
@@ -1485,6 +1509,7 @@ gk_sync_options_free (GkSyncOptions *options)
   gk_token_free (options->token);
   g_free (options->ca_file);
   g_free (options->actor);
+  g_strfreev (options->only_ids);
   g_free (options);
 }
 

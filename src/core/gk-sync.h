@@ -97,6 +97,9 @@ typedef struct
   guint     response_timeout_ms; /* default 30000: the longest silence */
   guint     request_timeout_ms;  /* default: the setting sync_request_timeout (120 s) */
   guint     batch_timeout_ms;    /* default: the setting sync_batch_timeout (3600 s) */
+  GStrv     only_ids;            /* NULL: every approved item; else only these are published
+                                  * or updated (the others stay approved and queued for the
+                                  * next run); withdrawals are always sent */
 } GkSyncOptions;
 
 typedef enum

@@ -40,6 +40,7 @@ struct _GkPublishPage
   guint           n_reads;            /* reads of a reload in flight... */
   gboolean        reload_again;       /* ...and a change came meanwhile */
   gboolean        stale;              /* the library changed while the page was not shown */
+  gboolean        report_wants_token; /* the report says a token is missing: gone once one is */
   char           *portal_url;         /* the library settings, as last read */
   char           *portal_ca_file;
   gboolean        settings_read;
@@ -486,6 +487,8 @@ on_token_stored_cb (GObject      *source,
   refresh_token_status (self);
 }
 
+static void clear_token_report (GkPublishPage *self);
+
 static void
 on_token_applied_cb (AdwEntryRow   *row,
                      GkPublishPage *self)
@@ -511,6 +514,7 @@ on_token_applied_cb (AdwEntryRow   *row,
 
   g_clear_pointer (&self->session_token, gk_token_free);
   self->session_token = g_steal_pointer (&typed);
+  clear_token_report (self);
   g_free (self->session_token_url);
   self->session_token_url = g_strdup (url);
   self->token_in_keyring = FALSE;
@@ -781,6 +785,7 @@ on_health_cb (GObject      *source,
       else
         text = g_strdup (_("Connected. The portal accepts the token."));
       finish_test (self, text, TRUE);
+      clear_token_report (self);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     finish_test (self, error_text (self, error), FALSE);
@@ -1065,6 +1070,31 @@ on_sync_progress_cb (const GkSyncItemResult *result,
   show_result (self, result);
 }
 
+/* A batch that ended, or never started, with @text as its only report. */
+static void
+show_publish_failure (GkPublishPage *self, const char *text, gboolean wants_token)
+{
+  g_free (self->report_summary);
+  self->report_summary = g_strdup (text);
+  self->report_wants_token = wants_token;
+  gtk_label_set_text (GTK_LABEL (self->report_label), text);
+  gtk_widget_add_css_class (self->report_label, "error");
+  gtk_widget_set_visible (self->report_label, TRUE);
+  gtk_widget_set_visible (self->progress_bar, FALSE);
+}
+
+/* A token was saved, or the portal just accepted one: a report that
+ * asked for one no longer applies. */
+static void
+clear_token_report (GkPublishPage *self)
+{
+  if (!self->report_wants_token)
+    return;
+  self->report_wants_token = FALSE;
+  g_clear_pointer (&self->report_summary, g_free);
+  gtk_widget_set_visible (self->report_label, FALSE);
+}
+
 static void
 set_syncing (GkPublishPage *self,
              gboolean       syncing)
@@ -1147,12 +1177,9 @@ on_sync_done_cb (GObject      *source,
                          ? _("Publishing was cancelled. What was not sent stays queued for the next run.")
                          : error_text (self, error);
 
-      g_free (self->report_summary);
-      self->report_summary = g_strdup (text);
-      gtk_label_set_text (GTK_LABEL (self->report_label), text);
-      gtk_widget_add_css_class (self->report_label, "error");
-      gtk_widget_set_visible (self->report_label, TRUE);
-      gtk_widget_set_visible (self->progress_bar, FALSE);
+      show_publish_failure (self, text,
+                            g_error_matches (error, GK_ERROR, GK_ERROR_PERMISSION) &&
+                                gk_error_get_detail (error) == GK_ERROR_DETAIL_NO_TOKEN);
     }
   reload (self);
   end_running (self);
@@ -1165,14 +1192,12 @@ on_publish_token_cb (GkPublishPage *self,
                      gpointer       user_data)
 {
   g_autoptr(GkSyncOptions) options = NULL;
+  g_auto (GStrv) only_ids = user_data;
 
   if (token == NULL)
     {
-      g_free (self->report_summary);
-      self->report_summary = g_strdup (token_error ? error_text (self, token_error) : _("No portal token."));
-      gtk_label_set_text (GTK_LABEL (self->report_label), self->report_summary);
-      gtk_widget_add_css_class (self->report_label, "error");
-      gtk_widget_set_visible (self->report_label, TRUE);
+      show_publish_failure (
+          self, token_error ? error_text (self, token_error) : _ ("No portal token."), TRUE);
       set_syncing (self, FALSE);
       end_running (self);
       return;
@@ -1183,23 +1208,178 @@ on_publish_token_cb (GkPublishPage *self,
   options->actor = g_strdup (gk_context_get_user (self->context));
   options->allow_insecure = get_allow_insecure (self);
   options->concurrency = get_concurrency (self);
+  options->only_ids = g_steal_pointer (&only_ids);
 
   self->sync_cancellable = g_cancellable_new ();
   gk_sync_run_async (self->sync, options, on_sync_progress_cb, g_object_ref (self), g_object_unref,
                      self->sync_cancellable, on_sync_done_cb, g_object_ref (self));
 }
 
-static void
-on_publish_confirm_response_cb (AdwMessageDialog *dialog,
-                                const char       *response,
-                                GkPublishPage    *self)
+static void publish_ids (GkPublishPage *self, GStrv only_ids);
+
+/* The confirmation: every approved document listed, each chosen unless
+ * the publisher leaves it out; what is left out stays approved and waits
+ * for the next run. */
+typedef struct
 {
-  if (g_strcmp0 (response, "publish") == 0)
-    gk_publish_page_publish (self);
-  g_object_unref (self);
+  GkPublishPage *self;
+  GListStore    *items;  /* GkItem, as listed */
+  GHashTable    *chosen; /* id → the GkItem */
+  GHashTable    *checks; /* id → its check button, while its row is bound */
+  GtkWidget     *dialog;
+  GtkWidget     *count_label;
+} Choice;
+
+static void
+choice_free (Choice *choice)
+{
+  g_object_unref (choice->self);
+  g_object_unref (choice->items);
+  g_hash_table_unref (choice->chosen);
+  g_hash_table_unref (choice->checks);
+  g_free (choice);
 }
 
-/* Going public cannot be taken back quietly: name what goes out first. */
+static void
+show_choice_count (Choice *choice)
+{
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (choice->items));
+  guint            n_chosen = g_hash_table_size (choice->chosen);
+  g_autofree char *text = NULL;
+
+  if (n_chosen == n)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The document goes public.",
+                                         "All %u documents go public.", n),
+                            n);
+  else
+    text = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "%u of %u goes public; ", "%u of %u go public; ", n_chosen),
+        n_chosen, n);
+  if (n_chosen < n)
+    {
+      g_autofree char *left =
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stays approved for the next run.",
+                                        "%u stay approved for the next run.", n - n_chosen),
+                           n - n_chosen);
+      g_autofree char *joined = g_strconcat (text, left, NULL);
+
+      g_free (text);
+      text = g_steal_pointer (&joined);
+    }
+  gtk_label_set_label (GTK_LABEL (choice->count_label), text);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (choice->dialog), "publish",
+                                           n_chosen > 0);
+}
+
+static void
+on_choice_toggled_cb (GtkCheckButton *check, Choice *choice)
+{
+  GkItem *item = g_object_get_data (G_OBJECT (check), "item");
+
+  if (item == NULL)
+    return;
+  if (gtk_check_button_get_active (check))
+    g_hash_table_insert (choice->chosen, item->id, item);
+  else
+    g_hash_table_remove (choice->chosen, item->id);
+  show_choice_count (choice);
+}
+
+static void
+on_choice_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Choice *choice)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gk_row_label_new ();
+  GtkWidget *number = gk_row_label_new ();
+
+  gtk_widget_add_css_class (number, "dim-label");
+  gtk_widget_add_css_class (number, "caption");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), number);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  g_signal_connect (check, "toggled", G_CALLBACK (on_choice_toggled_cb), choice);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+on_choice_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Choice *choice)
+{
+  GkItem          *item = gtk_list_item_get_item (list_item);
+  GtkWidget       *box = gtk_list_item_get_child (list_item);
+  GtkWidget       *check = gtk_widget_get_first_child (box);
+  GtkWidget       *title = gtk_widget_get_first_child (gtk_widget_get_last_child (box));
+  GtkWidget       *number = gtk_widget_get_next_sibling (title);
+  g_autofree char *name = g_strdup_printf ("choose:%s", item->id);
+  const char      *shown = !gk_str_is_blank (item->title) ? item->title : item->file_name;
+
+  /* No item while the check is set: that is not the person's choice. */
+  g_object_set_data (G_OBJECT (check), "item", NULL);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                               g_hash_table_contains (choice->chosen, item->id));
+  g_object_set_data (G_OBJECT (check), "item", item);
+  g_hash_table_insert (choice->checks, item->id, check);
+  gtk_widget_set_name (check, name);
+  gtk_label_set_label (GTK_LABEL (title), shown);
+  gk_widget_set_row_tooltip (title, shown);
+  gtk_label_set_label (GTK_LABEL (number), item->doc_number ? item->doc_number : "");
+  gtk_widget_set_visible (number, !gk_str_is_blank (item->doc_number));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, shown, -1);
+}
+
+static void
+on_choice_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Choice *choice)
+{
+  GtkWidget *check = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
+  GkItem    *item = g_object_get_data (G_OBJECT (check), "item");
+
+  if (item != NULL && g_hash_table_lookup (choice->checks, item->id) == check)
+    g_hash_table_remove (choice->checks, item->id);
+  g_object_set_data (G_OBJECT (check), "item", NULL);
+}
+
+/* A row activated (Enter, a click beside the box) turns its choice. */
+static void
+on_choice_activate_cb (GtkListView *view, guint position, Choice *choice)
+{
+  g_autoptr (GkItem) item = g_list_model_get_item (G_LIST_MODEL (choice->items), position);
+  GtkCheckButton *check = g_hash_table_lookup (choice->checks, item->id);
+
+  /* Its toggled handler records the choice. */
+  if (check != NULL)
+    gtk_check_button_set_active (check, !gtk_check_button_get_active (check));
+}
+
+static void
+on_publish_confirm_response_cb (AdwMessageDialog *dialog, const char *response, Choice *choice)
+{
+  if (g_strcmp0 (response, "publish") == 0 && g_hash_table_size (choice->chosen) > 0)
+    {
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (choice->items));
+
+      /* Exactly what was listed and chosen: a document approved while
+       * the dialog was open was not named, and waits. */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (GkItem) item = g_list_model_get_item (G_LIST_MODEL (choice->items), i);
+
+          if (g_hash_table_contains (choice->chosen, item->id))
+            g_strv_builder_add (builder, item->id);
+        }
+      publish_ids (choice->self, g_strv_builder_end (builder));
+    }
+}
+
+/* Going public cannot be taken back quietly: name what goes out first,
+ * and let the publisher choose. */
 static void
 on_publish_candidates_cb (GObject      *source,
                           GAsyncResult *result,
@@ -1208,10 +1388,11 @@ on_publish_candidates_cb (GObject      *source,
   g_autoptr(GkPublishPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = gk_store_query_finish (GK_STORE (source), result, &error);
-  g_autoptr(GString) body = g_string_new (NULL);
-  guint n = 0, shown = 0;
+  g_autoptr (GtkListItemFactory) factory = NULL;
+  GtkWidget *dialog, *box, *scroller, *view;
+  Choice    *choice;
   GtkRoot *root;
-  GtkWidget *dialog;
+  guint      n;
 
   end_running (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1221,37 +1402,35 @@ on_publish_candidates_cb (GObject      *source,
       show_toast (self, error->message);
       return;
     }
-  for (guint i = 0; items != NULL && i < items->len; i++)
+  choice = g_new0 (Choice, 1);
+  choice->self = g_object_ref (self);
+  choice->items = g_list_store_new (GK_TYPE_ITEM);
+  choice->chosen = g_hash_table_new (g_str_hash, g_str_equal);
+  choice->checks = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < items->len; i++)
     {
       GkItem *item = g_ptr_array_index (items, i);
 
       if (!gk_workflow_is_publishable (item))
         continue;
-      n++;
-      if (shown < 8)
-        {
-          g_string_append_printf (body, "\n• %s", item->title ? item->title : item->file_name);
-          shown++;
-        }
+      g_list_store_append (choice->items, item);
+      g_hash_table_insert (choice->chosen, item->id, item);
     }
+  n = g_list_model_get_n_items (G_LIST_MODEL (choice->items));
   if (n == 0)
     {
       /* Nothing new goes public: withdrawals and retries only. */
+      choice_free (choice);
       gk_publish_page_publish (self);
       return;
     }
-  if (n > shown)
-    g_string_append_printf (body, "\n%s", _("…"));
-  {
-    g_autofree char *lead = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "This document goes public on the portal:",
-                                                          "These %u documents go public on the portal:", n), n);
-    g_string_prepend (body, lead);
-  }
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Publish to the Portal?"), body->str);
+  dialog = adw_message_dialog_new (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Publish to the Portal?"),
+      _ ("These approved documents go public on the portal. Leave out what should "
+         "wait: it stays approved for the next run."));
+  choice->dialog = dialog;
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "publish", _("_Publish"),
@@ -1260,8 +1439,38 @@ on_publish_candidates_cb (GObject      *source,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "publish");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_choice_setup_cb), choice);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_choice_bind_cb), choice);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_choice_unbind_cb), choice);
+  view = gtk_list_view_new (
+      GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (choice->items)))),
+      g_steal_pointer (&factory));
+  gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (view), FALSE);
+  gtk_widget_add_css_class (view, "boxed-list");
+  gtk_widget_set_name (view, "publish-choices");
+  g_signal_connect (view, "activate", G_CALLBACK (on_choice_activate_cb), choice);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
+  gtk_widget_set_size_request (scroller, 420, -1);
+  choice->count_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (choice->count_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (choice->count_label), 0);
+  gtk_widget_set_name (choice->count_label, "publish-choice-count");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_box_append (GTK_BOX (box), choice->count_label);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  show_choice_count (choice);
+
   gtk_widget_set_name (dialog, "publish-confirm-dialog");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_publish_confirm_response_cb), g_object_ref (self));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_publish_confirm_response_cb), choice,
+                         (GClosureNotify) choice_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -2527,16 +2736,28 @@ gk_publish_page_publish (GkPublishPage *self)
 {
   g_return_if_fail (GK_IS_PUBLISH_PAGE (self));
 
+  publish_ids (self, NULL);
+}
+
+/* @only_ids: (transfer full) (nullable): what the publisher chose, %NULL
+ * for every approved document */
+static void
+publish_ids (GkPublishPage *self, GStrv only_ids)
+{
   if (self->syncing || self->sync == NULL || !may_publish (self))
-    return;
+    {
+      g_strfreev (only_ids);
+      return;
+    }
   g_list_store_remove_all (self->results);
   g_hash_table_remove_all (self->result_positions);
   gtk_widget_set_visible (self->results_scroller, FALSE);
   gtk_widget_set_visible (self->report_label, FALSE);
   g_clear_pointer (&self->report_summary, g_free);
+  self->report_wants_token = FALSE;
   set_syncing (self, TRUE);
   begin_running (self);
-  fetch_token (self, on_publish_token_cb, NULL);
+  fetch_token (self, on_publish_token_cb, only_ids);
 }
 
 /**
