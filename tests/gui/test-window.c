@@ -1139,6 +1139,42 @@ test_shortcuts_window (void)
   GK_GUI_WAIT (gtk_widget_get_visible (GTK_WIDGET (overlay)), 5000);
   /* Titled as the menu item that opens it. */
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (overlay)), ==, "Keyboard Shortcuts");
+
+  /* Submit, approve, return and publish are listed, each with the key
+   * its button really answers to (its mnemonic, with Alt). */
+  {
+    static const struct
+    {
+      const char *shortcut;
+      const char *button;
+    } keys[] = {
+      { "shortcut-submit", "submit-button" },
+      { "shortcut-approve", "approve-button" },
+      { "shortcut-return", "return-button" },
+      { "shortcut-publish", "publish-button" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        GtkWidget       *shortcut = gk_gui_test_find_named (GTK_WIDGET (overlay), keys[i].shortcut);
+        GtkWidget       *button = gk_gui_test_find_named (GTK_WIDGET (h.window), keys[i].button);
+        g_autofree char *accelerator = NULL;
+        guint            key = 0;
+        GdkModifierType  mods = 0;
+        GtkWidget       *label;
+
+        g_assert_nonnull (shortcut);
+        g_assert_nonnull (button);
+        g_object_get (shortcut, "accelerator", &accelerator, NULL);
+        g_assert_true (gtk_accelerator_parse (accelerator, &key, &mods));
+        g_assert_cmpint (mods, ==, GDK_ALT_MASK);
+        label = gtk_button_get_child (GTK_BUTTON (button));
+        g_assert_true (GTK_IS_LABEL (label));
+        g_assert_true (gtk_label_get_use_underline (GTK_LABEL (label)));
+        g_assert_cmpuint (gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (label))),
+                          ==, key);
+      }
+  }
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
