@@ -34,6 +34,7 @@
 #define N_DOCS 60
 
 static gint64 last_frame, longest_frame, last_beat, longest_beat, longest_beat_at, started;
+static gint64 trace_us; /* BENCH_TRACE=MS: print every main-loop gap longer than MS */
 static guint n_frames;
 
 static gboolean
@@ -57,13 +58,6 @@ on_beat_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
-  static gint64 trace_us = -1;
-
-  /* BENCH_TRACE=MS prints every main-loop gap longer than MS. */
-  if (trace_us < 0)
-    trace_us = g_getenv ("BENCH_TRACE") != NULL
-                   ? 1000 * g_ascii_strtoll (g_getenv ("BENCH_TRACE"), NULL, 10)
-                   : 0;
   if (trace_us > 0 && last_beat != 0 && now - last_beat > trace_us)
     g_printerr ("beat gap %.0f ms ending at %.2f s (frames so far %u)\n", (now - last_beat) / 1e3,
                 (now - started) / 1e6, n_frames);
@@ -199,6 +193,7 @@ main (int   argc,
   g_auto(GStrv) first_paths = NULL;
   g_auto(GStrv) second_paths = NULL;
   GkWindow *window;
+  const char *software_gl;
   gboolean exited = FALSE;
   gint64 start;
   guint beat;
@@ -214,11 +209,13 @@ main (int   argc,
   first_paths = write_docs (first, "窗口");
   second_paths = write_docs (second, "命令行");
 
+  if (g_getenv ("BENCH_TRACE") != NULL)
+    trace_us = 1000 * g_ascii_strtoll (g_getenv ("BENCH_TRACE"), NULL, 10);
   gtk_init ();
   /* As the program does (gk-main.c): cairo where OpenGL is software. */
-  if (gk_choose_renderer () != NULL)
-    g_print ("OpenGL is drawn in software (%s): the window draws with cairo\n",
-             gk_choose_renderer ());
+  software_gl = gk_choose_renderer ();
+  if (software_gl != NULL)
+    g_print ("OpenGL is drawn in software (%s): the window draws with cairo\n", software_gl);
   adw_init ();
   app = gk_application_new ();
   if (!g_application_register (G_APPLICATION (app), NULL, &error))

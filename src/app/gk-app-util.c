@@ -201,15 +201,18 @@ gk_choose_renderer (void)
 {
   static const char *const software[] = { "llvmpipe", "softpipe", "Software Rasterizer", "SWR" };
   static char             *chosen_for = NULL;
+  static gboolean          probed = FALSE;
   g_autoptr (GdkGLContext) context = NULL;
   g_autoptr (GError) error = NULL;
   GdkDisplay *display = gdk_display_get_default ();
   const char *name;
 
-  if (chosen_for != NULL)
+  /* Asked once: a second call answers as the first. */
+  if (probed)
     return chosen_for;
   if (display == NULL || g_getenv ("GSK_RENDERER") != NULL)
     return NULL;
+  probed = TRUE;
   context = gdk_display_create_gl_context (display, &error);
   if (context == NULL || !gdk_gl_context_realize (context, &error))
     {

@@ -1129,8 +1129,7 @@ update_actions (GkRecordEditor *self)
     }
   if (self->tags_add_button != NULL)
     gtk_widget_set_sensitive (self->tags_add_button, may_edit);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
-                               may_edit ? NULL : edit_why);
+  gk_widget_change_tooltip (GTK_WIDGET (self->save_button), may_edit ? NULL : edit_why);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  may_edit && self->item != NULL && self->dirty && !self->saving);
@@ -1151,11 +1150,14 @@ update_actions (GkRecordEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.submit", can_submit && !self->saving);
   gk_widget_change_tooltip (GTK_WIDGET (self->submit_button),
                             can_submit ? _ ("Submit for Review") : why_not);
-  show_action_reason (
-      self, self->item == NULL                                                         ? NULL
-            : !may_edit                                                                ? edit_why
-            : gtk_widget_get_visible (GTK_WIDGET (self->submit_button)) && !can_submit ? why_not
-                                                                                       : NULL);
+  /* Greyed fields first: then Submit is not the question. */
+  if (self->item != NULL && !may_edit)
+    show_action_reason (self, edit_why);
+  else if (self->item != NULL && gtk_widget_get_visible (GTK_WIDGET (self->submit_button)) &&
+           !can_submit)
+    show_action_reason (self, why_not);
+  else
+    show_action_reason (self, NULL);
   mark_missing_fields (self);
 }
 

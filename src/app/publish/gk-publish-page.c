@@ -1252,19 +1252,16 @@ show_choice_count (Choice *choice)
                                          "All %u documents go public.", n),
                             n);
   else
-    text = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE, "%u of %u goes public; ", "%u of %u go public; ", n_chosen),
-        n_chosen, n);
-  if (n_chosen < n)
     {
+      g_autofree char *going = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%u of %u goes public; ", "%u of %u go public; ", n_chosen),
+          n_chosen, n);
       g_autofree char *left =
           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stays approved for the next run.",
                                         "%u stay approved for the next run.", n - n_chosen),
                            n - n_chosen);
-      g_autofree char *joined = g_strconcat (text, left, NULL);
 
-      g_free (text);
-      text = g_steal_pointer (&joined);
+      text = g_strconcat (going, left, NULL);
     }
   gtk_label_set_label (GTK_LABEL (choice->count_label), text);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (choice->dialog), "publish",
