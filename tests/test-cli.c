@@ -526,6 +526,86 @@ write_sqlite (const char *path,
 /* Every command refuses a library.db that is not a library (exit 1,
  * naming the file and what is wrong), init included, and none of them
  * writes to it or beside it. */
+/* An office filing its back catalogue imports documents that went public
+ * long ago: with --published they keep that day and never show overdue
+ * (issue 11, point 6); a later import without it has its deadline. */
+static void
+test_import_already_public (void)
+{
+  g_autofree char *lib = g_build_filename (tmp_dir, "back-catalogue", NULL);
+  g_autofree char *old_dir = g_build_filename (tmp_dir, "catalogue-old", NULL);
+  g_autofree char *new_dir = g_build_filename (tmp_dir, "catalogue-new", NULL);
+  g_autoptr (GError) error = NULL;
+  const GkFixtureDoc *docs;
+  const GkFixtureDoc *chosen[2] = { NULL, NULL };
+  g_auto (Run) init = { 0 };
+  g_auto (Run) member = { 0 };
+  g_auto (Run) bad = { 0 };
+  g_auto (Run) old = { 0 };
+  g_auto (Run) fresh = { 0 };
+  g_auto (Run) due = { 0 };
+  g_auto (Run) shown = { 0 };
+  JsonArray  *results, *items;
+  const char *old_id, *new_id;
+  guint       n_docs = 0;
+
+  docs = gk_fixture_corpus (&n_docs);
+  /* Two documents that would have a deadline: proactive, with a date. */
+  {
+    guint n = 0;
+
+    for (guint i = 0; i < n_docs && n < 2; i++)
+      if (g_strcmp0 (docs[i].disclosure, "proactive") == 0 && docs[i].written_date != NULL &&
+          docs[i].secrecy_mark == NULL && docs[i].title != NULL)
+        chosen[n++] = &docs[i];
+    g_assert_cmpuint (n, ==, 2);
+  }
+  g_assert_cmpint (g_mkdir_with_parents (old_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (new_dir, 0700), ==, 0);
+  {
+    g_autofree char *a = g_build_filename (old_dir, "old.pdf", NULL);
+    g_autofree char *b = g_build_filename (new_dir, "new.pdf", NULL);
+
+    g_assert_true (gk_fixture_write_pdf (chosen[0], a, &error));
+    g_assert_true (gk_fixture_write_pdf (chosen[1], b, &error));
+    g_assert_no_error (error);
+  }
+
+  ctl_at (&init, lib, "admin", "init", "--admin", "admin", NULL);
+  g_assert_cmpint (init.status, ==, 0);
+  ctl_at (&member, lib, "admin", "member", "add", "drafter", "--role", "drafter", NULL);
+  g_assert_cmpint (member.status, ==, 0);
+
+  ctl_at (&bad, lib, "drafter", "import", "--published", "2024-02-30", old_dir, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "--published"));
+
+  ctl_at (&old, lib, "drafter", "--json", "import", "--published", "2024-03-01", old_dir, NULL);
+  g_assert_cmpint (old.status, ==, 0);
+  results = json_object_get_array_member (obj (&old), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  old_id = json_object_get_string_member (json_array_get_object_element (results, 0), "id");
+
+  ctl_at (&fresh, lib, "drafter", "--json", "import", new_dir, NULL);
+  g_assert_cmpint (fresh.status, ==, 0);
+  results = json_object_get_array_member (obj (&fresh), "results");
+  new_id = json_object_get_string_member (json_array_get_object_element (results, 0), "id");
+
+  ctl_at (&shown, lib, "drafter", "--json", "show", old_id, NULL);
+  g_assert_cmpint (shown.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (&shown), "publish_date"), ==, "2024-03-01");
+  g_assert_true (json_object_get_null_member (obj (&shown), "due_date"));
+
+  /* Both documents were written years ago: only the one still to be
+   * published is overdue. */
+  ctl_at (&due, lib, "drafter", "--json", "list", "--due-within", "100000", NULL);
+  g_assert_cmpint (due.status, ==, 0);
+  items = json_object_get_array_member (obj (&due), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "id"),
+                   ==, new_id);
+}
+
 static void
 test_not_a_library (void)
 {
@@ -1048,6 +1128,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-show-search", test_list_show_search);
   g_test_add_func ("/cli/edit-and-tag", test_edit_and_tag);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/import-already-public", test_import_already_public);
   g_test_add_func ("/cli/not-a-library", test_not_a_library);
   g_test_add_func ("/cli/files-without-database", test_files_without_database);
   g_test_add_func ("/cli/no-library-here", test_no_library_here);

@@ -1460,6 +1460,23 @@ test_due_date (Fixture       *fixture,
   got = gk_store_get_item (fixture->store, item->id, &error);
   g_assert_cmpstr (got->due_date, ==, due2);
   g_assert_cmpstr (item->due_date, ==, due2);
+
+  /* A publish date today or before ($GONGKAI_TODAY): the document is already public, no
+   * deadline runs; one still to come is a plan, the deadline runs. */
+  g_assert_true (gk_item_set_field (item, "publish_date", "2025-03-03", &error));
+  g_assert_true (gk_store_update_item (fixture->store, "drafter", item, &error));
+  g_assert_no_error (error);
+  g_clear_object (&got);
+  got = gk_store_get_item (fixture->store, item->id, &error);
+  g_assert_null (got->due_date);
+  g_assert_false (gk_item_is_awaiting_disclosure (got));
+
+  g_assert_true (gk_item_set_field (item, "publish_date", "2999-01-04", &error));
+  g_assert_true (gk_store_update_item (fixture->store, "drafter", item, &error));
+  g_assert_no_error (error);
+  g_clear_object (&got);
+  got = gk_store_get_item (fixture->store, item->id, &error);
+  g_assert_cmpstr (got->due_date, ==, due2);
 }
 
 static void

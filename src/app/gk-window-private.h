@@ -16,6 +16,11 @@ gboolean       gk_window_is_importing         (GkWindow   *self);
 /* The import summary or the password prompt while shown, else NULL. */
 GtkWidget     *gk_window_get_import_summary   (GkWindow   *self);
 GtkWidget     *gk_window_get_password_dialog  (GkWindow   *self);
+/* "Import Documents Already Public…"'s question, while shown. */
+GtkWidget *gk_window_get_public_dialog (GkWindow *self);
+/* The file chooser while shown; publish_date: the day its files are
+ * public since, NULL for an ordinary import. */
+GtkNativeDialog *gk_window_get_chooser (GkWindow *self, const char **publish_date);
 /* GkImportResult* of the last finished import run. */
 GPtrArray     *gk_window_get_import_results   (GkWindow   *self);
 void           gk_window_cancel_import        (GkWindow   *self);

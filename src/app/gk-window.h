@@ -22,5 +22,9 @@ GkContext *gk_window_get_context   (GkWindow          *self);
  * first when there is none. */
 void       gk_window_import_paths  (GkWindow          *self,
                                     const char *const *paths);
+/* The same for documents already public since publish_date (YYYY-MM-DD):
+ * they are filed with it and no deadline runs. */
+void
+gk_window_import_public_paths (GkWindow *self, const char *const *paths, const char *publish_date);
 
 G_END_DECLS

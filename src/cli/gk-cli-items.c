@@ -383,12 +383,18 @@ cmd_import (GkCli  *cli,
 {
   g_autofree char *password = NULL;
   g_autofree char *password_file = NULL;
+  g_autofree char *published = NULL;
   int jobs = 0;
-  GOptionEntry entries[] = {
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("user password for encrypted PDFs"), N_("PASSWORD") },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("read the PDF password from a file"), N_("FILE") },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("files imported at once (default: one per core)"), N_("N") },
-    { NULL }
+  GOptionEntry     entries[] = {
+        { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_ ("user password for encrypted PDFs"),
+          N_ ("PASSWORD") },
+        { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+          N_ ("read the PDF password from a file"), N_ ("FILE") },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+          N_ ("files imported at once (default: one per core)"), N_ ("N") },
+        { "published", 0, 0, G_OPTION_ARG_STRING, &published,
+          N_ ("the documents are already public, since DATE (no deadline runs)"), N_ ("DATE") },
+        { NULL }
   };
   g_autoptr(GkImporter) importer = NULL;
   g_autoptr(GPtrArray) results = NULL;
@@ -403,6 +409,8 @@ cmd_import (GkCli  *cli,
     return gk_cli_usage (cli, argv[0], _("name at least one file or folder"));
   if (jobs < 0)
     return gk_cli_usage (cli, argv[0], _("--jobs must be positive"));
+  if (published != NULL && !gk_date_is_valid (published))
+    return gk_cli_usage (cli, argv[0], _ ("--published takes a date as YYYY-MM-DD"));
   if (gk_cli_open_store (cli, &status) == NULL)
     return status;
   if (!gk_store_check_action (cli->store, cli->user, GK_ACTION_IMPORT, NULL, &error))
@@ -419,6 +427,7 @@ cmd_import (GkCli  *cli,
 
   importer = gk_importer_new (cli->store, cli->user);
   gk_importer_set_password (importer, password);
+  gk_importer_set_publish_date (importer, published);
   gk_importer_set_max_workers (importer, (guint) jobs);
   progress.tty = !cli->json && isatty (STDERR_FILENO);
 
@@ -1355,17 +1364,25 @@ cmd_catalog (GkCli  *cli,
 }
 
 const GkCliCommand gk_cli_items_commands[] = {
-  { "init", "[--admin USER] [--org-code CODE] [--agency NAME]", N_("create the library (again: no change)"), cmd_init },
-  { "member", "add|set|remove|list [USER] [--role ROLE[,ROLE…]]", N_("members and their roles"), cmd_member },
-  { "import", "[--password P] PATH…", N_("import PDF files or folders (recursively)"), cmd_import },
-  { "list", "[--state S] [--tag T] [--query TEXT] [--due-within N] …", N_("list items"), cmd_list },
-  { "show", "ID", N_("show one item's record, state and findings"), cmd_show },
-  { "edit", "ID FIELD=VALUE…", N_("change fields of the record (names as in the portal record)"), cmd_edit },
-  { "tag", "ID +NAME|-NAME…", N_("tag an item (+NAME) or untag it (-NAME); names come from the tag catalog"), cmd_tag },
-  { "search", "TEXT", N_("full-text search in title, 文号, issuer and text"), cmd_search },
-  { "screen", "ID", N_("run the confidentiality screening again"), cmd_screen },
-  { "audit", "verify | log [ID]", N_("check the audit trail, or print it"), cmd_audit },
-  { "config", "[--allow-insecure] [KEY [VALUE]]", N_("library settings (org_code, index_template, review_stages, …)"), cmd_config },
-  { "catalog", "list|add|rename|move|retire|restore …", N_("the tag catalog (标签目录)"), cmd_catalog },
+  { "init", "[--admin USER] [--org-code CODE] [--agency NAME]",
+    N_ ("create the library (again: no change)"), cmd_init },
+  { "member", "add|set|remove|list [USER] [--role ROLE[,ROLE…]]", N_ ("members and their roles"),
+    cmd_member },
+  { "import", "[--password P] [--published DATE] PATH…",
+    N_ ("import PDF files or folders (recursively)"), cmd_import },
+  { "list", "[--state S] [--tag T] [--query TEXT] [--due-within N] …", N_ ("list items"),
+    cmd_list },
+  { "show", "ID", N_ ("show one item's record, state and findings"), cmd_show },
+  { "edit", "ID FIELD=VALUE…", N_ ("change fields of the record (names as in the portal record)"),
+    cmd_edit },
+  { "tag", "ID +NAME|-NAME…",
+    N_ ("tag an item (+NAME) or untag it (-NAME); names come from the tag catalog"), cmd_tag },
+  { "search", "TEXT", N_ ("full-text search in title, 文号, issuer and text"), cmd_search },
+  { "screen", "ID", N_ ("run the confidentiality screening again"), cmd_screen },
+  { "audit", "verify | log [ID]", N_ ("check the audit trail, or print it"), cmd_audit },
+  { "config", "[--allow-insecure] [KEY [VALUE]]",
+    N_ ("library settings (org_code, index_template, review_stages, …)"), cmd_config },
+  { "catalog", "list|add|rename|move|retire|restore …", N_ ("the tag catalog (标签目录)"),
+    cmd_catalog },
   { NULL }
 };

@@ -22,6 +22,7 @@ struct _GkImporter
   GkStore *store;
   char    *actor;
   char    *password;
+  char    *publish_date;
   guint    max_workers;
 };
 
@@ -35,6 +36,7 @@ typedef struct
   GAsyncQueue  *done;         /* GkImportResult*, in order of completion */
   GCancellable *cancellable;
   char         *password;
+  char         *publish_date;
   GStrv         sensitive_words;
 } ImportRun;
 
@@ -69,6 +71,7 @@ import_run_free (ImportRun *run)
   g_async_queue_unref (run->done);
   g_clear_object (&run->cancellable);
   g_free (run->password);
+  g_free (run->publish_date);
   g_strfreev (run->sensitive_words);
   g_free (run);
 }
@@ -361,6 +364,7 @@ import_one (ImportRun  *run,
   item->file_name = g_strdup (basename);
   item->file_bytes = size;
   item->pages = (int) text->n_pages;
+  item->publish_date = g_strdup (run->publish_date);
 
   /* Fields are guessed only from a first page that reads; whatever could
    * not be read is said, and kept with the detected values so that the
@@ -612,6 +616,7 @@ import_run_new (GkImporter   *self,
   run->done = g_async_queue_new ();
   run->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   run->password = g_strdup (self->password);
+  run->publish_date = g_strdup (self->publish_date);
   run->sensitive_words = words ? gk_strv_from_list (words) : NULL;
   return run;
 }
@@ -759,6 +764,7 @@ gk_importer_finalize (GObject *object)
   g_clear_object (&self->store);
   g_free (self->actor);
   g_free (self->password);
+  g_free (self->publish_date);
   G_OBJECT_CLASS (gk_importer_parent_class)->finalize (object);
 }
 
@@ -803,6 +809,29 @@ gk_importer_set_password (GkImporter *self,
   g_return_if_fail (GK_IS_IMPORTER (self));
   g_free (self->password);
   self->password = g_strdup (password);
+}
+
+/**
+ * gk_importer_set_publish_date:
+ * @self: an importer
+ * @publish_date: (nullable): YYYY-MM-DD, the day the next import's
+ *   documents went public elsewhere (an office filing its back
+ *   catalogue), or %NULL for documents still to be published
+ *
+ * Documents imported with a publish date on or before today have no
+ * disclosure deadline (gk-deadline.h): they are already public.
+ *
+ * Returns: %FALSE if @publish_date is not a date
+ */
+gboolean
+gk_importer_set_publish_date (GkImporter *self, const char *publish_date)
+{
+  g_return_val_if_fail (GK_IS_IMPORTER (self), FALSE);
+  if (publish_date != NULL && !gk_date_is_valid (publish_date))
+    return FALSE;
+  g_free (self->publish_date);
+  self->publish_date = g_strdup (publish_date);
+  return TRUE;
 }
 
 /**

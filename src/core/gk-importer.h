@@ -55,6 +55,9 @@ GkImporter     *gk_importer_new            (GkStore    *store,
 /* Password for encrypted PDFs in the next import (NULL: none). */
 void            gk_importer_set_password   (GkImporter *self,
                                             const char *password);
+/* The day the next import's documents already went public (YYYY-MM-DD):
+ * they are filed with it and have no deadline.  FALSE if not a date. */
+gboolean gk_importer_set_publish_date (GkImporter *self, const char *publish_date);
 /* Worker threads (default: number of cores). */
 void            gk_importer_set_max_workers (GkImporter *self,
                                              guint       n_workers);

@@ -457,13 +457,22 @@ gk_store_priv_resolve_id (GkStore    *self,
 }
 
 char *
-gk_store_priv_compute_due (GkStore    *self,
-                           const char *written_date)
+gk_store_priv_compute_due (GkStore *self, const char *written_date, const char *publish_date)
 {
   GkCalendar *calendar = gk_store_priv_get_calendar (self);
 
   if (!gk_date_is_valid (written_date) || calendar == NULL)
     return NULL;
+  /* A document that already went public (the back catalogue an office
+   * files, with the day it was published) has no deadline left to run.
+   * A publish date still to come is a plan: the deadline keeps running. */
+  if (gk_date_is_valid (publish_date))
+    {
+      g_autofree char *today = gk_date_today ();
+
+      if (strcmp (publish_date, today) <= 0)
+        return NULL;
+    }
   return gk_calendar_disclosure_due (calendar, written_date);
 }
 
@@ -933,7 +942,7 @@ gk_store_insert_item (GkStore           *self,
   g_clear_pointer (&row->submitted_at, g_free);
   g_clear_pointer (&row->submitted_by, g_free);
   g_free (row->due_date);
-  row->due_date = gk_store_priv_compute_due (self, row->written_date);
+  row->due_date = gk_store_priv_compute_due (self, row->written_date, row->publish_date);
 
   {
     g_autoptr(GkStoreStmt) stmt =
@@ -1285,10 +1294,11 @@ gk_store_update_item (GkStore    *self,
   row->updated_at = gk_timestamp_now ();
   g_free (row->updated_by);
   row->updated_by = g_strdup (actor);
-  if (g_strv_contains ((const char *const *) changes, "written_date"))
+  if (g_strv_contains ((const char *const *) changes, "written_date") ||
+      g_strv_contains ((const char *const *) changes, "publish_date"))
     {
       g_free (row->due_date);
-      row->due_date = gk_store_priv_compute_due (self, row->written_date);
+      row->due_date = gk_store_priv_compute_due (self, row->written_date, row->publish_date);
     }
 
   {

@@ -187,9 +187,10 @@ gboolean       gk_store_priv_put_setting     (GkStore    *self,
 GkCalendar    *gk_store_priv_get_calendar    (GkStore *self);
 
 /* Defined in gk-store-items.c, used by the others. */
-/* The disclosure deadline for a written date (NULL if none). */
-char          *gk_store_priv_compute_due     (GkStore    *self,
-                                              const char *written_date);
+/* The disclosure deadline for a written date (NULL if none runs: no
+ * written date, or the item is already public, its publish_date today or
+ * before). */
+char *gk_store_priv_compute_due (GkStore *self, const char *written_date, const char *publish_date);
 
 /* Defined in gk-store-tags.c: are these tag names in the catalog?  Names
  * not in previous (newly added to the item) must also be usable: neither

@@ -977,6 +977,122 @@ test_deadline_only_for_proactive (void)
   gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
 }
 
+/* The back catalogue (issue 11, point 6): the day is asked first and
+ * checked; documents imported with it show since when they are public,
+ * and none of them joins the deadline view. */
+static void
+test_import_already_public (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *dir = g_build_filename (h.dir, "back-catalogue", NULL);
+  const char         *paths[] = { dir, NULL };
+  const GkFixtureDoc *docs = gk_fixture_corpus (NULL);
+  const char *titles[] = { "关于往年已公开文件甲的通知", "关于往年已公开文件乙的通知" };
+  GtkWidget       *dialog, *entry, *hint, *summary;
+  const char      *chooser_date = NULL;
+  GtkNativeDialog *chooser;
+  GPtrArray       *results;
+  g_autofree char *text = NULL;
+  int              due_before;
+
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0, d = 0; i < G_N_ELEMENTS (titles); i++, d++)
+    {
+      GkFixtureDoc     doc;
+      g_autofree char *name = g_strdup_printf ("已公开%u.pdf", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      /* Documents that would have a deadline: proactive, dated, no mark. */
+      while (g_strcmp0 (docs[d].disclosure, "proactive") != 0 || docs[d].written_date == NULL ||
+             docs[d].secrecy_mark != NULL)
+        d++;
+      doc = docs[d];
+      doc.title_printed = titles[i];
+      doc.seed += 101;
+      g_assert_true (gk_fixture_write_pdf (&doc, path, &error));
+      g_assert_no_error (error);
+    }
+
+  gk_window_select_view (h.window, "due");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) &&
+                   gk_window_get_view_count (h.window, "due") >= 0,
+               5000);
+  due_before = gk_window_get_view_count (h.window, "due");
+
+  gtk_widget_activate_action (GTK_WIDGET (h.window), "window.import-public", NULL);
+  GK_GUI_WAIT (gk_window_get_public_dialog (h.window) != NULL, 5000);
+  dialog = gk_window_get_public_dialog (h.window);
+  entry = gk_gui_test_find_named (dialog, "public-date-entry");
+  hint = gk_gui_test_find_named (dialog, "public-date-hint");
+  g_assert_nonnull (entry);
+  g_assert_nonnull (hint);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "files"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "folder"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2024-02-30");
+  g_assert_true (gtk_widget_get_visible (hint));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hint)), "not a date"));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "files"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2999-01-04");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hint)), "still to come"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "folder"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2024-03-01");
+  g_assert_false (gtk_widget_get_visible (hint));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "folder"));
+  gk_gui_test_pump (100);
+  g_free (gk_gui_test_screenshot (dialog, "import-already-public"));
+  respond (dialog, "folder");
+  GK_GUI_WAIT (gk_window_get_public_dialog (h.window) == NULL, 5000);
+
+  /* The file chooser that opens carries the day. */
+  chooser = gk_window_get_chooser (h.window, &chooser_date);
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (chooser_date, ==, "2024-03-01");
+  g_assert_cmpstr (gtk_native_dialog_get_title (chooser), ==, "Import Documents Already Public");
+  gtk_native_dialog_hide (chooser);
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (gk_window_get_chooser (h.window, NULL));
+
+  /* What the chosen files go through. */
+  gk_window_import_public_paths (h.window, paths, "2024-03-01");
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) != NULL, 30000);
+  summary = gk_window_get_import_summary (h.window);
+  results = gk_window_get_import_results (h.window);
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < results->len; i++)
+    {
+      GkImportResult *result = g_ptr_array_index (results, i);
+      g_autoptr (GkItem) item = NULL;
+
+      g_assert_cmpint (result->status, ==, GK_IMPORT_IMPORTED);
+      item = gk_store_get_item (store (), result->id, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (item->written_date);
+      g_assert_cmpstr (item->disclosure, ==, "proactive");
+      g_assert_cmpstr (item->publish_date, ==, "2024-03-01");
+      g_assert_null (item->due_date);
+    }
+  respond (summary, "close");
+  GK_GUI_WAIT (gk_window_get_import_summary (h.window) == NULL, 5000);
+
+  gk_gui_test_pump (300);
+  g_assert_cmpint (gk_window_get_view_count (h.window, "due"), ==, due_before);
+
+  gk_window_select_view (h.window, "all");
+  gk_library_view_search (h.view, "往年已公开文件");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) && n_listed () == G_N_ELEMENTS (titles), 5000);
+  gk_gui_test_pump (200);
+  text = gk_gui_test_collect_text (GTK_WIDGET (gk_library_view_get_column_view (h.view)));
+  g_assert_cmpuint (count_occurrences (text, "Public since 2024-03-01"), ==, G_N_ELEMENTS (titles));
+  g_assert_cmpuint (count_occurrences (text, "overdue"), ==, 0);
+  gk_library_view_search (h.view, "");
+  gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
+}
+
 /* A shared desk: another member acts; the header bar and "My drafts"
  * follow. */
 static void
@@ -1333,6 +1449,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/counts-follow-other-process", test_counts_follow_other_process);
   /* After the tests that count the documents: it adds two. */
   g_test_add_func ("/gui/window/deadline-only-for-proactive", test_deadline_only_for_proactive);
+  g_test_add_func ("/gui/window/import-already-public", test_import_already_public);
   g_test_add_func ("/gui/window/settings", test_settings);
 
   status = g_test_run ();

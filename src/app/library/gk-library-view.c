@@ -387,7 +387,20 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
                                                          NULL, &days);
 
         if (deadline == GK_DEADLINE_NONE)
-          break;
+          {
+            /* Public already (published here, or filed from the back
+             * catalogue with the day it went public): say since when. */
+            g_autofree char *today = gk_date_today ();
+
+            if (item->state != GK_STATE_WITHDRAWN && gk_date_is_valid (item->publish_date) &&
+                strcmp (item->publish_date, today) <= 0)
+              {
+                owned = g_strdup_printf (_ ("Public since %s"), item->publish_date);
+                text = owned;
+                gtk_widget_add_css_class (label, "dim-label");
+              }
+            break;
+          }
         owned = gk_format_days_left (days);
         text = owned;
         tooltip = item->due_date;
