@@ -3,7 +3,9 @@
 """The metainfo as a software centre reads it: every screenshot is one of
 docs/screenshots/ (published under the homepage), exactly one is the
 default and each has a caption; the releases are newest first with ISO
-dates and a description; the content rating is there.
+dates and a description; the content rating is there; the symbolic
+app icon (installed next to the full-colour one) is a 16×16 SVG in the
+one colour GTK recolours.
 
     check-metainfo.py SOURCE_ROOT
 """
@@ -50,6 +52,26 @@ if dates != sorted(dates, reverse=True):
 
 if component.find("content_rating") is None:
     problems.append("no content rating")
+
+icon_name = component.findtext("id") + "-symbolic.svg"
+icon_path = os.path.join(root_dir, "ui", "icons", "scalable", "apps", icon_name)
+try:
+    icon = ET.parse(icon_path).getroot()
+except (OSError, ET.ParseError) as e:
+    problems.append(f"symbolic icon: {e}")
+else:
+    if icon.tag != "{http://www.w3.org/2000/svg}svg":
+        problems.append(f"{icon_name} is not an SVG document")
+    if (icon.get("viewBox") or "").split() != ["0", "0", "16", "16"]:
+        problems.append(f"{icon_name}: viewBox {icon.get('viewBox')!r}, not 0 0 16 16")
+    for element in icon.iter():
+        for attribute in ("fill", "stroke"):
+            colour = element.get(attribute)
+            if colour not in (None, "none", "#2e3436"):
+                problems.append(f"{icon_name}: {attribute} {colour}, not #2e3436")
+with open(os.path.join(root_dir, "src", "app", "meson.build"), encoding="utf-8") as f:
+    if icon_name not in f.read():
+        problems.append(f"{icon_name} is not installed by src/app/meson.build")
 
 for problem in problems:
     print(problem)
