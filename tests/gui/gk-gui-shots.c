@@ -138,6 +138,17 @@ main (int   argc,
       GK_GUI_WAIT (!gk_library_view_is_loading (view), 5000);
       GK_GUI_WAIT (gk_pdf_canvas_get_page_texture (canvas, 0) != NULL, 10000);
       GK_GUI_WAIT (gk_pdf_canvas_get_n_findings_rects (canvas) > 0, 10000);
+      if (g_str_equal (scene, "record"))
+        {
+          GkRecordEditor *editor = gk_library_view_get_editor (view);
+          const char *tags[] = { "政务公开", "工作要点", "行政规范性文件", "应急预案" };
+
+          /* The whole record, tall (run Xvfb with a tall screen). */
+          gtk_window_set_default_size (GTK_WINDOW (window), 1400, 2900);
+          for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+            gk_record_editor_add_tag (editor, tags[i]);
+          subject = GTK_WIDGET (editor);
+        }
       if (g_str_equal (scene, "edit"))
         {
           GkRecordEditor *editor = gk_library_view_get_editor (view);

@@ -594,6 +594,61 @@ test_submit_says_why (void)
 
 /* Inline validation, then Ctrl+S: the store has the new values, the list
  * shows them, the history records them. */
+/* Tag chips side by side, wrapping inside their row (issue 11, point 9:
+ * they stacked one per line and ran over the 适用人群 row). */
+static void
+test_tag_chips_wrap (void)
+{
+  const char *tags[] = { "政务公开", "工作要点", "行政规范性文件", "应急预案" };
+  g_autoptr (GPtrArray) added = g_ptr_array_new ();
+  GtkWidget      *row, *box;
+  graphene_rect_t row_bounds;
+  double          first_y = -1;
+  guint           n_chips = 0, n_first_line = 0;
+
+  select_position (position_of (h.first_id));
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), h.first_id) == 0, 5000);
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+    {
+      GStrv now = gk_record_editor_get_working (editor ())->tags;
+
+      if (now == NULL || !g_strv_contains ((const char *const *) now, tags[i]))
+        {
+          gk_record_editor_add_tag (editor (), tags[i]);
+          g_ptr_array_add (added, (gpointer) tags[i]);
+        }
+    }
+  gk_gui_test_pump (300);
+
+  row = gk_record_editor_get_row (editor (), "tags");
+  box = gk_gui_test_find_named (row, "tags-box");
+  g_assert_nonnull (box);
+  g_assert_true (gtk_widget_compute_bounds (row, row, &row_bounds));
+  for (GtkWidget *chip = gtk_widget_get_first_child (box); chip != NULL;
+       chip = gtk_widget_get_next_sibling (chip))
+    {
+      graphene_rect_t b;
+
+      g_assert_true (gtk_widget_compute_bounds (chip, row, &b));
+      g_test_message ("chip at %.0f,%.0f %.0f×%.0f in a row of %.0f×%.0f", b.origin.x, b.origin.y,
+                      b.size.width, b.size.height, row_bounds.size.width, row_bounds.size.height);
+      g_assert_cmpfloat (b.origin.y + b.size.height, <=, row_bounds.size.height);
+      g_assert_cmpfloat (b.origin.x + b.size.width, <=, row_bounds.size.width);
+      if (first_y < 0)
+        first_y = b.origin.y;
+      if (b.origin.y == first_y)
+        n_first_line++;
+      n_chips++;
+    }
+  g_assert_cmpuint (n_chips, >=, G_N_ELEMENTS (tags));
+  g_assert_cmpuint (n_first_line, >=, 2);
+  g_free (gk_gui_test_screenshot (row, "tag-chips"));
+
+  for (guint i = 0; i < added->len; i++)
+    gk_record_editor_remove_tag (editor (), g_ptr_array_index (added, i));
+  g_assert_false (gk_record_editor_is_dirty (editor ()));
+}
+
 static void
 test_edit_and_save (void)
 {
@@ -1436,6 +1491,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/search-and-filters", test_search_and_filters);
   g_test_add_func ("/gui/window/sort-by-column", test_sort_by_column);
   g_test_add_func ("/gui/window/submit-says-why", test_submit_says_why);
+  g_test_add_func ("/gui/window/tag-chips-wrap", test_tag_chips_wrap);
   g_test_add_func ("/gui/window/edit-and-save", test_edit_and_save);
   g_test_add_func ("/gui/window/unsaved-changes-guard", test_unsaved_changes_guard);
   g_test_add_func ("/gui/window/save-in-review-asks", test_save_in_review_asks);

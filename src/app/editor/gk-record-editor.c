@@ -13,6 +13,7 @@
 #include "gk-record-editor.h"
 #include "gk-store-async.h"
 #include "gk-tag-picker.h"
+#include "gk-wrap-box.h"
 #include "gk-util.h"
 #include "gk-workflow.h"
 
@@ -408,18 +409,16 @@ on_tag_remove_clicked_cb (GtkButton      *button,
 static void
 load_tags (GkRecordEditor *self)
 {
-  GtkWidget *child;
   GStrv tags = self->working ? self->working->tags : NULL;
 
-  while ((child = gtk_widget_get_first_child (self->tags_box)) != NULL)
-    gtk_flow_box_remove (GTK_FLOW_BOX (self->tags_box), child);
+  gk_wrap_box_remove_all (GK_WRAP_BOX (self->tags_box));
 
   if (tags == NULL || tags[0] == NULL)
     {
       GtkWidget *none = gtk_label_new (_("No tags"));
 
       gtk_widget_add_css_class (none, "dim-label");
-      gtk_flow_box_append (GTK_FLOW_BOX (self->tags_box), none);
+      gk_wrap_box_append (GK_WRAP_BOX (self->tags_box), none);
       return;
     }
   for (guint i = 0; tags[i] != NULL; i++)
@@ -437,7 +436,7 @@ load_tags (GkRecordEditor *self)
       g_signal_connect (remove, "clicked", G_CALLBACK (on_tag_remove_clicked_cb), self);
       gtk_box_append (GTK_BOX (chip), label);
       gtk_box_append (GTK_BOX (chip), remove);
-      gtk_flow_box_append (GTK_FLOW_BOX (self->tags_box), chip);
+      gk_wrap_box_append (GK_WRAP_BOX (self->tags_box), chip);
     }
 }
 
@@ -654,12 +653,10 @@ build_row (GkRecordEditor      *self,
       gtk_widget_add_css_class (self->tags_add_button, "flat");
       gtk_box_append (GTK_BOX (header), self->tags_add_button);
 
-      self->tags_box = gtk_flow_box_new ();
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->tags_box), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->tags_box), 20);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->tags_box), 6);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->tags_box), 6);
-      gtk_widget_set_halign (self->tags_box, GTK_ALIGN_START);
+      /* Chips side by side, wrapping like words (GtkFlowBox put them
+       * one per line and ran over the next row). */
+      self->tags_box = gk_wrap_box_new (6, 6);
+      gtk_widget_set_name (self->tags_box, "tags-box");
 
       gtk_box_append (GTK_BOX (box), header);
       gtk_box_append (GTK_BOX (box), self->tags_box);
