@@ -378,6 +378,24 @@ test_import (Fixture       *f,
   g_assert_false (has_year (f->store, 2029, NULL));
   g_clear_error (&error);
 
+  /* Each year right, but 2025's last working day is a holiday of 2026
+   * in the library: nothing of the file is kept. */
+  g_assert_false (gk_store_import_holidays (f->store, "admin",
+                                            "[2029]\nholidays=2029-01-01\n"
+                                            "[2025]\nholidays=2025-01-01\nworkdays=2026-01-03\n",
+                                            -1, "conflict.ini", &n, &error));
+  g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2026-01-03"));
+  g_assert_false (has_year (f->store, 2029, NULL));
+  {
+    g_autoptr(GPtrArray) years = gk_store_list_holiday_years (f->store, NULL, NULL);
+
+    for (guint i = 0; i < years->len; i++)
+      if (((GkCalendarYear *) g_ptr_array_index (years, i))->year == 2025)
+        g_assert_cmpuint (g_strv_length (((GkCalendarYear *) g_ptr_array_index (years, i))->holidays), >, 1);
+  }
+  g_clear_error (&error);
+
   g_assert_false (gk_store_import_holidays (f->store, "admin", "# nothing\n", -1, "none.ini", &n, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
 }
