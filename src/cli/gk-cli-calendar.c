@@ -60,7 +60,7 @@ print_years_json (GkCli     *cli,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "unknown_years");
+  json_builder_set_member_name (b, "unknown_years_with_deadlines");
   json_builder_begin_array (b);
   for (guint i = 0; i < unknown->len; i++)
     json_builder_add_int_value (b, g_array_index (unknown, int, i));
