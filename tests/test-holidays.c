@@ -37,7 +37,8 @@ remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
             remove_tree (child);
           else
             g_unlink (child);
@@ -48,10 +49,9 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   fixture->dir = g_dir_make_tmp ("gk-test-holidays-XXXXXX", &error);
   g_assert_no_error (error);
@@ -63,8 +63,7 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->store);
   remove_tree (fixture->dir);
@@ -72,11 +71,10 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static GkItem *
-insert (GkStore    *store,
-        const char *written_date)
+insert (GkStore *store, const char *written_date)
 {
-  g_autoptr(GError) error = NULL;
-  GkItem *item = gk_item_new ();
+  g_autoptr (GError) error = NULL;
+  GkItem     *item = gk_item_new ();
   const char *pages[] = { "正文" };
 
   item->title = g_strdup ("关于做好国庆期间工作的通知");
@@ -88,11 +86,10 @@ insert (GkStore    *store,
 }
 
 static char *
-due_of (GkStore    *store,
-        const char *id)
+due_of (GkStore *store, const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = gk_store_get_item (store, id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) item = gk_store_get_item (store, id, &error);
 
   g_assert_no_error (error);
   return g_strdup (item->due_date);
@@ -101,21 +98,20 @@ due_of (GkStore    *store,
 static GkCalendarYear *
 year_2027 (void)
 {
-  g_autoptr(GError) error = NULL;
-  GkCalendarYear *year = gk_calendar_year_parse (2027, "2027-10-01..2027-10-07\n2027-01-01",
-                                                 "2027-09-26；2027-10-09", "国办发明电〔2026〕1号", &error);
+  g_autoptr (GError) error = NULL;
+  GkCalendarYear *year =
+      gk_calendar_year_parse (2027, "2027-10-01..2027-10-07\n2027-01-01", "2027-09-26；2027-10-09",
+                              "国办发明电〔2026〕1号", &error);
 
   g_assert_no_error (error);
   return year;
 }
 
 static gboolean
-has_year (GkStore *store,
-          int      wanted,
-          GArray **unknown)
+has_year (GkStore *store, int wanted, GArray **unknown)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) years = gk_store_list_holiday_years (store, unknown, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) years = gk_store_list_holiday_years (store, unknown, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < years->len; i++)
@@ -125,12 +121,10 @@ has_year (GkStore *store,
 }
 
 static guint
-count_audit (GkStore    *store,
-             const char *item_id,
-             const char *action)
+count_audit (GkStore *store, const char *item_id, const char *action)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) log = gk_store_audit_log (store, item_id, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) log = gk_store_audit_log (store, item_id, &error);
   guint n = 0;
 
   g_assert_no_error (error);
@@ -145,23 +139,24 @@ count_audit (GkStore    *store,
 static void
 test_migrate_from_v4 (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("gk-test-holidays-XXXXXX", NULL);
-  g_autoptr(GkStore) store = NULL;
-  g_autoptr(GPtrArray) years = NULL;
-  g_autoptr(GkCalendar) calendar = NULL;
-  g_autoptr(GkItem) item = NULL;
+  g_autoptr (GkStore) store = NULL;
+  g_autoptr (GPtrArray) years = NULL;
+  g_autoptr (GkCalendar) calendar = NULL;
+  g_autoptr (GkItem) item = NULL;
   g_autofree char *due = NULL;
 
   g_assert_true (gk_store_create_at_version (dir, 4, &error));
   g_assert_no_error (error);
   {
     g_autofree char *path = g_build_filename (dir, "library.db", NULL);
-    sqlite3 *db = NULL;
+    sqlite3         *db = NULL;
 
     g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO members (user, roles, added_at) VALUES "
-                                       "('admin', 15, '2024-01-01T00:00:00.000Z')",
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "INSERT INTO members (user, roles, added_at) VALUES "
+                                   "('admin', 15, '2024-01-01T00:00:00.000Z')",
                                    NULL, NULL, NULL),
                      ==, SQLITE_OK);
     sqlite3_close (db);
@@ -182,7 +177,8 @@ test_migrate_from_v4 (void)
       g_assert_cmpuint (g_strv_length (year->holidays), >, 10);
       g_assert_cmpuint (g_strv_length (year->workdays), >, 2);
     }
-  g_assert_cmpstr (((GkCalendarYear *) g_ptr_array_index (years, 1))->source, ==, "国办发明电〔2024〕12号");
+  g_assert_cmpstr (((GkCalendarYear *) g_ptr_array_index (years, 1))->source, ==,
+                   "国办发明电〔2024〕12号");
 
   /* The store's calendar is the table's: 国庆 2025 is off. */
   calendar = gk_store_get_calendar (store);
@@ -214,20 +210,19 @@ test_migrate_from_v4 (void)
 /* Adding a year moves the deadlines that run in it, in the same
  * transaction, and says so in the item's history. */
 static void
-test_set_moves_deadlines (Fixture       *f,
-                          gconstpointer  data)
+test_set_moves_deadlines (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = insert (f->store, "2027-09-20");
-  g_autoptr(GkItem) item_2025 = insert (f->store, "2025-06-03");
-  g_autoptr(GkCalendarYear) year = year_2027 ();
-  g_autoptr(GArray) unknown = NULL;
-  g_autoptr(GArray) unknown_after = NULL;
-  g_autoptr(GkCalendar) calendar = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) item = insert (f->store, "2027-09-20");
+  g_autoptr (GkItem) item_2025 = insert (f->store, "2025-06-03");
+  g_autoptr (GkCalendarYear) year = year_2027 ();
+  g_autoptr (GArray) unknown = NULL;
+  g_autoptr (GArray) unknown_after = NULL;
+  g_autoptr (GkCalendar) calendar = NULL;
   g_autofree char *before = due_of (f->store, item->id);
   g_autofree char *after = NULL;
   g_autofree char *other = NULL;
-  gint64 n = 0;
+  gint64           n = 0;
 
   /* Weekends only in a year the library does not know. */
   g_assert_cmpstr (before, ==, "2027-10-18");
@@ -274,8 +269,7 @@ test_set_moves_deadlines (Fixture       *f,
 
 /* Every rule of a year, each refused with the date it is about. */
 static void
-test_validation (Fixture       *f,
-                 gconstpointer  data)
+test_validation (Fixture *f, gconstpointer data)
 {
   static const struct
   {
@@ -285,19 +279,19 @@ test_validation (Fixture       *f,
   } bad[] = {
     { "2027-10-01\n2027-10-32", "", "2027-10-32" },
     { "2027/10/01", "", "2027/10/01" },
-    { "2028-03-01", "", "2028-03-01" },        /* not in 2027 */
-    { "2026-11-30", "", "2026-11-30" },        /* nor its December before */
+    { "2028-03-01", "", "2028-03-01" }, /* not in 2027 */
+    { "2026-11-30", "", "2026-11-30" }, /* nor its December before */
     { "2027-10-01;2027-10-01", "", "2027-10-01" },
     { "2027-10-01..2027-10-03", "2027-10-02", "2027-10-02" },
-    { "", "2027-10-04", "2027-10-04" },        /* a Monday */
+    { "", "2027-10-04", "2027-10-04" }, /* a Monday */
     { "", "2027-09-26;2027-09-26", "2027-09-26" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GkCalendarYear) year = gk_calendar_year_parse (2027, bad[i].holidays, bad[i].workdays,
-                                                               NULL, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GkCalendarYear) year =
+          gk_calendar_year_parse (2027, bad[i].holidays, bad[i].workdays, NULL, &error);
 
       g_test_message ("case %u: %s / %s", i, bad[i].holidays, bad[i].workdays);
       g_assert_null (year);
@@ -307,9 +301,9 @@ test_validation (Fixture       *f,
 
   /* Across the new year is allowed (a January workday of the next). */
   {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GkCalendarYear) year = gk_calendar_year_parse (2027, "2026-12-31, 2027-01-01，2027-01-02",
-                                                             "2028-01-02", NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GkCalendarYear) year = gk_calendar_year_parse (
+        2027, "2026-12-31, 2027-01-01，2027-01-02", "2028-01-02", NULL, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (g_strv_length (year->holidays), ==, 3);
@@ -318,9 +312,9 @@ test_validation (Fixture       *f,
 
   /* The store checks a year built by hand as well, and nothing is kept. */
   {
-    g_autoptr(GError) error = NULL;
-    char *holidays[] = { "2027-10-01", NULL };
-    char *workdays[] = { "2027-10-01", NULL };
+    g_autoptr (GError) error = NULL;
+    char          *holidays[] = { "2027-10-01", NULL };
+    char          *workdays[] = { "2027-10-01", NULL };
     GkCalendarYear year = { .year = 2027, .holidays = holidays, .workdays = workdays };
 
     g_assert_false (gk_store_set_holiday_year (f->store, "admin", &year, &error));
@@ -331,11 +325,11 @@ test_validation (Fixture       *f,
 
   /* A year that contradicts another: 2026's 1 January is a holiday. */
   {
-    g_autoptr(GError) error = NULL;
-    char *holidays[] = { NULL };
-    char *workdays[] = { "2026-01-03", NULL };
+    g_autoptr (GError) error = NULL;
+    char          *holidays[] = { NULL };
+    char          *workdays[] = { "2026-01-03", NULL };
     GkCalendarYear year = { .year = 2025, .holidays = holidays, .workdays = workdays };
-    g_autoptr(GkCalendarYear) before = NULL;
+    g_autoptr (GkCalendarYear) before = NULL;
 
     /* 2026-01-03 is a Saturday, a holiday of 2026: not a 2025 workday. */
     g_assert_false (gk_store_set_holiday_year (f->store, "admin", &year, &error));
@@ -347,22 +341,21 @@ test_validation (Fixture       *f,
 
 /* A file's years go in together, or none of them. */
 static void
-test_import (Fixture       *f,
-             gconstpointer  data)
+test_import (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkItem) item = insert (f->store, "2027-09-20");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) item = insert (f->store, "2027-09-20");
   g_autofree char *due = NULL;
-  guint n = 0;
-  const char *good =
-    "# 2027 and 2028\n"
-    "[2027]\nsource=国办发明电〔2026〕1号\nholidays=2027-10-01..2027-10-07\nworkdays=2027-09-26;2027-10-09\n"
-    "[2028]\nsource=国办发明电〔2027〕1号\nholidays=2028-01-01\n";
-  const char *bad =
-    "[2029]\nholidays=2029-01-01\n"
-    "[2030]\nholidays=2030-01-01\nworkdays=2030-01-07\n";
+  guint            n = 0;
+  const char      *good = "# 2027 and 2028\n"
+                          "[2027]\nsource=国办发明电〔2026〕1号\nholidays=2027-10-01..2027-10-"
+                          "07\nworkdays=2027-09-26;2027-10-09\n"
+                          "[2028]\nsource=国办发明电〔2027〕1号\nholidays=2028-01-01\n";
+  const char      *bad = "[2029]\nholidays=2029-01-01\n"
+                         "[2030]\nholidays=2030-01-01\nworkdays=2030-01-07\n";
 
-  g_assert_true (gk_store_import_holidays (f->store, "admin", good, -1, "/tmp/2027.ini", &n, &error));
+  g_assert_true (
+      gk_store_import_holidays (f->store, "admin", good, -1, "/tmp/2027.ini", &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 2);
   g_assert_true (has_year (f->store, 2027, NULL));
@@ -388,31 +381,32 @@ test_import (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "2026-01-03"));
   g_assert_false (has_year (f->store, 2029, NULL));
   {
-    g_autoptr(GPtrArray) years = gk_store_list_holiday_years (f->store, NULL, NULL);
+    g_autoptr (GPtrArray) years = gk_store_list_holiday_years (f->store, NULL, NULL);
 
     for (guint i = 0; i < years->len; i++)
       if (((GkCalendarYear *) g_ptr_array_index (years, i))->year == 2025)
-        g_assert_cmpuint (g_strv_length (((GkCalendarYear *) g_ptr_array_index (years, i))->holidays), >, 1);
+        g_assert_cmpuint (
+            g_strv_length (((GkCalendarYear *) g_ptr_array_index (years, i))->holidays), >, 1);
   }
   g_clear_error (&error);
 
-  g_assert_false (gk_store_import_holidays (f->store, "admin", "# nothing\n", -1, "none.ini", &n, &error));
+  g_assert_false (
+      gk_store_import_holidays (f->store, "admin", "# nothing\n", -1, "none.ini", &n, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_INVALID);
 }
 
 /* Only an admin changes the calendar; the store refuses the others. */
 static void
-test_policy (Fixture       *f,
-             gconstpointer  data)
+test_policy (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkCalendarYear) year = year_2027 ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkCalendarYear) year = year_2027 ();
 
   g_assert_false (gk_store_set_holiday_year (f->store, "drafter", year, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
   g_clear_error (&error);
-  g_assert_false (gk_store_import_holidays (f->store, "drafter", "[2027]\nholidays=2027-01-01\n", -1,
-                                            "x.ini", NULL, &error));
+  g_assert_false (gk_store_import_holidays (f->store, "drafter", "[2027]\nholidays=2027-01-01\n",
+                                            -1, "x.ini", NULL, &error));
   g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
   g_clear_error (&error);
   g_assert_false (gk_store_remove_holiday_year (f->store, "stranger", 2025, &error));
@@ -422,8 +416,7 @@ test_policy (Fixture       *f,
 }
 
 static void
-on_library_changed_cb (GkStore *store,
-                       guint   *n)
+on_library_changed_cb (GkStore *store, guint *n)
 {
   (*n)++;
 }
@@ -431,14 +424,13 @@ on_library_changed_cb (GkStore *store,
 /* Another store on the same library (another desk, gongkai-ctl) hears the
  * change and counts with the new calendar. */
 static void
-test_other_store (Fixture       *f,
-                  gconstpointer  data)
+test_other_store (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GkStore) other = gk_store_open (f->dir, FALSE, &error);
-  g_autoptr(GkCalendarYear) year = year_2027 ();
-  g_autoptr(GkCalendar) calendar = NULL;
-  guint n_changed = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkStore) other = gk_store_open (f->dir, FALSE, &error);
+  g_autoptr (GkCalendarYear) year = year_2027 ();
+  g_autoptr (GkCalendar) calendar = NULL;
+  guint  n_changed = 0;
   gint64 end;
 
   g_assert_no_error (error);
@@ -461,17 +453,19 @@ test_other_store (Fixture       *f,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_setenv ("GONGKAI_TODAY", "2027-09-21", TRUE);
 
   g_test_add_func ("/holidays/migrate-from-v4", test_migrate_from_v4);
-  g_test_add ("/holidays/set-moves-deadlines", Fixture, NULL, fixture_set_up, test_set_moves_deadlines, fixture_tear_down);
-  g_test_add ("/holidays/validation", Fixture, NULL, fixture_set_up, test_validation, fixture_tear_down);
+  g_test_add ("/holidays/set-moves-deadlines", Fixture, NULL, fixture_set_up,
+              test_set_moves_deadlines, fixture_tear_down);
+  g_test_add ("/holidays/validation", Fixture, NULL, fixture_set_up, test_validation,
+              fixture_tear_down);
   g_test_add ("/holidays/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/holidays/policy", Fixture, NULL, fixture_set_up, test_policy, fixture_tear_down);
-  g_test_add ("/holidays/other-store", Fixture, NULL, fixture_set_up, test_other_store, fixture_tear_down);
+  g_test_add ("/holidays/other-store", Fixture, NULL, fixture_set_up, test_other_store,
+              fixture_tear_down);
   return g_test_run ();
 }

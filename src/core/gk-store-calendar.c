@@ -21,8 +21,7 @@
 #define DATE_SEPARATOR ";"
 
 static int
-compare_int (gconstpointer a,
-             gconstpointer b)
+compare_int (gconstpointer a, gconstpointer b)
 {
   int x = *(const int *) a;
   int y = *(const int *) b;
@@ -33,11 +32,10 @@ compare_int (gconstpointer a,
 /* Raw connection helpers, for the migration (no store yet). */
 
 static gboolean
-raw_error (sqlite3 *db,
-           GError **error)
+raw_error (sqlite3 *db, GError **error)
 {
-  g_set_error (error, GK_ERROR, GK_ERROR_FAILED,
-               _("The library database failed (%s: %s)."), "holidays", sqlite3_errmsg (db));
+  g_set_error (error, GK_ERROR, GK_ERROR_FAILED, _ ("The library database failed (%s: %s)."),
+               "holidays", sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -50,8 +48,8 @@ join_dates (GStrv dates)
 static GStrv
 split_dates (const char *text)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", DATE_SEPARATOR, -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) parts = g_strsplit (text != NULL ? text : "", DATE_SEPARATOR, -1);
 
   for (guint i = 0; parts[i] != NULL; i++)
     if (*parts[i] != '\0')
@@ -70,24 +68,24 @@ split_dates (const char *text)
  * Returns: %TRUE on success
  */
 gboolean
-gk_store_priv_seed_holidays (sqlite3 *db,
-                             GError **error)
+gk_store_priv_seed_holidays (sqlite3 *db, GError **error)
 {
-  g_autoptr(GkCalendar) shipped = gk_calendar_new_default ();
-  g_autoptr(GPtrArray) years = gk_calendar_list_years (shipped);
+  g_autoptr (GkCalendar) shipped = gk_calendar_new_default ();
+  g_autoptr (GPtrArray) years = gk_calendar_list_years (shipped);
   g_autofree char *now = gk_timestamp_now ();
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
+  sqlite3_stmt    *stmt = NULL;
+  gboolean         ok = TRUE;
 
-  if (sqlite3_prepare_v2 (db,
-                          "INSERT OR IGNORE INTO holidays (year, holidays, workdays, source, updated_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5)",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (
+          db,
+          "INSERT OR IGNORE INTO holidays (year, holidays, workdays, source, updated_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)",
+          -1, &stmt, NULL) != SQLITE_OK)
     return raw_error (db, error);
 
   for (guint i = 0; ok && i < years->len; i++)
     {
-      GkCalendarYear *year = g_ptr_array_index (years, i);
+      GkCalendarYear  *year = g_ptr_array_index (years, i);
       g_autofree char *holidays = join_dates (year->holidays);
       g_autofree char *workdays = join_dates (year->workdays);
 
@@ -110,21 +108,22 @@ gk_store_priv_seed_holidays (sqlite3 *db,
 /* The rows, on the calling thread's connection (a read section or the
  * write lock). */
 static GPtrArray *
-read_years (GkStore *self,
-            GError **error)
+read_years (GkStore *self, GError **error)
 {
-  g_autoptr(GPtrArray) years = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_calendar_year_free);
-  g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self,
-                                                       "SELECT year, holidays, workdays, source, updated_at, updated_by "
-                                                       "FROM holidays ORDER BY year",
-                                                       error);
+  g_autoptr (GPtrArray) years =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gk_calendar_year_free);
+  g_autoptr (GkStoreStmt) stmt =
+      gk_store_priv_prepare (self,
+                             "SELECT year, holidays, workdays, source, updated_at, updated_by "
+                             "FROM holidays ORDER BY year",
+                             error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      GkCalendarYear *year = g_new0 (GkCalendarYear, 1);
+      GkCalendarYear  *year = g_new0 (GkCalendarYear, 1);
       g_autofree char *holidays = gk_store_priv_column_text (stmt, 1);
       g_autofree char *workdays = gk_store_priv_column_text (stmt, 2);
 
@@ -148,19 +147,17 @@ read_years (GkStore *self,
  * change being made); otherwise it is left out with a warning, so that a
  * library whose table was edited by hand still opens. */
 static GkCalendar *
-build_calendar (GkStore *self,
-                gboolean strict,
-                GError **error)
+build_calendar (GkStore *self, gboolean strict, GError **error)
 {
-  g_autoptr(GPtrArray) years = read_years (self, error);
-  g_autoptr(GkCalendar) calendar = NULL;
+  g_autoptr (GPtrArray) years = read_years (self, error);
+  g_autoptr (GkCalendar) calendar = NULL;
 
   if (years == NULL)
     return NULL;
   calendar = gk_calendar_new ();
   for (guint i = 0; i < years->len; i++)
     {
-      g_autoptr(GError) local = NULL;
+      g_autoptr (GError) local = NULL;
 
       if (gk_calendar_add_year (calendar, g_ptr_array_index (years, i), &local))
         continue;
@@ -175,8 +172,7 @@ build_calendar (GkStore *self,
 }
 
 GkCalendar *
-gk_store_priv_load_calendar (GkStore *self,
-                             GError **error)
+gk_store_priv_load_calendar (GkStore *self, GError **error)
 {
   return build_calendar (self, FALSE, error);
 }
@@ -210,18 +206,19 @@ recompute_due_dates (GkStore    *self,
                      guint      *n_changed,
                      GError    **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) due_row_free);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) due_row_free);
   g_autofree char *from = g_strdup_printf ("%04d-01-01", year - 1);
   g_autofree char *to = g_strdup_printf ("%04d-01-31", year + 1);
-  int rc;
+  int              rc;
 
   {
-    g_autoptr(GkStoreStmt) stmt = gk_store_priv_prepare (self,
-                                                         "SELECT id, written_date, due_date FROM items "
-                                                         "WHERE written_date BETWEEN ?1 AND ?2 "
-                                                         "AND state NOT IN ('published', 'withdrawn') "
-                                                         "ORDER BY id",
-                                                         error);
+    g_autoptr (GkStoreStmt) stmt =
+        gk_store_priv_prepare (self,
+                               "SELECT id, written_date, due_date FROM items "
+                               "WHERE written_date BETWEEN ?1 AND ?2 "
+                               "AND state NOT IN ('published', 'withdrawn') "
+                               "ORDER BY id",
+                               error);
 
     if (stmt == NULL)
       return FALSE;
@@ -242,12 +239,12 @@ recompute_due_dates (GkStore    *self,
 
   for (guint i = 0; i < rows->len; i++)
     {
-      DueRow *row = g_ptr_array_index (rows, i);
+      DueRow          *row = g_ptr_array_index (rows, i);
       g_autofree char *due = gk_date_is_valid (row->written_date)
                                  ? gk_calendar_disclosure_due (calendar, row->written_date)
                                  : NULL;
-      g_autoptr(GkStoreStmt) update = NULL;
-      g_autoptr(JsonObject) details = NULL;
+      g_autoptr (GkStoreStmt) update = NULL;
+      g_autoptr (JsonObject) details = NULL;
 
       if (g_strcmp0 (due, row->due_date) == 0)
         continue;
@@ -284,21 +281,22 @@ write_year (GkStore              *self,
             const char           *file_name,
             GError              **error)
 {
-  g_autoptr(GkStoreStmt) stmt = NULL;
-  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr (GkStoreStmt) stmt = NULL;
+  g_autoptr (JsonObject) details = json_object_new ();
   g_autofree char *holidays = join_dates (year->holidays);
   g_autofree char *workdays = join_dates (year->workdays);
   g_autofree char *now = gk_timestamp_now ();
 
   if (!gk_calendar_year_check (year, error))
     return FALSE;
-  stmt = gk_store_priv_prepare (self,
-                                "INSERT INTO holidays (year, holidays, workdays, source, updated_at, updated_by) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (year) DO UPDATE SET "
-                                "holidays = excluded.holidays, workdays = excluded.workdays, "
-                                "source = excluded.source, updated_at = excluded.updated_at, "
-                                "updated_by = excluded.updated_by",
-                                error);
+  stmt = gk_store_priv_prepare (
+      self,
+      "INSERT INTO holidays (year, holidays, workdays, source, updated_at, updated_by) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (year) DO UPDATE SET "
+      "holidays = excluded.holidays, workdays = excluded.workdays, "
+      "source = excluded.source, updated_at = excluded.updated_at, "
+      "updated_by = excluded.updated_by",
+      error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, year->year);
@@ -327,15 +325,11 @@ write_year (GkStore              *self,
  * years must fit together), the deadlines of the changed years computed
  * with it, the commit, and then the calendar put in place. */
 static gboolean
-finish_change (GkStore    *self,
-               GkStoreTx  *tx,
-               const char *actor,
-               GArray     *years,
-               GError    **error)
+finish_change (GkStore *self, GkStoreTx *tx, const char *actor, GArray *years, GError **error)
 {
-  g_autoptr(GkStoreTx) owned = tx;
-  g_autoptr(GkCalendar) calendar = build_calendar (self, TRUE, error);
-  g_autoptr(GHashTable) done = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GkStoreTx) owned = tx;
+  g_autoptr (GkCalendar) calendar = build_calendar (self, TRUE, error);
+  g_autoptr (GHashTable) done = g_hash_table_new (g_direct_hash, g_direct_equal);
   guint n_changed = 0;
 
   if (calendar == NULL)
@@ -374,16 +368,14 @@ finish_change (GkStore    *self,
  *   the library's years, ascending
  */
 GPtrArray *
-gk_store_list_holiday_years (GkStore *self,
-                             GArray **unknown_deadline_years,
-                             GError **error)
+gk_store_list_holiday_years (GkStore *self, GArray **unknown_deadline_years, GError **error)
 {
-  g_autoptr(GkStoreLocker) locker = NULL;
-  g_autoptr(GPtrArray) years = NULL;
-  g_autoptr(GArray) unknown = NULL;
-  g_autoptr(GHashTable) known = NULL;
-  g_autoptr(GHashTable) missing = NULL;
-  g_autoptr(GkStoreStmt) stmt = NULL;
+  g_autoptr (GkStoreLocker) locker = NULL;
+  g_autoptr (GPtrArray) years = NULL;
+  g_autoptr (GArray) unknown = NULL;
+  g_autoptr (GHashTable) known = NULL;
+  g_autoptr (GHashTable) missing = NULL;
+  g_autoptr (GkStoreStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (GK_IS_STORE (self), NULL);
@@ -397,7 +389,8 @@ gk_store_list_holiday_years (GkStore *self,
   known = g_hash_table_new (g_direct_hash, g_direct_equal);
   missing = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < years->len; i++)
-    g_hash_table_add (known, GINT_TO_POINTER (((GkCalendarYear *) g_ptr_array_index (years, i))->year));
+    g_hash_table_add (known,
+                      GINT_TO_POINTER (((GkCalendarYear *) g_ptr_array_index (years, i))->year));
 
   stmt = gk_store_priv_prepare (self,
                                 "SELECT DISTINCT CAST (substr (written_date, 1, 4) AS INTEGER), "
@@ -425,7 +418,7 @@ gk_store_list_holiday_years (GkStore *self,
   unknown = g_array_new (FALSE, FALSE, sizeof (int));
   {
     GHashTableIter iter;
-    gpointer key;
+    gpointer       key;
 
     g_hash_table_iter_init (&iter, missing);
     while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -458,8 +451,8 @@ gk_store_set_holiday_year (GkStore              *self,
                            const GkCalendarYear *year,
                            GError              **error)
 {
-  g_autoptr(GkStoreLocker) locker = NULL;
-  g_autoptr(GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GkStoreLocker) locker = NULL;
+  g_autoptr (GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
   GkStoreTx *tx;
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
@@ -493,15 +486,12 @@ gk_store_set_holiday_year (GkStore              *self,
  * Returns: %TRUE on success
  */
 gboolean
-gk_store_remove_holiday_year (GkStore    *self,
-                              const char *actor,
-                              int         year,
-                              GError    **error)
+gk_store_remove_holiday_year (GkStore *self, const char *actor, int year, GError **error)
 {
-  g_autoptr(GkStoreLocker) locker = NULL;
-  g_autoptr(GkStoreStmt) stmt = NULL;
-  g_autoptr(JsonObject) details = NULL;
-  g_autoptr(GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GkStoreLocker) locker = NULL;
+  g_autoptr (GkStoreStmt) stmt = NULL;
+  g_autoptr (JsonObject) details = NULL;
+  g_autoptr (GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
   GkStoreTx *tx;
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
@@ -526,8 +516,8 @@ gk_store_remove_holiday_year (GkStore    *self,
   if (sqlite3_changes (gk_store_priv_get_db (self)) == 0)
     {
       gk_store_priv_rollback (tx);
-      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
-                   _("The holiday calendar has no year %d."), year);
+      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND, _ ("The holiday calendar has no year %d."),
+                   year);
       return FALSE;
     }
   details = json_object_new ();
@@ -566,11 +556,11 @@ gk_store_import_holidays (GkStore    *self,
                           guint      *n_years,
                           GError    **error)
 {
-  g_autoptr(GkStoreLocker) locker = NULL;
-  g_autoptr(GPtrArray) parsed = NULL;
-  g_autoptr(GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GkStoreLocker) locker = NULL;
+  g_autoptr (GPtrArray) parsed = NULL;
+  g_autoptr (GArray) years = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *base = name != NULL ? g_path_get_basename (name) : NULL;
-  GkStoreTx *tx;
+  GkStoreTx       *tx;
 
   g_return_val_if_fail (GK_IS_STORE (self), FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
@@ -582,7 +572,7 @@ gk_store_import_holidays (GkStore    *self,
                  : !g_utf8_validate_len (contents, (gsize) length, NULL))
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The holiday calendar “%s” is not UTF-8 text."), name ? name : "");
+                   _ ("The holiday calendar “%s” is not UTF-8 text."), name ? name : "");
       return FALSE;
     }
   parsed = gk_calendar_parse_key_file (contents, length, name ? name : "", error);
@@ -591,7 +581,7 @@ gk_store_import_holidays (GkStore    *self,
   if (parsed->len == 0)
     {
       g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The holiday calendar “%s” has no year in it (a group such as [2027])."),
+                   _ ("The holiday calendar “%s” has no year in it (a group such as [2027])."),
                    name ? name : "");
       return FALSE;
     }
