@@ -26,6 +26,7 @@ PURE = {
     "gk_store_get_cleanup": "what opening removed, kept in memory",
     "gk_store_get_schema_version": "read once at open",
     "gk_sync_new": "makes the engine; its runs are asynchronous",
+    "gk_store_get_calendar": "the calendar built when the years changed, kept in memory",
 }
 
 decl = re.compile(r"^\s*[A-Za-z_][\w \*]*?\b(gk_\w+)\s*\(\s*(?:const\s+)?GkStore\s*\*", re.M)

@@ -986,6 +986,97 @@ test_settings (void)
   }
 }
 
+/* ---- calendar: the library's holiday years ---- */
+
+static gboolean
+json_int_array_has (JsonArray *array, gint64 wanted)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (json_array_get_int_element (array, i) == wanted)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_calendar (void)
+{
+  g_autofree char *id = first_id ();
+  g_autofree char *good = g_build_filename (tmp_dir, "2027.ini", NULL);
+  g_autofree char *bad = g_build_filename (tmp_dir, "bad.ini", NULL);
+  g_autofree char *missing = g_build_filename (tmp_dir, "missing.ini", NULL);
+  g_auto (Run) edit = { 0 };
+  g_auto (Run) before = { 0 };
+  g_auto (Run) text = { 0 };
+  g_auto (Run) refused = { 0 };
+  g_auto (Run) broken = { 0 };
+  g_auto (Run) absent = { 0 };
+  g_auto (Run) imported = { 0 };
+  g_auto (Run) after = { 0 };
+  g_auto (Run) shown = { 0 };
+  g_auto (Run) no_year = { 0 };
+  g_auto (Run) not_year = { 0 };
+  g_auto (Run) removed = { 0 };
+  JsonArray *years;
+
+  g_assert_true (
+      g_file_set_contents (good,
+                           "[2027]\nsource=国办发明电〔2026〕1号\n"
+                           "holidays=2027-10-01..2027-10-07\nworkdays=2027-09-26;2027-10-09\n",
+                           -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "[2027]\nworkdays=2027-10-04\n", -1, NULL));
+
+  ctl (&edit, "drafter", "edit", id, "written_date=2027-09-20", NULL);
+  g_assert_cmpint (edit.status, ==, 0);
+
+  /* The shipped years, and the deadline counted in a year without them. */
+  ctl (&before, "drafter", "--json", "calendar", "list", NULL);
+  g_assert_cmpint (before.status, ==, 0);
+  years = json_object_get_array_member (obj (&before), "years");
+  g_assert_cmpuint (json_array_get_length (years), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (years, 1), "year"),
+                   ==, 2025);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (years, 1), "source"), ==,
+      "国办发明电〔2024〕12号");
+  g_assert_true (json_int_array_has (
+      json_object_get_array_member (obj (&before), "unknown_years_with_deadlines"), 2027));
+  ctl (&text, "drafter", "calendar", "list", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "2025  28 holidays, 5 working days  国办发明电〔2024〕12号"));
+  g_assert_nonnull (strstr (text.err, "Deadlines in 2027 count weekends only"));
+
+  ctl (&refused, "drafter", "calendar", "import", good, NULL);
+  g_assert_cmpint (refused.status, ==, 3);
+  ctl (&broken, "admin", "calendar", "import", bad, NULL);
+  g_assert_cmpint (broken.status, ==, 2);
+  g_assert_nonnull (strstr (broken.err, "2027-10-04 is not a Saturday or a Sunday"));
+  ctl (&absent, "admin", "calendar", "import", missing, NULL);
+  g_assert_cmpint (absent.status, ==, 4);
+
+  ctl (&imported, "admin", "calendar", "import", good, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+  ctl (&after, "drafter", "--json", "calendar", "list", NULL);
+  years = json_object_get_array_member (obj (&after), "years");
+  g_assert_cmpuint (json_array_get_length (years), ==, 4);
+  g_assert_cmpint (
+      json_object_get_int_member (json_array_get_object_element (years, 3), "holidays_count"), ==,
+      7);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (years, 3), "updated_by"), ==,
+      "admin");
+  g_assert_false (json_int_array_has (
+      json_object_get_array_member (obj (&after), "unknown_years_with_deadlines"), 2027));
+  ctl (&shown, "drafter", "--json", "show", id, NULL);
+  g_assert_cmpstr (json_object_get_string_member (obj (&shown), "due_date"), ==, "2027-10-21");
+
+  ctl (&no_year, "admin", "calendar", "remove", "2030", NULL);
+  g_assert_cmpint (no_year.status, ==, 4);
+  ctl (&not_year, "admin", "calendar", "remove", "20x7", NULL);
+  g_assert_cmpint (not_year.status, ==, 2);
+  ctl (&removed, "admin", "calendar", "remove", "2027", NULL);
+  g_assert_cmpint (removed.status, ==, 0);
+}
+
 /* ---- “--” ends the options, everywhere ---- */
 
 static void
@@ -1136,6 +1227,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/cli/settings", test_settings);
   g_test_add_func ("/cli/end-of-options", test_end_of_options);
+  g_test_add_func ("/cli/calendar", test_calendar);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

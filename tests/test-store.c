@@ -535,7 +535,7 @@ test_migrate_from_v3 (void)
 
   store = gk_store_open (dir, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gk_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (gk_store_get_schema_version (store), ==, GK_STORE_SCHEMA_VERSION);
   g_assert_cmpint (gk_store_get_roles (store, "old-admin"), ==, 15);
   item = make_item ("迁移后的新文件", "2024-06-01");
   g_assert_true (gk_store_insert_item (store, "old-admin", item, NULL, 0, NULL, &error));

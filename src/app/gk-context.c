@@ -484,14 +484,29 @@ gk_context_new_importer (GkContext *self)
  * gk_context_get_calendar:
  * @self: a context
  *
- * Returns: (transfer none): the working-day calendar, loaded on first use
+ * The library's calendar as the store holds it now (it is built again
+ * when the library's years change), or the shipped one before a library
+ * is open.
+ *
+ * Returns: (transfer none): the working-day calendar, valid until the
+ *   next call
  */
 GkCalendar *
 gk_context_get_calendar (GkContext *self)
 {
   g_return_val_if_fail (GK_IS_CONTEXT (self), NULL);
 
-  if (self->calendar == NULL)
+  if (self->store != NULL)
+    {
+      g_autoptr (GkCalendar) now = gk_store_get_calendar (self->store);
+
+      if (now != self->calendar)
+        {
+          g_clear_pointer (&self->calendar, gk_calendar_unref);
+          self->calendar = g_steal_pointer (&now);
+        }
+    }
+  else if (self->calendar == NULL)
     self->calendar = gk_calendar_new_default ();
   return self->calendar;
 }

@@ -57,13 +57,14 @@ printable (const char *text)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The library's calendar (its years, gk-store.h), else the shipped one. */
 static GkCalendar *
-cli_calendar (void)
+cli_calendar (GkCli *cli)
 {
   static GkCalendar *calendar;
 
   if (calendar == NULL)
-    calendar = gk_calendar_new_default ();
+    calendar = cli->store != NULL ? gk_store_get_calendar (cli->store) : gk_calendar_new_default ();
   return calendar;
 }
 
@@ -98,7 +99,7 @@ gk_cli_item_json (GkCli  *cli,
   if (item->public_url != NULL && !gk_url_is_http (item->public_url))
     json_object_set_null_member (object, "public_url");
 
-  if ((deadline = gk_deadline_for_item (item, cli_calendar (), NULL, &left)) != GK_DEADLINE_NONE)
+  if ((deadline = gk_deadline_for_item (item, cli_calendar (cli), NULL, &left)) != GK_DEADLINE_NONE)
     {
       json_object_set_int_member (object, "days_left", left);
       json_object_set_boolean_member (object, "overdue", deadline == GK_DEADLINE_OVERDUE);
@@ -109,10 +110,10 @@ gk_cli_item_json (GkCli  *cli,
 }
 
 static char *
-due_text (GkItem *item)
+due_text (GkCli *cli, GkItem *item)
 {
   int left;
-  GkDeadlineState deadline = gk_deadline_for_item (item, cli_calendar (), NULL, &left);
+  GkDeadlineState deadline = gk_deadline_for_item (item, cli_calendar (cli), NULL, &left);
 
   if (deadline == GK_DEADLINE_NONE)
     return g_strdup ("");
@@ -132,7 +133,7 @@ void
 gk_cli_print_item_line (GkCli  *cli,
                         GkItem *item)
 {
-  g_autofree char *due = due_text (item);
+  g_autofree char *due = due_text (cli, item);
   g_autofree char *short_id = g_strndup (item->id, 8);
   g_autofree char *title = printable (item->title ? item->title : item->file_name);
   gboolean pending = cli->store != NULL && gk_sync_withdrawal_pending (cli->store, item->id, NULL);
@@ -763,7 +764,7 @@ cmd_show (GkCli  *cli,
     print_field (_("File"), file);
   }
   {
-    g_autofree char *due = due_text (item);
+    g_autofree char *due = due_text (cli, item);
     if (item->due_date)
       {
         g_autofree char *both = g_strdup_printf ("%s (%s)", item->due_date, due);

@@ -16,6 +16,7 @@ static const GkCliCommand *const tables[] = {
   gk_cli_items_commands,
   gk_cli_review_commands,
   gk_cli_sync_commands,
+  gk_cli_calendar_commands,
 };
 
 static const GkCliCommand *

@@ -9,8 +9,9 @@
 G_BEGIN_DECLS
 
 /* gongkai-ctl: the command line over the core.  Every command is a
- * function in a table; the files gk-cli-items.c, gk-cli-review.c and
- * gk-cli-sync.c each export one table.  Exit statuses (DESIGN.md):
+ * function in a table; the files gk-cli-items.c, gk-cli-review.c,
+ * gk-cli-sync.c and gk-cli-calendar.c each export one table.  Exit
+ * statuses (DESIGN.md):
  * 0 done, 1 done in part, 2 usage, 3 refused, 4 not found. */
 
 enum
@@ -45,6 +46,7 @@ typedef struct
 extern const GkCliCommand gk_cli_items_commands[];
 extern const GkCliCommand gk_cli_review_commands[];
 extern const GkCliCommand gk_cli_sync_commands[];
+extern const GkCliCommand gk_cli_calendar_commands[];
 
 /* Open the existing library; on error prints it and returns NULL with
  * *exit_status set. */

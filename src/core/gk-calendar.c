@@ -12,13 +12,14 @@
 
 /* Working days for the deadlines of the 政府信息公开条例: Monday to Friday,
  * minus the official holidays, plus the 调休 weekend days that are worked.
- * A calendar never changes once loaded, so one instance may be shared by
- * any number of threads. */
+ * A calendar never changes once built (gk_calendar_add_year() is for
+ * its builder), so one instance may be shared by any number of threads;
+ * the store builds a new one when the library's years change. */
 struct _GkCalendar
 {
   gatomicrefcount  ref_count;
   GHashTable      *days;     /* julian day → DayKind, only the exceptions */
-  GHashTable      *sources;  /* year → source notice */
+  GHashTable      *by_year;  /* year → GkCalendarYear* (owned) */
   GArray          *years;    /* int, ascending */
 };
 
@@ -32,6 +33,7 @@ typedef enum
 
 #define DISCLOSURE_WORKING_DAYS 20
 #define HOLIDAYS_FILE "holidays.ini"
+#define SOURCE_MAX_CHARS        200
 
 static gboolean
 is_weekend_julian (guint32 julian)
@@ -47,66 +49,74 @@ count_weekdays_upto (guint32 julian)
   return (gint64) (julian / 7) * 5 + MIN (julian % 7, 5);
 }
 
-static GkCalendar *
-calendar_new_empty (void)
+static int
+compare_int (gconstpointer a, gconstpointer b)
 {
-  GkCalendar *self = g_new0 (GkCalendar, 1);
+  int x = *(const int *) a;
+  int y = *(const int *) b;
 
-  g_atomic_ref_count_init (&self->ref_count);
-  self->days = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->sources = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  self->years = g_array_new (FALSE, FALSE, sizeof (int));
-
-  return self;
+  return (x > y) - (x < y);
 }
 
-static gboolean
-add_day (GkCalendar  *self,
-         const char  *path,
-         const char  *group,
-         const GDate *date,
-         DayKind      kind,
-         GError     **error)
+static int
+compare_strings (gconstpointer a, gconstpointer b)
 {
-  gpointer key = GUINT_TO_POINTER (g_date_get_julian (date));
-  DayKind existing = GPOINTER_TO_INT (g_hash_table_lookup (self->days, key));
-
-  if (existing != 0 && existing != kind)
-    {
-      g_autofree char *text = gk_date_format (date);
-
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The holiday calendar “%s” lists %s in [%s] both as a holiday and as a working day."),
-                   path, text, group);
-      return FALSE;
-    }
-
-  g_hash_table_insert (self->days, key, GINT_TO_POINTER (kind));
-  return TRUE;
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* One entry of a holidays= or workdays= list: a date or "FIRST..LAST". */
-static gboolean
-add_entry (GkCalendar  *self,
-           const char  *path,
-           const char  *group,
-           const char  *key,
-           const char  *entry,
-           DayKind      kind,
-           GError     **error)
+/**
+ * gk_calendar_year_copy:
+ * @year: a year
+ *
+ * Returns: (transfer full): a copy
+ */
+GkCalendarYear *
+gk_calendar_year_copy (const GkCalendarYear *year)
 {
-  g_autofree char *text = g_strstrip (g_strdup (entry));
-  const char *dots = strstr (text, "..");
+  GkCalendarYear *copy;
+
+  g_return_val_if_fail (year != NULL, NULL);
+
+  copy = g_new0 (GkCalendarYear, 1);
+  copy->year = year->year;
+  copy->source = g_strdup (year->source);
+  copy->holidays = year->holidays ? g_strdupv (year->holidays) : g_new0 (char *, 1);
+  copy->workdays = year->workdays ? g_strdupv (year->workdays) : g_new0 (char *, 1);
+  copy->updated_at = g_strdup (year->updated_at);
+  copy->updated_by = g_strdup (year->updated_by);
+  return copy;
+}
+
+/**
+ * gk_calendar_year_free:
+ * @year: (nullable): a year
+ */
+void
+gk_calendar_year_free (GkCalendarYear *year)
+{
+  if (year == NULL)
+    return;
+  g_free (year->source);
+  g_strfreev (year->holidays);
+  g_strfreev (year->workdays);
+  g_free (year->updated_at);
+  g_free (year->updated_by);
+  g_free (year);
+}
+
+/* One entry of a list: a date or "FIRST..LAST", appended day by day to
+ * out (strings).  Strictly YYYY-MM-DD: a typo must fail loudly, not
+ * move a deadline. */
+static gboolean
+expand_entry (const char *entry, const char *what, int year, GPtrArray *out, GError **error)
+{
+  const char *dots = strstr (entry, "..");
   g_autoptr(GDate) first = NULL;
   g_autoptr(GDate) last = NULL;
 
-  if (*text == '\0')
-    return TRUE;  /* "a;b;" leaves an empty last item */
-
-  /* Strictly YYYY-MM-DD: a typo must fail loudly, not move a deadline. */
   if (dots != NULL)
     {
-      g_autofree char *head = g_strstrip (g_strndup (text, dots - text));
+      g_autofree char *head = g_strstrip (g_strndup (entry, dots - entry));
       g_autofree char *tail = g_strstrip (g_strdup (dots + 2));
 
       first = gk_date_parse (head);
@@ -114,24 +124,183 @@ add_entry (GkCalendar  *self,
     }
   else
     {
-      first = gk_date_parse (text);
-      last = gk_date_parse (text);
+      first = gk_date_parse (entry);
+      last = gk_date_parse (entry);
     }
 
   if (first == NULL || last == NULL || g_date_compare (first, last) > 0 ||
       g_date_days_between (first, last) > 366)
     {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The holiday calendar “%s” has “%s” in %s of [%s], which is not a date written as YYYY-MM-DD or a range FIRST..LAST."),
-                   path, text, key, group);
+      g_set_error (
+          error, GK_ERROR, GK_ERROR_INVALID,
+          /* TRANSLATORS: the second %s is "holidays" or "working days" */
+          _ ("“%s” in the %s of %d is not a date written as YYYY-MM-DD or a range FIRST..LAST."),
+          entry, what, year);
       return FALSE;
     }
 
   for (GDate day = *first; g_date_compare (&day, last) <= 0; g_date_add_days (&day, 1))
-    if (!add_day (self, path, group, &day, kind, error))
-      return FALSE;
-
+    g_ptr_array_add (out, gk_date_format (&day));
   return TRUE;
+}
+
+/* A list as typed or as a key file holds it, expanded: NULL-terminated,
+ * in the order given. */
+static GStrv
+parse_list (const char *text, const char *what, int year, GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) normal = g_string_new (NULL);
+  g_auto (GStrv) entries = NULL;
+
+  /* The separators people type: new lines, spaces, ASCII and full-width
+   * semicolons and commas.  ".." stays inside its entry. */
+  for (const char *p = text ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == ';' || c == ',' || c == 0xFF1B || c == 0xFF0C || c == 0x3001 ||
+          g_unichar_isspace (c))
+        g_string_append_c (normal, ';');
+      else
+        g_string_append_unichar (normal, c);
+    }
+
+  entries = g_strsplit (normal->str, ";", -1);
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      if (*entries[i] == '\0')
+        continue;
+      if (!expand_entry (entries[i], what, year, out, error))
+        return NULL;
+    }
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+sort_strv (GStrv strv)
+{
+  g_qsort_with_data (strv, g_strv_length (strv), sizeof (char *),
+                     (GCompareDataFunc) compare_strings, NULL);
+}
+
+/**
+ * gk_calendar_year_check:
+ * @year: a year
+ * @error: return location for a %GK_ERROR_INVALID naming what is wrong
+ *
+ * Returns: %TRUE when @year keeps every rule of gk-calendar.h
+ */
+gboolean
+gk_calendar_year_check (const GkCalendarYear *year, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const struct
+  {
+    GStrv       list;
+    const char *what;
+    DayKind     kind;
+  } lists[] = {
+    { year->holidays, _ ("holidays"), DAY_HOLIDAY },
+    { year->workdays, _ ("working days"), DAY_WORKDAY },
+  };
+
+  g_return_val_if_fail (year != NULL, FALSE);
+
+  if (year->year < 1900 || year->year > 9999)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _ ("%d is not a year the calendar can hold (1900 to 9999)."), year->year);
+      return FALSE;
+    }
+  if (year->source != NULL && (!g_utf8_validate (year->source, -1, NULL) ||
+                               g_utf8_strlen (year->source, -1) > SOURCE_MAX_CHARS))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _ ("The notice of %d must be UTF-8 text of at most %d characters."), year->year,
+                   SOURCE_MAX_CHARS);
+      return FALSE;
+    }
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l].list != NULL && lists[l].list[i] != NULL; i++)
+      {
+        const char *text = lists[l].list[i];
+        g_autoptr (GDate) day = gk_date_parse (text);
+        gpointer previous;
+        int      y;
+
+        if (day == NULL)
+          {
+            g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                         _ ("“%s” in the %s of %d is not a date written as YYYY-MM-DD or a range "
+                            "FIRST..LAST."),
+                         text, lists[l].what, year->year);
+            return FALSE;
+          }
+        y = g_date_get_year (day);
+        if (!(y == year->year ||
+              (y == year->year - 1 && g_date_get_month (day) == G_DATE_DECEMBER) ||
+              (y == year->year + 1 && g_date_get_month (day) == G_DATE_JANUARY)))
+          {
+            g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                         _ ("%s is not in %d: the %s of a year must fall in it, or in the December "
+                            "before or the January after."),
+                         text, year->year, lists[l].what);
+            return FALSE;
+          }
+        if (g_hash_table_lookup_extended (seen, text, NULL, &previous))
+          {
+            if (GPOINTER_TO_INT (previous) == (int) lists[l].kind)
+              g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                           _ ("%s is listed twice in the %s of %d."), text, lists[l].what,
+                           year->year);
+            else
+              g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                           _ ("%s is listed in %d both as a holiday and as a working day."), text,
+                           year->year);
+            return FALSE;
+          }
+        if (lists[l].kind == DAY_WORKDAY && !is_weekend_julian (g_date_get_julian (day)))
+          {
+            g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                         _ ("%s is not a Saturday or a Sunday: only weekend days can be listed as "
+                            "working days (调休) of %d."),
+                         text, year->year);
+            return FALSE;
+          }
+        g_hash_table_insert (seen, (gpointer) text, GINT_TO_POINTER (lists[l].kind));
+      }
+  return TRUE;
+}
+
+/**
+ * gk_calendar_year_parse:
+ * @year: the year
+ * @holidays: (nullable): the days off, as typed
+ * @workdays: (nullable): the weekend days worked, as typed
+ * @source: (nullable): the notice; blank is none
+ * @error: return location for a %GK_ERROR_INVALID
+ *
+ * Returns: (transfer full) (nullable): the year, its lists sorted
+ */
+GkCalendarYear *
+gk_calendar_year_parse (
+    int year, const char *holidays, const char *workdays, const char *source, GError **error)
+{
+  g_autoptr (GkCalendarYear) self = g_new0 (GkCalendarYear, 1);
+
+  self->year = year;
+  if (source != NULL && !gk_str_is_blank (source))
+    self->source = g_strstrip (g_strdup (source));
+  if ((self->holidays = parse_list (holidays, _ ("holidays"), year, error)) == NULL ||
+      (self->workdays = parse_list (workdays, _ ("working days"), year, error)) == NULL ||
+      !gk_calendar_year_check (self, error))
+    return NULL;
+  sort_strv (self->holidays);
+  sort_strv (self->workdays);
+  return g_steal_pointer (&self);
 }
 
 static gboolean
@@ -148,71 +317,273 @@ parse_year_group (const char *group,
 }
 
 static int
-compare_int (gconstpointer a,
-             gconstpointer b)
+compare_years (gconstpointer a, gconstpointer b)
 {
-  int x = *(const int *) a;
-  int y = *(const int *) b;
+  const GkCalendarYear *x = *(GkCalendarYear *const *) a;
+  const GkCalendarYear *y = *(GkCalendarYear *const *) b;
 
-  return (x > y) - (x < y);
+  return (x->year > y->year) - (x->year < y->year);
+}
+
+/**
+ * gk_calendar_parse_key_file:
+ * @contents: the file's text
+ * @length: its length, or -1 when NUL-terminated
+ * @name: the file, for the messages
+ * @error: return location for a #GK_ERROR
+ *
+ * Returns: (transfer full) (element-type GkCalendarYear) (nullable): the
+ *   years, ascending
+ */
+GPtrArray *
+gk_calendar_parse_key_file (const char *contents, gssize length, const char *name, GError **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (GPtrArray) years =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) gk_calendar_year_free);
+  g_autoptr(GError) local_error = NULL;
+  g_auto (GStrv) groups = NULL;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+
+  if (!g_key_file_load_from_data (key_file, contents, length < 0 ? (gsize) -1 : (gsize) length,
+                                  G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _ ("Could not read the holiday calendar “%s”: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *holidays = g_key_file_get_string (key_file, groups[i], "holidays", NULL);
+      g_autofree char *workdays = g_key_file_get_string (key_file, groups[i], "workdays", NULL);
+      g_autofree char *source = g_key_file_get_string (key_file, groups[i], "source", NULL);
+      GkCalendarYear  *year;
+      int              number;
+
+      if (!parse_year_group (groups[i], &number))
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                       _ ("The holiday calendar “%s” has a group [%s]; every group must be a year "
+                          "such as [2025]."),
+                       name, groups[i]);
+          return NULL;
+        }
+      year = gk_calendar_year_parse (number, holidays, workdays, source, &local_error);
+      if (year == NULL)
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_INVALID, _ ("The holiday calendar “%s”, [%s]: %s"),
+                       name, groups[i], local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (years, year);
+    }
+
+  g_ptr_array_sort (years, compare_years);
+  return g_steal_pointer (&years);
+}
+
+static GkCalendar *
+calendar_new_empty (void)
+{
+  GkCalendar *self = g_new0 (GkCalendar, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->days = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->by_year = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                         (GDestroyNotify) gk_calendar_year_free);
+  self->years = g_array_new (FALSE, FALSE, sizeof (int));
+  return self;
+}
+
+/**
+ * gk_calendar_new:
+ *
+ * Returns: (transfer full): a calendar without years (weekends only),
+ *   for gk_calendar_add_year()
+ */
+GkCalendar *
+gk_calendar_new (void)
+{
+  return calendar_new_empty ();
+}
+
+/**
+ * gk_calendar_add_year:
+ * @self: a calendar not yet shared
+ * @year: a year (checked again here)
+ * @error: return location for a %GK_ERROR_INVALID
+ *
+ * Returns: %TRUE when the year is added
+ */
+gboolean
+gk_calendar_add_year (GkCalendar *self, const GkCalendarYear *year, GError **error)
+{
+  g_autoptr (GHashTable) added = NULL;
+  const struct
+  {
+    GStrv   list;
+    DayKind kind;
+  } lists[] = {
+    { year->holidays, DAY_HOLIDAY },
+    { year->workdays, DAY_WORKDAY },
+  };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (year != NULL, FALSE);
+
+  if (!gk_calendar_year_check (year, error))
+    return FALSE;
+  if (g_hash_table_contains (self->by_year, GINT_TO_POINTER (year->year)))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID, _ ("The holiday calendar has %d twice."),
+                   year->year);
+      return FALSE;
+    }
+
+  /* Two years may list the same day (a notice repeats the new year's
+   * day of the next one), but never the other way round. */
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l].list != NULL && lists[l].list[i] != NULL; i++)
+      {
+        g_autoptr (GDate) day = gk_date_parse (lists[l].list[i]);
+        gpointer key = GUINT_TO_POINTER (g_date_get_julian (day));
+        DayKind  existing = GPOINTER_TO_INT (g_hash_table_lookup (self->days, key));
+
+        if (existing != 0 && existing != lists[l].kind)
+          {
+            g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                         _ ("%s is a holiday in one year of the calendar and a working day in "
+                            "another (%d)."),
+                         lists[l].list[i], year->year);
+            return FALSE; /* nothing was added yet */
+          }
+      }
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l].list != NULL && lists[l].list[i] != NULL; i++)
+      {
+        g_autoptr (GDate) day = gk_date_parse (lists[l].list[i]);
+
+        g_hash_table_insert (self->days, GUINT_TO_POINTER (g_date_get_julian (day)),
+                             GINT_TO_POINTER (lists[l].kind));
+      }
+
+  {
+    GkCalendarYear *copy = gk_calendar_year_copy (year);
+
+    sort_strv (copy->holidays);
+    sort_strv (copy->workdays);
+    g_hash_table_insert (self->by_year, GINT_TO_POINTER (year->year), copy);
+  }
+  g_array_append_val (self->years, year->year);
+  g_array_sort (self->years, compare_int);
+  return TRUE;
+}
+
+/**
+ * gk_calendar_list_years:
+ * @self: a calendar
+ *
+ * Returns: (transfer full) (element-type GkCalendarYear): copies of its
+ *   years, ascending
+ */
+GPtrArray *
+gk_calendar_list_years (GkCalendar *self)
+{
+  GPtrArray *out;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) gk_calendar_year_free);
+  for (guint i = 0; i < self->years->len; i++)
+    g_ptr_array_add (out,
+                     gk_calendar_year_copy (g_hash_table_lookup (
+                         self->by_year, GINT_TO_POINTER (g_array_index (self->years, int, i)))));
+  return out;
+}
+
+/**
+ * gk_calendar_knows_year:
+ * @self: a calendar
+ * @year: a year
+ *
+ * Returns: %TRUE when the calendar holds @year's holidays
+ */
+gboolean
+gk_calendar_knows_year (GkCalendar *self, int year)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return g_hash_table_contains (self->by_year, GINT_TO_POINTER (year));
+}
+
+/**
+ * gk_calendar_unknown_year_between:
+ * @self: a calendar
+ * @written_date: (nullable): where the count starts, YYYY-MM-DD
+ * @due_date: (nullable): where it ends, YYYY-MM-DD
+ *
+ * Returns: the first year from @written_date's to @due_date's that the
+ *   calendar does not know (the count there took weekends only), or 0
+ */
+int
+gk_calendar_unknown_year_between (GkCalendar *self, const char *written_date, const char *due_date)
+{
+  g_autoptr (GDate) from = NULL;
+  g_autoptr (GDate) to = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  from = gk_date_parse (written_date);
+  to = gk_date_parse (due_date);
+  if (from == NULL || to == NULL)
+    return 0;
+  for (int y = g_date_get_year (from); y <= g_date_get_year (to); y++)
+    if (!gk_calendar_knows_year (self, y))
+      return y;
+  return 0;
 }
 
 /* @data: the file's contents, or NULL to read @path. */
 static gboolean
 load_key_file (GkCalendar *self, const char *path, GBytes *data, GError **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_auto(GStrv) groups = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean loaded = data != NULL
-                        ? g_key_file_load_from_bytes (key_file, data, G_KEY_FILE_NONE, &local_error)
-                        : g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error);
+  g_autoptr (GPtrArray) years = NULL;
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
 
-  if (!loaded)
+  if (data != NULL)
     {
-      int code = g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                 ? GK_ERROR_NOT_FOUND : GK_ERROR_INVALID;
-
-      g_set_error (error, GK_ERROR, code,
-                   _("Could not read the holiday calendar “%s”: %s"),
-                   path, local_error->message);
-      return FALSE;
+      length = g_bytes_get_size (data);
+      contents = g_strndup (g_bytes_get_data (data, NULL), length);
     }
-
-  groups = g_key_file_get_groups (key_file, NULL);
-
-  for (guint i = 0; groups[i] != NULL; i++)
+  else
     {
-      static const struct { const char *key; DayKind kind; } lists[] = {
-        { "holidays", DAY_HOLIDAY },
-        { "workdays", DAY_WORKDAY },
-      };
-      int year;
+      g_autoptr (GError) local_error = NULL;
 
-      if (!parse_year_group (groups[i], &year))
+      if (!g_file_get_contents (path, &contents, &length, &local_error))
         {
-          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                       _("The holiday calendar “%s” has a group [%s]; every group must be a year such as [2025]."),
-                       path, groups[i]);
+          int code = g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                         ? GK_ERROR_NOT_FOUND
+                         : GK_ERROR_INVALID;
+
+          g_set_error (error, GK_ERROR, code, _ ("Could not read the holiday calendar “%s”: %s"),
+                       path, local_error->message);
           return FALSE;
         }
-
-      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-        {
-          g_auto(GStrv) entries = NULL;
-
-          entries = g_key_file_get_string_list (key_file, groups[i], lists[l].key, NULL, NULL);
-          for (guint e = 0; entries != NULL && entries[e] != NULL; e++)
-            if (!add_entry (self, path, groups[i], lists[l].key, entries[e], lists[l].kind, error))
-              return FALSE;
-        }
-
-      g_hash_table_insert (self->sources, GINT_TO_POINTER (year),
-                           g_key_file_get_string (key_file, groups[i], "source", NULL));
-      g_array_append_val (self->years, year);
     }
 
-  g_array_sort (self->years, compare_int);
+  years = gk_calendar_parse_key_file (contents, (gssize) length, path, error);
+  if (years == NULL)
+    return FALSE;
+  for (guint i = 0; i < years->len; i++)
+    if (!gk_calendar_add_year (self, g_ptr_array_index (years, i), error))
+      {
+        g_prefix_error (error, _ ("The holiday calendar “%s”: "), path);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -318,7 +689,7 @@ gk_calendar_unref (GkCalendar *self)
     return;
 
   g_hash_table_unref (self->days);
-  g_hash_table_unref (self->sources);
+  g_hash_table_unref (self->by_year);
   g_array_unref (self->years);
   g_free (self);
 }
@@ -550,7 +921,10 @@ const char *
 gk_calendar_get_source (GkCalendar *self,
                         int         year)
 {
+  GkCalendarYear *data;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_hash_table_lookup (self->sources, GINT_TO_POINTER (year));
+  data = g_hash_table_lookup (self->by_year, GINT_TO_POINTER (year));
+  return data != NULL ? data->source : NULL;
 }

@@ -14,6 +14,57 @@ G_BEGIN_DECLS
 #define GK_TYPE_CALENDAR (gk_calendar_get_type ())
 GType       gk_calendar_get_type      (void) G_GNUC_CONST;
 
+/* One year of the calendar as a notice gives it: the days off, the
+ * weekend days worked (调休), the notice's number.  Dates are
+ * YYYY-MM-DD, ascending, each once; updated_at/updated_by are the
+ * library's (NULL for a file). */
+typedef struct
+{
+  int   year;
+  char *source;
+  GStrv holidays;
+  GStrv workdays;
+  char *updated_at;
+  char *updated_by;
+} GkCalendarYear;
+
+GkCalendarYear *gk_calendar_year_copy (const GkCalendarYear *year);
+void            gk_calendar_year_free (GkCalendarYear *year);
+/* One year as typed: holidays and workdays are dates YYYY-MM-DD or
+ * ranges FIRST..LAST, separated by new lines, spaces, “;”, “；”, “,” or
+ * “，”.  Checks every rule (gk_calendar_year_check()).  NULL with a
+ * GK_ERROR_INVALID naming the date when one is broken. */
+GkCalendarYear *gk_calendar_year_parse (
+    int year, const char *holidays, const char *workdays, const char *source, GError **error);
+/* The rules of a year: 1900 ≤ year ≤ 9999; every date inside the year,
+ * or in the December before or the January after (调休 across the new
+ * year); no date twice; no date both a holiday and a working day;
+ * working days only on Saturdays and Sundays; a source of at most 200
+ * characters. */
+gboolean gk_calendar_year_check (const GkCalendarYear *year, GError **error);
+/* The years of a key file in the holidays.ini format (name, a path or
+ * a file name, is for the messages), each checked: a GPtrArray of
+ * GkCalendarYear, ascending.  All or nothing: NULL with an error naming
+ * the file, the year and the date. */
+GPtrArray *
+gk_calendar_parse_key_file (const char *contents, gssize length, const char *name, GError **error);
+
+GkCalendar *gk_calendar_new (void); /* empty: weekends only, until years are added */
+/* Adds a year to a calendar being built (before it is shared with
+ * other threads).  A year already there, or a day another year lists
+ * the other way (a holiday of one, a working day of the other), is a
+ * GK_ERROR_INVALID naming it. */
+gboolean gk_calendar_add_year (GkCalendar *self, const GkCalendarYear *year, GError **error);
+/* The years, as GkCalendarYear, ascending. */
+GPtrArray *gk_calendar_list_years (GkCalendar *self);
+/* Does the calendar hold year's holidays? */
+gboolean gk_calendar_knows_year (GkCalendar *self, int year);
+/* A deadline from written_date to due_date (YYYY-MM-DD) counted across
+ * a year the calendar does not know: the first such year, 0 when both
+ * years are known or a date is invalid. */
+int
+gk_calendar_unknown_year_between (GkCalendar *self, const char *written_date, const char *due_date);
+
 GkCalendar *gk_calendar_new_default (void); /* the shipped data, found as gk-data.h says */
 GkCalendar *gk_calendar_new_from_file (const char *path, GError **error);
 GkCalendar *gk_calendar_ref           (GkCalendar *self);
@@ -42,5 +93,6 @@ const char *gk_calendar_get_source    (GkCalendar *self,
                                        int         year);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkCalendar, gk_calendar_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GkCalendarYear, gk_calendar_year_free)
 
 G_END_DECLS

@@ -24,24 +24,35 @@ typedef struct
 } ActionInfo;
 
 static const ActionInfo actions[GK_N_ACTIONS] = {
-  [GK_ACTION_IMPORT] = { "import", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_("import documents") },
-  [GK_ACTION_EDIT] = { "edit", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_("edit records") },
-  [GK_ACTION_TAG] = { "tag", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_("tag documents") },
-  [GK_ACTION_SCREEN] = { "screen", GK_ROLE_DRAFTER | GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_("screen documents again") },
-  [GK_ACTION_SUBMIT] = { "submit", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_("submit documents for review") },
-  [GK_ACTION_APPROVE] = { "approve", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_("approve documents") },
-  [GK_ACTION_RETURN] = { "return", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_("return documents to their drafters") },
-  [GK_ACTION_DISMISS] = { "dismiss", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_("dismiss screening findings") },
-  [GK_ACTION_REVIEW] = { "review", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_("review documents") },
-  [GK_ACTION_PUBLISH] = { "publish", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, N_("publish to the portal") },
-  [GK_ACTION_CHECK_PORTAL] = { "check-portal", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, N_("compare the portal with the library") },
-  [GK_ACTION_WITHDRAW] = { "withdraw", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN, N_("withdraw documents from the portal") },
-  [GK_ACTION_RESOLVE] = { "resolve", GK_ROLE_ADMIN, N_("decide conflicts with the portal") },
-  [GK_ACTION_STORE_TOKEN] = { "store-token", GK_ROLE_ADMIN, N_("store the portal token") },
-  [GK_ACTION_FORGET_TOKEN] = { "forget-token", GK_ROLE_ADMIN, N_("forget the portal token") },
-  [GK_ACTION_MANAGE_MEMBERS] = { "manage-members", GK_ROLE_ADMIN, N_("manage the library's members") },
-  [GK_ACTION_MANAGE_TAGS] = { "manage-tags", GK_ROLE_ADMIN, N_("change the tag catalog") },
-  [GK_ACTION_CHANGE_SETTINGS] = { "change-settings", GK_ROLE_ADMIN, N_("change the library's settings") },
+  [GK_ACTION_IMPORT] = { "import", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_ ("import documents") },
+  [GK_ACTION_EDIT] = { "edit", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_ ("edit records") },
+  [GK_ACTION_TAG] = { "tag", GK_ROLE_DRAFTER | GK_ROLE_ADMIN, N_ ("tag documents") },
+  [GK_ACTION_SCREEN] = { "screen", GK_ROLE_DRAFTER | GK_ROLE_REVIEWER | GK_ROLE_ADMIN,
+                         N_ ("screen documents again") },
+  [GK_ACTION_SUBMIT] = { "submit", GK_ROLE_DRAFTER | GK_ROLE_ADMIN,
+                         N_ ("submit documents for review") },
+  [GK_ACTION_APPROVE] = { "approve", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_ ("approve documents") },
+  [GK_ACTION_RETURN] = { "return", GK_ROLE_REVIEWER | GK_ROLE_ADMIN,
+                         N_ ("return documents to their drafters") },
+  [GK_ACTION_DISMISS] = { "dismiss", GK_ROLE_REVIEWER | GK_ROLE_ADMIN,
+                          N_ ("dismiss screening findings") },
+  [GK_ACTION_REVIEW] = { "review", GK_ROLE_REVIEWER | GK_ROLE_ADMIN, N_ ("review documents") },
+  [GK_ACTION_PUBLISH] = { "publish", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN,
+                          N_ ("publish to the portal") },
+  [GK_ACTION_CHECK_PORTAL] = { "check-portal", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN,
+                               N_ ("compare the portal with the library") },
+  [GK_ACTION_WITHDRAW] = { "withdraw", GK_ROLE_PUBLISHER | GK_ROLE_ADMIN,
+                           N_ ("withdraw documents from the portal") },
+  [GK_ACTION_RESOLVE] = { "resolve", GK_ROLE_ADMIN, N_ ("decide conflicts with the portal") },
+  [GK_ACTION_STORE_TOKEN] = { "store-token", GK_ROLE_ADMIN, N_ ("store the portal token") },
+  [GK_ACTION_FORGET_TOKEN] = { "forget-token", GK_ROLE_ADMIN, N_ ("forget the portal token") },
+  [GK_ACTION_MANAGE_MEMBERS] = { "manage-members", GK_ROLE_ADMIN,
+                                 N_ ("manage the library's members") },
+  [GK_ACTION_MANAGE_TAGS] = { "manage-tags", GK_ROLE_ADMIN, N_ ("change the tag catalog") },
+  [GK_ACTION_CHANGE_SETTINGS] = { "change-settings", GK_ROLE_ADMIN,
+                                  N_ ("change the library's settings") },
+  [GK_ACTION_MANAGE_CALENDAR] = { "manage-calendar", GK_ROLE_ADMIN,
+                                  N_ ("change the holiday calendar") },
 };
 
 /* helpers */
@@ -393,6 +404,7 @@ check_item_rules (const GkPolicyRules *rules,
     case GK_ACTION_MANAGE_MEMBERS:
     case GK_ACTION_MANAGE_TAGS:
     case GK_ACTION_CHANGE_SETTINGS:
+    case GK_ACTION_MANAGE_CALENDAR:
     case GK_N_ACTIONS:
     default:
       /* Edits of any state are allowed (an approved item gets a new

@@ -40,6 +40,7 @@ typedef enum
   GK_ACTION_MANAGE_MEMBERS,  /* add members, change their roles */
   GK_ACTION_MANAGE_TAGS,     /* the tag catalog and the 主题分类 list */
   GK_ACTION_CHANGE_SETTINGS, /* the library's settings (portal, 索引号, review stages…) */
+  GK_ACTION_MANAGE_CALENDAR, /* the holiday calendar's years */
   GK_N_ACTIONS
 } GkAction;
 

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "gk-store-async.h"
 #include "gk-store-sync.h"
 #include "gk-sync.h"
@@ -28,6 +30,7 @@ typedef struct
   gint64     number;
   int        flags;
   gboolean   flag;
+  GkCalendarYear *year;
 } Args;
 
 static void
@@ -46,6 +49,7 @@ args_free (gpointer data)
   g_clear_pointer (&args->json, json_object_unref);
   g_clear_pointer (&args->queries, g_array_unref);
   g_clear_pointer (&args->dismissals, g_array_unref);
+  g_clear_pointer (&args->year, gk_calendar_year_free);
   g_free (args);
 }
 
@@ -1235,4 +1239,189 @@ gk_store_next_index_no_finish (GkStore      *self,
                                GError      **error)
 {
   return gk_store_run_finish (self, result, error);
+}
+
+/* The holiday calendar */
+
+typedef struct
+{
+  GPtrArray *years;
+  GArray    *unknown;
+} HolidayYears;
+
+static void
+holiday_years_free (gpointer data)
+{
+  HolidayYears *result = data;
+
+  g_clear_pointer (&result->years, g_ptr_array_unref);
+  g_clear_pointer (&result->unknown, g_array_unref);
+  g_free (result);
+}
+
+static gpointer
+list_holiday_years_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GArray) unknown = NULL;
+  GPtrArray    *years = gk_store_list_holiday_years (store, &unknown, error);
+  HolidayYears *result;
+
+  if (years == NULL)
+    return NULL;
+  result = g_new0 (HolidayYears, 1);
+  result->years = years;
+  result->unknown = g_steal_pointer (&unknown);
+  return result;
+}
+
+void
+gk_store_list_holiday_years_async (GkStore            *self,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  run (self, GK_STORE_READ, list_holiday_years_func, args_new (), holiday_years_free, cancellable,
+       callback, user_data);
+}
+
+GPtrArray *
+gk_store_list_holiday_years_finish (GkStore      *self,
+                                    GAsyncResult *result,
+                                    GArray      **unknown_deadline_years,
+                                    GError      **error)
+{
+  HolidayYears *data = gk_store_run_finish (self, result, error);
+  GPtrArray    *years;
+
+  if (data == NULL)
+    return NULL;
+  years = g_steal_pointer (&data->years);
+  if (unknown_deadline_years != NULL)
+    *unknown_deadline_years = g_steal_pointer (&data->unknown);
+  holiday_years_free (data);
+  return years;
+}
+
+static gpointer
+set_holiday_year_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+
+  return DONE (gk_store_set_holiday_year (store, args->a, args->year, error));
+}
+
+void
+gk_store_set_holiday_year_async (GkStore              *self,
+                                 const char           *actor,
+                                 const GkCalendarYear *year,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (actor);
+  args->year = gk_calendar_year_copy (year);
+  run (self, GK_STORE_WRITE, set_holiday_year_func, args, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+gk_store_set_holiday_year_finish (GkStore *self, GAsyncResult *result, GError **error)
+{
+  return finish_boolean (self, result, error);
+}
+
+static gpointer
+remove_holiday_year_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+
+  return DONE (gk_store_remove_holiday_year (store, args->a, (int) args->number, error));
+}
+
+void
+gk_store_remove_holiday_year_async (GkStore            *self,
+                                    const char         *actor,
+                                    int                 year,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (actor);
+  args->number = year;
+  run (self, GK_STORE_WRITE, remove_holiday_year_func, args, NULL, cancellable, callback,
+       user_data);
+}
+
+gboolean
+gk_store_remove_holiday_year_finish (GkStore *self, GAsyncResult *result, GError **error)
+{
+  return finish_boolean (self, result, error);
+}
+
+/* A holiday file is a few kilobytes: more is not one. */
+#define HOLIDAY_FILE_MAX_BYTES (1024 * 1024)
+
+static gpointer
+import_holidays_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+  g_autoptr (GError) local = NULL;
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+  guint           *n_years;
+
+  if (!g_file_load_contents (G_FILE (args->object), cancellable, &contents, &length, NULL, &local))
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_NOT_FOUND,
+                   _ ("Could not read the holiday calendar “%s”: %s"), args->b, local->message);
+      return NULL;
+    }
+  if (length > HOLIDAY_FILE_MAX_BYTES)
+    {
+      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                   _ ("The holiday calendar “%s” is too large to be one."), args->b);
+      return NULL;
+    }
+  n_years = g_new0 (guint, 1);
+  if (!gk_store_import_holidays (store, args->a, contents, (gssize) length, args->b, n_years,
+                                 error))
+    {
+      g_free (n_years);
+      return NULL;
+    }
+  return n_years;
+}
+
+void
+gk_store_import_holidays_async (GkStore            *self,
+                                const char         *actor,
+                                GFile              *file,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (actor);
+  args->object = g_object_ref (file);
+  args->b = g_file_get_parse_name (file);
+  run (self, GK_STORE_WRITE, import_holidays_func, args, g_free, cancellable, callback, user_data);
+}
+
+gboolean
+gk_store_import_holidays_finish (GkStore      *self,
+                                 GAsyncResult *result,
+                                 guint        *n_years,
+                                 GError      **error)
+{
+  g_autofree guint *count = gk_store_run_finish (self, result, error);
+
+  if (count == NULL)
+    return FALSE;
+  if (n_years != NULL)
+    *n_years = *count;
+  return TRUE;
 }

@@ -381,6 +381,43 @@ gboolean    gk_workflow_review_finish   (GkStore      *store,
                                          GError      **error);
 
 /* The administration window */
+/* gk_store_list_holiday_years(); unknown_deadline_years (optional) as
+ * there. */
+void       gk_store_list_holiday_years_async (GkStore            *self,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GPtrArray *gk_store_list_holiday_years_finish (GkStore      *self,
+                                               GAsyncResult *result,
+                                               GArray      **unknown_deadline_years,
+                                               GError      **error);
+void       gk_store_set_holiday_year_async (GkStore              *self,
+                                            const char           *actor,
+                                            const GkCalendarYear *year,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean   gk_store_set_holiday_year_finish (GkStore *self, GAsyncResult *result, GError **error);
+void       gk_store_remove_holiday_year_async (GkStore            *self,
+                                               const char         *actor,
+                                               int                 year,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+gboolean gk_store_remove_holiday_year_finish (GkStore *self, GAsyncResult *result, GError **error);
+/* gk_store_import_holidays() of a file read on the writer thread (name
+ * for the messages: its display name). */
+void     gk_store_import_holidays_async (GkStore            *self,
+                                         const char         *actor,
+                                         GFile              *file,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+gboolean gk_store_import_holidays_finish (GkStore      *self,
+                                          GAsyncResult *result,
+                                          guint        *n_years,
+                                          GError      **error);
+
 /* The 索引号 the next document of year would get from template_text and
  * org_code (a preview: nothing is reserved).  GK_ERROR_INVALID for a
  * template that cannot be used. */

@@ -459,7 +459,7 @@ gk_store_priv_resolve_id (GkStore    *self,
 char *
 gk_store_priv_compute_due (GkStore *self, const char *written_date, const char *publish_date)
 {
-  GkCalendar *calendar = gk_store_priv_get_calendar (self);
+  g_autoptr (GkCalendar) calendar = gk_store_priv_get_calendar (self);
 
   if (!gk_date_is_valid (written_date) || calendar == NULL)
     return NULL;
@@ -1675,10 +1675,12 @@ build_query (GkStore       *self,
       g_autofree char *limit = NULL;
 
       /* Negative: due today or overdue. */
-      if (query->due_within > 0 && today != NULL && gk_store_priv_get_calendar (self) != NULL)
+      g_autoptr (GkCalendar) calendar = gk_store_priv_get_calendar (self);
+
+      if (query->due_within > 0 && today != NULL && calendar != NULL)
         {
-          g_autoptr(GDate) last = gk_calendar_add_working_days (gk_store_priv_get_calendar (self),
-                                                                today, query->due_within);
+          g_autoptr (GDate) last =
+              gk_calendar_add_working_days (calendar, today, query->due_within);
 
           limit = last ? gk_date_format (last) : NULL;
         }

@@ -183,8 +183,19 @@ gboolean       gk_store_priv_put_setting     (GkStore    *self,
                                               const char *key,
                                               const char *value,
                                               GError    **error);
-/* The store's working-day calendar (owned by the store). */
+/* The store's working-day calendar as it is now (a reference: another
+ * thread may install a new one meanwhile). */
 GkCalendar    *gk_store_priv_get_calendar    (GkStore *self);
+/* Put calendar in place of the store's (takes a reference). */
+void gk_store_priv_set_calendar (GkStore *self, GkCalendar *calendar);
+
+/* Defined in gk-store-calendar.c: the calendar built from the holidays
+ * table, on the calling thread's connection (inside a transaction, what
+ * it wrote).  Never NULL without an error. */
+GkCalendar *gk_store_priv_load_calendar (GkStore *self, GError **error);
+/* Fill the holidays table from the shipped data (gk_calendar_new_default()),
+ * inside the migration to schema 5 (raw connection, its transaction). */
+gboolean gk_store_priv_seed_holidays (sqlite3 *db, GError **error);
 
 /* Defined in gk-store-items.c, used by the others. */
 /* The disclosure deadline for a written date (NULL if none runs: no

@@ -37,7 +37,8 @@ struct _GkStore
   char         *path;
   char         *files_dir;
   Conn         *writer;
-  GkCalendar   *calendar;
+  GkCalendar   *calendar; /* under calendar_mutex */
+  GMutex        calendar_mutex;
   GkStoreFiles *files;
 
   GRecMutex     lock;           /* the writer connection */
@@ -166,7 +167,8 @@ static const char *const migrations[] = {
   "  file_bytes          INTEGER NOT NULL DEFAULT 0,"
   "  revision            INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),"
   "  state               TEXT NOT NULL DEFAULT 'draft' CHECK (state IN"
-  "                        ('draft', 'in_review', 'returned', 'approved', 'published', 'withdrawn')),"
+  "                        ('draft', 'in_review', 'returned', 'approved', 'published', "
+  "'withdrawn')),"
   "  stage               TEXT CHECK (stage IS NULL OR stage IN ('confidentiality', 'release')),"
   "  pages               INTEGER NOT NULL DEFAULT 0,"
   "  flags               INTEGER NOT NULL DEFAULT 0,"
@@ -326,6 +328,18 @@ static const char *const migrations[] = {
    * (see identify_library()). */
   "PRAGMA application_id = 1196115027;",
 
+  /* 5: the holiday calendar in the library (gk-store-calendar.c), so
+   * that every desk of it counts the same working days; filled from the
+   * shipped data by fill_migration(). */
+  "CREATE TABLE holidays ("
+  "  year       INTEGER PRIMARY KEY CHECK (year BETWEEN 1900 AND 9999),"
+  "  holidays   TEXT NOT NULL DEFAULT '',"
+  "  workdays   TEXT NOT NULL DEFAULT '',"
+  "  source     TEXT,"
+  "  updated_at TEXT NOT NULL,"
+  "  updated_by TEXT"
+  ");",
+
   /* Append new migrations here. */
 };
 
@@ -404,6 +418,20 @@ exec_db (sqlite3    *db,
   return TRUE;
 }
 
+/* What a migration takes from outside the database, in its transaction
+ * (version is the one it makes). */
+static gboolean
+fill_migration (sqlite3 *db, int version, GError **error)
+{
+  switch (version)
+    {
+      case 5:
+        return gk_store_priv_seed_holidays (db, error);
+      default:
+        return TRUE;
+    }
+}
+
 /* Take the library from its user_version up to target, one step per
  * transaction.  The version is read again inside each transaction so two
  * programs opening an old library at once migrate it once. */
@@ -430,8 +458,8 @@ migrate (sqlite3 *db,
 
       set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
       if (!exec_db (db, migrations[version], "migrate", error) ||
-          !exec_db (db, set_version, "migrate", error) ||
-          !exec_db (db, "COMMIT", "migrate", error))
+          !fill_migration (db, version + 1, error) ||
+          !exec_db (db, set_version, "migrate", error) || !exec_db (db, "COMMIT", "migrate", error))
         {
           g_prefix_error (error, _("Could not update the library to schema %d: "), version + 1);
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -1324,7 +1352,23 @@ check_other_writers (GkStore      *self,
 
       self->data_version = version;
       if (!first)
-        announce (self, NULL, TRUE, TRUE);
+        {
+          g_autoptr (GError) local = NULL;
+          g_autoptr (GkCalendar) calendar = NULL;
+
+          /* Another desk may have changed the holidays: the deadlines
+           * it stored used them, and so must ours. */
+          {
+            g_autoptr (GkStoreLocker) locker = gk_store_priv_lock (self);
+
+            calendar = gk_store_priv_load_calendar (self, &local);
+          }
+          if (calendar != NULL)
+            gk_store_priv_set_calendar (self, calendar);
+          else
+            g_warning ("Could not read the library's holiday calendar: %s", local->message);
+          announce (self, NULL, TRUE, TRUE);
+        }
     }
   return GINT_TO_POINTER (TRUE);
 }
@@ -1439,6 +1483,7 @@ gk_store_finalize (GObject *object)
   g_free (self->files_dir);
   g_rec_mutex_clear (&self->lock);
   g_mutex_clear (&self->readers_mutex);
+  g_mutex_clear (&self->calendar_mutex);
   g_mutex_clear (&self->announce_mutex);
   g_mutex_clear (&self->pools_mutex);
   g_cond_clear (&self->writes_done);
@@ -1490,6 +1535,7 @@ gk_store_init (GkStore *self)
 {
   g_rec_mutex_init (&self->lock);
   g_mutex_init (&self->readers_mutex);
+  g_mutex_init (&self->calendar_mutex);
   g_mutex_init (&self->announce_mutex);
   g_mutex_init (&self->pools_mutex);
   g_cond_init (&self->writes_done);
@@ -1855,7 +1901,43 @@ gk_store_priv_put_setting (GkStore    *self,
 GkCalendar *
 gk_store_priv_get_calendar (GkStore *self)
 {
-  return self->calendar;
+  GkCalendar *calendar;
+
+  g_mutex_lock (&self->calendar_mutex);
+  calendar = self->calendar != NULL ? gk_calendar_ref (self->calendar) : NULL;
+  g_mutex_unlock (&self->calendar_mutex);
+  return calendar;
+}
+
+void
+gk_store_priv_set_calendar (GkStore *self, GkCalendar *calendar)
+{
+  GkCalendar *old;
+
+  g_mutex_lock (&self->calendar_mutex);
+  old = self->calendar;
+  self->calendar = calendar != NULL ? gk_calendar_ref (calendar) : NULL;
+  g_mutex_unlock (&self->calendar_mutex);
+  g_clear_pointer (&old, gk_calendar_unref);
+}
+
+/**
+ * gk_store_get_calendar:
+ * @self: a store
+ *
+ * The working-day calendar built from the library's holiday years, as
+ * it is now: a change of them (here or by another program, once heard)
+ * puts a new one in place, so take it again after "library-changed".
+ * No I/O.
+ *
+ * Returns: (transfer full): the calendar
+ */
+GkCalendar *
+gk_store_get_calendar (GkStore *self)
+{
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  return gk_store_priv_get_calendar (self);
 }
 
 gboolean
@@ -2099,7 +2181,14 @@ gk_store_open (const char *dir,
   if (!ensure_files_dir (self, error))
     return NULL;
 
-  self->calendar = gk_calendar_new_default ();
+  {
+    g_autoptr (GkStoreLocker) locker = gk_store_priv_lock (self);
+    g_autoptr (GkCalendar) calendar = gk_store_priv_load_calendar (self, error);
+
+    if (calendar == NULL)
+      return NULL;
+    gk_store_priv_set_calendar (self, calendar);
+  }
 
   if (!gk_store_priv_seed_topics (self, error))
     return NULL;

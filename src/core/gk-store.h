@@ -8,6 +8,7 @@
 #include "gk-finding.h"
 #include "gk-settings.h"
 #include "gk-policy.h"
+#include "gk-calendar.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,7 @@ G_DECLARE_FINAL_TYPE (GkStore, gk_store, GK, STORE, GObject)
 
 /* The newest schema this build understands: the number of migration
  * steps in gk-store.c (a static assertion keeps them equal). */
-#define GK_STORE_SCHEMA_VERSION 4
+#define GK_STORE_SCHEMA_VERSION 5
 
 typedef struct
 {
@@ -220,6 +221,40 @@ gboolean    gk_store_retire_tag        (GkStore *self, const char *actor,
                                         const char *name, gboolean retired,
                                         GError **error);
 GPtrArray  *gk_store_list_tags         (GkStore *self, gboolean include_retired); /* GkTag*, tree order */
+
+/* The holiday calendar (gk-store-calendar.c): one row per year, in the
+ * library, so that every desk of it counts the same working days.  A
+ * new library (and one made before schema 5) starts with the shipped
+ * data/holidays.ini.  Changing a year (admin: GK_ACTION_MANAGE_CALENDAR)
+ * computes again, in the same transaction, the disclosure deadline of
+ * every item written in that year or the one before that is not yet
+ * published or withdrawn, and audits "calendar" (the year) and "due"
+ * (each item whose deadline moved). */
+/* The working-day calendar as it is now (no I/O): see gk-store.c. */
+GkCalendar *gk_store_get_calendar (GkStore *self);
+/* The years (GkCalendarYear*, ascending).  unknown_deadline_years
+ * (optional): the years, ascending (GArray of int), of the deadlines
+ * that run (gk_deadline_applies()) and were counted across a year the
+ * calendar does not know (weekends only there). */
+GPtrArray *
+gk_store_list_holiday_years (GkStore *self, GArray **unknown_deadline_years, GError **error);
+/* Add or replace a year (checked with gk_calendar_year_check()). */
+gboolean gk_store_set_holiday_year (GkStore              *self,
+                                    const char           *actor,
+                                    const GkCalendarYear *year,
+                                    GError              **error);
+/* GK_ERROR_NOT_FOUND when the library has no such year. */
+gboolean gk_store_remove_holiday_year (GkStore *self, const char *actor, int year, GError **error);
+/* Every year of a key file in the holidays.ini format (name for the
+ * messages), added or replaced in one transaction: all or none.
+ * n_years (optional): how many. */
+gboolean gk_store_import_holidays (GkStore    *self,
+                                   const char *actor,
+                                   const char *contents,
+                                   gssize      length,
+                                   const char *name,
+                                   guint      *n_years,
+                                   GError    **error);
 
 /* 主题分类 list, shipped as data and editable: "top" and "top\\sub" names. */
 GStrv       gk_store_list_topics       (GkStore *self);

@@ -403,13 +403,123 @@ test_rules (void)
   shot ("admin-rules");
 }
 
+typedef struct
+{
+  GkCalendarPage *page;
+  GFile          *file;
+  GtkWindow      *dialog;
+} CalendarStep;
+
+static void
+import_calendar (gpointer data)
+{
+  CalendarStep *step = data;
+
+  gk_calendar_page_import_file (step->page, step->file);
+}
+
+static void
+open_add_year (gpointer data)
+{
+  CalendarStep *step = data;
+
+  step->dialog = gk_calendar_page_edit_year (step->page, 0);
+}
+
+static void
+set_view_text (GtkWindow *dialog, const char *name, const char *text)
+{
+  GtkWidget *view = gk_gui_test_find_named (GTK_WIDGET (dialog), name);
+
+  g_assert_nonnull (view);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+static void
+settle_calendar (GkCalendarPage *calendar)
+{
+  GK_GUI_WAIT (!gk_calendar_page_is_busy (calendar) &&
+                   !gk_admin_page_is_loading (GK_ADMIN_PAGE (calendar)),
+               5000);
+}
+
+/* The library's years: a holiday file imported, a year typed in (a bad
+ * date named where it is typed), and the warning for the deadlines of a
+ * year the calendar does not know. */
 static void
 test_calendar (void)
 {
+  GkCalendarPage  *calendar = GK_CALENDAR_PAGE (page ("calendar"));
+  g_autofree char *path = g_build_filename (h.dir, "2027.ini", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GkItem) item = gk_item_new ();
+  g_autoptr (GError) error = NULL;
+  CalendarStep step = { calendar, file, NULL };
+  GtkWidget   *warning, *problem;
+
   gk_admin_window_show_page (h.admin, "calendar");
-  g_assert_cmpuint (gk_calendar_page_get_n_years (GK_CALENDAR_PAGE (page ("calendar"))), >=, 2);
-  g_signal_emit_by_name (find_in ("calendar", "reload-calendar-button"), "clicked");
-  g_assert_cmpuint (gk_calendar_page_get_n_years (GK_CALENDAR_PAGE (page ("calendar"))), >=, 2);
+  settle ("calendar", NULL);
+  g_assert_cmpuint (gk_calendar_page_get_n_years (calendar), ==, 3);
+  g_assert_nonnull (gk_gui_test_find_named (page ("calendar"), "year-2025"));
+
+  /* A document written in 2028 has its deadline counted on weekends only. */
+  item->title = g_strdup ("二〇二八年的通知");
+  item->written_date = g_strdup ("2028-03-01");
+  g_assert_true (gk_store_insert_item (store (), gk_context_get_user (h.context), item, NULL, 0,
+                                       NULL, &error));
+  g_assert_no_error (error);
+  warning = find_in ("calendar", "unknown-years-warning");
+  GK_GUI_WAIT (gtk_widget_get_visible (warning), 5000);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (warning)),
+                            "Deadlines in 2028 count weekends only: add 2028's holidays."));
+
+  g_assert_true (
+      g_file_set_contents (path,
+                           "[2027]\nsource=国办发明电〔2026〕1号\n"
+                           "holidays=2027-10-01..2027-10-07\nworkdays=2027-09-26;2027-10-09\n",
+                           -1, &error));
+  in_loop (import_calendar, &step);
+  settle_calendar (calendar);
+  g_assert_cmpuint (gk_calendar_page_get_n_years (calendar), ==, 4);
+  {
+    GtkWidget *row = find_in ("calendar", "year-2027");
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                     "国办发明电〔2026〕1号 — 7 holidays, 2 working days");
+  }
+
+  /* A date that does not exist is named in the dialog; nothing is saved. */
+  in_loop (open_add_year, &step);
+  g_assert_nonnull (step.dialog);
+  gtk_editable_set_text (
+      GTK_EDITABLE (gk_gui_test_find_named (GTK_WIDGET (step.dialog), "year-entry")), "2028");
+  gtk_editable_set_text (
+      GTK_EDITABLE (gk_gui_test_find_named (GTK_WIDGET (step.dialog), "source-entry")),
+      "国办发明电〔2027〕1号");
+  set_view_text (step.dialog, "holidays-view", "2028-01-01\n2028-02-30");
+  in_loop (click, gk_gui_test_find_named (GTK_WIDGET (step.dialog), "save-year-button"));
+  problem = gk_gui_test_find_named (GTK_WIDGET (step.dialog), "year-error");
+  g_assert_true (gtk_widget_get_visible (problem));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)), "2028-02-30"));
+  shot ("admin-calendar-dialog");
+
+  /* A working day that is a Monday, then the year right. */
+  set_view_text (step.dialog, "holidays-view", "2028-01-01；2028-10-01..2028-10-07");
+  set_view_text (step.dialog, "workdays-view", "2028-10-09");
+  in_loop (click, gk_gui_test_find_named (GTK_WIDGET (step.dialog), "save-year-button"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (problem)),
+                            "2028-10-09 is not a Saturday or a Sunday"));
+  g_assert_cmpuint (gk_calendar_page_get_n_years (calendar), ==, 4);
+
+  set_view_text (step.dialog, "workdays-view", "2028-09-30\n2028-10-08");
+  g_object_add_weak_pointer (G_OBJECT (step.dialog), (gpointer *) &step.dialog);
+  in_loop (click, gk_gui_test_find_named (GTK_WIDGET (step.dialog), "save-year-button"));
+  GK_GUI_WAIT (step.dialog == NULL, 5000);
+  settle_calendar (calendar);
+  g_assert_cmpuint (gk_calendar_page_get_n_years (calendar), ==, 5);
+  g_assert_nonnull (gk_gui_test_find_named (page ("calendar"), "year-2028"));
+  GK_GUI_WAIT (!gtk_widget_get_visible (warning), 5000);
+  shot ("admin-calendar");
 }
 
 /* The record editor's picker of related documents searches in the
@@ -493,6 +603,14 @@ test_not_an_admin (void)
   g_assert_false (gtk_widget_is_sensitive (find_in ("members", "add-member-row")));
   g_assert_false (gtk_widget_is_sensitive (find_in ("rules", "save-numbering-button")));
   g_assert_false (gtk_widget_is_sensitive (find_in ("tags", "add-tag-row")));
+  settle ("calendar", NULL);
+  g_assert_false (gtk_widget_is_sensitive (find_in ("calendar", "add-year-button")));
+  g_assert_false (gtk_widget_is_sensitive (find_in ("calendar", "edit-year-2025")));
+  g_assert_false (gtk_widget_is_sensitive (find_in ("calendar", "remove-year-2025")));
+  text = gk_gui_test_collect_text (page ("calendar"));
+  g_assert_nonnull (strstr (text, "Only an admin of this library can change"));
+  g_assert_nonnull (strstr (text, "国办发明电〔2024〕12号"));
+  g_clear_pointer (&text, g_free);
   text = gk_gui_test_collect_text (page ("members"));
   g_assert_nonnull (strstr (text, "rita"));
   /* This desk's preferences are everyone's. */
