@@ -215,6 +215,7 @@ test_set_moves_deadlines (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GkItem) item = insert (f->store, "2027-09-20");
   g_autoptr (GkItem) item_2025 = insert (f->store, "2025-06-03");
+  g_autoptr (GkItem) already_public = insert (f->store, "2027-09-13");
   g_autoptr (GkCalendarYear) year = year_2027 ();
   g_autoptr (GArray) unknown = NULL;
   g_autoptr (GArray) unknown_after = NULL;
@@ -223,6 +224,13 @@ test_set_moves_deadlines (Fixture *f, gconstpointer data)
   g_autofree char *after = NULL;
   g_autofree char *other = NULL;
   gint64           n = 0;
+
+  /* Filed from the back catalogue: public since a day before today
+   * ($GONGKAI_TODAY), so no deadline, and a new year gives it none. */
+  g_assert_true (gk_item_set_field (already_public, "publish_date", "2027-09-15", &error));
+  g_assert_true (gk_store_update_item (f->store, "drafter", already_public, &error));
+  g_assert_no_error (error);
+  g_assert_null (already_public->due_date);
 
   /* Weekends only in a year the library does not know. */
   g_assert_cmpstr (before, ==, "2027-10-18");
@@ -238,6 +246,9 @@ test_set_moves_deadlines (Fixture *f, gconstpointer data)
 
   after = due_of (f->store, item->id);
   g_assert_cmpstr (after, ==, "2027-10-21");
+  g_free (other);
+  other = due_of (f->store, already_public->id);
+  g_assert_null (other);
   other = due_of (f->store, item_2025->id);
   g_assert_cmpstr (other, ==, item_2025->due_date);
   g_assert_true (has_year (f->store, 2027, &unknown_after));

@@ -182,6 +182,7 @@ typedef struct
   char *id;
   char *written_date;
   char *due_date;
+  char *publish_date;
 } DueRow;
 
 static void
@@ -190,6 +191,7 @@ due_row_free (DueRow *row)
   g_free (row->id);
   g_free (row->written_date);
   g_free (row->due_date);
+  g_free (row->publish_date);
   g_free (row);
 }
 
@@ -214,7 +216,7 @@ recompute_due_dates (GkStore    *self,
   {
     g_autoptr (GkStoreStmt) stmt =
         gk_store_priv_prepare (self,
-                               "SELECT id, written_date, due_date FROM items "
+                               "SELECT id, written_date, due_date, publish_date FROM items "
                                "WHERE written_date BETWEEN ?1 AND ?2 "
                                "AND state NOT IN ('published', 'withdrawn') "
                                "ORDER BY id",
@@ -231,6 +233,7 @@ recompute_due_dates (GkStore    *self,
         row->id = gk_store_priv_column_text (stmt, 0);
         row->written_date = gk_store_priv_column_text (stmt, 1);
         row->due_date = gk_store_priv_column_text (stmt, 2);
+        row->publish_date = gk_store_priv_column_text (stmt, 3);
         g_ptr_array_add (rows, row);
       }
     if (rc != SQLITE_DONE)
@@ -240,9 +243,8 @@ recompute_due_dates (GkStore    *self,
   for (guint i = 0; i < rows->len; i++)
     {
       DueRow          *row = g_ptr_array_index (rows, i);
-      g_autofree char *due = gk_date_is_valid (row->written_date)
-                                 ? gk_calendar_disclosure_due (calendar, row->written_date)
-                                 : NULL;
+      g_autofree char *due =
+          gk_store_priv_due_with (calendar, row->written_date, row->publish_date);
       g_autoptr (GkStoreStmt) update = NULL;
       g_autoptr (JsonObject) details = NULL;
 

@@ -461,6 +461,12 @@ gk_store_priv_compute_due (GkStore *self, const char *written_date, const char *
 {
   g_autoptr (GkCalendar) calendar = gk_store_priv_get_calendar (self);
 
+  return gk_store_priv_due_with (calendar, written_date, publish_date);
+}
+
+char *
+gk_store_priv_due_with (GkCalendar *calendar, const char *written_date, const char *publish_date)
+{
   if (!gk_date_is_valid (written_date) || calendar == NULL)
     return NULL;
   /* A document that already went public (the back catalogue an office

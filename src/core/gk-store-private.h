@@ -202,6 +202,9 @@ gboolean gk_store_priv_seed_holidays (sqlite3 *db, GError **error);
  * written date, or the item is already public, its publish_date today or
  * before). */
 char *gk_store_priv_compute_due (GkStore *self, const char *written_date, const char *publish_date);
+/* The same with a given calendar (one about to be stored). */
+char *
+gk_store_priv_due_with (GkCalendar *calendar, const char *written_date, const char *publish_date);
 
 /* Defined in gk-store-tags.c: are these tag names in the catalog?  Names
  * not in previous (newly added to the item) must also be usable: neither
