@@ -164,7 +164,7 @@ test_migrate_from_v4 (void)
 
   store = gk_store_open (dir, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (gk_store_get_schema_version (store), ==, 5);
+  g_assert_cmpint (gk_store_get_schema_version (store), ==, GK_STORE_SCHEMA_VERSION);
   years = gk_store_list_holiday_years (store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (years->len, ==, 3);

@@ -516,6 +516,52 @@ test_content_without_database (void)
 
 /* A library made by the schema-3 release has no application id: it is
  * known by its tables, opened, and marked by migration 4. */
+/* Schema 6 indexes file names: an untitled scan is found by its name,
+ * in a library made before (its index rebuilt from items and pages) and
+ * when imported now. */
+static void
+test_migrate_file_name_search (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("gk-test-store-XXXXXX", NULL);
+  g_autoptr (GkStore) store = NULL;
+  g_autoptr (GkItem) scan = NULL;
+  const char *pages[] = { "扫描件没有文字层" };
+  GkQuery     by_name = { .text = "库房扫描0419" };
+  GkQuery     by_text = { .text = "以前导入的正文内容" };
+  GkQuery     by_new_name = { .text = "新扫描件甲" };
+  GkQuery     short_name = { .text = "甲" };
+
+  g_assert_true (gk_store_create_at_version (dir, 5, &error));
+  g_assert_no_error (error);
+  raw_exec (
+      dir,
+      "INSERT INTO members (user, roles, added_at) VALUES ('old', 15, '2024-01-01T00:00:00.000Z');"
+      "INSERT INTO items (num, id, file_name, created_at, created_by)"
+      " VALUES (1, '0b6c7f9e-1f0a-4c55-9d1e-5c7d2a4e8f10', '库房扫描0419.pdf',"
+      " '2024-01-01T00:00:00.000Z', 'old');"
+      "INSERT INTO pages (item_id, page_no, text) VALUES"
+      " ('0b6c7f9e-1f0a-4c55-9d1e-5c7d2a4e8f10', 1, '以前导入的正文内容');"
+      "INSERT INTO items_fts (rowid, title, doc_number, issuer, body)"
+      " VALUES (1, NULL, NULL, NULL, '以前导入的正文内容');");
+
+  store = gk_store_open (dir, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gk_store_get_schema_version (store), ==, GK_STORE_SCHEMA_VERSION);
+  g_assert_cmpuint (gk_store_count (store, &by_name, &error), ==, 1);
+  g_assert_cmpuint (gk_store_count (store, &by_text, &error), ==, 1);
+  g_assert_no_error (error);
+
+  scan = gk_item_new ();
+  scan->file_name = g_strdup ("新扫描件甲.pdf");
+  g_assert_true (gk_store_insert_item (store, "old", scan, pages, 1, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gk_store_count (store, &by_new_name, &error), ==, 1);
+  /* A term shorter than the trigram index: the LIKE path looks there too. */
+  g_assert_cmpuint (gk_store_count (store, &short_name, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
 static void
 test_migrate_from_v3 (void)
 {
@@ -1957,6 +2003,7 @@ main (int   argc,
   g_test_add_func ("/store/not-a-library", test_not_a_library);
   g_test_add_func ("/store/content-without-database", test_content_without_database);
   g_test_add_func ("/store/migrate-from-v3", test_migrate_from_v3);
+  g_test_add_func ("/store/migrate-file-name-search", test_migrate_file_name_search);
   g_test_add_func ("/store/newer-schema", test_newer_schema);
   g_test_add_func ("/store/migrate-from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/roles-parse", test_roles_parse);

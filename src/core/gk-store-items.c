@@ -997,11 +997,11 @@ gk_store_insert_item (GkStore           *self,
     }
 
   {
-    g_autoptr(GkStoreStmt) fts =
-      gk_store_priv_prepare (self,
-                             "INSERT INTO items_fts (rowid, title, doc_number, issuer, body) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5)",
-                             error);
+    g_autoptr (GkStoreStmt) fts = gk_store_priv_prepare (
+        self,
+        "INSERT INTO items_fts (rowid, title, doc_number, issuer, body, file_name) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        error);
 
     if (fts == NULL)
       return FALSE;
@@ -1010,6 +1010,7 @@ gk_store_insert_item (GkStore           *self,
     gk_store_priv_bind_text (fts, 3, row->doc_number);
     gk_store_priv_bind_text (fts, 4, row->issuer);
     sqlite3_bind_text (fts, 5, body->str, (int) body->len, SQLITE_TRANSIENT);
+    gk_store_priv_bind_text (fts, 6, row->file_name);
     if (!gk_store_priv_step_done (self, fts, error))
       return FALSE;
   }
@@ -1733,8 +1734,9 @@ build_query (GkStore       *self,
               add_condition (parts,
                              "items.num IN (SELECT rowid FROM items_fts WHERE "
                              "title LIKE ?%u ESCAPE '\\' OR doc_number LIKE ?%u ESCAPE '\\' OR "
-                             "issuer LIKE ?%u ESCAPE '\\' OR body LIKE ?%u ESCAPE '\\')",
-                             n, n, n, n);
+                             "issuer LIKE ?%u ESCAPE '\\' OR body LIKE ?%u ESCAPE '\\' OR "
+                             "file_name LIKE ?%u ESCAPE '\\')",
+                             n, n, n, n, n);
             }
         }
       if (match->len > 0)

@@ -340,6 +340,28 @@ static const char *const migrations[] = {
   "  updated_by TEXT"
   ");",
 
+  /* 6: file names are searched too, so that an untitled import (a scan,
+   * a damaged file) is found by its name: the full-text index gains a
+   * file_name column, rebuilt from the items and their pages. */
+  "DROP TRIGGER items_fts_update;"
+  "DROP TABLE items_fts;"
+  "CREATE VIRTUAL TABLE items_fts USING fts5 ("
+  "  title, doc_number, issuer, body, file_name, tokenize = 'trigram'"
+  ");"
+  "INSERT INTO items_fts (rowid, title, doc_number, issuer, body, file_name)"
+  "  SELECT num, title, doc_number, issuer,"
+  "         COALESCE ((SELECT group_concat (text, char (10)) FROM"
+  "                     (SELECT text FROM pages WHERE pages.item_id = items.id ORDER BY page_no)), "
+  "''),"
+  "         file_name"
+  "    FROM items;"
+  "CREATE TRIGGER items_fts_update AFTER UPDATE OF title, doc_number, issuer, file_name ON items "
+  "BEGIN"
+  "  UPDATE items_fts SET title = new.title, doc_number = new.doc_number, issuer = new.issuer,"
+  "                       file_name = new.file_name"
+  "   WHERE rowid = new.num;"
+  "END;",
+
   /* Append new migrations here. */
 };
 

@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (GkStore, gk_store, GK, STORE, GObject)
 
 /* The newest schema this build understands: the number of migration
  * steps in gk-store.c (a static assertion keeps them equal). */
-#define GK_STORE_SCHEMA_VERSION 5
+#define GK_STORE_SCHEMA_VERSION 6
 
 typedef struct
 {
