@@ -1241,6 +1241,38 @@ test_fixture_text_and_long (void)
   g_rmdir (dir);
 }
 
+/* An interpretation cites its policy by 文号 (glued to the words before
+ * it, broken across a line) and by 《title》. */
+static void
+test_find_citations (void)
+{
+  g_auto (GStrv) titles = NULL;
+  g_auto (GStrv) numbers = gk_gongwen_find_citations (
+      "现就《上海市安全生产条例实施办法》（沪府规\n〔2023〕5号）解读如下。"
+      "根据沪应急规〔2023〕3号和沪府规〔2023〕5号，……",
+      &titles);
+  g_auto (GStrv) none_titles = NULL;
+  g_auto (GStrv) none = gk_gongwen_find_citations ("没有引用任何文件。", &none_titles);
+
+  g_assert_true (g_strv_contains ((const char *const *) numbers, "沪府规〔2023〕5号"));
+  g_assert_true (g_strv_contains ((const char *const *) numbers, "沪应急规〔2023〕3号"));
+  /* The words before it, as candidates only. */
+  g_assert_true (g_strv_contains ((const char *const *) numbers, "根据沪应急规〔2023〕3号"));
+  g_assert_true (g_strv_contains ((const char *const *) numbers, "规〔2023〕3号"));
+  /* Each once. */
+  {
+    guint n = 0;
+
+    for (guint i = 0; numbers[i] != NULL; i++)
+      n += g_str_equal (numbers[i], "沪府规〔2023〕5号");
+    g_assert_cmpuint (n, ==, 1);
+  }
+  g_assert_cmpuint (g_strv_length (titles), ==, 1);
+  g_assert_cmpstr (titles[0], ==, "上海市安全生产条例实施办法");
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  g_assert_cmpuint (g_strv_length (none_titles), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1262,6 +1294,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gongwen/corpus-quirks", test_corpus_quirks);
   g_test_add_func ("/gongwen/corpus-hard-layouts", test_corpus_hard_layouts);
   g_test_add_func ("/gongwen/corpus-marks-screened", test_corpus_marks_screened);
+  g_test_add_func ("/gongwen/find-citations", test_find_citations);
   g_test_add_func ("/fixtures/corpus-shape", test_fixture_corpus_shape);
   g_test_add_func ("/fixtures/bad-files", test_fixture_bad_files);
   g_test_add_func ("/fixtures/text-and-long", test_fixture_text_and_long);

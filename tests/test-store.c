@@ -1525,6 +1525,47 @@ test_due_date (Fixture       *fixture,
   g_assert_cmpstr (got->due_date, ==, due2);
 }
 
+/* The policies an interpretation's text cites, by 文号 first, then by
+ * 《title》; not itself, not the others. */
+static void
+test_find_cited (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) policy = make_item ("上海市安全生产条例实施办法", "2023-03-01");
+  g_autoptr (GkItem) named = insert (fixture, "关于做好汛期安全工作的通知", "2023-05-01");
+  g_autoptr (GkItem) other = insert (fixture, "与此无关的文件", "2023-05-02");
+  g_autoptr (GkItem) reading = make_item ("关于《上海市安全生产条例实施办法》的解读", "2023-03-05");
+  g_autoptr (GPtrArray) cited = NULL;
+  const char *reading_pages[] = {
+    "根据沪府规〔2023〕5号，现解读如下。另见《关于做好汛期安全工作的通知》。"
+  };
+  const char *policy_pages[] = { "正文" };
+
+  policy->doc_number = g_strdup ("沪府规〔2023〕5号");
+  g_assert_true (
+      gk_store_insert_item (fixture->store, "drafter", policy, policy_pages, 1, NULL, &error));
+  g_assert_true (
+      gk_store_insert_item (fixture->store, "drafter", reading, reading_pages, 1, NULL, &error));
+  g_assert_no_error (error);
+
+  cited = gk_store_find_cited (fixture->store, reading->id, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cited->len, ==, 2);
+  g_assert_cmpstr (((GkItem *) g_ptr_array_index (cited, 0))->id, ==, policy->id);
+  g_assert_cmpstr (((GkItem *) g_ptr_array_index (cited, 1))->id, ==, named->id);
+  g_clear_pointer (&cited, g_ptr_array_unref);
+
+  /* The policy cites nothing; an unknown id is not found. */
+  cited = gk_store_find_cited (fixture->store, policy->id, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cited->len, ==, 0);
+  g_clear_pointer (&cited, g_ptr_array_unref);
+  cited = gk_store_find_cited (fixture->store, "ffffffff-ffff-4fff-bfff-ffffffffffff", 8, &error);
+  g_assert_null (cited);
+  g_assert_error (error, GK_ERROR, GK_ERROR_NOT_FOUND);
+  (void) other;
+}
+
 static void
 test_links (Fixture       *fixture,
             gconstpointer  data)
@@ -2015,6 +2056,7 @@ main (int   argc,
   ADD ("/store/index-no", test_index_no);
   ADD ("/store/due-date", test_due_date);
   ADD ("/store/links", test_links);
+  ADD ("/store/find-cited", test_find_cited);
   ADD ("/store/tags", test_tags);
   ADD ("/store/topics", test_topics);
   ADD ("/store/add-file", test_add_file);

@@ -56,6 +56,8 @@ typedef struct
   GRegex *line_break;
   GRegex *bare_number;
   GRegex *date_parts;
+  GRegex *cited_number;
+  GRegex *cited_title;
 } Patterns;
 
 #define DATE_Y         "(?:(?:19|20)\\d{2}|[〇○零Oo０一二三四五六七八九]{4})"
@@ -155,6 +157,12 @@ patterns (void)
       p.line_break = compile ("\\r\\n|\\r|\\n|\\f");
       p.bare_number = compile ("^\\d{1,3}$");
       p.date_parts = compile ("[年月日]");
+      /* What a text cites: a 文号 anywhere in it (its code glued to the
+       * words before it), a title in 《》. */
+      p.cited_number = compile ("(?<code>[\\p{Han}A-Za-z]{1,20})[" OPEN_BRACKETS "]"
+                                "(?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"
+                                "第?(?<serial>\\d{1,5})号");
+      p.cited_title = compile ("《(?<title>[^《》]{4,200})》");
       g_once_init_leave (&ready, 1);
     }
   return &p;
@@ -473,6 +481,67 @@ gk_gongwen_normalize_doc_number (const char *text)
   if (matches (p->order_line, compact, NULL))
     return g_steal_pointer (&compact);
   return NULL;
+}
+
+/**
+ * gk_gongwen_find_citations:
+ * @text: (nullable): a document's text (its pages joined)
+ * @titles: (out) (optional) (transfer full): the titles cited in 《》
+ *
+ * What a document cites, for suggesting the policy an interpretation
+ * explains.  A 文号 in running text is glued to the words before it
+ * ("根据沪应急规〔2023〕3号"), so each is given with every code it may
+ * have: 据沪应急规…, 沪应急规…, 应急规… (the library knows which exist).
+ *
+ * Returns: (transfer full): the 文号 candidates, normalised to 〔〕, each
+ *   once, at most a few hundred
+ */
+GStrv
+gk_gongwen_find_citations (const char *text, GStrv *titles)
+{
+  const Patterns *p = patterns ();
+  g_autoptr (GStrvBuilder) numbers = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) named = g_strv_builder_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GMatchInfo) info = NULL;
+  g_autofree char *compact = NULL;
+  guint            n_cited = 0;
+
+  if (text != NULL && g_utf8_validate (text, -1, NULL))
+    {
+      /* Line breaks and spaces inside a 文号 or a title are layout. */
+      compact = remove_spaces (text);
+      for (g_regex_match (p->cited_number, compact, 0, &info);
+           g_match_info_matches (info) && n_cited < 50; g_match_info_next (info, NULL), n_cited++)
+        {
+          g_autofree char *code = group (info, "code");
+          g_autofree char *year = group (info, "year");
+          g_autofree char *serial = group (info, "serial");
+          glong            length = code ? g_utf8_strlen (code, -1) : 0;
+
+          for (glong start = 0; start < length; start++)
+            {
+              char *candidate = g_strdup_printf (
+                  "%s〔%s〕%s号", g_utf8_offset_to_pointer (code, start), year, serial);
+
+              if (g_hash_table_add (seen, candidate))
+                g_strv_builder_add (numbers, candidate);
+            }
+        }
+      g_clear_pointer (&info, g_match_info_free);
+      n_cited = 0;
+      for (g_regex_match (p->cited_title, compact, 0, &info);
+           g_match_info_matches (info) && n_cited < 50; g_match_info_next (info, NULL), n_cited++)
+        {
+          char *title = group (info, "title");
+
+          if (title != NULL && g_hash_table_add (seen, title))
+            g_strv_builder_add (named, title);
+        }
+    }
+  if (titles != NULL)
+    *titles = g_strv_builder_end (named);
+  return g_strv_builder_end (numbers);
 }
 
 /* ------------------------------------------------------------------ */

@@ -39,6 +39,9 @@ JsonNode   *gk_detected_to_json       (const GkDetected *detected);
 /* Normalise a 文号's brackets (﹝﹞ [] ［］ () 【】) to 〔〕 and strip spaces;
  * NULL if text does not look like a 文号. */
 char       *gk_gongwen_normalize_doc_number (const char *text);
+/* The 文号 (with every code the words before it might have glued on)
+ * and 《titles》 a text cites; see gk-gongwen.c. */
+GStrv gk_gongwen_find_citations (const char *text, GStrv *titles);
 /* "2023年4月10日", "二〇二三年四月十日", "2023 年 4 月 10 日" → "2023-04-10";
  * NULL if not a real date. */
 char       *gk_gongwen_parse_date     (const char *text);

@@ -303,6 +303,36 @@ gk_store_get_items_finish (GkStore      *self,
 }
 
 static gpointer
+find_cited_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Args *args = data;
+
+  return gk_store_find_cited (store, args->a, (guint) args->number, error);
+}
+
+void
+gk_store_find_cited_async (GkStore            *self,
+                           const char         *id,
+                           guint               limit,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
+{
+  Args *args = args_new ();
+
+  args->a = g_strdup (id);
+  args->number = limit;
+  run (self, GK_STORE_READ, find_cited_func, args, g_object_unref, cancellable, callback,
+       user_data);
+}
+
+GPtrArray *
+gk_store_find_cited_finish (GkStore *self, GAsyncResult *result, GError **error)
+{
+  return gk_store_run_finish (self, result, error);
+}
+
+static gpointer
 get_item_func (GkStore *store, gpointer data, GCancellable *cancellable, GError **error)
 {
   return gk_store_get_item (store, ((Args *) data)->a, error);

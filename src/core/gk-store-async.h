@@ -119,6 +119,14 @@ void        gk_store_get_items_async    (GkStore            *self,
 GPtrArray  *gk_store_get_items_finish   (GkStore      *self,
                                          GAsyncResult *result,
                                          GError      **error);
+/* gk_store_find_cited() on a reader. */
+void        gk_store_find_cited_async (GkStore            *self,
+                                       const char         *id,
+                                       guint               limit,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+GPtrArray  *gk_store_find_cited_finish (GkStore *self, GAsyncResult *result, GError **error);
 void        gk_store_get_item_async     (GkStore            *self,
                                          const char         *id,
                                          GCancellable       *cancellable,

@@ -1131,6 +1131,75 @@ gk_store_find_by_doc_number (GkStore    *self,
 }
 
 /**
+ * gk_store_find_cited:
+ * @self: a store
+ * @id: an item
+ * @limit: at most this many
+ * @error: %GK_ERROR_NOT_FOUND if there is no such item
+ *
+ * The library's items whose 文号 or title @id's text cites (an
+ * interpretation names the policy it explains), those cited by 文号
+ * first; @id itself is left out.
+ *
+ * Returns: (transfer full) (element-type GkItem): the items
+ */
+GPtrArray *
+gk_store_find_cited (GkStore *self, const char *id, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto (GStrv) pages = NULL;
+  g_auto (GStrv) numbers = NULL;
+  g_auto (GStrv) titles = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *numbers_json = NULL;
+  g_autofree char *titles_json = NULL;
+  g_autofree char *full_id = NULL;
+  g_autoptr (GkStoreLocker) locker = NULL;
+  g_autoptr (GkStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (GK_IS_STORE (self), NULL);
+
+  pages = gk_store_get_page_texts (self, id, error);
+  if (pages == NULL)
+    return NULL;
+  text = g_strjoinv ("\n", pages);
+  numbers = gk_gongwen_find_citations (text, &titles);
+  if (numbers[0] == NULL && titles[0] == NULL)
+    return g_steal_pointer (&items);
+  numbers_json = strv_to_json ((const char *const *) numbers);
+  titles_json = strv_to_json ((const char *const *) titles);
+
+  locker = gk_store_priv_read (self);
+  full_id = gk_store_priv_resolve_id (self, id, error);
+  if (full_id == NULL)
+    return NULL;
+  stmt = gk_store_priv_prepare (
+      self,
+      "SELECT " GK_STORE_ITEM_COLUMNS " FROM items"
+      " WHERE items.id <> ?3 AND"
+      " (items.doc_number IN (SELECT value FROM json_each (?1))"
+      "  OR items.title IN (SELECT value FROM json_each (?2)))"
+      " ORDER BY items.doc_number IN (SELECT value FROM json_each (?1)) DESC,"
+      " items.written_date DESC, items.num DESC LIMIT ?4",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, numbers_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, titles_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, full_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (items, gk_store_priv_item_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      gk_store_priv_sql_error (self, rc, "cited items", error);
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+/**
  * gk_store_get_item:
  * @self: a store
  * @id: a full id, a unique id prefix (at least 4 characters) or an exact

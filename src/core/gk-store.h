@@ -276,6 +276,8 @@ gboolean    gk_store_insert_item       (GkStore           *self,
 /* The item holding a file with this hash, or NULL. */
 GkItem     *gk_store_find_by_sha256    (GkStore *self, const char *sha256);
 /* Ids of the items with this (normalised) 文号, except except_id. */
+/* Items whose 文号 or title the text of id cites (gk-store-items.c). */
+GPtrArray  *gk_store_find_cited (GkStore *self, const char *id, guint limit, GError **error);
 GStrv       gk_store_find_by_doc_number (GkStore    *self,
                                          const char *doc_number,
                                          const char *except_id);

@@ -6,6 +6,7 @@
 #include "gk-app-util.h"
 #include "gk-fixtures.h"
 #include "gk-gui-test.h"
+#include "gk-item-picker.h"
 #include "gk-store-async.h"
 #include "gk-workflow.h"
 #include "gk-library-view.h"
@@ -1148,6 +1149,111 @@ test_import_already_public (void)
   gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
 }
 
+/* Linking documents (issue 11, point 5): the 解读对象 picker offers the
+ * policy the interpretation's text cites; 相关文件 are picked from the
+ * library and shown by title, not typed as ids. */
+static void
+test_link_documents (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) policy = gk_store_get_item (store (), h.first_id, &error);
+  g_autoptr (GkItem) reading = gk_item_new ();
+  g_autoptr (GkItem) saved = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *chips = NULL;
+  const char      *pages[1];
+  GtkWidget       *row, *pick, *add, *box;
+  GkItemPicker    *picker;
+  g_auto (GStrv) same_number = NULL;
+  g_autoptr (GkItem) linked = NULL;
+  g_autofree char *interpreted = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (policy->doc_number);
+  g_assert_nonnull (policy->title);
+  same_number = gk_store_find_by_doc_number (store (), policy->doc_number, h.first_id);
+  text = g_strdup_printf ("为便于理解和执行%s，现解读如下。", policy->doc_number);
+  pages[0] = text;
+  g_assert_true (gk_item_set_field (reading, "title", "关于链接测试的政策解读", &error));
+  g_assert_true (gk_item_set_field (reading, "issuer", "上海市应急管理局", &error));
+  g_assert_true (
+      gk_store_insert_item (store (), g_getenv ("GONGKAI_USER"), reading, pages, 1, NULL, &error));
+  g_assert_no_error (error);
+
+  gk_window_select_view (h.window, "all");
+  gk_library_view_search (h.view, "关于链接测试");
+  GK_GUI_WAIT (!gk_library_view_is_loading (h.view) && n_listed () == 1, 5000);
+  select_position (0);
+  GK_GUI_WAIT (g_strcmp0 (gk_library_view_get_current_id (h.view), reading->id) == 0, 5000);
+
+  /* 解读对象: the cited policy is offered before anything is typed. */
+  row = gk_record_editor_get_row (editor (), "interprets");
+  pick = gk_gui_test_find_named (row, "interprets-pick");
+  g_assert_nonnull (pick);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (pick));
+  picker = GK_ITEM_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (pick)));
+  GK_GUI_WAIT (
+      gtk_widget_get_visible (gk_gui_test_find_named (GTK_WIDGET (picker), "suggestions-heading")),
+      5000);
+  /* Every item of the library with that 文号 (the back catalogue test
+   * imported a twin of some), the policy first among equals. */
+  g_assert_cmpuint (gk_item_picker_get_n_results (picker), ==, g_strv_length (same_number) + 1);
+  g_assert_true (gk_item_picker_choose_nth (picker, 0));
+  g_assert_nonnull (gk_record_editor_get_working (editor ())->interprets);
+  g_assert_true (g_str_equal (gk_record_editor_get_working (editor ())->interprets, h.first_id) ||
+                 g_strv_contains ((const char *const *) same_number,
+                                  gk_record_editor_get_working (editor ())->interprets));
+  interpreted = g_strdup (gk_record_editor_get_working (editor ())->interprets);
+
+  /* 相关文件: searched and picked, shown by title. */
+  row = gk_record_editor_get_row (editor (), "related");
+  add = gk_gui_test_find_named (row, "related-add");
+  box = gk_gui_test_find_named (row, "related-box");
+  g_assert_nonnull (add);
+  g_assert_nonnull (box);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (add));
+  picker = GK_ITEM_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (add)));
+  gk_item_picker_search (picker, policy->doc_number);
+  GK_GUI_WAIT (!gk_item_picker_is_searching (picker) && gk_item_picker_get_n_results (picker) > 0,
+               5000);
+  g_assert_true (gk_item_picker_choose_nth (picker, 0));
+  g_assert_nonnull (gk_record_editor_get_working (editor ())->related);
+  linked =
+      gk_store_get_item (store (), gk_record_editor_get_working (editor ())->related[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (linked->doc_number, ==, policy->doc_number);
+  /* The chip is named by the title once it is read. */
+  for (guint tries = 0; tries < 50; tries++)
+    {
+      g_free (chips);
+      chips = gk_gui_test_collect_text (box);
+      if (strstr (chips, linked->title) != NULL)
+        break;
+      gk_gui_test_pump (100);
+    }
+  g_assert_nonnull (strstr (chips, linked->title));
+  gk_gui_test_pump (100);
+  g_free (gk_gui_test_screenshot (row, "related-documents"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (h.window), "window.save", NULL));
+  GK_GUI_WAIT (!gk_record_editor_is_dirty (editor ()), 5000);
+  saved = gk_store_get_item (store (), reading->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->interprets, ==, interpreted);
+  g_assert_nonnull (saved->related);
+  g_assert_cmpstr (saved->related[0], ==, linked->id);
+
+  /* Unlinked by its chip's button. */
+  gk_record_editor_unlink_related (editor (), linked->id);
+  g_assert_true (gk_record_editor_get_working (editor ())->related == NULL ||
+                 gk_record_editor_get_working (editor ())->related[0] == NULL);
+  g_assert_true (gk_record_editor_is_dirty (editor ()));
+  gk_record_editor_link_related (editor (), linked->id);
+  g_assert_false (gk_record_editor_is_dirty (editor ()));
+  gk_library_view_search (h.view, "");
+  gtk_search_bar_set_search_mode (gk_library_view_get_search_bar (h.view), FALSE);
+}
+
 /* A shared desk: another member acts; the header bar and "My drafts"
  * follow. */
 static void
@@ -1506,6 +1612,7 @@ main (int   argc,
   /* After the tests that count the documents: it adds two. */
   g_test_add_func ("/gui/window/deadline-only-for-proactive", test_deadline_only_for_proactive);
   g_test_add_func ("/gui/window/import-already-public", test_import_already_public);
+  g_test_add_func ("/gui/window/link-documents", test_link_documents);
   g_test_add_func ("/gui/window/settings", test_settings);
 
   status = g_test_run ();

@@ -22,6 +22,7 @@ typedef enum
   ROW_ENTRY,
   ROW_COMBO,
   ROW_TAGS,
+  ROW_RELATED,
   ROW_INTERPRETS,
   ROW_GROUND,
 } RowKind;
@@ -74,6 +75,9 @@ struct _GkRecordEditor
   GtkWidget       *tags_add_button;
   GkTagPicker     *tag_picker;
   GkItemPicker    *item_picker;
+  GtkWidget           *related_box;
+  GtkWidget           *related_add_button;
+  GkItemPicker        *related_picker;
   AdwPreferencesGroup *findings_group;
   AdwPreferencesGroup *history_group;
   GPtrArray       *findings_rows;
@@ -121,17 +125,20 @@ static const struct { const char *field; const char *group; } layout[] = {
   { "related", "links" },
 };
 
-static const struct { const char *id; const char *title; const char *description; } groups[] = {
-  { "document", N_("Document"), NULL },
-  { "classification", N_("Classification"), N_("Audience: comma-separated, for example 企业, 个体工商户") },
-  { "disclosure", N_("Disclosure"), NULL },
-  { "validity", N_("Validity"), N_("Dates as YYYY-MM-DD") },
-  { "links", N_("Links"), N_("Related: comma-separated item ids") },
-  { "other", N_("Other Fields"), NULL },
+static const struct { const char *id; const char *title; const char *description;
+} groups[] = {
+  { "document", N_ ("Document"), NULL },
+  { "classification", N_ ("Classification"),
+    N_ ("Audience: comma-separated, for example 企业, 个体工商户") },
+  { "disclosure", N_ ("Disclosure"), NULL },
+  { "validity", N_ ("Validity"), N_ ("Dates as YYYY-MM-DD") },
+  { "links", N_ ("Links"), NULL },
+  { "other", N_ ("Other Fields"), NULL },
 };
 
 static void update_dirty (GkRecordEditor *self);
 static void load_values (GkRecordEditor *self);
+static void load_related (GkRecordEditor *self);
 
 /* Helpers */
 
@@ -403,7 +410,35 @@ static void
 on_tag_remove_clicked_cb (GtkButton      *button,
                           GkRecordEditor *self)
 {
-  gk_record_editor_remove_tag (self, g_object_get_data (G_OBJECT (button), "tag"));
+  gk_record_editor_remove_tag (self, g_object_get_data (G_OBJECT (button), "value"));
+}
+
+/* A chip of the tags or related row: the text, and a button that removes
+ * value (its "value" data) through on_remove. */
+static GtkWidget *
+new_removable_chip (GkRecordEditor *self,
+                    const char     *text,
+                    const char     *value,
+                    const char     *remove_tooltip,
+                    GCallback       on_remove)
+{
+  GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (chip, "tag-chip");
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_set_tooltip_text (remove, remove_tooltip);
+  g_object_set_data_full (G_OBJECT (remove), "value", g_strdup (value), g_free);
+  g_signal_connect (remove, "clicked", on_remove, self);
+  gtk_box_append (GTK_BOX (chip), label);
+  gtk_box_append (GTK_BOX (chip), remove);
+  g_object_set_data (G_OBJECT (chip), "label", label);
+  return chip;
 }
 
 static void
@@ -423,20 +458,11 @@ load_tags (GkRecordEditor *self)
     }
   for (guint i = 0; tags[i] != NULL; i++)
     {
-      GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
-      GtkWidget *label = gtk_label_new (tags[i]);
-      GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
       g_autofree char *tooltip = g_strdup_printf (_("Remove the tag “%s”"), tags[i]);
 
-      gtk_widget_add_css_class (chip, "tag-chip");
-      gtk_widget_add_css_class (remove, "flat");
-      gtk_widget_add_css_class (remove, "circular");
-      gtk_widget_set_tooltip_text (remove, tooltip);
-      g_object_set_data_full (G_OBJECT (remove), "tag", g_strdup (tags[i]), g_free);
-      g_signal_connect (remove, "clicked", G_CALLBACK (on_tag_remove_clicked_cb), self);
-      gtk_box_append (GTK_BOX (chip), label);
-      gtk_box_append (GTK_BOX (chip), remove);
-      gk_wrap_box_append (GK_WRAP_BOX (self->tags_box), chip);
+      gk_wrap_box_append (GK_WRAP_BOX (self->tags_box),
+                          new_removable_chip (self, tags[i], tags[i], tooltip,
+                                              G_CALLBACK (on_tag_remove_clicked_cb)));
     }
 }
 
@@ -474,6 +500,71 @@ on_tags_popover_show_cb (GkRecordEditor *self)
     return;
   gk_store_list_tags_async (get_store (self), FALSE, self->cancellable, on_catalog_cb,
                             g_object_ref (self));
+}
+
+/* Related documents: chips named by the linked item's title, read in
+ * the background (its id until then, or if it is not in the library). */
+
+static void
+on_related_target_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GtkWidget) label = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GkItem) target = gk_store_get_item_finish (GK_STORE (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (target == NULL || gtk_widget_get_parent (label) == NULL)
+    return;
+  if (target->title != NULL && target->doc_number != NULL)
+    text = g_strdup_printf ("%s（%s）", target->title, target->doc_number);
+  else
+    text = g_strdup (target->title        ? target->title
+                     : target->doc_number ? target->doc_number
+                                          : target->file_name);
+  if (text == NULL)
+    return;
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
+static void
+on_related_remove_clicked_cb (GtkButton *button, GkRecordEditor *self)
+{
+  gk_record_editor_unlink_related (self, g_object_get_data (G_OBJECT (button), "value"));
+}
+
+static void
+load_related (GkRecordEditor *self)
+{
+  GStrv related = self->working ? self->working->related : NULL;
+
+  gk_wrap_box_remove_all (GK_WRAP_BOX (self->related_box));
+  if (related == NULL || related[0] == NULL)
+    {
+      GtkWidget *none = gtk_label_new (_ ("No related documents"));
+
+      gtk_widget_add_css_class (none, "dim-label");
+      gk_wrap_box_append (GK_WRAP_BOX (self->related_box), none);
+      return;
+    }
+  for (guint i = 0; related[i] != NULL; i++)
+    {
+      g_autofree char *shown = g_utf8_substring (related[i], 0, 8);
+      GtkWidget *chip = new_removable_chip (self, shown, related[i], _ ("Unlink this document"),
+                                            G_CALLBACK (on_related_remove_clicked_cb));
+
+      gk_wrap_box_append (GK_WRAP_BOX (self->related_box), chip);
+      if (get_store (self) != NULL)
+        gk_store_get_item_async (get_store (self), related[i], self->item_cancellable,
+                                 on_related_target_cb,
+                                 g_object_ref (g_object_get_data (G_OBJECT (chip), "label")));
+    }
+}
+
+static void
+on_related_chosen_cb (GkItemPicker *picker, const char *id, GkRecordEditor *self)
+{
+  gk_record_editor_link_related (self, id);
 }
 
 /* Interprets */
@@ -539,6 +630,34 @@ on_item_chosen_cb (GkItemPicker   *picker,
   load_interprets (self, row);
 }
 
+/* The policy an interpretation explains is usually named in its text:
+ * offer the library's items it cites. */
+static void
+on_cited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GkRecordEditor) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cited = gk_store_find_cited_finish (GK_STORE (source), result, &error);
+
+  if (cited == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No suggestions for the interpreted policy: %s", error->message);
+      return;
+    }
+  if (self->item_picker != NULL)
+    gk_item_picker_set_suggestions (self->item_picker, cited);
+}
+
+static void
+on_interprets_popover_show_cb (GkRecordEditor *self)
+{
+  if (self->item == NULL || get_store (self) == NULL)
+    return;
+  gk_store_find_cited_async (get_store (self), self->item->id, 8, self->item_cancellable,
+                             on_cited_cb, g_object_ref (self));
+}
+
 static void
 on_interprets_clear_cb (GtkButton      *button,
                         GkRecordEditor *self)
@@ -558,6 +677,46 @@ on_open_link_cb (GtkButton      *button,
 }
 
 /* Building the rows (once; values are loaded per item) */
+
+/* A row of chips under its title, with a button that opens popover to
+ * add one: the tags and the related documents. */
+static void
+build_chips_row (FieldRow   *row,
+                 const char *title,
+                 GtkWidget  *popover,
+                 const char *add_tooltip,
+                 GtkWidget **chips_box,
+                 GtkWidget **add_button)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+
+  row->row = g_object_new (ADW_TYPE_PREFERENCES_ROW, "activatable", FALSE, "title", title, NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (header), label);
+
+  *add_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (*add_button), "list-add-symbolic");
+  if (popover != NULL)
+    gtk_menu_button_set_popover (GTK_MENU_BUTTON (*add_button), popover);
+  gtk_widget_set_tooltip_text (*add_button, add_tooltip);
+  gtk_widget_add_css_class (*add_button, "flat");
+  gtk_box_append (GTK_BOX (header), *add_button);
+
+  /* Chips side by side, wrapping like words (GtkFlowBox put them one
+   * per line and ran over the next row). */
+  *chips_box = gk_wrap_box_new (6, 6);
+
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), *chips_box);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->row), box);
+}
 
 static void
 on_topics_cb (GObject      *source,
@@ -633,38 +792,30 @@ build_row (GkRecordEditor      *self,
     }
   else if (g_str_equal (field, "tags"))
     {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label = gtk_label_new (title);
-
-      row->kind = ROW_TAGS;
-      row->row = g_object_new (ADW_TYPE_PREFERENCES_ROW, "activatable", FALSE, "title", title, NULL);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (header), label);
-
       self->tag_picker = GK_TAG_PICKER (gk_tag_picker_new ());
       g_signal_connect (self->tag_picker, "tag-chosen", G_CALLBACK (on_tag_chosen_cb), self);
       g_signal_connect_swapped (self->tag_picker, "show", G_CALLBACK (on_tags_popover_show_cb), self);
-      self->tags_add_button = gtk_menu_button_new ();
-      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->tags_add_button), "list-add-symbolic");
-      gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->tags_add_button), GTK_WIDGET (self->tag_picker));
-      gtk_widget_set_tooltip_text (self->tags_add_button, _("Add a Tag from the Catalog"));
-      gtk_widget_add_css_class (self->tags_add_button, "flat");
-      gtk_box_append (GTK_BOX (header), self->tags_add_button);
-
-      /* Chips side by side, wrapping like words (GtkFlowBox put them
-       * one per line and ran over the next row). */
-      self->tags_box = gk_wrap_box_new (6, 6);
+      row->kind = ROW_TAGS;
+      build_chips_row (row, title, GTK_WIDGET (self->tag_picker), _ ("Add a Tag from the Catalog"),
+                       &self->tags_box, &self->tags_add_button);
       gtk_widget_set_name (self->tags_box, "tags-box");
+    }
+  else if (g_str_equal (field, "related"))
+    {
+      GtkWidget *popover = NULL;
 
-      gtk_box_append (GTK_BOX (box), header);
-      gtk_box_append (GTK_BOX (box), self->tags_box);
-      gtk_widget_set_margin_start (box, 12);
-      gtk_widget_set_margin_end (box, 6);
-      gtk_widget_set_margin_top (box, 8);
-      gtk_widget_set_margin_bottom (box, 10);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row->row), box);
+      if (get_store (self) != NULL)
+        {
+          self->related_picker = GK_ITEM_PICKER (gk_item_picker_new (get_store (self)));
+          g_signal_connect (self->related_picker, "item-chosen", G_CALLBACK (on_related_chosen_cb),
+                            self);
+          popover = GTK_WIDGET (self->related_picker);
+        }
+      row->kind = ROW_RELATED;
+      build_chips_row (row, title, popover, _ ("Link a Document of the Library"),
+                       &self->related_box, &self->related_add_button);
+      gtk_widget_set_name (self->related_box, "related-box");
+      gtk_widget_set_name (self->related_add_button, "related-add");
     }
   else if (g_str_equal (field, "interprets"))
     {
@@ -679,10 +830,13 @@ build_row (GkRecordEditor      *self,
         {
           self->item_picker = GK_ITEM_PICKER (gk_item_picker_new (get_store (self)));
           g_signal_connect (self->item_picker, "item-chosen", G_CALLBACK (on_item_chosen_cb), self);
+          g_signal_connect_swapped (self->item_picker, "show",
+                                    G_CALLBACK (on_interprets_popover_show_cb), self);
           gtk_menu_button_set_popover (GTK_MENU_BUTTON (pick), GTK_WIDGET (self->item_picker));
         }
       gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (pick), "edit-find-symbolic");
       gtk_widget_set_tooltip_text (pick, _("Choose the Policy"));
+      gtk_widget_set_name (pick, "interprets-pick");
       gtk_widget_set_valign (pick, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (pick, "flat");
       gtk_widget_set_tooltip_text (clear, _("Clear"));
@@ -1126,6 +1280,8 @@ update_actions (GkRecordEditor *self)
     }
   if (self->tags_add_button != NULL)
     gtk_widget_set_sensitive (self->tags_add_button, may_edit);
+  if (self->related_add_button != NULL)
+    gtk_widget_set_sensitive (self->related_add_button, may_edit);
   gk_widget_change_tooltip (GTK_WIDGET (self->save_button), may_edit ? NULL : edit_why);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
@@ -1224,6 +1380,9 @@ load_values (GkRecordEditor *self)
         case ROW_TAGS:
           load_tags (self);
           break;
+        case ROW_RELATED:
+          load_related (self);
+          break;
         case ROW_INTERPRETS:
           load_interprets (self, row);
           break;
@@ -1264,7 +1423,12 @@ set_item_internal (GkRecordEditor *self,
         self->detected = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
     }
   if (self->item_picker != NULL)
-    gk_item_picker_set_exclude (self->item_picker, item ? item->id : NULL);
+    {
+      gk_item_picker_set_exclude (self->item_picker, item ? item->id : NULL);
+      gk_item_picker_set_suggestions (self->item_picker, NULL);
+    }
+  if (self->related_picker != NULL)
+    gk_item_picker_set_exclude (self->related_picker, item ? item->id : NULL);
 
   load_history (self);
   load_findings (self);
@@ -1948,35 +2112,52 @@ gk_record_editor_confirm (GkRecordEditor *self,
   update_dirty (self);
 }
 
+/* Adds value to a list field (tags, related) or takes it out, as the
+ * chips' buttons and pickers do; no change if it is already so. */
+static void
+edit_list_field (GkRecordEditor *self, const char *field, const char *value, gboolean add)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) values = NULL;
+  g_autofree char *text = NULL;
+  FieldRow        *row = g_hash_table_lookup (self->rows, field);
+  GStrv            current;
+  gboolean         present;
+
+  if (self->working == NULL || row == NULL || value == NULL)
+    return;
+  current = g_str_equal (field, "tags") ? self->working->tags : self->working->related;
+  present = current != NULL && g_strv_contains ((const char *const *) current, value);
+  if (present == add)
+    return;
+  for (guint i = 0; current != NULL && current[i] != NULL; i++)
+    if (add || g_strcmp0 (current[i], value) != 0)
+      g_strv_builder_add (builder, current[i]);
+  if (add)
+    g_strv_builder_add (builder, value);
+  values = g_strv_builder_end (builder);
+  text = g_strjoinv (",", values);
+  apply_value (self, row, text);
+  if (row->kind == ROW_TAGS)
+    load_tags (self);
+  else
+    load_related (self);
+}
+
 /**
  * gk_record_editor_add_tag:
  * @self: an editor
- * @name: a tag name from the catalog
+ * @name: a tag of the catalog
  *
- * Adds the tag to the working copy.
+ * Adds @name to the working copy's tags, as the tag picker does.
  */
 void
 gk_record_editor_add_tag (GkRecordEditor *self,
                           const char     *name)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) tags = NULL;
-  g_autofree char *text = NULL;
-  FieldRow *row;
-
   g_return_if_fail (GK_IS_RECORD_EDITOR (self));
 
-  row = g_hash_table_lookup (self->rows, "tags");
-  if (self->working == NULL || row == NULL || name == NULL ||
-      (self->working->tags != NULL && g_strv_contains ((const char *const *) self->working->tags, name)))
-    return;
-  if (self->working->tags != NULL)
-    g_strv_builder_addv (builder, (const char **) self->working->tags);
-  g_strv_builder_add (builder, name);
-  tags = g_strv_builder_end (builder);
-  text = g_strjoinv (",", tags);
-  apply_value (self, row, text);
-  load_tags (self);
+  edit_list_field (self, "tags", name, TRUE);
 }
 
 /**
@@ -1984,29 +2165,46 @@ gk_record_editor_add_tag (GkRecordEditor *self,
  * @self: an editor
  * @name: a tag of the item
  *
- * Removes the tag from the working copy.
+ * Takes @name out of the working copy's tags, as its chip's button does.
  */
 void
 gk_record_editor_remove_tag (GkRecordEditor *self,
                              const char     *name)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) tags = NULL;
-  g_autofree char *text = NULL;
-  FieldRow *row;
-
   g_return_if_fail (GK_IS_RECORD_EDITOR (self));
 
-  row = g_hash_table_lookup (self->rows, "tags");
-  if (self->working == NULL || row == NULL || self->working->tags == NULL)
-    return;
-  for (guint i = 0; self->working->tags[i] != NULL; i++)
-    if (g_strcmp0 (self->working->tags[i], name) != 0)
-      g_strv_builder_add (builder, self->working->tags[i]);
-  tags = g_strv_builder_end (builder);
-  text = g_strjoinv (",", tags);
-  apply_value (self, row, text);
-  load_tags (self);
+  edit_list_field (self, "tags", name, FALSE);
+}
+
+/**
+ * gk_record_editor_link_related:
+ * @self: an editor
+ * @id: another item of the library
+ *
+ * Adds @id to the working copy's related documents (相关文件), as the
+ * related row's picker does.
+ */
+void
+gk_record_editor_link_related (GkRecordEditor *self, const char *id)
+{
+  g_return_if_fail (GK_IS_RECORD_EDITOR (self));
+
+  edit_list_field (self, "related", id, TRUE);
+}
+
+/**
+ * gk_record_editor_unlink_related:
+ * @self: an editor
+ * @id: a related item
+ *
+ * Takes @id out of the related documents, as its chip's button does.
+ */
+void
+gk_record_editor_unlink_related (GkRecordEditor *self, const char *id)
+{
+  g_return_if_fail (GK_IS_RECORD_EDITOR (self));
+
+  edit_list_field (self, "related", id, FALSE);
 }
 
 /**

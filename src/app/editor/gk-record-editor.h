@@ -64,6 +64,9 @@ void        gk_record_editor_add_tag         (GkRecordEditor *self,
                                               const char     *name);
 void        gk_record_editor_remove_tag      (GkRecordEditor *self,
                                               const char     *name);
+/* The related documents (相关文件): link or unlink another item. */
+void gk_record_editor_link_related (GkRecordEditor *self, const char *id);
+void gk_record_editor_unlink_related (GkRecordEditor *self, const char *id);
 /* Rows of the history group. */
 guint       gk_record_editor_get_n_history   (GkRecordEditor *self);
 

@@ -20,6 +20,8 @@ struct _GkItemPicker
   GtkSearchEntry *entry;
   GtkListBox     *list;
   GtkLabel       *status;
+  GtkLabel       *heading;
+  GPtrArray      *suggestions;  /* GkItem*, offered before anything is typed */
   GCancellable   *cancellable;  /* the search on its way */
 };
 
@@ -90,9 +92,17 @@ run_search (GkItemPicker *self,
             const char   *text)
 {
   GkQuery query = { 0 };
+  gboolean suggest =
+      (text == NULL || *text == '\0') && self->suggestions != NULL && self->suggestions->len > 0;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->heading), suggest);
+  if (suggest)
+    {
+      show_results (self, self->suggestions);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
   /* The results shown stay until the new ones are in. */
   if (gtk_widget_get_first_child (GTK_WIDGET (self->list)) == NULL)
@@ -163,6 +173,7 @@ gk_item_picker_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_free (self->exclude);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (gk_item_picker_parent_class)->finalize (object);
 }
@@ -194,6 +205,14 @@ gk_item_picker_init (GkItemPicker *self)
   g_object_set (self->entry, "placeholder-text", _("Search by title or document number"), NULL);
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (on_search_changed_cb), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->entry));
+
+  self->heading = GTK_LABEL (gtk_label_new (_ ("Cited in this document")));
+  gtk_label_set_xalign (self->heading, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->heading), "heading");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->heading), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->heading), FALSE);
+  gtk_widget_set_name (GTK_WIDGET (self->heading), "suggestions-heading");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->heading));
 
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
@@ -245,6 +264,49 @@ gk_item_picker_set_exclude (GkItemPicker *self,
 
   g_free (self->exclude);
   self->exclude = g_strdup (id);
+}
+
+/**
+ * gk_item_picker_set_suggestions:
+ * @self: a picker
+ * @items: (nullable) (element-type GkItem): items to offer before anything
+ *   is typed (those the document cites), or %NULL
+ *
+ * Shown under "Cited in this document" while the search is empty; typing
+ * searches the library as before.
+ */
+void
+gk_item_picker_set_suggestions (GkItemPicker *self, GPtrArray *items)
+{
+  const char *text;
+
+  g_return_if_fail (GK_IS_ITEM_PICKER (self));
+
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  if (items != NULL)
+    self->suggestions = g_ptr_array_ref (items);
+  text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  if (gtk_widget_get_visible (GTK_WIDGET (self)) && (text == NULL || *text == '\0'))
+    run_search (self, NULL);
+}
+
+/**
+ * gk_item_picker_get_n_results:
+ * @self: a picker
+ *
+ * Returns: how many items are offered now
+ */
+guint
+gk_item_picker_get_n_results (GkItemPicker *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (GK_IS_ITEM_PICKER (self), 0);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
 }
 
 /**

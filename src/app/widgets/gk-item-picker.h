@@ -23,6 +23,9 @@ void       gk_item_picker_set_exclude  (GkItemPicker *self,
 void       gk_item_picker_search       (GkItemPicker *self,
                                         const char   *text);
 gboolean   gk_item_picker_is_searching (GkItemPicker *self);
+/* Items offered before anything is typed (those the document cites). */
+void  gk_item_picker_set_suggestions (GkItemPicker *self, GPtrArray *items);
+guint gk_item_picker_get_n_results (GkItemPicker *self);
 /* Choose the n-th result (tests); FALSE if there is none. */
 gboolean   gk_item_picker_choose_nth   (GkItemPicker *self,
                                         guint         n);
