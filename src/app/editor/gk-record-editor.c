@@ -125,7 +125,11 @@ static const struct { const char *field; const char *group; } layout[] = {
   { "related", "links" },
 };
 
-static const struct { const char *id; const char *title; const char *description;
+static const struct
+{
+  const char *id;
+  const char *title;
+  const char *description;
 } groups[] = {
   { "document", N_ ("Document"), NULL },
   { "classification", N_ ("Classification"),
