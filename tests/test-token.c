@@ -2,7 +2,9 @@
 /* The portal token: file and environment precedence, permission warning,
  * errors that never carry the token, the keyring unavailable, and (when
  * gnome-keyring-daemon is installed) a real Secret Service round trip on
- * a private D-Bus. */
+ * a private D-Bus; with gcr's mock prompter too, a token kept in a
+ * locked keyring is told apart from none, and unlocked through the
+ * keyring's prompt. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -13,6 +15,7 @@
 #include <sys/wait.h>
 #include <string.h>
 
+#include "gk-test-keyring.h"
 #include "gk-token.h"
 #include "gk-types.h"
 
@@ -462,6 +465,175 @@ test_keyring_round_trip (void)
   g_test_dbus_down (bus);
 }
 
+static void
+on_async_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_async (GAsyncResult **slot)
+{
+  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (*slot == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (pump_ms (10), TRUE);
+  g_assert_nonnull (*slot);
+  return *slot;
+}
+
+static void
+assert_locked_error (const GError *error)
+{
+  g_assert_error (error, GK_ERROR, GK_ERROR_PERMISSION);
+  g_assert_cmpint (gk_error_get_detail (error), ==, GK_ERROR_DETAIL_KEYRING_LOCKED);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  /* The facts only: the faces add their remedies. */
+  g_assert_null (strstr (error->message, "--token-file"));
+  g_assert_null (strstr (error->message, "gongkai-ctl"));
+  assert_no_secret (error->message);
+}
+
+/* After a restart the login keyring is locked: the token is there, and
+ * the lookup says so (without a prompt: the mock prompter fails the test
+ * on a prompt nobody expected); the command line says how to go on; the
+ * unlock goes through the keyring's prompt, and a dismissed one leaves
+ * the keyring locked. */
+static void
+keyring_locked_child (void)
+{
+  const char      *url = "https://portal.example.gov.cn/api/v1";
+  const char      *home = g_getenv ("GK_TEST_KEYRING_DIR");
+  g_autofree char *skip = NULL;
+  g_autoptr (GError) error = NULL;
+  GkTestKeyring *keyring;
+  char          *token;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("run in a child process by /token/keyring/locked");
+      return;
+    }
+  keyring = gk_test_keyring_start (home, &skip);
+  if (keyring == NULL || !gk_token_keyring_store (&admin, url, SECRET, NULL, &error))
+    {
+      g_autofree char *marker = g_build_filename (home, "skip", NULL);
+
+      g_file_set_contents (marker, skip ? skip : error->message, -1, NULL);
+      gk_test_keyring_stop (keyring);
+      exit (0);
+    }
+  token = gk_token_keyring_lookup (url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, SECRET);
+  gk_token_free (token);
+
+  gk_test_keyring_lock (keyring);
+
+  /* Locked is not missing: synchronously, asynchronously, by resolve. */
+  token = gk_token_keyring_lookup (url, NULL, &error);
+  g_assert_null (token);
+  assert_locked_error (error);
+  g_clear_error (&error);
+  g_assert_true (gk_test_keyring_is_locked (keyring));
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    gk_token_keyring_lookup_async (url, NULL, on_async_done_cb, &result);
+    token = gk_token_keyring_lookup_finish (wait_async (&result), &error);
+    g_assert_null (token);
+    assert_locked_error (error);
+    g_clear_error (&error);
+  }
+  /* Nothing kept for another portal: none, locked or not. */
+  token = gk_token_keyring_lookup ("https://other.example.gov.cn/api/v1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (token);
+  token = gk_token_resolve (NULL, url, TRUE, NULL, NULL, &error);
+  g_assert_null (token);
+  assert_locked_error (error);
+  g_assert_nonnull (strstr (error->message, GK_TOKEN_ENV));
+  g_clear_error (&error);
+
+  /* The command line names the remedy, not "no token". */
+  {
+    g_autofree char *library = g_build_filename (home, "library", NULL);
+    g_autofree char *init_err = NULL;
+    g_autofree char *status_err = NULL;
+    g_autofree char *sync_err = NULL;
+    int              status = -1;
+
+    status_err = run_ctl (&status, "token", "status", "--portal", url, NULL);
+    g_assert_cmpint (status, ==, 3);
+    if (strstr (status_err, "keyring is locked") == NULL ||
+        strstr (status_err, "--token-file") == NULL ||
+        strstr (status_err, "log in to the desktop session") == NULL)
+      g_error ("gongkai-ctl token status says: %s", status_err);
+    init_err = run_ctl (&status, "--library", library, "init", NULL);
+    g_assert_cmpint (status, ==, 0);
+    sync_err = run_ctl (&status, "--library", library, "sync", "--portal", url, NULL);
+    g_assert_cmpint (status, ==, 3);
+    if (strstr (sync_err, "locked") == NULL || strstr (sync_err, "--token-file") == NULL ||
+        strstr (sync_err, "log in to the desktop session") == NULL)
+      g_error ("gongkai-ctl sync says: %s", sync_err);
+    assert_no_secret (sync_err);
+  }
+  g_assert_true (gk_test_keyring_is_locked (keyring));
+
+  /* Cancel in the keyring's prompt: still locked, said as a cancellation. */
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    gk_test_keyring_expect_cancel (keyring);
+    gk_token_keyring_unlock_async (url, NULL, on_async_done_cb, &result);
+    g_assert_false (gk_token_keyring_unlock_finish (wait_async (&result), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_false (gk_test_keyring_is_expecting (keyring));
+    g_assert_true (gk_test_keyring_is_locked (keyring));
+  }
+  /* The password typed: unlocked, and the token reads again. */
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+
+    gk_test_keyring_expect_password (keyring, GK_TEST_KEYRING_PASSWORD);
+    gk_token_keyring_unlock_async (url, NULL, on_async_done_cb, &result);
+    g_assert_true (gk_token_keyring_unlock_finish (wait_async (&result), &error));
+    g_assert_no_error (error);
+    g_assert_false (gk_test_keyring_is_expecting (keyring));
+    g_assert_false (gk_test_keyring_is_locked (keyring));
+  }
+  token = gk_token_keyring_lookup (url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, SECRET);
+  gk_token_free (token);
+
+  gk_test_keyring_stop (keyring);
+  exit (0);
+}
+
+static void
+test_keyring_locked (void)
+{
+  g_autoptr (GTestDBus) bus = NULL;
+  g_autofree char *home = g_build_filename (tmp_dir, "locked-home", NULL);
+  g_autofree char *marker = g_build_filename (home, "skip", NULL);
+  g_autofree char *reason = NULL;
+
+  g_mkdir_with_parents (home, 0700);
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  g_setenv ("GK_TEST_KEYRING_BUS", g_test_dbus_get_bus_address (bus), TRUE);
+  g_setenv ("GK_TEST_KEYRING_DIR", home, TRUE);
+  g_test_trap_subprocess ("/token/keyring/locked/child", 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("GK_TEST_KEYRING_BUS");
+  g_test_dbus_down (bus);
+  g_test_trap_assert_passed ();
+  if (g_file_get_contents (marker, &reason, NULL, NULL))
+    g_test_skip (reason);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -489,6 +661,8 @@ main (int    argc,
   g_test_add_func ("/token/keyring/unavailable", test_keyring_unavailable);
   g_test_add_func ("/token/keyring/round-trip", test_keyring_round_trip);
   g_test_add_func ("/token/keyring/round-trip/child", keyring_round_trip_child);
+  g_test_add_func ("/token/keyring/locked", test_keyring_locked);
+  g_test_add_func ("/token/keyring/locked/child", keyring_locked_child);
 
   status = g_test_run ();
   {

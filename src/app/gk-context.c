@@ -634,6 +634,8 @@ remedy_for (const GError *error)
     case GK_ERROR_DETAIL_NO_TOKEN:
     case GK_ERROR_DETAIL_KEYRING_UNAVAILABLE:
       return _("Enter the access token under Portal on the Sync page.");
+    case GK_ERROR_DETAIL_KEYRING_LOCKED:
+      return _ ("Press “Unlock…” on the Sync page and give the keyring’s password.");
     case GK_ERROR_DETAIL_NO_PORTAL_URL:
       return _("An admin sets the portal address under Portal on the Sync page.");
     case GK_ERROR_DETAIL_INSECURE_URL:

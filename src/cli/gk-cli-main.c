@@ -81,6 +81,9 @@ remedy_for (const GError *error)
     case GK_ERROR_DETAIL_KEYRING_UNAVAILABLE:
       return _("Give the portal token with --token-file FILE or the environment variable "
                "GONGKAI_PORTAL_TOKEN instead.");
+    case GK_ERROR_DETAIL_KEYRING_LOCKED:
+      return _ ("Unlock it (for example, log in to the desktop session) or give the token with "
+                "--token-file FILE.");
     case GK_ERROR_DETAIL_NO_PORTAL_URL:
       return _("Give one with --portal URL or set it with “gongkai-ctl config portal_url URL”.");
     case GK_ERROR_DETAIL_INSECURE_URL:

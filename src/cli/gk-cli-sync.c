@@ -117,6 +117,10 @@ url_remedy (const GError *error, const char *url)
 static char *
 token_remedy (const GError *error)
 {
+  /* A token is there, but the keyring kept locked since the restart. */
+  if (gk_error_get_detail (error) == GK_ERROR_DETAIL_KEYRING_LOCKED)
+    return g_strdup (_ ("Unlock it (for example, log in to the desktop session) or give the "
+                        "token with --token-file FILE."));
   if (g_error_matches (error, GK_ERROR, GK_ERROR_PERMISSION))
     return g_strdup_printf (_ ("Give one with --token-file FILE or the environment variable %s, or "
                                "store one with “gongkai-ctl token store”."),
@@ -544,13 +548,15 @@ cmd_withdraw (GkCli  *cli,
   return queued && !sent && tried ? GK_EXIT_PARTIAL : GK_EXIT_OK;
 }
 
-/* The keyring could not be reached (GK_ERROR_FAILED): say how to do
- * without it. */
+/* The keyring could not be reached (GK_ERROR_FAILED) or is locked: say
+ * how to do without it. */
 static int
 fail_keyring (GkCli *cli, const GError *error)
 {
-  g_autofree char *remedy =
-      g_error_matches (error, GK_ERROR, GK_ERROR_FAILED) ? token_remedy (error) : NULL;
+  g_autofree char *remedy = g_error_matches (error, GK_ERROR, GK_ERROR_FAILED) ||
+                                    gk_error_get_detail (error) == GK_ERROR_DETAIL_KEYRING_LOCKED
+                                ? token_remedy (error)
+                                : NULL;
 
   return fail_with_remedy (cli, error, remedy);
 }

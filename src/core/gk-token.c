@@ -275,11 +275,85 @@ gk_token_from_environment (GError **error)
   return token;
 }
 
+/* Every item stored for the URL, locked ones too, with the secrets of
+ * the unlocked ones: unlike secret_password_lookup(), a search without
+ * SECRET_SEARCH_UNLOCK never prompts and tells a locked keyring (an item
+ * without its secret) from one that holds nothing. */
+#define LOOKUP_FLAGS (SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS)
+
+static GHashTable *
+url_attributes (const char *url)
+{
+  return secret_attributes_build (&token_schema, "portal", url, NULL);
+}
+
+/* A libsecret failure: a cancellation as it is, anything else as the
+ * keyring being unavailable. */
+static void
+propagate_keyring_error (GError **error, GError *cause)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, cause);
+  else
+    {
+      set_keyring_error (error, cause);
+      g_error_free (cause);
+    }
+}
+
+/* The token among the items of a search, or NULL: without an error when
+ * there are none, GK_ERROR_DETAIL_KEYRING_LOCKED when the only ones are
+ * locked. */
+static char *
+token_from_items (GList *items, const char *url, GError **error)
+{
+  gboolean locked = FALSE;
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr (SecretValue) value = secret_item_get_secret (l->data);
+      const char *text;
+      char       *token;
+
+      /* The search loads the secrets of unlocked items only. */
+      if (value == NULL)
+        {
+          locked = TRUE;
+          continue;
+        }
+      text = secret_value_get_text (value);
+      token = text != NULL ? first_line_trimmed (text, strlen (text)) : NULL;
+      if (!gk_token_is_valid (token))
+        {
+          g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
+                       _ ("The keyring entry for %s does not hold a usable token."), url);
+          gk_token_free (token);
+          return NULL;
+        }
+      return token;
+    }
+  if (locked)
+    gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_KEYRING_LOCKED,
+                         _ ("The keyring is locked: the portal token for %s cannot be read "
+                            "until it is unlocked."),
+                         url);
+  return NULL;
+}
+
+static void
+free_items (GList *items)
+{
+  g_list_free_full (items, g_object_unref);
+}
+
 /**
  * gk_token_keyring_lookup:
  * @portal_url: the portal's base URL
  * @cancellable: (nullable): a cancellable
  * @error: the error location
+ *
+ * Never prompts: a token kept in a locked keyring is
+ * %GK_ERROR_PERMISSION with %GK_ERROR_DETAIL_KEYRING_LOCKED.
  *
  * Returns: (transfer full) (nullable): the stored token, or %NULL without
  *   an error when none is stored; free with gk_token_free()
@@ -290,32 +364,27 @@ gk_token_keyring_lookup (const char    *portal_url,
                          GError       **error)
 {
   g_autofree char *url = normalize_url (portal_url);
-  g_autoptr(GError) local_error = NULL;
-  char *secret;
+  g_autoptr (GHashTable) attributes = url_attributes (url);
+  g_autoptr (SecretService) service = NULL;
+  GError *local_error = NULL;
+  GList  *items;
   char *token;
 
-  secret = secret_password_lookup_sync (&token_schema, cancellable, &local_error,
-                                        "portal", url, NULL);
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, cancellable, &local_error);
+  if (service == NULL)
+    {
+      propagate_keyring_error (error, local_error);
+      return NULL;
+    }
+  items = secret_service_search_sync (service, &token_schema, attributes, LOOKUP_FLAGS, cancellable,
+                                      &local_error);
   if (local_error != NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        set_keyring_error (error, local_error);
+      propagate_keyring_error (error, local_error);
       return NULL;
     }
-  if (secret == NULL)
-    return NULL;
-
-  token = first_line_trimmed (secret, strlen (secret));
-  secret_password_free (secret);
-  if (!gk_token_is_valid (token))
-    {
-      g_set_error (error, GK_ERROR, GK_ERROR_INVALID,
-                   _("The keyring entry for %s does not hold a usable token."), url);
-      gk_token_free (token);
-      return NULL;
-    }
+  token = token_from_items (items, url, error);
+  free_items (items);
   return token;
 }
 
@@ -417,8 +486,8 @@ gk_token_keyring_clear (const GkMember *member,
          clear_unchecked (portal_url, cancellable, error);
 }
 
-/* async wrappers: the keyring calls are D-Bus round trips; run them in a
- * worker so that the window never waits. */
+/* Storing and forgetting, off the caller's thread: the keyring calls are
+ * D-Bus round trips; a worker runs them so that the window never waits. */
 
 typedef struct
 {
@@ -434,22 +503,6 @@ keyring_data_free (gpointer data)
   g_free (kd->url);
   gk_token_free (kd->token);
   g_free (kd);
-}
-
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  KeyringData *kd = task_data;
-  GError *error = NULL;
-  char *token = gk_token_keyring_lookup (kd->url, cancellable, &error);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, token, (GDestroyNotify) gk_token_free);
 }
 
 static void
@@ -501,12 +554,86 @@ run_keyring_task (const char          *portal_url,
   g_task_run_in_thread (task, func);
 }
 
+/* The lookup and the unlock are libsecret's own async calls: D-Bus
+ * round trips answered on the caller's main context, no thread of ours.
+ * Both first find the items stored for the URL (the task data is the
+ * normalized URL). */
+
+static void on_lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+static void on_unlock_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+on_service_got_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (SecretService) service = NULL;
+  g_autoptr (GHashTable) attributes = url_attributes (g_task_get_task_data (task));
+  GError       *error = NULL;
+  gboolean      unlocking = g_task_get_source_tag (task) == gk_token_keyring_unlock_async;
+  GCancellable *cancellable;
+
+  service = secret_service_get_finish (result, &error);
+  if (service == NULL)
+    {
+      GError *keyring_error = NULL;
+
+      propagate_keyring_error (&keyring_error, error);
+      g_task_return_error (task, keyring_error);
+      return;
+    }
+  /* The unlock needs the items, not their secrets. */
+  cancellable = g_task_get_cancellable (task);
+  secret_service_search (
+      service, &token_schema, attributes, unlocking ? SECRET_SEARCH_ALL : LOOKUP_FLAGS, cancellable,
+      unlocking ? on_unlock_searched_cb : on_lookup_searched_cb, g_steal_pointer (&task));
+}
+
+static void
+start_keyring_call (const char         *portal_url,
+                    gpointer            source_tag,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, normalize_url (portal_url), g_free);
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable, on_service_got_cb, task);
+}
+
+static void
+on_lookup_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GList  *items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  char   *token;
+
+  if (error != NULL)
+    {
+      GError *keyring_error = NULL;
+
+      propagate_keyring_error (&keyring_error, error);
+      g_task_return_error (task, keyring_error);
+      return;
+    }
+  token = token_from_items (items, g_task_get_task_data (task), &error);
+  free_items (items);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, token, (GDestroyNotify) gk_token_free);
+}
+
 /**
  * gk_token_keyring_lookup_async:
  * @portal_url: the portal's base URL
  * @cancellable: (nullable): a cancellable
- * @callback: called on the caller's main context
+ * @callback: called on the caller's thread-default main context
  * @user_data: for @callback
+ *
+ * As gk_token_keyring_lookup(), with libsecret's async calls.
  */
 void
 gk_token_keyring_lookup_async (const char          *portal_url,
@@ -514,8 +641,7 @@ gk_token_keyring_lookup_async (const char          *portal_url,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  run_keyring_task (portal_url, NULL, gk_token_keyring_lookup_async, lookup_thread,
-                    cancellable, callback, user_data);
+  start_keyring_call (portal_url, gk_token_keyring_lookup_async, cancellable, callback, user_data);
 }
 
 /**
@@ -531,6 +657,93 @@ gk_token_keyring_lookup_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GList  *unlocked = NULL;
+
+  secret_service_unlock_finish (SECRET_SERVICE (source), result, &unlocked, &error);
+  if (error != NULL)
+    {
+      GError *keyring_error = NULL;
+
+      propagate_keyring_error (&keyring_error, error);
+      g_task_return_error (task, keyring_error);
+    }
+  else if (unlocked == NULL)
+    /* The person dismissed the keyring's prompt. */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                             _ ("The keyring was not unlocked."));
+  else
+    g_task_return_boolean (task, TRUE);
+  free_items (unlocked);
+}
+
+static void
+on_unlock_searched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError       *error = NULL;
+  GList        *items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  GCancellable *cancellable;
+
+  if (error != NULL)
+    {
+      GError *keyring_error = NULL;
+
+      propagate_keyring_error (&keyring_error, error);
+      g_task_return_error (task, keyring_error);
+      return;
+    }
+  /* Nothing stored: nothing to unlock (the next lookup says so). */
+  if (items == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* Unlocking an item unlocks its collection, through the keyring's own
+   * prompt. */
+  cancellable = g_task_get_cancellable (task);
+  secret_service_unlock (SECRET_SERVICE (source), items, cancellable, on_unlocked_cb,
+                         g_steal_pointer (&task));
+  free_items (items);
+}
+
+/**
+ * gk_token_keyring_unlock_async:
+ * @portal_url: the portal's base URL
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: for @callback
+ *
+ * Unlocks what keeps the token of @portal_url (its keyring collection),
+ * asking the person through the keyring's own prompt.
+ */
+void
+gk_token_keyring_unlock_async (const char         *portal_url,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  start_keyring_call (portal_url, gk_token_keyring_unlock_async, cancellable, callback, user_data);
+}
+
+/**
+ * gk_token_keyring_unlock_finish:
+ * @result: the result
+ * @error: %G_IO_ERROR_CANCELLED also when the person dismissed the prompt
+ *
+ * Returns: %TRUE when nothing stored for the URL is locked any more
+ */
+gboolean
+gk_token_keyring_unlock_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -685,7 +898,13 @@ gk_token_resolve (const char     *token_file,
         }
     }
 
-  if (keyring_error != NULL)
+  if (gk_error_get_detail (keyring_error) == GK_ERROR_DETAIL_KEYRING_LOCKED)
+    gk_set_error_detail (
+        error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_KEYRING_LOCKED,
+        _ ("No portal token: none was given, the environment variable %s is not set, "
+           "and the keyring that holds the one for this portal is locked."),
+        GK_TOKEN_ENV);
+  else if (keyring_error != NULL)
     gk_set_error_detail (error, GK_ERROR_PERMISSION, GK_ERROR_DETAIL_NO_TOKEN,
                          _("No portal token: none was given, the environment variable %s is not set, "
                            "and the keyring cannot be read (%s)."),

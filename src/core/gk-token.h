@@ -48,9 +48,12 @@ char       *gk_token_read_file        (const char  *path,
 char       *gk_token_from_environment (GError **error);
 
 /* The keyring.  The portal URL is the key (a trailing "/" is ignored).
- * lookup: NULL without an error when nothing is stored for the URL.
- * When the Secret Service cannot be reached, GK_ERROR_FAILED with a
- * message that says the keyring is unavailable and what to use instead. */
+ * lookup: NULL without an error when nothing is stored for the URL; it
+ * never prompts, and a token kept in a locked keyring (after a restart,
+ * before the session unlocked it) is GK_ERROR_PERMISSION with
+ * GK_ERROR_DETAIL_KEYRING_LOCKED, not "none".  When the Secret Service
+ * cannot be reached, GK_ERROR_FAILED with GK_ERROR_DETAIL_KEYRING_UNAVAILABLE
+ * and a message that says the keyring is unavailable. */
 char       *gk_token_keyring_lookup   (const char    *portal_url,
                                        GCancellable  *cancellable,
                                        GError       **error);
@@ -68,13 +71,22 @@ gboolean    gk_token_keyring_clear    (const GkMember *member,
                                        GCancellable   *cancellable,
                                        GError        **error);
 
-/* The same, off the main thread (for the window). */
+/* The same without waiting (for the window): lookup and unlock are
+ * libsecret's async calls, store and clear run in a worker. */
 void        gk_token_keyring_lookup_async  (const char          *portal_url,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
 char       *gk_token_keyring_lookup_finish (GAsyncResult        *result,
                                             GError             **error);
+/* Unlocks the keyring collection that keeps the token of portal_url,
+ * through the keyring's own prompt; TRUE also when nothing is stored.
+ * G_IO_ERROR_CANCELLED when the person dismissed the prompt. */
+void        gk_token_keyring_unlock_async (const char         *portal_url,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data);
+gboolean    gk_token_keyring_unlock_finish (GAsyncResult *result, GError **error);
 void        gk_token_keyring_store_async   (const GkMember      *member,
                                             const char          *portal_url,
                                             const char          *token,
@@ -96,7 +108,8 @@ gboolean    gk_token_keyring_clear_finish  (GAsyncResult        *result,
  * A named file that cannot be used is an error: it does not fall through
  * to the next source.  With no token anywhere, GK_ERROR_PERMISSION with
  * a message listing the three ways to give one (and, when the keyring
- * could not be reached, saying so). */
+ * could not be reached, saying so); GK_ERROR_DETAIL_KEYRING_LOCKED when
+ * the keyring holds one but is locked. */
 char       *gk_token_resolve          (const char     *token_file,
                                        const char     *portal_url,
                                        gboolean        use_keyring,

@@ -95,6 +95,7 @@ typedef enum
   GK_ERROR_DETAIL_UNKNOWN_CA,          /* the portal's certificate is from an unknown authority */
   GK_ERROR_DETAIL_PORTAL_DIFFERS,      /* the portal holds something the library does not know of */
   GK_ERROR_DETAIL_CONFLICT_UNDECIDED,  /* a person must decide a conflict with the portal */
+  GK_ERROR_DETAIL_KEYRING_LOCKED,      /* a token is kept in a keyring that is locked */
 } GkErrorDetail;
 
 GkErrorDetail gk_error_get_detail (const GError *error);

@@ -41,6 +41,7 @@ struct _GkPublishPage
   gboolean        reload_again;       /* ...and a change came meanwhile */
   gboolean        stale;              /* the library changed while the page was not shown */
   gboolean        report_wants_token; /* the report says a token is missing: gone once one is */
+  GCancellable   *unlock_cancellable; /* the keyring's unlock, cancelled at dispose */
   char           *portal_url;         /* the library settings, as last read */
   char           *portal_ca_file;
   gboolean        settings_read;
@@ -63,6 +64,7 @@ struct _GkPublishPage
   GtkWidget      *token_row;
   GtkWidget      *token_status_row;
   GtkWidget      *token_forget_button;
+  GtkWidget       *token_unlock_button; /* the keyring is locked (after a restart) */
   char           *last_error_text;
   GtkWidget      *test_row;
   GtkWidget      *test_button;
@@ -82,6 +84,7 @@ struct _GkPublishPage
   GtkWidget      *cancel_button;
   GtkWidget      *progress_bar;
   GtkWidget      *report_label;
+  GtkWidget      *report_unlock_button; /* the report says the keyring is locked */
   GtkWidget      *results_list; /* a GtkListView: a batch may have thousands */
   GtkWidget      *results_scroller;
   GListStore     *results;          /* GkPublishResult, in the order they finished */
@@ -113,6 +116,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void reload (GkPublishPage *self);
 static void refresh_token_status (GkPublishPage *self);
+static void clear_token_report (GkPublishPage *self);
 
 /* helpers */
 
@@ -198,6 +202,12 @@ may (GkPublishPage *self,
      char         **why)
 {
   return gk_context_can (self->context, action, NULL, why);
+}
+
+static gboolean
+is_keyring_locked (const GError *error)
+{
+  return gk_error_get_detail (error) == GK_ERROR_DETAIL_KEYRING_LOCKED;
 }
 
 static const char *
@@ -397,6 +407,7 @@ set_token_status (GkPublishPage *self,
   gboolean may_forget = may (self, GK_ACTION_FORGET_TOKEN, &why);
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->token_status_row), status);
+  gtk_widget_set_visible (self->token_unlock_button, FALSE);
   gtk_widget_set_visible (self->token_forget_button, can_forget);
   gtk_widget_set_sensitive (self->token_forget_button, can_forget && may_forget);
   gtk_widget_set_tooltip_text (self->token_forget_button,
@@ -417,7 +428,17 @@ on_token_status_looked_up_cb (GObject      *source,
     return;
   self->token_in_keyring = token != NULL;
   if (token != NULL)
-    set_token_status (self, _("Saved in the keyring."), TRUE);
+    {
+      set_token_status (self, _ ("Saved in the keyring."), TRUE);
+      /* Unlocked, or saved by another program: a report that asked for
+       * a token no longer applies. */
+      clear_token_report (self);
+    }
+  else if (is_keyring_locked (error))
+    {
+      set_token_status (self, _ ("The keyring is locked."), FALSE);
+      gtk_widget_set_visible (self->token_unlock_button, TRUE);
+    }
   else if (error != NULL)
     set_token_status (self, error_text (self, error), FALSE);
   else
@@ -486,8 +507,6 @@ on_token_stored_cb (GObject      *source,
     show_toast (self, _("The portal token is saved in the keyring."));
   refresh_token_status (self);
 }
-
-static void clear_token_report (GkPublishPage *self);
 
 static void
 on_token_applied_cb (AdwEntryRow   *row,
@@ -566,6 +585,51 @@ on_token_forget_clicked_cb (GtkButton     *button,
      * them; the core says no all the same). */
     gk_token_keyring_clear_async (member, url, NULL, on_token_cleared_cb, g_object_ref (self));
   }
+}
+
+/* "Unlock…": the keyring asks for its password in its own prompt; the
+ * page then reads the token again (refresh_token_status()), which clears
+ * a report that asked for one.  A dismissed prompt leaves the message as
+ * it is. */
+
+static void
+set_unlocking (GkPublishPage *self, gboolean unlocking)
+{
+  gtk_widget_set_sensitive (self->token_unlock_button, !unlocking);
+  gtk_widget_set_sensitive (self->report_unlock_button, !unlocking);
+}
+
+static void
+on_keyring_unlocked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GkPublishPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean unlocked = gk_token_keyring_unlock_finish (result, &error);
+
+  end_running (self);
+  if (self->disposed)
+    return;
+  g_clear_object (&self->unlock_cancellable);
+  set_unlocking (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!unlocked)
+    show_toast (self, error_text (self, error));
+  refresh_token_status (self);
+}
+
+static void
+on_unlock_clicked_cb (GtkButton *button, GkPublishPage *self)
+{
+  g_autofree char *url = get_setting (self, "portal_url");
+
+  if (gk_str_is_blank (url) || self->unlock_cancellable != NULL)
+    return;
+  set_unlocking (self, TRUE);
+  self->unlock_cancellable = g_cancellable_new ();
+  begin_running (self);
+  gk_token_keyring_unlock_async (url, self->unlock_cancellable, on_keyring_unlocked_cb,
+                                 g_object_ref (self));
 }
 
 /* Portal address and CA file (library settings: admins only).  The
@@ -1077,6 +1141,7 @@ show_publish_failure (GkPublishPage *self, const char *text, gboolean wants_toke
   g_free (self->report_summary);
   self->report_summary = g_strdup (text);
   self->report_wants_token = wants_token;
+  gtk_widget_set_visible (self->report_unlock_button, FALSE);
   gtk_label_set_text (GTK_LABEL (self->report_label), text);
   gtk_widget_add_css_class (self->report_label, "error");
   gtk_widget_set_visible (self->report_label, TRUE);
@@ -1093,6 +1158,17 @@ clear_token_report (GkPublishPage *self)
   self->report_wants_token = FALSE;
   g_clear_pointer (&self->report_summary, g_free);
   gtk_widget_set_visible (self->report_label, FALSE);
+  gtk_widget_set_visible (self->report_unlock_button, FALSE);
+}
+
+/* No token for the batch: said in the report, with "Unlock…" when the
+ * keyring that holds it is locked. */
+static void
+show_token_failure (GkPublishPage *self, const GError *token_error)
+{
+  show_publish_failure (self, token_error ? error_text (self, token_error) : _ ("No portal token."),
+                        TRUE);
+  gtk_widget_set_visible (self->report_unlock_button, is_keyring_locked (token_error));
 }
 
 static void
@@ -1137,6 +1213,7 @@ show_report (GkPublishPage      *self,
                                                                 : _("The portal stopped the batch."));
   gtk_label_set_text (GTK_LABEL (self->report_label), text->str);
   gtk_widget_set_visible (self->report_label, TRUE);
+  gtk_widget_set_visible (self->report_unlock_button, FALSE);
   if (report->stopped)
     gtk_widget_add_css_class (self->report_label, "error");
   else
@@ -1196,8 +1273,7 @@ on_publish_token_cb (GkPublishPage *self,
 
   if (token == NULL)
     {
-      show_publish_failure (
-          self, token_error ? error_text (self, token_error) : _ ("No portal token."), TRUE);
+      show_token_failure (self, token_error);
       set_syncing (self, FALSE);
       end_running (self);
       return;
@@ -2416,6 +2492,15 @@ build_portal_group (GkPublishPage *self)
   gtk_widget_set_valign (self->token_forget_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->token_forget_button, _("Remove the token from the keyring"));
   g_signal_connect_object (self->token_forget_button, "clicked", G_CALLBACK (on_token_forget_clicked_cb), self, 0);
+  self->token_unlock_button = gtk_button_new_with_mnemonic (_ ("_Unlock…"));
+  gtk_widget_set_name (self->token_unlock_button, "token-unlock-button");
+  gtk_widget_set_valign (self->token_unlock_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->token_unlock_button,
+                               _ ("Unlock the keyring that keeps the token"));
+  gtk_widget_set_visible (self->token_unlock_button, FALSE);
+  g_signal_connect_object (self->token_unlock_button, "clicked", G_CALLBACK (on_unlock_clicked_cb),
+                           self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_status_row), self->token_unlock_button);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_status_row), self->token_forget_button);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->token_status_row);
 
@@ -2474,6 +2559,14 @@ build_publish_group (GkPublishPage *self)
   gtk_label_set_selectable (GTK_LABEL (self->report_label), TRUE);
   gtk_widget_add_css_class (self->report_label, "heading");
   gtk_widget_set_visible (self->report_label, FALSE);
+  self->report_unlock_button = gtk_button_new_with_mnemonic (_ ("_Unlock…"));
+  gtk_widget_set_name (self->report_unlock_button, "report-unlock-button");
+  gtk_widget_set_halign (self->report_unlock_button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (self->report_unlock_button,
+                               _ ("Unlock the keyring that keeps the token"));
+  gtk_widget_set_visible (self->report_unlock_button, FALSE);
+  g_signal_connect_object (self->report_unlock_button, "clicked", G_CALLBACK (on_unlock_clicked_cb),
+                           self, 0);
   {
     GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
@@ -2493,6 +2586,7 @@ build_publish_group (GkPublishPage *self)
 
   gtk_box_append (GTK_BOX (box), self->progress_bar);
   gtk_box_append (GTK_BOX (box), self->report_label);
+  gtk_box_append (GTK_BOX (box), self->report_unlock_button);
   gtk_box_append (GTK_BOX (box), self->results_scroller);
   gtk_widget_set_margin_top (box, 12);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
@@ -2525,6 +2619,7 @@ gk_publish_page_dispose (GObject *object)
   g_cancellable_cancel (self->sync_cancellable);
   g_cancellable_cancel (self->health_cancellable);
   g_cancellable_cancel (self->token_cancellable);
+  g_cancellable_cancel (self->unlock_cancellable);
   self->disposed = TRUE;
   g_cancellable_cancel (self->withdraw_cancellable);
   g_cancellable_cancel (self->cancellable);
@@ -2551,6 +2646,7 @@ gk_publish_page_finalize (GObject *object)
   g_clear_object (&self->sync_cancellable);
   g_clear_object (&self->health_cancellable);
   g_clear_object (&self->token_cancellable);
+  g_clear_object (&self->unlock_cancellable);
   g_clear_object (&self->withdraw_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->portal_url, g_free);
@@ -2750,6 +2846,7 @@ publish_ids (GkPublishPage *self, GStrv only_ids)
   g_hash_table_remove_all (self->result_positions);
   gtk_widget_set_visible (self->results_scroller, FALSE);
   gtk_widget_set_visible (self->report_label, FALSE);
+  gtk_widget_set_visible (self->report_unlock_button, FALSE);
   g_clear_pointer (&self->report_summary, g_free);
   self->report_wants_token = FALSE;
   set_syncing (self, TRUE);

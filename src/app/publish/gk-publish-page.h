@@ -15,10 +15,10 @@ G_BEGIN_DECLS
  * and "Withdraw…".
  *
  * Every store, network and keyring call is asynchronous; the page is
- * "busy" while one runs (a reload's reads among them).  Widgets carry names for the tests: "portal-url-row",
- * "portal-ca-row", "token-row", "token-status-row",
- * "test-connection-button", "test-result", "publish-button",
- * "cancel-button", "sync-progress", "sync-report", "sync-results",
+ * "busy" while one runs (a reload's reads among them).  Widgets carry names for the tests:
+ * "portal-url-row", "portal-ca-row", "token-row", "token-status-row", "token-unlock-button" and
+ * "report-unlock-button" (shown while the keyring is locked), "test-connection-button",
+ * "test-result", "publish-button", "cancel-button", "sync-progress", "sync-report", "sync-results",
  * "conflicts-group", "published-group"; per document
  * "keep-portal:ID", "overwrite:ID", "open:ID" and "withdraw:ID". */
 
