@@ -3,11 +3,11 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
 #include "gk-calendar.h"
+#include "gk-fault-proxy.h"
 #include "gk-item.h"
 #include "gk-store.h"
 #include "gk-store-async.h"
@@ -23,30 +23,6 @@ typedef struct
   char    *dir;
   GkStore *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
@@ -66,7 +42,7 @@ static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  gk_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -204,7 +180,7 @@ test_migrate_from_v4 (void)
   years = gk_store_list_holiday_years (store, NULL, &error);
   g_assert_cmpuint (years->len, ==, 0);
   g_clear_object (&store);
-  remove_tree (dir);
+  gk_test_remove_tree (dir);
 }
 
 /* Adding a year moves the deadlines that run in it, in the same

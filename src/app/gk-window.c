@@ -1084,7 +1084,6 @@ check_public_date (AdwMessageDialog *dialog)
   GtkWidget       *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   GtkLabel        *hint = g_object_get_data (G_OBJECT (dialog), "hint");
   const char      *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *today = gk_date_today ();
   g_autofree char *message = NULL;
   gboolean         ok = FALSE;
 
@@ -1092,7 +1091,7 @@ check_public_date (AdwMessageDialog *dialog)
     message = g_strdup (_ ("Enter the day they went public, as YYYY-MM-DD."));
   else if (!gk_date_is_valid (text))
     message = g_strdup_printf (_ ("“%s” is not a date: enter it as YYYY-MM-DD."), text);
-  else if (strcmp (text, today) > 0)
+  else if (!gk_deadline_already_public (text, NULL))
     message = g_strdup_printf (_ ("%s is still to come. Documents not yet public are imported with "
                                   "Import Files, and their deadline runs."),
                                text);

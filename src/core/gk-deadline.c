@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gk-deadline.h"
 #include "gk-item.h"
 #include "gk-util.h"
@@ -25,6 +27,25 @@ gk_deadline_applies (GkState     state,
          state != GK_STATE_WITHDRAWN &&
          g_strcmp0 (disclosure, "on_request") != 0 &&
          g_strcmp0 (disclosure, "withheld") != 0;
+}
+
+/**
+ * gk_deadline_already_public:
+ * @publish_date: (nullable): an item's publish date
+ * @today: (nullable): the current day, YYYY-MM-DD; %NULL for gk_date_today()
+ *
+ * Returns: %TRUE if @publish_date is a date, @today or before
+ */
+gboolean
+gk_deadline_already_public (const char *publish_date, const char *today)
+{
+  g_autofree char *owned = NULL;
+
+  if (!gk_date_is_valid (publish_date))
+    return FALSE;
+  if (today == NULL)
+    today = owned = gk_date_today ();
+  return strcmp (publish_date, today) <= 0;
 }
 
 /**

@@ -32,6 +32,10 @@ typedef enum
 gboolean        gk_deadline_applies  (GkState     state,
                                       const char *disclosure,
                                       const char *due_date);
+/* Has a document with this publish date already gone public by today
+ * (NULL: gk_date_today())?  Then no deadline runs for it (the back
+ * catalogue an office files); a publish date still to come is a plan. */
+gboolean gk_deadline_already_public (const char *publish_date, const char *today);
 /* Where item stands today (NULL: gk_date_today()).  days_left (optional):
  * working days to the due date, negative when overdue, 0 for NONE.
  * calendar NULL: NONE. */

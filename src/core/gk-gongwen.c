@@ -65,6 +65,10 @@ typedef struct
 #define DATE_RE        DATE_Y "年" DATE_MD "月" DATE_MD "日"
 #define OPEN_BRACKETS  "〔﹝\\[［(（【"
 #define CLOSE_BRACKETS "〕﹞\\]］)）】"
+/* A 文号's year in brackets and its serial: 〔2023〕20号, ［2023］第5号. */
+#define YEAR_AND_SERIAL                                                                            \
+  "[" OPEN_BRACKETS "](?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "](?<nth>第?)(?<serial>\\d{1,5})" \
+                                                                "号"
 #define GENRES         "决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要"
 #define AGENCY_SUFFIXES                                                                                              \
   "人民政府|政府|办公厅|办公室|委员会|秘书局|局|厅|委|部|署|院|中心|总队|支队|大队|" \
@@ -114,10 +118,8 @@ patterns (void)
                                 warnings->str);
         p.mark = compile (mark);
       }
-      p.doc_number = compile ("^(?<code>[\\p{Han}A-Za-z]{0,20}?)[" OPEN_BRACKETS "]"
-                              "(?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"
-                              "(?<nth>第?)(?<serial>\\d{1,5})号"
-                              "(?<rest>签发人[:：].*)?$");
+      p.doc_number =
+          compile ("^(?<code>[\\p{Han}A-Za-z]{0,20}?)" YEAR_AND_SERIAL "(?<rest>签发人[:：].*)?$");
       p.order_number = compile ("^第(?<serial>\\d{1,6})号$");
       p.order_line = compile ("^(?<issuer>\\p{Han}{1,30}令)第(?<serial>\\d{1,6})号$");
       p.signer = compile ("签发人[:：](?<name>.*)$");
@@ -159,9 +161,7 @@ patterns (void)
       p.date_parts = compile ("[年月日]");
       /* What a text cites: a 文号 anywhere in it (its code glued to the
        * words before it), a title in 《》. */
-      p.cited_number = compile ("(?<code>[\\p{Han}A-Za-z]{1,20})[" OPEN_BRACKETS "]"
-                                "(?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"
-                                "第?(?<serial>\\d{1,5})号");
+      p.cited_number = compile ("(?<code>[\\p{Han}A-Za-z]{1,20})" YEAR_AND_SERIAL);
       p.cited_title = compile ("《(?<title>[^《》]{4,200})》");
       g_once_init_leave (&ready, 1);
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gk-deadline.h"
 #include "gk-gongwen.h"
 #include "gk-store-private.h"
 #include "gk-store-workflow.h"
@@ -470,15 +471,9 @@ gk_store_priv_due_with (GkCalendar *calendar, const char *written_date, const ch
   if (!gk_date_is_valid (written_date) || calendar == NULL)
     return NULL;
   /* A document that already went public (the back catalogue an office
-   * files, with the day it was published) has no deadline left to run.
-   * A publish date still to come is a plan: the deadline keeps running. */
-  if (gk_date_is_valid (publish_date))
-    {
-      g_autofree char *today = gk_date_today ();
-
-      if (strcmp (publish_date, today) <= 0)
-        return NULL;
-    }
+   * files, with the day it was published) has no deadline left to run. */
+  if (gk_deadline_already_public (publish_date, NULL))
+    return NULL;
   return gk_calendar_disclosure_due (calendar, written_date);
 }
 

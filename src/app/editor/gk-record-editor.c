@@ -506,6 +506,18 @@ on_tags_popover_show_cb (GkRecordEditor *self)
                             g_object_ref (self));
 }
 
+/* How a linked item (related, interpreted) is named: its title with its
+ * 文号, or whichever of title, 文号 and file name it has. */
+static char *
+describe_linked (GkItem *target)
+{
+  if (target->title != NULL && target->doc_number != NULL)
+    return g_strdup_printf ("%s（%s）", target->title, target->doc_number);
+  return g_strdup (target->title        ? target->title
+                   : target->doc_number ? target->doc_number
+                                        : target->file_name);
+}
+
 /* Related documents: chips named by the linked item's title, read in
  * the background (its id until then, or if it is not in the library). */
 
@@ -519,12 +531,7 @@ on_related_target_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (target == NULL || gtk_widget_get_parent (label) == NULL)
     return;
-  if (target->title != NULL && target->doc_number != NULL)
-    text = g_strdup_printf ("%s（%s）", target->title, target->doc_number);
-  else
-    text = g_strdup (target->title        ? target->title
-                     : target->doc_number ? target->doc_number
-                                          : target->file_name);
+  text = describe_linked (target);
   if (text == NULL)
     return;
   gtk_label_set_label (GTK_LABEL (label), text);
@@ -615,11 +622,9 @@ show_interprets (GkRecordEditor *self,
   if (id == NULL)
     subtitle = g_strdup (_("Not set: choose the policy this document explains"));
   else if (target == NULL)
-    subtitle = g_strdup_printf (_("An item that is not in this library (%s)"), id);
-  else if (target->doc_number != NULL)
-    subtitle = g_strdup_printf ("%s（%s）", target->title ? target->title : "", target->doc_number);
+    subtitle = g_strdup_printf (_ ("An item that is not in this library (%s)"), id);
   else
-    subtitle = g_strdup (target->title ? target->title : target->file_name);
+    subtitle = describe_linked (target);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
 }
 

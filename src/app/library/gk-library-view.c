@@ -390,10 +390,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
           {
             /* Public already (published here, or filed from the back
              * catalogue with the day it went public): say since when. */
-            g_autofree char *today = gk_date_today ();
-
-            if (item->state != GK_STATE_WITHDRAWN && gk_date_is_valid (item->publish_date) &&
-                strcmp (item->publish_date, today) <= 0)
+            if (item->state != GK_STATE_WITHDRAWN &&
+                gk_deadline_already_public (item->publish_date, NULL))
               {
                 owned = g_strdup_printf (_ ("Public since %s"), item->publish_date);
                 text = owned;
