@@ -67,8 +67,8 @@ typedef struct
 #define CLOSE_BRACKETS "〕﹞\\]］)）】"
 /* A 文号's year in brackets and its serial: 〔2023〕20号, ［2023］第5号. */
 #define YEAR_AND_SERIAL                                                                            \
-  "[" OPEN_BRACKETS "](?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "](?<nth>第?)(?<serial>\\d{1,5})" \
-                                                                "号"
+  "[" OPEN_BRACKETS "](?<year>(?:19|20)\\d{2})[" CLOSE_BRACKETS "]"                                \
+  "(?<nth>第?)(?<serial>\\d{1,5})号"
 #define GENRES         "决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要"
 #define AGENCY_SUFFIXES                                                                                              \
   "人民政府|政府|办公厅|办公室|委员会|秘书局|局|厅|委|部|署|院|中心|总队|支队|大队|" \
