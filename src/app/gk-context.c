@@ -645,7 +645,7 @@ remedy_for (const GError *error)
     case GK_ERROR_DETAIL_CONFLICT_UNDECIDED:
       return _("An admin decides it under Conflicts on the Sync page.");
     case GK_ERROR_DETAIL_NO_SUCH_FINDING:
-      return _("Its findings are listed under Findings on the Review page.");
+      return _("Its findings are listed under Screening Findings on the Review Queue page.");
     case GK_ERROR_DETAIL_PORTAL_DIFFERS:
     case GK_ERROR_DETAIL_NO_LIBRARY:
     case GK_ERROR_DETAIL_BAD_FINDING_NUMBER:
